@@ -1,0 +1,41 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const modules = ['platform', 'orgs', 'catalogue', 'circulation', 'digital', 'museum', 'programmes', 'learners', 'monitoring', 'interop'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', 'var/', 'migrations/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/ban-ts-comment': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'import-x/no-cycle': ['error', { maxDepth: 8 }],
+    },
+  },
+  // A module reaches another module only through its index.ts (platform is the shared base).
+  ...modules.filter((m) => m !== 'platform').map((m) => ({
+    files: [`src/${m}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: modules.filter((o) => o !== m && o !== 'platform').map((o) => ({
+          regex: `^\\.\\./(\\.\\./)*${o}/(?!index\\.js$).+`,
+          message: `Import ${o} only through src/${o}/index.ts`,
+        })),
+      }],
+    },
+  })),
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { buildApp } from './app.js';
+import { demoLogins, DEMO_PASSWORD, seedDemo } from './demo.js';
+import { importInstitutions, importUnits, type ImportReport } from './orgs/index.js';
+import { systemActor } from './platform/access.js';
+import { backup, restore, RestoreError } from './platform/backup.js';
+import { terminalProgress } from './platform/cli/progress.js';
+import { ConfigError, loadConfig, type Config } from './platform/config.js';
+import { openDatabase, redact, type Database } from './platform/db/index.js';
+import { DataDirLockedError } from './platform/db/lock.js';
+import { DomainError } from './platform/errors.js';
+import { translator } from './platform/i18n/index.js';
+import { drainOutbox, fileTransport, smtpTransport, type Transport } from './platform/outbox/index.js';
+import './platform/messages.js';
+
+const usage = `suotdoi — lifelong-learning platform
+
+Usage: suotdoi <command> [options]
+
+Commands:
+  serve                               run the web server (migrates, loads demo data on first start)
+  migrate                             apply database migrations
+  seed                                load the demo data (once)
+  import units FILE [--format json|csv]      load administrative units (JSON as in the unit fixtures, or CSV)
+  import institutions FILE            load institutions from CSV (all or nothing)
+  backup FILE                         write the whole state to FILE (gzip'd JSON lines)
+  restore FILE [--force]              replace the whole state with FILE
+
+Configuration comes from the environment (see docs/operations.md): DATABASE_URL, DATA_DIR, PORT, …`;
+
+function transportFor(config: Config): Transport {
+  return config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : fileTransport(`${config.dataDir}/outbox`, config.MAIL_FROM);
+}
+
+async function open(config: Config, holder: 'server' | 'cli'): Promise<Database> {
+  return openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.dataDir, lock: holder });
+}
+
+async function serve(config: Config): Promise<void> {
+  const started = performance.now();
+  const database = await open(config, 'server');
+  await database.migrate();
+  const seeded = config.DEMO_DATA ? await seedDemo(database) : false;
+  const transport = transportFor(config);
+  const app = await buildApp({ config, database, transport });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const ms = Math.round(performance.now() - started);
+  const where = config.DATABASE_URL ? `PostgreSQL ${redact(config.DATABASE_URL)}` : `embedded database in ${config.dataDir}`;
+  console.log(`\nsuotdoi is running at ${config.publicUrl} (${where}; ready in ${ms} ms)`);
+  if (config.DEMO_DATA) {
+    console.log(`${seeded ? 'Demo data loaded.' : 'Demo data present.'} Demo logins (password "${DEMO_PASSWORD}"):`);
+    for (const l of demoLogins) console.log(`  ${l.role.padEnd(13)} ${l.email}`);
+  }
+  if (!config.SMTP_URL) console.log(`Outgoing mail is written to ${config.dataDir}/outbox (set SMTP_URL to send it).`);
+
+  let draining = false;
+  const timer = setInterval(() => {
+    if (draining) return;
+    draining = true;
+    drainOutbox(database.db, transport).catch((err: unknown) => app.log.error({ err }, 'outbox')).finally(() => { draining = false; });
+  }, 3000);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info(`${signal}: shutting down`);
+    clearInterval(timer);
+    try {
+      await app.close();
+    } finally {
+      await database.close();
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+function printReport(kind: string, report: ImportReport): void {
+  const t = translator('vi');
+  console.log(`${kind}: ${report.created} created, ${report.updated} updated${'successions' in report ? `, ${report.successions} successions` : ''}`);
+  if (report.errors.length) {
+    console.error(`${report.errors.length} error(s); nothing was imported:`);
+    for (const e of report.errors) console.error(`  ${e.row ? `row ${e.row}: ` : ''}${e.field}: ${t(e.key, e.params)}`);
+  }
+}
+
+async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
+  const database = await open(config, 'cli');
+  try {
+    await database.migrate();
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: { format: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || values.help || command === 'help') {
+    console.log(usage);
+    return command || values.help ? 0 : 1;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1;
+    case 'migrate':
+      await withDatabase(config, async () => { console.log('Migrations applied.'); });
+      return 0;
+    case 'seed':
+      return withDatabase(config, async (db) => {
+        console.log((await seedDemo(db)) ? 'Demo data loaded.' : 'Demo data was already loaded.');
+        return 0;
+      });
+    case 'import': {
+      const [what, file] = rest;
+      if (!file || (what !== 'units' && what !== 'institutions')) {
+        console.error('Usage: suotdoi import units|institutions FILE');
+        return 2;
+      }
+      const text = fs.readFileSync(file, 'utf8');
+      return withDatabase(config, async (db) => {
+        const report = what === 'units'
+          ? await importUnits(db.db, systemActor, { format: values.format === 'csv' || (!values.format && /\.csv$/i.test(file)) ? 'csv' : 'json', text, fileName: file })
+          : await importInstitutions(db.db, systemActor, text);
+        printReport(what, report);
+        return report.errors.length ? 1 : 0;
+      });
+    }
+    case 'backup': {
+      const file = rest[0];
+      if (!file) { console.error('Usage: suotdoi backup FILE'); return 2; }
+      return withDatabase(config, async (db) => {
+        const header = await backup(db, file, terminalProgress());
+        const rows = header.tables.reduce((a, t) => a + t.rows, 0);
+        console.log(`Backup written to ${file}: ${header.tables.length} tables, ${rows} rows, ${fs.statSync(file).size} bytes.`);
+        return 0;
+      });
+    }
+    case 'restore': {
+      const file = rest[0];
+      if (!file || !fs.existsSync(file)) { console.error(`Usage: suotdoi restore FILE [--force]${file ? ` (no such file: ${file})` : ''}`); return 2; }
+      return withDatabase(config, async (db) => {
+        const header = await restore(db, file, { force: Boolean(values.force), progress: terminalProgress() });
+        console.log(`Restored ${header.tables.reduce((a, t) => a + t.rows, 0)} rows from a backup made ${header.createdAt} (${header.source}).`);
+        return 0;
+      });
+    }
+    default:
+      console.error(`Unknown command: ${command}\n\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exitCode = code;
+}, (err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof RestoreError) {
+    console.error(err.message);
+  } else if (err instanceof DomainError) {
+    console.error(translator('vi')(err.key, err.params), err.issues.length ? err.issues : '');
+  } else if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${err.message}\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  } else {
+    console.error(err);
+  }
+  process.exitCode = 1;
+});

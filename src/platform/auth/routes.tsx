@@ -1,0 +1,413 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { grantLabels } from '../../orgs/index.js';
+import { tokenScopes, type Grant } from '../access.js';
+import { UnauthenticatedError, type Issue } from '../errors.js';
+import { dbOf, inTx, issuesOf, pageContext, safeNext, sendPage } from '../http/context.js';
+import { clearSessionCookie, setSessionCookie } from '../http/session.js';
+import { parseForm } from '../http/validation.js';
+import { formatDateTime } from '../i18n/index.js';
+import { Button, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField, CheckboxField } from '../web/components.js';
+import type { PageContext } from '../web/context.js';
+import { Layout } from '../web/layout.js';
+import {
+  authenticate, createApiToken, createSession, destroySession, grantsFor, listApiTokens, LoginError, registerUser,
+  requestPasswordReset, resetPassword, resetTokenValid, revokeApiToken, type TokenView,
+} from './service.js';
+import './messages.js';
+
+const LoginForm = Type.Object({
+  identifier: Type.String({ minLength: 1, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+  next: Type.Optional(Type.String({ maxLength: 500 })),
+});
+
+const RegisterForm = Type.Object({
+  displayName: Type.String({ maxLength: 500 }),
+  email: Type.Optional(Type.String({ maxLength: 500 })),
+  phone: Type.Optional(Type.String({ maxLength: 500 })),
+  password: Type.String({ maxLength: 500 }),
+  next: Type.Optional(Type.String({ maxLength: 500 })),
+});
+
+const UserOut = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  displayName: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  locale: Type.String(),
+});
+const GrantOut = Type.Object({
+  role: Type.String(),
+  institutionId: Type.Union([Type.String(), Type.Null()]),
+  unitId: Type.Union([Type.String(), Type.Null()]),
+});
+const TokenOut = Type.Object({
+  id: Type.String(), name: Type.String(), prefix: Type.String(), scopes: Type.Array(Type.String()),
+  createdAt: Type.String(), expiresAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]), revokedAt: Type.Union([Type.String(), Type.Null()]),
+});
+const ErrorOut = Type.Object({
+  error: Type.Object({
+    code: Type.String(), message: Type.String(),
+    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
+  }),
+});
+
+export function presentToken(t: TokenView) {
+  return {
+    id: t.id, name: t.name, prefix: t.prefix, scopes: t.scopes, createdAt: t.createdAt.toISOString(),
+    expiresAt: t.expiresAt?.toISOString() ?? null, lastUsedAt: t.lastUsedAt?.toISOString() ?? null, revokedAt: t.revokedAt?.toISOString() ?? null,
+  };
+}
+
+const loginLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+
+function LoginPage({ ctx, values, issues, notice }: { ctx: PageContext; values: Record<string, string | undefined>; issues: Issue[]; notice?: string | undefined }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('auth.login.title')}>
+      <h1>{t('auth.login.title')}</h1>
+      {notice ? <Notice kind="success">{notice}</Notice> : null}
+      <ErrorSummary ctx={ctx} issues={issues} />
+      <Form ctx={ctx} action="/login">
+        <input type="hidden" name="next" value={values.next ?? ''} />
+        <TextField ctx={ctx} name="identifier" label={t('auth.login.identifier')} value={values.identifier} issues={issues} autocomplete="username" required />
+        <TextField ctx={ctx} name="password" type="password" label={t('auth.login.password')} issues={issues} autocomplete="current-password" required width="medium" />
+        <Button>{t('auth.login.submit')}</Button>
+      </Form>
+      <p><a href="/forgot-password">{t('auth.login.forgot')}</a></p>
+      <p>{t('auth.login.noAccount')} <a href={`/register${values.next ? `?next=${encodeURIComponent(values.next)}` : ''}`}>{t('nav.register')}</a></p>
+    </Layout>
+  );
+}
+
+function RegisterPage({ ctx, values, issues }: { ctx: PageContext; values: Record<string, string | undefined>; issues: Issue[] }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('auth.register.title')}>
+      <h1>{t('auth.register.title')}</h1>
+      <p class="lead">{t('auth.register.lead')}</p>
+      <ErrorSummary ctx={ctx} issues={issues} />
+      <Form ctx={ctx} action="/register">
+        <input type="hidden" name="next" value={values.next ?? ''} />
+        <TextField ctx={ctx} name="displayName" label={t('auth.register.displayName')} value={values.displayName} issues={issues} autocomplete="name" required />
+        <TextField ctx={ctx} name="email" type="email" label={t('auth.register.email')} value={values.email} issues={issues} autocomplete="email" inputmode="email" />
+        <TextField ctx={ctx} name="phone" type="tel" label={t('auth.register.phone')} hint={t('auth.register.phoneHint')} value={values.phone} issues={issues} autocomplete="tel" inputmode="tel" width="medium" />
+        <TextField ctx={ctx} name="password" type="password" label={t('auth.register.password')} hint={t('auth.register.passwordHint')} issues={issues} autocomplete="new-password" required width="medium" />
+        <Button>{t('auth.register.submit')}</Button>
+      </Form>
+      <p>{t('auth.register.haveAccount')} <a href="/login">{t('nav.login')}</a></p>
+    </Layout>
+  );
+}
+
+function SimpleFormPage({ ctx, title, lead, action, field, issues, submit, notice }: {
+  ctx: PageContext; title: string; lead?: string; action: string; field: { name: string; label: string; type: 'text' | 'password'; autocomplete: string }; issues: Issue[]; submit: string; notice?: string;
+}) {
+  return (
+    <Layout ctx={ctx} title={title}>
+      <h1>{title}</h1>
+      {lead ? <p class="lead">{lead}</p> : null}
+      {notice ? <Notice kind="success">{notice}</Notice> : null}
+      <ErrorSummary ctx={ctx} issues={issues} />
+      <Form ctx={ctx} action={action}>
+        <TextField ctx={ctx} name={field.name} type={field.type} label={field.label} issues={issues} autocomplete={field.autocomplete} required />
+        <Button>{submit}</Button>
+      </Form>
+    </Layout>
+  );
+}
+
+function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: {
+  ctx: PageContext; grants: Grant[]; labels: Map<string, { href: string; label: string }>; tokens: TokenView[]; newToken?: string; issues: Issue[]; notice?: string | undefined;
+}) {
+  const { t } = ctx;
+  const user = ctx.user;
+  return (
+    <Layout ctx={ctx} title={t('auth.account.title')}>
+      <h1>{t('auth.account.title')}</h1>
+      {notice ? <Notice kind="success">{notice}</Notice> : null}
+      <SummaryList rows={[[t('auth.register.displayName'), user?.displayName]]} />
+      <h2>{t('auth.account.roles')}</h2>
+      {grants.length === 0 ? <p>{t('auth.account.noRoles')}</p> : (
+        <ul>
+          {grants.map((g) => {
+            const target = labels.get(g.institutionId ?? g.unitId ?? '');
+            return <li key={`${g.role}${g.institutionId ?? ''}${g.unitId ?? ''}`}>{t(`role.${g.role}`)}{target ? <> — <a href={target.href}>{target.label}</a></> : null}</li>;
+          })}
+        </ul>
+      )}
+      {grants.length > 0 ? (
+        <section aria-labelledby="tokens-title">
+          <h2 id="tokens-title">{t('auth.tokens.title')}</h2>
+          <p>{t('auth.tokens.lead')}</p>
+          {newToken ? <Notice kind="success"><p>{t('auth.tokens.created')}</p><p class="secret" data-token>{newToken}</p></Notice> : null}
+          {tokens.length === 0 ? <p>{t('auth.tokens.none')}</p> : (
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th scope="col">{t('auth.tokens.name')}</th><th scope="col">{t('auth.tokens.prefix')}</th><th scope="col">{t('auth.tokens.scopes')}</th><th scope="col">{t('auth.tokens.lastUsed')}</th><th scope="col">{t('auth.tokens.expiresAt')}</th><th scope="col">{t('common.actions')}</th></tr></thead>
+                <tbody>
+                  {tokens.map((tk) => (
+                    <tr key={tk.id}>
+                      <td>{tk.name}</td><td><code>{tk.prefix}…</code></td>
+                      <td>{tk.scopes.map((s) => t(`auth.tokens.scope.${s}`)).join(', ')}</td>
+                      <td>{formatDateTime(ctx.locale, tk.lastUsedAt) || '—'}</td>
+                      <td>{formatDateTime(ctx.locale, tk.expiresAt) || '—'}</td>
+                      <td>{tk.revokedAt ? t('auth.tokens.revoked') : (
+                        <Form ctx={ctx} action={`/account/tokens/${tk.id}/revoke`} class="inline-form"><Button variant="warning">{t('auth.tokens.revoke')}</Button></Form>
+                      )}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <ErrorSummary ctx={ctx} issues={issues} />
+          <Form ctx={ctx} action="/account/tokens">
+            <TextField ctx={ctx} name="name" label={t('auth.tokens.name')} hint={t('auth.tokens.nameHint')} issues={issues} required />
+            <fieldset class="field">
+              <legend>{t('auth.tokens.scopes')}</legend>
+              {Object.keys(tokenScopes).map((s) => <CheckboxField key={s} ctx={ctx} name={`scope_${s}`} label={t(`auth.tokens.scope.${s}`)} checked={s === 'read'} />)}
+            </fieldset>
+            <SelectField ctx={ctx} name="expiresInDays" label={t('auth.tokens.expires')} value="365" issues={issues}
+              options={['30', '90', '365', '730'].map((d) => ({ value: d, label: d }))} required />
+            <Button>{t('auth.tokens.create')}</Button>
+          </Form>
+        </section>
+      ) : null}
+    </Layout>
+  );
+}
+
+function requireSession(req: FastifyRequest): void {
+  if (req.actor.kind !== 'user') throw new UnauthenticatedError();
+}
+
+async function renderAccount(req: FastifyRequest, reply: FastifyReply, extra: { newToken?: string; issues?: Issue[]; notice?: string | undefined; status?: number } = {}) {
+  requireSession(req);
+  const db = dbOf(req);
+  const grants = req.actor.kind === 'user' ? req.actor.grants : [];
+  const [labels, tokens] = await Promise.all([grantLabels(db, grants), listApiTokens(db, req.actor)]);
+  return sendPage(reply, <AccountPage ctx={pageContext(req)} grants={grants} labels={labels} tokens={tokens} newToken={extra.newToken} issues={extra.issues ?? []} notice={extra.notice} />, extra.status);
+}
+
+async function startSession(req: FastifyRequest, reply: FastifyReply, userId: string): Promise<string> {
+  const cfg = req.server.deps.config;
+  if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
+  const session = await createSession(dbOf(req), userId, cfg.SESSION_DAYS, req.headers['user-agent']);
+  setSessionCookie(reply, session.token, session.expiresAt);
+  return session.csrfToken;
+}
+
+const notices: Record<string, string> = { loggedOut: 'auth.loggedOut', reset: 'auth.reset.done' };
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const cfg = app.deps.config;
+  const policy = { maxFailures: cfg.LOGIN_MAX_FAILURES, lockMinutes: cfg.LOGIN_LOCK_MINUTES };
+
+  app.get('/login', { schema: { hide: true } }, (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const notice = q.notice && notices[q.notice] ? req.t(notices[q.notice] ?? '') : undefined;
+    return sendPage(reply, <LoginPage ctx={pageContext(req)} values={{ next: safeNext(q.next, '') }} issues={[]} notice={notice} />);
+  });
+
+  app.post('/login', { schema: { hide: true }, config: loginLimit }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    const values = { identifier: body.identifier, next: safeNext(body.next, '') };
+    try {
+      const form = parseForm(LoginForm, body);
+      const user = await authenticate(dbOf(req), form.identifier, form.password, policy);
+      await startSession(req, reply, user.id);
+      return reply.redirect(safeNext(form.next, '/account'), 303);
+    } catch (err) {
+      if (err instanceof LoginError) {
+        return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={[{ field: 'identifier', key: err.key, ...(err.params ? { params: err.params } : {}) }]} />, 401);
+      }
+      const issues = issuesOf(err);
+      if (issues) return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={issues} />, 422);
+      throw err;
+    }
+  });
+
+  app.get('/register', { schema: { hide: true } }, (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    return sendPage(reply, <RegisterPage ctx={pageContext(req)} values={{ next: safeNext(q.next, '') }} issues={[]} />);
+  });
+
+  app.post('/register', { schema: { hide: true }, config: loginLimit }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    const values = { displayName: body.displayName, email: body.email, phone: body.phone, next: safeNext(body.next, '') };
+    try {
+      const form = parseForm(RegisterForm, body);
+      const user = await inTx(req, (tx) => registerUser(tx, { ...form, locale: req.locale }));
+      await startSession(req, reply, user.id);
+      return reply.redirect(safeNext(form.next, '/account?notice=welcome'), 303);
+    } catch (err) {
+      const issues = issuesOf(err);
+      if (issues) return sendPage(reply, <RegisterPage ctx={pageContext(req)} values={values} issues={issues} />, 422);
+      throw err;
+    }
+  });
+
+  app.post('/logout', { schema: { hide: true } }, async (req, reply) => {
+    if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
+    clearSessionCookie(reply);
+    return reply.redirect('/login?notice=loggedOut', 303);
+  });
+
+  const forgotField = (req: FastifyRequest) => ({ name: 'identifier', label: req.t('auth.login.identifier'), type: 'text' as const, autocomplete: 'username' });
+  app.get('/forgot-password', { schema: { hide: true } }, (req, reply) => sendPage(reply, (
+    <SimpleFormPage ctx={pageContext(req)} title={req.t('auth.forgot.title')} lead={req.t('auth.forgot.lead')} action="/forgot-password"
+      field={forgotField(req)} issues={[]} submit={req.t('auth.forgot.submit')} />
+  )));
+
+  app.post('/forgot-password', { schema: { hide: true }, config: loginLimit }, async (req, reply) => {
+    const ctx = pageContext(req);
+    try {
+      const form = parseForm(Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 254 }) }), req.body);
+      await inTx(req, (tx) => requestPasswordReset(tx, form.identifier, cfg.publicUrl, {
+        subject: req.t('auth.reset.mailSubject'), body: (link) => req.t('auth.reset.mailBody', { link }),
+      }));
+      return sendPage(reply, <SimpleFormPage ctx={ctx} title={req.t('auth.forgot.title')} action="/forgot-password" field={forgotField(req)} issues={[]}
+        submit={req.t('auth.forgot.submit')} notice={req.t('auth.forgot.sent')} />);
+    } catch (err) {
+      const issues = issuesOf(err);
+      if (issues) return sendPage(reply, <SimpleFormPage ctx={ctx} title={req.t('auth.forgot.title')} action="/forgot-password" field={forgotField(req)} issues={issues} submit={req.t('auth.forgot.submit')} />, 422);
+      throw err;
+    }
+  });
+
+  const resetField = (req: FastifyRequest) => ({ name: 'password', label: req.t('auth.reset.password'), type: 'password' as const, autocomplete: 'new-password' });
+  app.get<{ Params: { token: string } }>('/reset-password/:token', { schema: { hide: true } }, async (req, reply) => {
+    if (!(await resetTokenValid(dbOf(req), req.params.token))) return sendPage(reply, <SimpleErrorPage ctx={pageContext(req)} keyName="auth.resetExpired" />, 404);
+    return sendPage(reply, <SimpleFormPage ctx={pageContext(req)} title={req.t('auth.reset.title')} action={`/reset-password/${encodeURIComponent(req.params.token)}`}
+      field={resetField(req)} issues={[]} submit={req.t('auth.reset.submit')} />);
+  });
+
+  app.post<{ Params: { token: string } }>('/reset-password/:token', { schema: { hide: true }, config: loginLimit }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    try {
+      await inTx(req, (tx) => resetPassword(tx, req.params.token, body.password ?? ''));
+      return reply.redirect('/login?notice=reset', 303);
+    } catch (err) {
+      const issues = issuesOf(err);
+      if (issues) {
+        return sendPage(reply, <SimpleFormPage ctx={pageContext(req)} title={req.t('auth.reset.title')} action={`/reset-password/${encodeURIComponent(req.params.token)}`}
+          field={resetField(req)} issues={issues} submit={req.t('auth.reset.submit')} />, 422);
+      }
+      throw err;
+    }
+  });
+
+  app.get('/account', { schema: { hide: true } }, (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    return renderAccount(req, reply, { notice: q.notice === 'welcome' && req.user ? req.t('auth.welcome', { name: req.user.displayName }) : undefined });
+  });
+
+  app.post('/account/tokens', { schema: { hide: true } }, async (req, reply) => {
+    requireSession(req);
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    const scopes = Object.keys(tokenScopes).filter((s) => body[`scope_${s}`] === 'true');
+    try {
+      const created = await inTx(req, (tx) => createApiToken(tx, req.actor, {
+        name: body.name?.trim() ?? '', scopes, ...(body.expiresInDays ? { expiresInDays: Number(body.expiresInDays) } : {}),
+      }));
+      return renderAccount(req, reply, { newToken: created.token, status: 201 });
+    } catch (err) {
+      const issues = issuesOf(err);
+      if (issues) return renderAccount(req, reply, { issues, status: 422 });
+      throw err;
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', { schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async (req, reply) => {
+    requireSession(req);
+    await inTx(req, (tx) => revokeApiToken(tx, req.actor, req.params.id));
+    return reply.redirect('/account', 303);
+  });
+
+  // JSON API
+  const tags = ['accounts'];
+  app.get('/api/v1/auth/csrf', { schema: { tags, summary: 'CSRF token for cookie-authenticated writes', response: { 200: Type.Object({ csrfToken: Type.String() }) } } },
+    (req) => ({ csrfToken: req.csrfToken }));
+
+  app.post('/api/v1/auth/register', {
+    config: loginLimit,
+    schema: {
+      tags, summary: 'Register a learner account', body: Type.Object({
+        displayName: Type.String({ minLength: 1, maxLength: 120 }), email: Type.Optional(Type.String({ maxLength: 254 })),
+        phone: Type.Optional(Type.String({ maxLength: 20 })), password: Type.String({ minLength: 8, maxLength: 200 }),
+      }, { additionalProperties: false }),
+      response: { 201: Type.Object({ user: UserOut }), 409: ErrorOut, 422: ErrorOut },
+    },
+  }, async (req, reply) => {
+    const user = await inTx(req, (tx) => registerUser(tx, { ...req.body, locale: req.locale }));
+    return reply.code(201).send({ user });
+  });
+
+  app.post('/api/v1/auth/login', {
+    config: loginLimit,
+    schema: {
+      tags, summary: 'Log in; sets the session cookie',
+      body: Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ user: UserOut, csrfToken: Type.String() }), 401: ErrorOut },
+    },
+  }, async (req, reply) => {
+    const user = await authenticate(dbOf(req), req.body.identifier, req.body.password, policy);
+    const csrfToken = await startSession(req, reply, user.id);
+    return { user, csrfToken };
+  });
+
+  app.post('/api/v1/auth/logout', { schema: { tags, summary: 'Log out', response: { 204: Type.Null() } } }, async (req, reply) => {
+    if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
+    clearSessionCookie(reply);
+    return reply.code(204).send(null);
+  });
+
+  app.get('/api/v1/me', { schema: { tags, summary: 'The current user and their roles', security: [{ bearer: [] }, { session: [] }], response: { 200: Type.Object({ user: Type.Union([UserOut, Type.Null()]), grants: Type.Array(GrantOut) }) } } },
+    async (req) => {
+      if (req.actor.kind === 'token') return { user: null, grants: await grantsFor(dbOf(req), req.actor.userId) };
+      if (!req.user) throw new UnauthenticatedError();
+      return { user: { ...req.user, locale: req.locale }, grants: req.actor.kind === 'user' ? req.actor.grants : [] };
+    });
+
+  app.get('/api/v1/tokens', { schema: { tags, summary: 'My API tokens', response: { 200: Type.Object({ tokens: Type.Array(TokenOut) }) } } }, async (req) => {
+    requireSession(req);
+    return { tokens: (await listApiTokens(dbOf(req), req.actor)).map(presentToken) };
+  });
+
+  app.post('/api/v1/tokens', {
+    schema: {
+      tags, summary: 'Create an API token (shown once)',
+      body: Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 100 }),
+        scopes: Type.Array(Type.String({ enum: Object.keys(tokenScopes) }), { minItems: 1, maxItems: 10 }),
+        expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+      }, { additionalProperties: false }),
+      response: { 201: Type.Object({ token: Type.String(), info: TokenOut }), 403: ErrorOut, 422: ErrorOut },
+    },
+  }, async (req, reply) => {
+    requireSession(req);
+    const created = await inTx(req, (tx) => createApiToken(tx, req.actor, req.body));
+    return reply.code(201).send({ token: created.token, info: presentToken(created.view) });
+  });
+
+  app.delete('/api/v1/tokens/:id', {
+    schema: { tags, summary: 'Revoke an API token', params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), 404: ErrorOut } },
+  }, async (req, reply) => {
+    requireSession(req);
+    await inTx(req, (tx) => revokeApiToken(tx, req.actor, req.params.id));
+    return reply.code(204).send(null);
+  });
+};
+
+function SimpleErrorPage({ ctx, keyName }: { ctx: PageContext; keyName: string }) {
+  return (
+    <Layout ctx={ctx} title={ctx.t(keyName)}>
+      <h1>{ctx.t(keyName)}</h1>
+      <p><a href="/forgot-password">{ctx.t('auth.forgot.title')}</a></p>
+    </Layout>
+  );
+}

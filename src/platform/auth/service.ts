@@ -1,0 +1,267 @@
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { Type } from 'typebox';
+import type { Actor, Grant, TokenScope } from '../access.js';
+import { tokenScopes } from '../access.js';
+import { recordAudit } from '../audit/index.js';
+import type { Db } from '../db/index.js';
+import { ConflictError, DomainError, Issues, NotFoundError, ValidationError } from '../errors.js';
+import { checkValue } from '../http/validation.js';
+import { enqueue } from '../outbox/index.js';
+import { apiTokens, passwordResets, roleGrants, sessions, users } from '../schema.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { randomToken, sha256 } from './tokens.js';
+
+export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
+export const PhoneSchema = Type.String({ pattern: '^(\\+84|0)[0-9]{9,10}$' });
+export const PasswordSchema = Type.String({ minLength: 8, maxLength: 200 });
+export const DisplayNameSchema = Type.String({ minLength: 1, maxLength: 120 });
+
+export const RegisterInput = Type.Object({
+  displayName: DisplayNameSchema,
+  email: Type.Optional(EmailSchema),
+  phone: Type.Optional(PhoneSchema),
+  password: PasswordSchema,
+}, { additionalProperties: false });
+
+export interface RegisterData {
+  displayName: string;
+  email?: string | undefined;
+  phone?: string | undefined;
+  password: string;
+  locale?: string;
+}
+
+export interface UserSummary {
+  id: string;
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  locale: string;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** "0912 345 678" and "+84912345678" are the same phone: stored as +84…. */
+export function normalisePhone(phone: string): string {
+  const digits = phone.replace(/[\s.-]/g, '');
+  return digits.startsWith('0') ? `+84${digits.slice(1)}` : digits;
+}
+
+/** Email or phone, whichever the identifier looks like. */
+export function identifierCondition(identifier: string) {
+  const id = identifier.trim();
+  return id.includes('@') ? eq(users.email, normaliseEmail(id)) : eq(users.phone, normalisePhone(id));
+}
+
+export async function registerUser(db: Db, input: RegisterData): Promise<UserSummary> {
+  const clean = {
+    displayName: input.displayName.trim().replace(/\s+/g, ' '),
+    email: input.email?.trim() ? normaliseEmail(input.email) : undefined,
+    phone: input.phone?.trim() ? input.phone.replace(/[\s.-]/g, '') : undefined,
+    password: input.password,
+  };
+  const data = checkValue(RegisterInput, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined)));
+  if (!data.email && !data.phone) throw new ValidationError([{ field: 'email', key: 'auth.emailOrPhone' }]);
+  const email = data.email ?? null;
+  const phone = data.phone ? normalisePhone(data.phone) : null;
+  const taken = await db.select({ email: users.email, phone: users.phone }).from(users)
+    .where(or(email ? eq(users.email, email) : sql`false`, phone ? eq(users.phone, phone) : sql`false`));
+  const issues = new Issues();
+  if (email && taken.some((t) => t.email === email)) issues.add('email', 'auth.emailTaken');
+  if (phone && taken.some((t) => t.phone === phone)) issues.add('phone', 'auth.phoneTaken');
+  if (!issues.empty) throw new ConflictError(issues.list);
+  const [row] = await db.insert(users).values({
+    displayName: data.displayName, email, phone, passwordHash: await hashPassword(data.password), locale: input.locale ?? 'vi',
+  }).returning({ id: users.id, displayName: users.displayName, email: users.email, phone: users.phone, locale: users.locale });
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+export interface LoginPolicy {
+  maxFailures: number;
+  lockMinutes: number;
+}
+
+export class LoginError extends DomainError {
+  constructor(key: 'auth.badCredentials' | 'auth.locked' | 'auth.disabled', params?: Record<string, string | number>) {
+    super(401, 'login_failed', key, [], params);
+  }
+}
+
+/** Checks the password; counts failures and locks the account for a while after too many. */
+export async function authenticate(db: Db, identifier: string, password: string, policy: LoginPolicy): Promise<UserSummary> {
+  const [user] = await db.select().from(users).where(identifierCondition(identifier)).limit(1);
+  if (!user) {
+    await hashPassword(password); // same work whether or not the account exists
+    throw new LoginError('auth.badCredentials');
+  }
+  if (user.disabledAt) throw new LoginError('auth.disabled');
+  if (user.lockedUntil && user.lockedUntil > new Date()) {
+    throw new LoginError('auth.locked', { minutes: Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000) });
+  }
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    const failures = user.failedLogins + 1;
+    const lock = failures >= policy.maxFailures;
+    await db.update(users).set({
+      failedLogins: lock ? 0 : failures,
+      lockedUntil: lock ? new Date(Date.now() + policy.lockMinutes * 60_000) : user.lockedUntil,
+    }).where(eq(users.id, user.id));
+    if (lock) throw new LoginError('auth.locked', { minutes: policy.lockMinutes });
+    throw new LoginError('auth.badCredentials');
+  }
+  if (user.failedLogins > 0 || user.lockedUntil) await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+  return { id: user.id, displayName: user.displayName, email: user.email, phone: user.phone, locale: user.locale };
+}
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export async function createSession(db: Db, userId: string, days: number, userAgent?: string): Promise<NewSession> {
+  const token = randomToken();
+  const csrfToken = randomToken(24);
+  const expiresAt = new Date(Date.now() + days * 86_400_000);
+  await db.insert(sessions).values({ idHash: sha256(token), userId, csrfToken, expiresAt, userAgent: userAgent?.slice(0, 300) ?? null });
+  return { token, csrfToken, expiresAt };
+}
+
+export async function grantsFor(db: Db, userId: string): Promise<Grant[]> {
+  return db.select({ role: roleGrants.role, institutionId: roleGrants.institutionId, unitId: roleGrants.unitId })
+    .from(roleGrants).where(eq(roleGrants.userId, userId));
+}
+
+export interface SessionUser {
+  user: UserSummary;
+  grants: Grant[];
+  csrfToken: string;
+}
+
+/** The session behind a cookie token, or null when unknown, expired, or the user is disabled. */
+export async function loadSession(db: Db, token: string): Promise<SessionUser | null> {
+  const idHash = sha256(token);
+  const [row] = await db.select({
+    csrfToken: sessions.csrfToken, lastSeenAt: sessions.lastSeenAt,
+    id: users.id, displayName: users.displayName, email: users.email, phone: users.phone, locale: users.locale,
+  }).from(sessions).innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt))).limit(1);
+  if (!row) return null;
+  if (Date.now() - row.lastSeenAt.getTime() > 5 * 60_000) {
+    await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.idHash, idHash));
+  }
+  const { csrfToken, lastSeenAt: _seen, ...user } = row;
+  return { user, grants: await grantsFor(db, user.id), csrfToken };
+}
+
+export async function destroySession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.idHash, sha256(token)));
+}
+
+export async function purgeExpiredSessions(db: Db): Promise<void> {
+  await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+}
+
+export interface ResetMail {
+  subject: string;
+  body: (link: string) => string;
+}
+
+/**
+ * Sends a reset link to the account's email (or phone, through the outbox's SMS channel).
+ * Says nothing about whether the account exists.
+ */
+export async function requestPasswordReset(db: Db, identifier: string, publicUrl: string, mail: ResetMail): Promise<void> {
+  const [user] = await db.select().from(users).where(identifierCondition(identifier)).limit(1);
+  if (!user || user.disabledAt) return;
+  const token = randomToken();
+  await db.insert(passwordResets).values({ tokenHash: sha256(token), userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) });
+  const link = `${publicUrl}/reset-password/${token}`;
+  await enqueue(db, { recipient: user.email ?? user.phone ?? '', subject: mail.subject, bodyText: mail.body(link) });
+}
+
+export async function resetPassword(db: Db, token: string, password: string): Promise<void> {
+  checkValue(Type.Object({ password: PasswordSchema }), { password });
+  const tokenHash = sha256(token);
+  const [reset] = await db.select().from(passwordResets)
+    .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date()))).limit(1);
+  if (!reset) throw new NotFoundError('auth.resetExpired');
+  await db.update(passwordResets).set({ usedAt: new Date() }).where(eq(passwordResets.tokenHash, tokenHash));
+  await db.update(users).set({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
+    .where(eq(users.id, reset.userId));
+  await db.delete(sessions).where(eq(sessions.userId, reset.userId));
+}
+
+export async function resetTokenValid(db: Db, token: string): Promise<boolean> {
+  const [row] = await db.select({ u: passwordResets.userId }).from(passwordResets)
+    .where(and(eq(passwordResets.tokenHash, sha256(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date()))).limit(1);
+  return Boolean(row);
+}
+
+export const TOKEN_PREFIX = 'sd_';
+
+export const CreateTokenInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  scopes: Type.Array(Type.Union(Object.keys(tokenScopes).map((s) => Type.Literal(s))), { minItems: 1, maxItems: 10, uniqueItems: true }),
+  expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+}, { additionalProperties: false });
+
+export interface TokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const tokenColumns = {
+  id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix, scopes: apiTokens.scopes,
+  createdAt: apiTokens.createdAt, expiresAt: apiTokens.expiresAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt,
+};
+
+/** A staff member creates a token for a machine; the token never has more rights than they do. */
+export async function createApiToken(db: Db, actor: Actor, input: unknown): Promise<{ token: string; view: TokenView }> {
+  if (actor.kind !== 'user') throw new DomainError(403, 'forbidden', 'auth.tokenNeedsUser');
+  if (!actor.grants.length) throw new DomainError(403, 'forbidden', 'errors.forbidden');
+  const data = checkValue(CreateTokenInput, input);
+  const secret = `${TOKEN_PREFIX}${randomToken(30)}`;
+  const [view] = await db.insert(apiTokens).values({
+    name: data.name.trim(), prefix: secret.slice(0, 10), tokenHash: sha256(secret), scopes: data.scopes as TokenScope[], userId: actor.userId,
+    expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
+  }).returning(tokenColumns);
+  if (!view) throw new Error('insert returned nothing');
+  await recordAudit(db, actor, { action: 'create', entityType: 'api_token', entityId: view.id, after: view });
+  return { token: secret, view };
+}
+
+export async function listApiTokens(db: Db, actor: Actor): Promise<TokenView[]> {
+  if (actor.kind !== 'user') return [];
+  return db.select(tokenColumns).from(apiTokens).where(eq(apiTokens.userId, actor.userId)).orderBy(apiTokens.createdAt);
+}
+
+export async function revokeApiToken(db: Db, actor: Actor, id: string): Promise<void> {
+  if (actor.kind !== 'user') throw new DomainError(403, 'forbidden', 'auth.tokenNeedsUser');
+  const [row] = await db.update(apiTokens).set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, actor.userId), isNull(apiTokens.revokedAt))).returning(tokenColumns);
+  if (!row) throw new NotFoundError();
+  await recordAudit(db, actor, { action: 'revoke', entityType: 'api_token', entityId: id, after: row });
+}
+
+/** The actor behind an "Authorization: Bearer sd_…" header, or null. */
+export async function tokenActor(db: Db, secret: string, ip?: string): Promise<Actor | null> {
+  if (!secret.startsWith(TOKEN_PREFIX)) return null;
+  const [row] = await db.select({ id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, userId: apiTokens.userId, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, sha256(secret)), isNull(apiTokens.revokedAt), isNull(users.disabledAt),
+      or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())))).limit(1);
+  if (!row) return null;
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
+  }
+  return { kind: 'token', tokenId: row.id, userId: row.userId, scopes: row.scopes, grants: await grantsFor(db, row.userId), label: `token:${row.name}`, ...(ip ? { ip } : {}) };
+}

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { acquireLock, type DataLock } from './lock.js';
+
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+
+/** The database handle every service takes: the same type on PGlite and on PostgreSQL. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Raw SQL outside drizzle (backup/restore, administration). */
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs work on one connection (a transaction made of several raw statements needs it). */
+  withClient<T>(fn: (client: RawClient) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Where the embedded database lives (undefined on a server). */
+  dataDir?: string;
+}
+
+export interface RawClient {
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface OpenOptions {
+  /** postgres://… to use a server; otherwise the embedded database. */
+  url?: string;
+  /** Embedded database folder; undefined means in memory. */
+  dataDir?: string;
+  /** Take the folder's lock (the server and the CLI do; a test in memory does not need it). */
+  lock?: 'server' | 'cli';
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.url) return openPostgres(opts.url);
+  return openPglite(opts.dataDir, opts.lock);
+}
+
+async function openPglite(dataDir: string | undefined, lockKind: OpenOptions['lock']): Promise<Database> {
+  let lock: DataLock | undefined;
+  let pgDir: string | undefined;
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    if (lockKind) lock = acquireLock(dataDir, lockKind);
+    pgDir = path.join(dataDir, 'pg');
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ dataDir: pgDir, extensions: { pg_trgm }, relaxedDurability: false });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const db = drizzlePglite(client) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    dataDir,
+    exec: async (sql) => { await client.exec(sql); },
+    query: async <T>(sql: string, params: unknown[] = []) => (await client.query<T>(sql, params)).rows,
+    withClient: (fn) => fn({
+      exec: async (sql) => { await client.exec(sql); },
+      query: async <T>(sql: string, params: unknown[] = []) => (await client.query<T>(sql, params)).rows,
+    }),
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    close: async () => {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => { /* idle client errors are reported on the next query */ });
+  const probe = await pool.connect().catch(async (err: unknown) => {
+    await pool.end();
+    throw new Error(`Cannot connect to PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
+  });
+  probe.release();
+  const db = drizzlePg(pool) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    exec: async (sql) => { await pool.query(sql); },
+    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    withClient: async (fn) => {
+      const conn = await pool.connect();
+      try {
+        return await fn({
+          exec: async (sql) => { await conn.query(sql); },
+          query: async <T>(sql: string, params: unknown[] = []) => (await conn.query(sql, params)).rows as T[],
+        });
+      } finally {
+        conn.release();
+      }
+    },
+    migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+    close: () => pool.end(),
+  };
+}
+
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

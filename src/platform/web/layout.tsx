@@ -1,0 +1,100 @@
+import type { ComponentChildren } from 'preact';
+import { Button, Form } from './components.js';
+import type { PageContext } from './context.js';
+
+export interface NavEntry {
+  href: string;
+  key: string;
+  order: number;
+  visible?: (ctx: PageContext) => boolean;
+}
+
+const nav: NavEntry[] = [];
+
+/** Modules add their top-level pages to the header menu. */
+export function registerNav(entry: NavEntry): void {
+  if (!nav.some((n) => n.href === entry.href)) {
+    nav.push(entry);
+    nav.sort((a, b) => a.order - b.order);
+  }
+}
+
+function langHref(url: string, lang: string): string {
+  const u = new URL(url, 'http://x');
+  u.searchParams.set('lang', lang);
+  return `${u.pathname}${u.search}`;
+}
+
+export interface Crumb {
+  href: string;
+  label: string;
+}
+
+export function Layout({ ctx, title, children, crumbs }: { ctx: PageContext; title: string; children: ComponentChildren; crumbs?: Crumb[] }) {
+  const other = ctx.locale === 'vi' ? 'en' : 'vi';
+  const path = new URL(ctx.url, 'http://x').pathname;
+  return (
+    <html lang={ctx.locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} — ${ctx.t('site.name')}`}</title>
+        <link rel="stylesheet" href="/assets/site.css" />
+        <script src="/assets/htmx.min.js" defer></script>
+        <script src="/assets/site.js" defer></script>
+      </head>
+      <body hx-headers={JSON.stringify({ 'x-csrf-token': ctx.csrfToken })}>
+        <a class="skip-link" href="#main">{ctx.t('site.skip')}</a>
+        <header class="site-header">
+          <div class="container site-header__inner">
+            <a class="site-header__brand" href="/">
+              <span class="site-header__name">{ctx.t('site.name')}</span>
+              <span class="site-header__tagline">{ctx.t('site.tagline')}</span>
+            </a>
+            <a class="site-header__lang" href={langHref(ctx.url, other)} hreflang={other} lang={other}>{ctx.t('nav.switchTo')}</a>
+          </div>
+          <nav class="site-nav" aria-label={ctx.t('site.menu')}>
+            <ul class="container site-nav__list">
+              <li><a href="/" aria-current={path === '/' ? 'page' : undefined}>{ctx.t('nav.home')}</a></li>
+              {nav.filter((n) => !n.visible || n.visible(ctx)).map((n) => (
+                <li key={n.href}><a href={n.href} aria-current={path.startsWith(n.href) ? 'page' : undefined}>{ctx.t(n.key)}</a></li>
+              ))}
+              {ctx.user ? (
+                <>
+                  <li class="site-nav__push"><a href="/account" aria-current={path.startsWith('/account') ? 'page' : undefined}>{ctx.user.displayName}</a></li>
+                  <li>
+                    <Form ctx={ctx} action="/logout" class="inline-form"><Button variant="secondary">{ctx.t('nav.logout')}</Button></Form>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li class="site-nav__push"><a href="/login">{ctx.t('nav.login')}</a></li>
+                  <li><a href="/register">{ctx.t('nav.register')}</a></li>
+                </>
+              )}
+            </ul>
+          </nav>
+        </header>
+        {ctx.demo ? <p class="demo-banner">{ctx.t('site.demoBanner')}</p> : null}
+        <div class="container">
+          {crumbs && crumbs.length ? (
+            <nav class="breadcrumbs" aria-label={ctx.t('nav.breadcrumb')}>
+              <ol>
+                {crumbs.map((c) => <li key={c.href}><a href={c.href}>{c.label}</a></li>)}
+              </ol>
+            </nav>
+          ) : null}
+          <main id="main" tabindex={-1}>
+            {children}
+          </main>
+        </div>
+        <footer class="site-footer">
+          <div class="container">
+            <p>{ctx.t('site.footer')}</p>
+            <p><a href="/api/docs">{ctx.t('site.apiDocs')}</a> · <a href="/api/openapi.json">OpenAPI</a></p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
