@@ -55,11 +55,13 @@ export function identifierCondition(identifier: string) {
   return id.includes('@') ? eq(users.email, normaliseEmail(id)) : eq(users.phone, normalisePhone(id));
 }
 
+const text = (v: unknown, fn: (s: string) => string): unknown => (typeof v === 'string' ? (v.trim() ? fn(v) : undefined) : v);
+
 export async function registerUser(db: Db, input: RegisterData): Promise<UserSummary> {
   const clean = {
-    displayName: input.displayName.trim().replace(/\s+/g, ' '),
-    email: input.email?.trim() ? normaliseEmail(input.email) : undefined,
-    phone: input.phone?.trim() ? input.phone.replace(/[\s.-]/g, '') : undefined,
+    displayName: text(input.displayName, (s) => s.trim().replace(/\s+/g, ' ')),
+    email: text(input.email, normaliseEmail),
+    phone: text(input.phone, (s) => s.replace(/[\s.-]/g, '')),
     password: input.password,
   };
   const data = checkValue(RegisterInput, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined)));

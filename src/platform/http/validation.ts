@@ -22,11 +22,18 @@ function fieldOf(e: SchemaError): string {
   return base || 'body';
 }
 
+/** TypeBox reports all missing properties in one error; give each its own. */
+function expandRequired(e: SchemaError): SchemaError[] {
+  const missing = e.params.requiredProperties;
+  if (e.keyword !== 'required' || !Array.isArray(missing) || missing.length < 2) return [e];
+  return missing.map((name) => ({ ...e, params: { ...e.params, requiredProperties: [name] } }));
+}
+
 /** Turns schema errors into localisable issues naming the field. */
 export function schemaIssues(errors: Iterable<SchemaError>): Issue[] {
   const seen = new Set<string>();
   const out: Issue[] = [];
-  for (const e of errors) {
+  for (const e of [...errors].flatMap(expandRequired)) {
     const field = fieldOf(e);
     if (seen.has(field)) continue;
     let key: string;

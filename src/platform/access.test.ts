@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { can, canGrant, canSomewhere, systemActor, anonymous, type Actor, type Grant, type Permission, type Scope } from './access.js';
+
+const P = 'province-86';
+const D855 = 'district-855';
+const D857 = 'district-857';
+const C855 = 'commune-in-855';
+const LIB = 'library-in-855';
+const BRANCH = 'branch-inside-library';
+
+const user = (...grants: Grant[]): Actor => ({ kind: 'user', userId: 'u', grants, label: 'u' });
+const g = (role: Grant['role'], where: { unit?: string; inst?: string } = {}): Grant => ({ role, unitId: where.unit ?? null, institutionId: where.inst ?? null });
+
+const inCommune: Scope = { unitPath: [C855, D855, P], institutionPath: [] };
+const library: Scope = { unitPath: [C855, D855, P], institutionPath: [LIB] };
+const branch: Scope = { unitPath: [C855, D855, P], institutionPath: [BRANCH, LIB] };
+const other: Scope = { unitPath: [D857, P], institutionPath: ['library-in-857'] };
+const province: Scope = { unitPath: [P], institutionPath: [] };
+
+describe('can', () => {
+  const cases: Array<[string, Actor, Permission, Scope, boolean]> = [
+    ['system', systemActor, 'units.write', province, true],
+    ['anonymous', anonymous, 'institutions.write', library, false],
+    ['learner', user(), 'institutions.write', library, false],
+    ['sysadmin anywhere', user(g('sysadmin')), 'units.write', other, true],
+    ['dept admin in province', user(g('dept_admin', { unit: P })), 'units.write', inCommune, true],
+    ['dept admin of another province', user(g('dept_admin', { unit: 'province-83' })), 'units.write', inCommune, false],
+    ['officer in own district', user(g('unit_officer', { unit: D855 })), 'institutions.write', library, true],
+    ['officer in another district', user(g('unit_officer', { unit: D857 })), 'institutions.write', library, false],
+    ['officer may not edit units', user(g('unit_officer', { unit: D855 })), 'units.write', inCommune, false],
+    ['officer creates in own district', user(g('unit_officer', { unit: D855 })), 'institutions.create', inCommune, true],
+    ['manager edits own institution', user(g('manager', { inst: LIB })), 'institutions.write', library, true],
+    ['manager edits a branch inside it', user(g('manager', { inst: LIB })), 'institutions.write', branch, true],
+    ['manager of branch cannot edit parent', user(g('manager', { inst: BRANCH })), 'institutions.write', library, false],
+    ['manager cannot create institutions', user(g('manager', { inst: LIB })), 'institutions.create', inCommune, false],
+    ['staff cannot edit institution', user(g('staff', { inst: LIB })), 'institutions.write', library, false],
+    ['staff operates own institution', user(g('staff', { inst: LIB })), 'institution.operate', library, true],
+    ['staff does not operate another', user(g('staff', { inst: LIB })), 'institution.operate', other, false],
+    ['second grant counts', user(g('staff', { inst: 'x' }), g('unit_officer', { unit: D857 })), 'institutions.write', other, true],
+  ];
+  it.each(cases)('%s', (_name, actor, permission, scope, expected) => {
+    expect(can(actor, permission, scope)).toBe(expected);
+  });
+
+  it('limits a token to its scopes, and to its owner’s grants', () => {
+    const token = (scopes: string[], grants: Grant[]): Actor => ({ kind: 'token', tokenId: 't', userId: 'u', scopes, grants, label: 't' });
+    expect(can(token(['read'], [g('sysadmin')]), 'institutions.write', library)).toBe(false);
+    expect(can(token(['orgs:write'], [g('sysadmin')]), 'institutions.write', library)).toBe(true);
+    expect(can(token(['orgs:write'], [g('unit_officer', { unit: D857 })]), 'institutions.write', library)).toBe(false);
+    expect(canSomewhere(token(['read'], [g('sysadmin')]), 'institutions.write')).toBe(false);
+  });
+});
+
+describe('canGrant', () => {
+  it.each([
+    ['manager invites staff to own institution', user(g('manager', { inst: LIB })), 'staff', library, true],
+    ['manager invites manager to own institution', user(g('manager', { inst: LIB })), 'manager', library, true],
+    ['manager cannot make unit officers', user(g('manager', { inst: LIB })), 'unit_officer', library, false],
+    ['manager cannot invite elsewhere', user(g('manager', { inst: LIB })), 'staff', other, false],
+    ['staff cannot invite', user(g('staff', { inst: LIB })), 'staff', library, false],
+    ['officer invites manager in district', user(g('unit_officer', { unit: D855 })), 'manager', library, true],
+    ['officer cannot make dept admins', user(g('unit_officer', { unit: D855 })), 'dept_admin', province, false],
+    ['dept admin cannot make sysadmins', user(g('dept_admin', { unit: P })), 'sysadmin', province, false],
+    ['sysadmin makes sysadmins', user(g('sysadmin')), 'sysadmin', province, true],
+  ] as const)('%s', (_n, actor, role, scope, expected) => {
+    expect(canGrant(actor, role, scope)).toBe(expected);
+  });
+});

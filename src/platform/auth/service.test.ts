@@ -1,0 +1,151 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../access.js';
+import type { Database, Db } from '../db/index.js';
+import { DomainError, ValidationError } from '../errors.js';
+import { drainOutbox, type Message } from '../outbox/index.js';
+import { outbox, roleGrants, sessions, users } from '../schema.js';
+import { createTestDatabase } from '../testing/db.js';
+import {
+  authenticate, createApiToken, createSession, destroySession, loadSession, LoginError, registerUser, requestPasswordReset,
+  resetPassword, revokeApiToken, tokenActor,
+} from './service.js';
+
+let database: Database;
+let db: Db;
+const policy = { maxFailures: 3, lockMinutes: 15 };
+const mail = { subject: 'Đặt lại mật khẩu', body: (link: string) => `Mở ${link}` };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.db;
+});
+afterAll(async () => { await database.close(); });
+
+async function issuesOf(p: Promise<unknown>): Promise<string[]> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof DomainError) return err.issues.map((i) => `${i.field}:${i.key}`);
+    throw err;
+  }
+  return [];
+}
+
+describe('registration', () => {
+  it('creates a learner with email, normalising it', async () => {
+    const u = await registerUser(db, { displayName: '  Nguyễn   Văn An ', email: 'An.Nguyen@Example.VN ', password: 'mật khẩu dài' });
+    expect(u).toMatchObject({ displayName: 'Nguyễn Văn An', email: 'an.nguyen@example.vn', phone: null });
+    const [row] = await db.select().from(users).where(eq(users.id, u.id));
+    expect(row?.passwordHash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('accepts a phone number in the usual ways and stores one form', async () => {
+    const u = await registerUser(db, { displayName: 'Trần Thị Bình', phone: '0912 345 678', password: '12345678' });
+    expect(u.phone).toBe('+84912345678');
+    expect(await issuesOf(registerUser(db, { displayName: 'X', phone: '+84912345678', password: '12345678' }))).toEqual(['phone:auth.phoneTaken']);
+  });
+
+  it.each([
+    ['nothing', {}, ['displayName:errors.required', 'password:errors.required']],
+    ['no email nor phone', { displayName: 'A', password: '12345678' }, ['email:auth.emailOrPhone']],
+    ['short password', { displayName: 'A', email: 'a@b.vn', password: '123' }, ['password:errors.minLength']],
+    ['bad email', { displayName: 'A', email: 'not-an-email', password: '12345678' }, ['email:errors.format.email']],
+    ['bad phone', { displayName: 'A', phone: '12ab', password: '12345678' }, ['phone:errors.pattern']],
+    ['too long name', { displayName: 'x'.repeat(121), email: 'long@b.vn', password: '12345678' }, ['displayName:errors.maxLength']],
+    ['too long password', { displayName: 'A', email: 'lp@b.vn', password: 'x'.repeat(201) }, ['password:errors.maxLength']],
+  ])('refuses %s, naming the field', async (_n, input, expected) => {
+    const got = await issuesOf(registerUser(db, input as Parameters<typeof registerUser>[1]));
+    expect(got.sort()).toEqual([...expected].sort());
+  });
+
+  it('refuses a taken email whatever its case', async () => {
+    await registerUser(db, { displayName: 'A', email: 'taken@example.vn', password: '12345678' });
+    expect(await issuesOf(registerUser(db, { displayName: 'B', email: 'TAKEN@example.vn', password: '12345678' }))).toEqual(['email:auth.emailTaken']);
+  });
+});
+
+describe('login', () => {
+  it('logs in by email or phone and refuses a wrong password', async () => {
+    await registerUser(db, { displayName: 'C', email: 'c@example.vn', phone: '0987654321', password: 'correct horse' });
+    await expect(authenticate(db, 'C@example.vn', 'correct horse', policy)).resolves.toMatchObject({ email: 'c@example.vn' });
+    await expect(authenticate(db, '0987 654 321', 'correct horse', policy)).resolves.toMatchObject({ phone: '+84987654321' });
+    await expect(authenticate(db, 'c@example.vn', 'wrong', policy)).rejects.toMatchObject({ key: 'auth.badCredentials' });
+    await expect(authenticate(db, 'nobody@example.vn', 'wrong', policy)).rejects.toMatchObject({ key: 'auth.badCredentials' });
+  });
+
+  it('locks the account after repeated failures, even for the right password', async () => {
+    await registerUser(db, { displayName: 'D', email: 'd@example.vn', password: 'correct horse' });
+    for (let i = 0; i < 2; i++) await expect(authenticate(db, 'd@example.vn', 'bad', policy)).rejects.toMatchObject({ key: 'auth.badCredentials' });
+    await expect(authenticate(db, 'd@example.vn', 'bad', policy)).rejects.toMatchObject({ key: 'auth.locked' });
+    const err = await authenticate(db, 'd@example.vn', 'correct horse', policy).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LoginError);
+    expect((err as LoginError).key).toBe('auth.locked');
+  });
+
+  it('keeps sessions server-side and forgets them on logout', async () => {
+    const u = await registerUser(db, { displayName: 'E', email: 'e@example.vn', password: '12345678' });
+    const s = await createSession(db, u.id, 14, 'test');
+    const loaded = await loadSession(db, s.token);
+    expect(loaded?.user.id).toBe(u.id);
+    expect(loaded?.csrfToken).toBe(s.csrfToken);
+    const stored = await db.select().from(sessions).where(eq(sessions.userId, u.id));
+    expect(stored[0]?.idHash).not.toBe(s.token);
+    await destroySession(db, s.token);
+    expect(await loadSession(db, s.token)).toBeNull();
+    expect(await loadSession(db, 'made-up')).toBeNull();
+  });
+});
+
+describe('password reset', () => {
+  it('mails a one-time link through the outbox; the new password works and old sessions end', async () => {
+    const u = await registerUser(db, { displayName: 'F', email: 'f@example.vn', password: 'old password' });
+    const s = await createSession(db, u.id, 14);
+    await requestPasswordReset(db, 'f@example.vn', 'http://localhost:3000', mail);
+    await requestPasswordReset(db, 'unknown@example.vn', 'http://localhost:3000', mail);
+    const sent: Message[] = [];
+    await drainOutbox(db, { send: async (m) => { sent.push(m); } });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.recipient).toBe('f@example.vn');
+    const token = /reset-password\/([\w-]+)/.exec(sent[0]?.bodyText ?? '')?.[1] ?? '';
+    await expect(resetPassword(db, token, 'short')).rejects.toBeInstanceOf(ValidationError);
+    await resetPassword(db, token, 'new password');
+    await expect(authenticate(db, 'f@example.vn', 'new password', policy)).resolves.toMatchObject({ id: u.id });
+    expect(await loadSession(db, s.token)).toBeNull();
+    await expect(resetPassword(db, token, 'another one')).rejects.toMatchObject({ key: 'auth.resetExpired' });
+  });
+
+  it('retries a failed send and records the error', async () => {
+    const u = await registerUser(db, { displayName: 'G', email: 'g@example.vn', password: '12345678' });
+    await requestPasswordReset(db, 'g@example.vn', 'http://x', mail);
+    const r = await drainOutbox(db, { send: () => Promise.reject(new Error('SMTP down')) });
+    expect(r.failed).toBeGreaterThan(0);
+    const [row] = await db.select().from(outbox).where(eq(outbox.recipient, 'g@example.vn'));
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'SMTP down' });
+    expect(u.id).toBeTruthy();
+  });
+});
+
+describe('API tokens', () => {
+  it('are shown once, act with the owner’s grants within their scopes, and can be revoked', async () => {
+    const u = await registerUser(db, { displayName: 'H', email: 'h@example.vn', password: '12345678' });
+    await db.insert(roleGrants).values({ userId: u.id, role: 'sysadmin' });
+    const actor: Actor = { kind: 'user', userId: u.id, grants: [{ role: 'sysadmin', unitId: null, institutionId: null }], label: 'h' };
+    const { token, view } = await createApiToken(db, actor, { name: 'Trường THPT', scopes: ['read'] });
+    expect(token.startsWith('sd_')).toBe(true);
+    expect(view.prefix).toBe(token.slice(0, 10));
+    const machine = await tokenActor(db, token);
+    expect(machine).toMatchObject({ kind: 'token', userId: u.id, scopes: ['read'] });
+    expect(await tokenActor(db, `${token}x`)).toBeNull();
+    await revokeApiToken(db, actor, view.id);
+    expect(await tokenActor(db, token)).toBeNull();
+  });
+
+  it('refuses bad input and people without a staff role', async () => {
+    const learner: Actor = { kind: 'user', userId: '00000000-0000-0000-0000-000000000000', grants: [], label: 'l' };
+    await expect(createApiToken(db, learner, { name: 'x', scopes: ['read'] })).rejects.toMatchObject({ status: 403 });
+    const admin: Actor = { kind: 'user', userId: '00000000-0000-0000-0000-000000000000', grants: [{ role: 'sysadmin', unitId: null, institutionId: null }], label: 'a' };
+    expect(await issuesOf(createApiToken(db, admin, { name: '', scopes: [] }))).toEqual(['name:errors.required', 'scopes:errors.minItems']);
+    expect(await issuesOf(createApiToken(db, admin, { name: 'x', scopes: ['root'] }))).toEqual(['scopes.0:errors.choice']);
+  });
+});

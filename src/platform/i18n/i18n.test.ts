@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import '../../app.js';
+import { allKeys, negotiateLocale, translator } from './index.js';
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('message catalogues', () => {
+  const vi = translator('vi');
+  const en = translator('en');
+
+  it('have the same keys in Vietnamese and English', () => {
+    expect(allKeys('en').sort()).toEqual(allKeys('vi').sort());
+    expect(allKeys('vi').length).toBeGreaterThan(100);
+  });
+
+  it.each(allKeys('vi').map((k) => [k]))('%s has text and the same placeholders in both languages', (key) => {
+    expect(vi(key).trim()).not.toBe('');
+    expect(en(key).trim()).not.toBe('');
+    expect(placeholders(en(key))).toEqual(placeholders(vi(key)));
+  });
+
+  it('fills placeholders and falls back to the key', () => {
+    expect(vi('common.results', { n: 3 })).toBe('3 kết quả');
+    expect(en('no.such.key')).toBe('no.such.key');
+  });
+});
+
+describe('negotiateLocale', () => {
+  it.each([
+    [undefined, undefined, 'vi'],
+    ['en', 'vi', 'en'],
+    ['fr', 'en-GB,en;q=0.9', 'en'],
+    [undefined, 'fr-FR, en;q=0.5, vi;q=0.8', 'vi'],
+    [undefined, 'ja', 'vi'],
+    [undefined, 'en-US', 'en'],
+  ])('cookie %s, Accept-Language %s → %s', (cookie, accept, expected) => {
+    expect(negotiateLocale(cookie, accept)).toBe(expected);
+  });
+});

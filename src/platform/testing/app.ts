@@ -1,0 +1,79 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../app.js';
+import { loadConfig } from '../config.js';
+import type { Database } from '../db/index.js';
+import type { Message } from '../outbox/index.js';
+import { createTestDatabase } from './db.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  /** Messages the outbox handed to the transport. */
+  sent: Message[];
+  close(): Promise<void>;
+}
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const sent: Message[] = [];
+  const app = await buildApp({
+    config: loadConfig({ NODE_ENV: 'test', DEMO_DATA: 'false', ...env }),
+    database,
+    transport: { send: async (m) => { sent.push(m); } },
+  });
+  return { app, database, sent, close: async () => { await app.close(); await database.close(); } };
+}
+
+/** A browser-like client: keeps cookies and sends the CSRF token the last page carried. */
+export class Browser {
+  cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(readonly app: FastifyInstance) {}
+
+  private remember(res: LightMyRequestResponse): void {
+    for (const c of res.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (m?.[1]) this.csrf = m[1];
+  }
+
+  private get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader, ...headers } });
+    this.remember(res);
+    return res;
+  }
+
+  /** Posts a form as a browser does, with the CSRF token unless told otherwise. */
+  async post(url: string, form: Record<string, string>, opts: { csrf?: boolean } = {}): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams({ ...(opts.csrf === false ? {} : { _csrf: this.csrf }), ...form }).toString();
+    const res = await this.app.inject({
+      method: 'POST', url, payload: body, headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  async json(method: 'POST' | 'PATCH' | 'DELETE' | 'GET', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({
+      method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      headers: { cookie: this.cookieHeader, 'x-csrf-token': this.csrf, accept: 'application/json' },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  /** Registers (or logs in) through the pages, as a person would. */
+  async login(identifier: string, password: string): Promise<LightMyRequestResponse> {
+    await this.get('/login');
+    const res = await this.post('/login', { identifier, password });
+    await this.get('/account');
+    return res;
+  }
+}
