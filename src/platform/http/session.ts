@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { anonymous, type Actor } from '../access.js';
 import { loadSession, tokenActor } from '../auth/service.js';

@@ -84,5 +84,5 @@ export function parseForm<S extends TSchema>(schema: S, body: unknown): Static<S
 /** Validates a plain value (an imported row, a JSON body) and throws every issue at once. */
 export function checkValue<S extends TSchema>(schema: S, value: unknown): Static<S> {
   if (Value.Check(schema, value)) return value;
-  throw new ValidationError(schemaIssues(Value.Errors(schema, value) as unknown as SchemaError[]));
+  throw new ValidationError(schemaIssues(Value.Errors(schema, value)));
 }

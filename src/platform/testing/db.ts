@@ -22,11 +22,10 @@ export async function createTestDatabase(): Promise<Database> {
   u.pathname = `/${name}`;
   const database = await openDatabase({ url: u.toString() });
   await database.migrate();
-  const close = database.close;
   return {
     ...database,
     close: async () => {
-      await close();
+      await database.close();
       const a = new pg.Client({ connectionString: url });
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

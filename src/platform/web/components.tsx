@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import { h, type ComponentChildren } from 'preact';
 import type { Issue } from '../errors.js';
 import type { PageContext } from './context.js';
 
@@ -52,6 +52,15 @@ function Label({ ctx, name, label, required }: { ctx: PageContext; name: string;
   return <label for={`f-${name}`}>{label}{required ? null : <span class="optional"> {ctx.t('common.optional')}</span>}</label>;
 }
 
+/** Plain attributes: preact types each input type apart, which a field of any type cannot satisfy. */
+function inputAttrs(p: FieldProps, error: string | undefined): Record<string, unknown> {
+  return {
+    id: `f-${p.name}`, name: p.name, type: p.type ?? 'text', value: p.value ?? '', class: `input input--${p.width ?? 'full'}`,
+    autocomplete: p.autocomplete, required: p.required, inputMode: p.inputmode,
+    'aria-describedby': describedBy(p.name, p.hint, error), 'aria-invalid': error ? 'true' : undefined,
+  };
+}
+
 export function TextField(p: FieldProps) {
   const error = fieldError(p.ctx, p.issues, p.name);
   return (
@@ -59,11 +68,7 @@ export function TextField(p: FieldProps) {
       <Label ctx={p.ctx} name={p.name} label={p.label} required={p.required} />
       {p.hint ? <p class="hint" id={`f-${p.name}-hint`}>{p.hint}</p> : null}
       {error ? <p class="field-error" id={`f-${p.name}-error`}><span class="visually-hidden">{p.ctx.t('errors.title')}: </span>{error}</p> : null}
-      <input
-        id={`f-${p.name}`} name={p.name} type={(p.type ?? 'text') as 'text' /* preact types each input type apart */} value={p.value ?? ''} class={`input input--${p.width ?? 'full'}`}
-        autocomplete={p.autocomplete} required={p.required} inputMode={p.inputmode}
-        aria-describedby={describedBy(p.name, p.hint, error)} aria-invalid={error ? 'true' : undefined}
-      />
+      {h('input', inputAttrs(p, error))}
     </div>
   );
 }
