@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { monitoringRoutes } from './monitoring/index.js';
 import { orgsRoutes } from './orgs/index.js';
+import { programmesRoutes } from './programmes/index.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import type { AppDeps } from './platform/http/context.js';
@@ -68,10 +71,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   await app.register(fastifyStatic, { root: path.join(here, 'platform/web/assets'), prefix: '/assets/', maxAge: '7d' });
-  await app.register(fastifyStatic, {
-    root: path.dirname(require.resolve('htmx.org/dist/htmx.min.js')), prefix: '/assets/', decorateReply: false, maxAge: '7d',
-    allowedPath: (p) => p === '/htmx.min.js',
-  });
+  const htmx = await readFile(require.resolve('htmx.org/dist/htmx.min.js'));
+  app.get('/assets/htmx.min.js', { schema: { hide: true } }, (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=604800').send(htmx));
 
   await app.register(requestContext);
   app.setErrorHandler(errorHandler);
@@ -81,6 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(auditRoutes);
   await app.register(orgsRoutes);
+  await app.register(programmesRoutes);
+  await app.register(monitoringRoutes);
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await deps.database.query('select 1');
     return { ok: true, database: deps.database.kind };

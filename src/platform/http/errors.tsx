@@ -5,12 +5,12 @@ import { Layout } from '../web/layout.js';
 import { pageContext, sendPage, wantsJson } from './context.js';
 import { schemaIssues, type SchemaError } from './validation.js';
 
-function ErrorPage({ req, status, key, issues }: { req: FastifyRequest; status: number; key: string; issues: Issue[] }) {
+function ErrorPage({ req, status, messageKey, issues }: { req: FastifyRequest; status: number; messageKey: string; issues: Issue[] }) {
   const ctx = pageContext(req);
   const lead = status === 404 ? ctx.t('errors.notFound.lead') : status >= 500 ? ctx.t('errors.server.lead') : null;
   return (
-    <Layout ctx={ctx} title={ctx.t(key)}>
-      <h1>{ctx.t(key)}</h1>
+    <Layout ctx={ctx} title={ctx.t(messageKey)}>
+      <h1>{ctx.t(messageKey)}</h1>
       {lead ? <p class="lead">{lead}</p> : null}
       {issues.length ? <ul>{issues.map((i) => <li key={`${i.row ?? ''}${i.field}${i.key}`}>{i.field}: {issueText(ctx, i)}</li>)}</ul> : null}
       {status === 401 ? <p><a href={`/login?next=${encodeURIComponent(req.url)}`}>{ctx.t('nav.login')}</a></p> : null}
@@ -29,7 +29,7 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, status: numb
       },
     });
   }
-  return sendPage(reply, <ErrorPage req={req} status={status} key={key} issues={issues} />, status);
+  return sendPage(reply, <ErrorPage req={req} status={status} messageKey={key} issues={issues} />, status);
 }
 
 export function errorHandler(error: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {

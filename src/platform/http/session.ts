@@ -46,7 +46,7 @@ export const requestContext = fp(async (app: FastifyInstance) => {
     const query = req.query as Record<string, unknown> | undefined;
     const asked = query?.lang;
     if (isLocale(asked)) reply.setCookie(LANG_COOKIE, asked, { path: '/', sameSite: 'lax', maxAge: 365 * 86_400, secure: app.deps.config.secureCookies });
-    req.locale = isLocale(asked) ? asked : negotiateLocale(req.cookies[LANG_COOKIE], req.headers['accept-language']);
+    req.locale = isLocale(asked) ? asked : negotiateLocale(req.cookies[LANG_COOKIE]);
     req.t = translator(req.locale);
 
     if (req.url.startsWith('/assets/')) return;

@@ -42,18 +42,13 @@ export function translator(locale: Locale): Translate {
   };
 }
 
-/** Picks the locale from a cookie, then Accept-Language; Vietnamese by default. */
-export function negotiateLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
-  if (isLocale(cookie)) return cookie;
-  if (acceptLanguage) {
-    const ranked = acceptLanguage.split(',').map((part) => {
-      const [tag = '', ...rest] = part.trim().split(';');
-      const q = rest.find((r) => r.trim().startsWith('q='));
-      return { lang: tag.toLowerCase().split('-')[0] ?? '', q: q ? Number(q.trim().slice(2)) || 0 : 1 };
-    }).sort((a, b) => b.q - a.q);
-    for (const { lang } of ranked) if (isLocale(lang)) return lang;
-  }
-  return defaultLocale;
+/**
+ * The visitor's chosen language (the `lang` cookie set by the language switch), else Vietnamese.
+ * Accept-Language is not followed: the platform serves a Vietnamese province, and a phone set to
+ * English should still show the province's own language first, with the switch one tap away.
+ */
+export function negotiateLocale(cookie: string | undefined): Locale {
+  return isLocale(cookie) ? cookie : defaultLocale;
 }
 
 export function formatDate(locale: Locale, value: Date | string | null | undefined): string {
