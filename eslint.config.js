@@ -30,13 +30,14 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { maxDepth: 8 }],
     },
   },
-  // A module reaches another module only through its index.ts (platform is the shared base).
+  // A module reaches another module only through its index.ts (platform is the shared base);
+  // test factories (testing.ts) are shared too.
   ...modules.filter((m) => m !== 'platform').map((m) => ({
     files: [`src/${m}/**/*.{ts,tsx}`],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: modules.filter((o) => o !== m && o !== 'platform').map((o) => ({
-          regex: `^\\.\\./(\\.\\./)*${o}/(?!index\\.js$).+`,
+          regex: `^\\.\\./(\\.\\./)*${o}/(?!(index|testing)\\.js$).+`,
           message: `Import ${o} only through src/${o}/index.ts`,
         })),
       }],

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { buildApp } from './app.js';
 import { demoLogins, DEMO_PASSWORD, seedDemo } from './demo.js';
 import { importInstitutions, importUnits, type ImportReport } from './orgs/index.js';
+import { sendDueReminders } from './programmes/index.js';
 import { systemActor } from './platform/access.js';
 import { backup, restore, RestoreError } from './platform/backup.js';
 import { terminalProgress } from './platform/cli/progress.js';
@@ -55,11 +56,15 @@ async function serve(config: Config): Promise<void> {
   }
   if (!config.SMTP_URL) console.log(`Outgoing mail is written to ${config.dataDir}/outbox (set SMTP_URL to send it).`);
 
-  let draining = false;
+  // Background work: queue due reminders, then send what the outbox holds. One round at a time.
+  let busy = false;
   const timer = setInterval(() => {
-    if (draining) return;
-    draining = true;
-    drainOutbox(database.db, transport).catch((err: unknown) => app.log.error({ err }, 'outbox')).finally(() => { draining = false; });
+    if (busy) return;
+    busy = true;
+    sendDueReminders(database.db, new Date())
+      .then(() => drainOutbox(database.db, transport))
+      .catch((err: unknown) => app.log.error({ err }, 'background work'))
+      .finally(() => { busy = false; });
   }, 3000);
 
   let stopping = false;

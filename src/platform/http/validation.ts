@@ -53,7 +53,7 @@ export function schemaIssues(errors: Iterable<SchemaError>): Issue[] {
       case 'pattern': key = 'errors.pattern'; break;
       case 'type': key = 'errors.type'; params = { type: String(e.params.type) }; break;
       case 'enum': case 'const': case 'anyOf': case 'oneOf': key = 'errors.choice'; break;
-      case 'additionalProperties': key = 'errors.unknownField'; break;
+      case 'additionalProperties': case 'boolean': key = 'errors.unknownField'; break;
       default: key = 'errors.invalid';
     }
     seen.add(field);

@@ -1,0 +1,93 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { Type } from 'typebox';
+import { can, canGrant, type Role, type Scope } from '../../platform/access.js';
+import { NotFoundError, type Issue } from '../../platform/errors.js';
+import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
+import { parseForm } from '../../platform/http/validation.js';
+import { staffRoles } from '../model.js';
+import { presentStaff } from '../presenters.js';
+import { acceptInvitation, getInvitation, inviteStaff, listStaff, revokeGrant } from '../staff.js';
+import { InvitationPage, StaffSection } from '../views/staff.js';
+
+export interface StaffPlace {
+  kind: 'institution' | 'unit';
+  id: string;
+  scope: Scope;
+}
+
+const placeRoles: Record<StaffPlace['kind'], readonly Role[]> = {
+  institution: staffRoles.filter((r) => r === 'staff' || r === 'manager'),
+  unit: staffRoles.filter((r) => r === 'unit_officer' || r === 'dept_admin'),
+};
+
+export interface StaffFormState {
+  values?: { email?: string | undefined; role?: string | undefined };
+  issues?: Issue[];
+}
+
+/** The staff section of an institution or unit page, for those who manage its staff; null for everyone else. */
+export async function staffSection(req: FastifyRequest, place: StaffPlace, state: StaffFormState = {}): Promise<VNode | null> {
+  if (!can(req.actor, 'staff.manage', place.scope)) return null;
+  const staff = presentStaff(await listStaff(dbOf(req), req.actor, place.kind === 'institution' ? { institutionId: place.id } : { unitId: place.id }));
+  const query = req.query as Record<string, unknown> | undefined;
+  return (
+    <StaffSection
+      ctx={pageContext(req)} staff={staff} base={`/${place.kind === 'institution' ? 'institutions' : 'units'}/${place.id}/staff`}
+      roles={placeRoles[place.kind].filter((r) => canGrant(req.actor, r, place.scope))} mayRevoke={(r) => canGrant(req.actor, r, place.scope)}
+      values={state.values} issues={state.issues} notice={query?.invited ? req.t('orgs.staff.invited') : undefined}
+    />
+  );
+}
+
+const InviteForm = Type.Object({ email: Type.Optional(Type.String({ maxLength: 500 })), role: Type.Optional(Type.String({ maxLength: 50 })) });
+const PlaceParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const GrantParams = Type.Object({ id: Type.String({ maxLength: 100 }), grantId: Type.String({ maxLength: 100 }) });
+const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
+
+/**
+ * Invite and revoke forms under /institutions/:id/staff and /units/:id/staff, and the page an
+ * invitation link opens. A refused invitation re-renders the page it came from, via `rerender`.
+ */
+export function staffPages(rerender: Record<StaffPlace['kind'], (req: FastifyRequest, reply: FastifyReply, id: string, state: StaffFormState) => Promise<FastifyReply>>): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    for (const kind of ['institution', 'unit'] as const) {
+      const base = kind === 'institution' ? '/institutions' : '/units';
+      app.post(`${base}/:id/staff/invite`, { schema: { hide: true, params: PlaceParams } }, async (req, reply) => {
+        const form = parseForm(InviteForm, req.body);
+        try {
+          const target = kind === 'institution' ? { institutionId: req.params.id } : { unitId: req.params.id };
+          await inTx(req, (tx) => inviteStaff(tx, req.actor, { ...form, ...target }, req.server.deps.config.publicUrl, req.t));
+        } catch (err) {
+          const issues = issuesOf(err);
+          if (!issues) throw err;
+          return rerender[kind](req, reply, req.params.id, { values: form, issues });
+        }
+        return reply.redirect(`${base}/${req.params.id}?invited=1#staff-title`, 303);
+      });
+
+      app.post(`${base}/:id/staff/:grantId/revoke`, { schema: { hide: true, params: GrantParams } }, async (req, reply) => {
+        await inTx(req, (tx) => revokeGrant(tx, req.actor, req.params.grantId));
+        return reply.redirect(`${base}/${req.params.id}#staff-title`, 303);
+      });
+    }
+
+    app.get('/invitations/:token', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
+      const detail = await getInvitation(dbOf(req), req.params.token);
+      if (!detail) throw new NotFoundError('orgs.invite.invalid');
+      const { invitation: i, place } = detail;
+      return sendPage(reply, (
+        <InvitationPage
+          ctx={pageContext(req)} token={req.params.token} email={i.email} role={i.role} status={detail.status} expiresAt={i.expiresAt.toISOString()}
+          place={place ? { href: `/${place.kind === 'institution' ? 'institutions' : 'units'}/${place.id}`, name: place.name } : null}
+        />
+      ));
+    });
+
+    app.post('/invitations/:token', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
+      const grant = await inTx(req, (tx) => acceptInvitation(tx, req.actor, req.params.token));
+      return reply.redirect(grant.institutionId ? `/institutions/${grant.institutionId}` : grant.unitId ? `/units/${grant.unitId}` : '/', 303);
+    });
+  };
+}
