@@ -51,7 +51,20 @@ export function Layout({ ctx, title, children, crumbs }: { ctx: PageContext; tit
               <span class="site-header__name">{ctx.t('site.name')}</span>
               <span class="site-header__tagline">{ctx.t('site.tagline')}</span>
             </a>
-            <a class="site-header__lang" href={langHref(ctx.url, other)} hreflang={other} lang={other}>{ctx.t('nav.switchTo')}</a>
+            <div class="site-header__tools">
+              {ctx.user ? (
+                <>
+                  <a href="/account" aria-current={path.startsWith('/account') ? 'page' : undefined}>{ctx.user.displayName}</a>
+                  <Form ctx={ctx} action="/logout" class="inline-form"><Button variant="secondary">{ctx.t('nav.logout')}</Button></Form>
+                </>
+              ) : (
+                <>
+                  <a href="/login" aria-current={path === '/login' ? 'page' : undefined}>{ctx.t('nav.login')}</a>
+                  <a href="/register" aria-current={path === '/register' ? 'page' : undefined}>{ctx.t('nav.register')}</a>
+                </>
+              )}
+              <a href={langHref(ctx.url, other)} hreflang={other} lang={other}>{ctx.t('nav.switchTo')}</a>
+            </div>
           </div>
           <nav class="site-nav" aria-label={ctx.t('site.menu')}>
             <ul class="container site-nav__list">
@@ -59,19 +72,6 @@ export function Layout({ ctx, title, children, crumbs }: { ctx: PageContext; tit
               {nav.filter((n) => !n.visible || n.visible(ctx)).map((n) => (
                 <li key={n.href}><a href={n.href} aria-current={path.startsWith(n.href) ? 'page' : undefined}>{ctx.t(n.key)}</a></li>
               ))}
-              {ctx.user ? (
-                <>
-                  <li class="site-nav__push"><a href="/account" aria-current={path.startsWith('/account') ? 'page' : undefined}>{ctx.user.displayName}</a></li>
-                  <li>
-                    <Form ctx={ctx} action="/logout" class="inline-form"><Button variant="secondary">{ctx.t('nav.logout')}</Button></Form>
-                  </li>
-                </>
-              ) : (
-                <>
-                  <li class="site-nav__push"><a href="/login">{ctx.t('nav.login')}</a></li>
-                  <li><a href="/register">{ctx.t('nav.register')}</a></li>
-                </>
-              )}
             </ul>
           </nav>
         </header>
