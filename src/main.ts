@@ -4,12 +4,13 @@ import { performance } from 'node:perf_hooks';
 import { buildApp } from './app.js';
 import { demoLogins, DEMO_PASSWORD, seedDemo } from './demo.js';
 import { importInstitutions, importUnits, type ImportReport } from './orgs/index.js';
+import { generateAnnualReport, sendReportingReminders } from './monitoring/index.js';
 import { sendDueReminders } from './programmes/index.js';
 import { systemActor } from './platform/access.js';
 import { backup, restore, RestoreError } from './platform/backup.js';
 import { terminalProgress } from './platform/cli/progress.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
-import { openDatabase, redact, type Database } from './platform/db/index.js';
+import { openDatabase, redact, type Database, type Db } from './platform/db/index.js';
 import { DataDirLockedError } from './platform/db/lock.js';
 import { DomainError } from './platform/errors.js';
 import { translator } from './platform/i18n/index.js';
@@ -26,6 +27,8 @@ Commands:
   seed                                load the demo data (once)
   import units FILE [--format json|csv]      load administrative units (JSON as in the unit fixtures, or CSV)
   import institutions FILE            load institutions from CSV (all or nothing)
+  report annual --year Y --unit CODE --format docx|xlsx [--out FILE]
+                                      the yearly report of a unit (86 = the province) from approved data
   backup FILE                         write the whole state to FILE (gzip'd JSON lines)
   restore FILE [--force]              replace the whole state with FILE
 
@@ -56,12 +59,21 @@ async function serve(config: Config): Promise<void> {
   }
   if (!config.SMTP_URL) console.log(`Outgoing mail is written to ${config.dataDir}/outbox (set SMTP_URL to send it).`);
 
-  // Background work: queue due reminders, then send what the outbox holds. One round at a time.
+  // Background work: queue due reminders (reporting ones hourly), then send what the outbox
+  // holds. One round at a time.
   let busy = false;
+  let lastHourly = 0;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    sendDueReminders(database.db, new Date())
+    const now = new Date();
+    const hourly = now.getTime() - lastHourly >= 3_600_000;
+    sendDueReminders(database.db, now)
+      .then(async () => {
+        if (!hourly) return;
+        await database.db.transaction((tx) => sendReportingReminders(tx as unknown as Db, now));
+        lastHourly = now.getTime();
+      })
       .then(() => drainOutbox(database.db, transport))
       .catch((err: unknown) => app.log.error({ err }, 'background work'))
       .finally(() => { busy = false; });
@@ -106,7 +118,10 @@ async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>)
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { format: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      format: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      year: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' },
+    },
   });
   const [command, ...rest] = positionals;
   if (!command || values.help || command === 'help') {
@@ -141,6 +156,31 @@ async function main(argv: string[]): Promise<number> {
         return report.errors.length ? 1 : 0;
       });
     }
+    case 'report': {
+      const year = Number(values.year);
+      const format = values.format;
+      if (rest[0] !== 'annual' || !Number.isInteger(year) || year < 2000 || year > 2100 || !values.unit || (format !== 'docx' && format !== 'xlsx')) {
+        console.error('Usage: suotdoi report annual --year 2026 --unit 86 --format docx|xlsx [--out FILE]');
+        return 2;
+      }
+      const out = values.out ?? `bao-cao-${values.unit}-${year}.${format}`;
+      return withDatabase(config, async (db) => {
+        const progress = terminalProgress();
+        let shown = -1;
+        const buffer = await generateAnnualReport(db.db, systemActor, {
+          year, unitCode: values.unit ?? '', format,
+          onProgress: (done, total) => {
+            if (shown < 0) { progress.start(total, 'report'); shown = 0; }
+            progress.tick(done - shown);
+            shown = done;
+          },
+        });
+        progress.stop();
+        fs.writeFileSync(out, buffer);
+        console.log(`Report written to ${out} (${buffer.length} bytes).`);
+        return 0;
+      });
+    }
     case 'backup': {
       const file = rest[0];
       if (!file) { console.error('Usage: suotdoi backup FILE'); return 2; }
@@ -172,7 +212,9 @@ main(process.argv.slice(2)).then((code) => {
   if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof RestoreError) {
     console.error(err.message);
   } else if (err instanceof DomainError) {
-    console.error(translator('vi')(err.key, err.params), err.issues.length ? err.issues : '');
+    const t = translator('vi');
+    console.error(t(err.key, err.params));
+    for (const i of err.issues) console.error(`  ${i.row ? `row ${i.row}: ` : ''}${i.field}: ${t(i.key, i.params)}`);
   } else if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
     console.error(`${err.message}\n\n${usage}`);
     process.exitCode = 2;

@@ -36,14 +36,21 @@ export const permissions = [
   'tokens.create',
   'users.manage',
   'institution.operate',
+  'monitoring.report',
+  'monitoring.review',
+  'monitoring.view',
+  'monitoring.administer',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const byRole: Record<Role, readonly Permission[]> = {
-  staff: ['institution.operate'],
-  manager: ['institution.operate', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create'],
-  unit_officer: ['institutions.create', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create'],
-  dept_admin: ['units.write', 'institutions.create', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create', 'users.manage', 'institution.operate'],
+  staff: ['institution.operate', 'monitoring.report'],
+  manager: ['institution.operate', 'monitoring.report', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create'],
+  unit_officer: ['institutions.create', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create', 'monitoring.review', 'monitoring.view'],
+  dept_admin: [
+    'units.write', 'institutions.create', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create', 'users.manage',
+    'institution.operate', 'monitoring.report', 'monitoring.review', 'monitoring.view', 'monitoring.administer',
+  ],
   sysadmin: permissions,
 };
 
@@ -52,6 +59,7 @@ export const tokenScopes = {
   read: [] as Permission[],
   'orgs:write': ['units.write', 'institutions.create', 'institutions.write'] as Permission[],
   'operate:write': ['institution.operate'] as Permission[],
+  'monitoring:write': ['monitoring.report'] as Permission[],
 } as const;
 export type TokenScope = keyof typeof tokenScopes;
 

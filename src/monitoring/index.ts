@@ -1,0 +1,5 @@
+/** The monitoring module: indicators and targets, visits, the yearly reporting cycle, dashboards and reports. */
+export { monitoringRoutes } from './routes.js';
+export { generateAnnualReport, type AnnualReportOptions } from './report.js';
+export { sendReportingReminders } from './cycle.js';
+export { ensurePlanIndicators } from './indicators.js';
