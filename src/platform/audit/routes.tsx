@@ -3,8 +3,9 @@ import { Type, type Static } from 'typebox';
 import { canSomewhere } from '../access.js';
 import { dbOf, pageContext, sendPage } from '../http/context.js';
 import { parseForm } from '../http/validation.js';
-import { formatDateTime } from '../i18n/index.js';
-import { Button, Form, Pagination, qs, TextField } from '../web/components.js';
+import { allKeys, formatDateTime, hasMessage } from '../i18n/index.js';
+import { compareVi } from '../text/index.js';
+import { Button, Form, Pagination, qs, SelectField, TextField } from '../web/components.js';
 import type { PageContext } from '../web/context.js';
 import { Layout, registerNav } from '../web/layout.js';
 import { listAudit, type AuditRow } from './index.js';
@@ -25,10 +26,39 @@ export function presentAudit(r: AuditRow) {
   return { id: r.id, at: r.at.toISOString(), actor: r.actorLabel, action: r.action, entityType: r.entityType, entityId: r.entityId, before: r.before, after: r.after };
 }
 
+/** "programme.session.cancel" → "Hủy": the last word of an action names what was done. */
+function verbLabel(ctx: PageContext, action: string): string {
+  const key = `audit.verb.${action.split('.').pop() ?? action}`;
+  return hasMessage(key) ? ctx.t(key) : action;
+}
+
+function entityLabel(ctx: PageContext, type: string): string {
+  return hasMessage(`audit.entity.${type}`) ? ctx.t(`audit.entity.${type}`) : type;
+}
+
+/** The item's own name as the change recorded it, when it has one. */
+function itemName(before: unknown, after: unknown): string | null {
+  for (const v of [after, before]) {
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      const name = o.name ?? o.title ?? o.displayName ?? o.code;
+      if (typeof name === 'string' && name) return name;
+    }
+  }
+  return null;
+}
+
+const entityTypes = allKeys('vi').filter((k) => k.startsWith('audit.entity.')).map((k) => k.slice('audit.entity.'.length));
+
 function changedKeys(before: unknown, after: unknown): string[] {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
   return [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
+}
+
+function shown(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '—';
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 function Diff({ before, after }: { before: unknown; after: unknown }) {
@@ -37,21 +67,21 @@ function Diff({ before, after }: { before: unknown; after: unknown }) {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
   return (
-    <pre class="diff">{keys.map((k) => `${k}: ${b[k] === undefined ? '∅' : JSON.stringify(b[k])} → ${a[k] === undefined ? '∅' : JSON.stringify(a[k])}`).join('\n')}</pre>
+    <pre class="diff">{keys.map((k) => `${k}: ${shown(b[k])} → ${shown(a[k])}`).join('\n')}</pre>
   );
 }
 
 function AuditPage({ ctx, f, rows, total, page, pageSize }: { ctx: PageContext; f: FilterT; rows: AuditRow[]; total: number; page: number; pageSize: number }) {
   const { t } = ctx;
-  const keep = { entityType: f.entityType, entityId: f.entityId, action: f.action, actor: f.actor, from: f.from, to: f.to };
+  const keep = { entityType: f.entityType, entityId: f.entityId, actor: f.actor, from: f.from, to: f.to };
   return (
     <Layout ctx={ctx} title={t('audit.title')}>
       <h1>{t('audit.title')}</h1>
       <p class="lead">{t('audit.lead')}</p>
       <Form ctx={ctx} action="/audit" method="get" class="filters">
         <TextField ctx={ctx} name="actor" label={t('audit.actor')} value={f.actor} />
-        <TextField ctx={ctx} name="entityType" label={t('audit.entity')} value={f.entityType} />
-        <TextField ctx={ctx} name="action" label={t('audit.action')} value={f.action} />
+        <SelectField ctx={ctx} name="entityType" label={t('audit.entity')} value={f.entityType} blank={t('audit.any')}
+          options={entityTypes.map((e) => ({ value: e, label: entityLabel(ctx, e) })).sort((a, b) => compareVi(a.label, b.label))} />
         <TextField ctx={ctx} name="from" type="date" label={t('audit.from')} value={f.from} />
         <TextField ctx={ctx} name="to" type="date" label={t('audit.to')} value={f.to} />
         {f.entityId ? <input type="hidden" name="entityId" value={f.entityId} /> : null}
@@ -67,8 +97,11 @@ function AuditPage({ ctx, f, rows, total, page, pageSize }: { ctx: PageContext; 
                 <tr key={r.id}>
                   <td>{formatDateTime(ctx.locale, r.at)}</td>
                   <td>{r.actorLabel}</td>
-                  <td>{r.action}</td>
-                  <td>{r.entityType}{r.entityId ? <> <a href={`/audit${qs({ entityType: r.entityType, entityId: r.entityId })}`}><code>{r.entityId.slice(0, 8)}</code></a></> : null}</td>
+                  <td>{verbLabel(ctx, r.action)}</td>
+                  <td>
+                    {entityLabel(ctx, r.entityType)}
+                    {r.entityId ? <><br /><a href={`/audit${qs({ entityType: r.entityType, entityId: r.entityId })}`}>{itemName(r.before, r.after) ?? r.entityId.slice(0, 8)}</a></> : null}
+                  </td>
                   <td><Diff before={r.before} after={r.after} /></td>
                 </tr>
               ))}
