@@ -48,7 +48,10 @@ function itemName(before: unknown, after: unknown): string | null {
   return null;
 }
 
-const entityTypes = allKeys('vi').filter((k) => k.startsWith('audit.entity.')).map((k) => k.slice('audit.entity.'.length));
+/** Item types with a label (read when a page is drawn: catalogues register as modules load). */
+function entityTypes(): string[] {
+  return allKeys('vi').filter((k) => k.startsWith('audit.entity.')).map((k) => k.slice('audit.entity.'.length));
+}
 
 function changedKeys(before: unknown, after: unknown): string[] {
   const b = (before ?? {}) as Record<string, unknown>;
@@ -81,7 +84,7 @@ function AuditPage({ ctx, f, rows, total, page, pageSize }: { ctx: PageContext; 
       <Form ctx={ctx} action="/audit" method="get" class="filters">
         <TextField ctx={ctx} name="actor" label={t('audit.actor')} value={f.actor} />
         <SelectField ctx={ctx} name="entityType" label={t('audit.entity')} value={f.entityType} blank={t('audit.any')}
-          options={entityTypes.map((e) => ({ value: e, label: entityLabel(ctx, e) })).sort((a, b) => compareVi(a.label, b.label))} />
+          options={entityTypes().map((e) => ({ value: e, label: entityLabel(ctx, e) })).sort((a, b) => compareVi(a.label, b.label))} />
         <TextField ctx={ctx} name="from" type="date" label={t('audit.from')} value={f.from} />
         <TextField ctx={ctx} name="to" type="date" label={t('audit.to')} value={f.to} />
         {f.entityId ? <input type="hidden" name="entityId" value={f.entityId} /> : null}
