@@ -1,6 +1,7 @@
 // `npm run bench [suite …]`: runs the benchmarks (all by default) and prints their figures.
 // Each suite measures its peers in the same run and prints ratios; docs/benchmarks.md records them.
 import os from 'node:os';
+import { benchCatalogue, printCatalogue } from './catalogue/index.js';
 import { benchMarcParse } from './marc/parse.js';
 import { benchMonitoring, printMonitoring } from './monitoring/index.js';
 import { benchStartup, printStartup } from './platform/startup.js';
@@ -9,6 +10,7 @@ import { benchProgrammes } from './programmes/index.js';
 const suites: Record<string, () => Promise<void>> = {
   startup: async () => printStartup(await benchStartup()),
   marc: async () => { await benchMarcParse(); },
+  catalogue: async () => printCatalogue(await benchCatalogue()),
   programmes: async () => { await benchProgrammes(); },
   monitoring: async () => printMonitoring(await benchMonitoring()),
 };

@@ -12,6 +12,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { catalogueRoutes } from './catalogue/index.js';
 import { monitoringRoutes } from './monitoring/index.js';
 import { orgsRoutes } from './orgs/index.js';
 import { programmesRoutes } from './programmes/index.js';
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(orgsRoutes);
   await app.register(programmesRoutes);
   await app.register(monitoringRoutes);
+  await app.register(catalogueRoutes);
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await deps.database.query('select 1');
     return { ok: true, database: deps.database.kind };

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { buildApp } from './app.js';
 import { demoLogins, DEMO_PASSWORD, seedDemo } from './demo.js';
 import { importInstitutions, importUnits, type ImportReport } from './orgs/index.js';
+import { exportMarc, importMarcFile } from './catalogue/index.js';
 import { generateAnnualReport, sendReportingReminders } from './monitoring/index.js';
 import { sendDueReminders } from './programmes/index.js';
 import { systemActor } from './platform/access.js';
@@ -27,6 +28,10 @@ Commands:
   seed                                load the demo data (once)
   import units FILE [--format json|csv]      load administrative units (JSON as in the unit fixtures, or CSV)
   import institutions FILE            load institutions from CSV (all or nothing)
+  import marc FILE --library CODE [--encoding utf8|marc8|tcvn3|vni]
+                                      load MARC records (ISO 2709 or MARCXML) into the union catalogue
+  export marc FILE [--library CODE] [--format iso2709|marcxml]
+                                      write a library's or the whole catalogue
   report annual --year Y --unit CODE --format docx|xlsx [--out FILE]
                                       the yearly report of a unit (86 = the province) from approved data
   backup FILE                         write the whole state to FILE (gzip'd JSON lines)
@@ -115,12 +120,54 @@ async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>)
   }
 }
 
+const encodings = ['utf8', 'marc8', 'tcvn3', 'vni'] as const;
+
+/** Records in a file, for the progress bar: record terminators in ISO 2709, record elements in MARCXML. */
+async function countMarcRecords(file: string): Promise<number> {
+  let terminators = 0;
+  let elements = 0;
+  let tail = '';
+  for await (const chunk of fs.createReadStream(file)) {
+    const bytes = chunk as Buffer;
+    for (let i = bytes.indexOf(0x1d); i !== -1; i = bytes.indexOf(0x1d, i + 1)) terminators++;
+    const text = tail + bytes.toString('latin1');
+    elements += text.match(/<(\w+:)?record[\s>]/g)?.length ?? 0;
+    tail = text.slice(-16);
+  }
+  return terminators || elements;
+}
+
+async function importMarc(config: Config, file: string | undefined, library: string | undefined, encoding: string | undefined): Promise<number> {
+  if (!file || !library || (encoding !== undefined && !(encodings as readonly string[]).includes(encoding))) {
+    console.error('Usage: suotdoi import marc FILE --library CODE [--encoding utf8|marc8|tcvn3|vni]');
+    return 2;
+  }
+  if (!fs.existsSync(file)) {
+    console.error(`No such file: ${file}`);
+    return 2;
+  }
+  return withDatabase(config, async (db) => {
+    const progress = terminalProgress();
+    progress.start(await countMarcRecords(file), 'import');
+    let shown = 0;
+    const report = await importMarcFile(db.db, systemActor, {
+      path: file, libraryCode: library, ...(encoding ? { encoding: encoding as (typeof encodings)[number] } : {}),
+      onProgress: (p) => { progress.tick(p.records - shown); shown = p.records; },
+    });
+    progress.stop();
+    console.log(`${report.records} records read: ${report.added} added, ${report.merged} merged into existing records, ${report.unchanged} unchanged, ${report.rejected} rejected; ${report.itemsAdded} items added.`);
+    for (const p of report.problems) console.error(`  record ${p.recordNumber}${p.offset !== undefined ? ` (byte ${p.offset})` : ''}: ${p.message}`);
+    return report.rejected > 0 ? 1 : 0;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
     options: {
       format: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       year: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' },
+      library: { type: 'string' }, encoding: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -143,6 +190,7 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'import': {
       const [what, file] = rest;
+      if (what === 'marc') return importMarc(config, file, values.library, values.encoding);
       if (!file || (what !== 'units' && what !== 'institutions')) {
         console.error('Usage: suotdoi import units|institutions FILE');
         return 2;
@@ -154,6 +202,22 @@ async function main(argv: string[]): Promise<number> {
           : await importInstitutions(db.db, systemActor, text);
         printReport(what, report);
         return report.errors.length ? 1 : 0;
+      });
+    }
+    case 'export': {
+      const [what, file] = rest;
+      const format = values.format ?? (file && /\.xml$/i.test(file) ? 'marcxml' : 'iso2709');
+      if (what !== 'marc' || !file || (format !== 'iso2709' && format !== 'marcxml')) {
+        console.error('Usage: suotdoi export marc FILE [--library CODE] [--format iso2709|marcxml]');
+        return 2;
+      }
+      return withDatabase(config, async (db) => {
+        const out = fs.createWriteStream(file);
+        const result = await exportMarc(db.db, { format, out, ...(values.library ? { libraryCode: values.library } : {}) });
+        await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        console.log(`${result.records} records written to ${file}.`);
+        for (const s of result.skipped) console.error(`  skipped ${s.id}: ${s.reason}`);
+        return 0;
       });
     }
     case 'report': {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { CatalogueSearchBox } from '../../catalogue/index.js';
 import { networkCounts } from '../../orgs/index.js';
 import { dbOf, pageContext, sendPage } from '../http/context.js';
 import { formatNumber } from '../i18n/index.js';
@@ -13,6 +14,7 @@ export async function homeRoutes(app: FastifyInstance): Promise<void> {
       <Layout ctx={ctx} title={t('home.title')}>
         <h1>{t('home.title')}</h1>
         <p class="lead">{t('home.lead')}</p>
+        <CatalogueSearchBox ctx={ctx} />
         {ctx.user ? null : <p><a class="button" href="/register">{t('home.start')}</a> <a class="button button--secondary" href="/institutions">{t('home.browse')}</a></p>}
         <h2>{t('home.offer.title')}</h2>
         <ul class="cards">

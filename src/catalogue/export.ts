@@ -1,0 +1,63 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { and, asc, eq, exists, gt, ne } from 'drizzle-orm';
+import { institutionIdByCode } from '../orgs/index.js';
+import type { Db } from '../platform/db/index.js';
+import { issue, ValidationError } from '../platform/errors.js';
+import {
+  MARCXML_COLLECTION_END, MARCXML_COLLECTION_START, MarcWriteError, writeIso2709Record, writeMarcXmlRecord, type MarcRecord,
+} from './marc/index.js';
+import { items, records } from './schema.js';
+
+export interface MarcExportOptions {
+  /** A library's code: only records it holds copies of; omitted: the whole union catalogue. */
+  libraryCode?: string;
+  format: 'iso2709' | 'marcxml';
+  out: Writable;
+  onProgress?: (done: { records: number }) => void;
+}
+
+export interface MarcExportReport {
+  records: number;
+  /** Records too long for ISO 2709 (they are skipped, never written half). */
+  skipped: Array<{ id: string; reason: string }>;
+}
+
+const PAGE = 1000;
+
+/** Writes the catalogue (or one library's part of it) as ISO 2709 or MARCXML, streaming by pages. */
+export async function exportMarc(db: Db, opts: MarcExportOptions): Promise<MarcExportReport> {
+  let institutionId: string | null = null;
+  if (opts.libraryCode) {
+    institutionId = await institutionIdByCode(db, opts.libraryCode);
+    if (!institutionId) throw new ValidationError([issue('library', 'catalogue.import.unknownLibrary', { code: opts.libraryCode })]);
+  }
+  const report: MarcExportReport = { records: 0, skipped: [] };
+  const write = async (chunk: string | Buffer) => {
+    if (!opts.out.write(chunk)) await once(opts.out, 'drain');
+  };
+  if (opts.format === 'marcxml') await write(MARCXML_COLLECTION_START);
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const held = institutionId
+      ? exists(db.select({ one: items.id }).from(items).where(and(eq(items.recordId, records.id), eq(items.institutionId, institutionId), ne(items.status, 'withdrawn'))))
+      : undefined;
+    const page = await db.select({ id: records.id, marc: records.marc }).from(records).where(and(gt(records.id, after), held)).orderBy(asc(records.id)).limit(PAGE);
+    for (const row of page) {
+      const marc: MarcRecord = row.marc;
+      try {
+        await write(opts.format === 'iso2709' ? writeIso2709Record(marc) : `${writeMarcXmlRecord(marc, { namespace: false })}\n`);
+        report.records++;
+      } catch (err) {
+        if (!(err instanceof MarcWriteError)) throw err;
+        report.skipped.push({ id: row.id, reason: err.message });
+      }
+    }
+    opts.onProgress?.({ records: report.records });
+    const last = page[page.length - 1];
+    if (!last || page.length < PAGE) break;
+    after = last.id;
+  }
+  if (opts.format === 'marcxml') await write(MARCXML_COLLECTION_END);
+  return report;
+}

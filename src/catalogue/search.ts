@@ -1,0 +1,142 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../platform/db/index.js';
+import { foldVi } from '../platform/text/index.js';
+import { materialTypes, type MaterialType } from './extract.js';
+import { parseQuery, toneWordsOf, tsQueryText, type ParsedQuery } from './query.js';
+
+export const sorts = ['relevance', 'title', 'year'] as const;
+export type SearchSort = (typeof sorts)[number];
+
+export interface SearchInput {
+  q?: string;
+  library?: string;
+  material?: string;
+  language?: string;
+  ddc?: number;
+  yearFrom?: number;
+  yearTo?: number;
+  available?: boolean;
+  sort?: SearchSort;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface FacetValue { value: string; count: number }
+
+export interface SearchHit {
+  id: string;
+  title: string;
+  responsibility: string | null;
+  authors: string[];
+  publisher: string | null;
+  year: number | null;
+  materialType: MaterialType;
+  language: string | null;
+  copies: number;
+  available: number;
+}
+
+export interface SearchResult {
+  total: number;
+  page: number;
+  pageSize: number;
+  hits: SearchHit[];
+  facets: { library: FacetValue[]; material: FacetValue[]; language: FacetValue[]; decade: FacetValue[]; ddc: FacetValue[]; available: number };
+  /** A corrected query when some words are unknown and look like typos of known ones. */
+  suggestion: string | null;
+}
+
+const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+
+async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  return (result as { rows: T[] }).rows;
+}
+
+function conditions(parsed: ParsedQuery, f: SearchInput, tsq: string): SQL[] {
+  const where: SQL[] = [];
+  if (tsq) where.push(sql`r.search_doc @@ to_tsquery('simple', ${tsq})`);
+  for (const isbn of parsed.isbns) where.push(isbn ? sql`r.isbns @> array[${isbn}]::text[]` : sql`false`);
+  if (f.material) where.push((materialTypes as readonly string[]).includes(f.material) ? sql`r.material_type = ${f.material}` : sql`false`);
+  if (f.language) where.push(sql`r.language = ${f.language}`);
+  if (f.ddc !== undefined) where.push(sql`r.ddc_class = ${f.ddc}`);
+  if (f.yearFrom !== undefined) where.push(sql`r.year >= ${f.yearFrom}`);
+  if (f.yearTo !== undefined) where.push(sql`r.year <= ${f.yearTo}`);
+  if (f.library) {
+    where.push(isUuid(f.library)
+      ? sql`exists (select 1 from catalogue_items i where i.record_id = r.id and i.institution_id = ${f.library} and i.status <> 'withdrawn')`
+      : sql`false`);
+  }
+  if (f.available) {
+    where.push(f.library && isUuid(f.library)
+      ? sql`exists (select 1 from catalogue_items i where i.record_id = r.id and i.status = 'available' and i.institution_id = ${f.library})`
+      : sql`exists (select 1 from catalogue_items i where i.record_id = r.id and i.status = 'available')`);
+  }
+  return where;
+}
+
+/**
+ * Searches the union catalogue. Words match without regard to marks (folded text in a weighted
+ * tsvector: title A, authors B, subjects C, the rest D); among matches, records holding the
+ * query's words with the very same marks come first, then by field weight. Facets count the
+ * whole result set exactly.
+ */
+export async function searchCatalogue(db: Db, f: SearchInput): Promise<SearchResult> {
+  const page = Math.max(1, f.page ?? 1);
+  const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
+  const parsed = parseQuery(f.q ?? '');
+  const tsq = tsQueryText(parsed.terms);
+  const tones = toneWordsOf(parsed.terms);
+  const where = conditions(parsed, f, tsq);
+  const whereSql = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  const bonus = tones.length ? sql.join(tones.map((t) => sql`(r.tone_words @> array[${t}]::text[])::int`), sql` + `) : sql`0`;
+  const rank = tsq ? sql`(${bonus}) + ts_rank('{0.1, 0.2, 0.4, 1.0}', r.search_doc, to_tsquery('simple', ${tsq}), 1)` : sql`0`;
+  const sort = f.sort ?? 'relevance';
+  const order = sort === 'title' ? sql`r.sort_key, r.id` : sort === 'year' ? sql`r.year desc nulls last, r.sort_key, r.id` : sql`rank desc, r.sort_key, r.id`;
+  const [hits, facetRows] = await Promise.all([
+    rowsOf<{ id: string; title: string; responsibility: string | null; authors: string[]; publisher: string | null; year: number | null; material_type: MaterialType; language: string | null; copies: number; available: number }>(db, sql`
+      select r.id, r.title, r.responsibility, r.authors, r.publisher, r.year, r.material_type, r.language,
+        (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status <> 'withdrawn') as copies,
+        (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status = 'available') as available
+      from (select r.*, ${rank} as rank from catalogue_records r ${whereSql} order by ${order} limit ${pageSize} offset ${(page - 1) * pageSize}) r
+      order by ${order}`),
+    rowsOf<{ facet: string; value: string | null; n: number }>(db, sql`
+      with hits as (select r.id, r.material_type, r.language, r.ddc_class, r.year from catalogue_records r ${whereSql})
+      select 'total' as facet, null as value, count(*)::int as n from hits
+      union all select 'material', material_type, count(*)::int from hits group by material_type
+      union all select 'language', language, count(*)::int from hits where language is not null group by language
+      union all select 'ddc', ddc_class::text, count(*)::int from hits where ddc_class is not null group by ddc_class
+      union all select 'decade', (year / 10 * 10)::text, count(*)::int from hits where year is not null group by year / 10
+      union all select 'library', i.institution_id::text, count(distinct i.record_id)::int from catalogue_items i join hits h on h.id = i.record_id where i.status <> 'withdrawn' group by i.institution_id
+      union all select 'available', null, count(*)::int from hits h where exists (select 1 from catalogue_items i where i.record_id = h.id and i.status = 'available')`),
+  ]);
+  const facet = (name: string) => facetRows.filter((r) => r.facet === name && r.value !== null).map((r) => ({ value: r.value as string, count: r.n }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const total = facetRows.find((r) => r.facet === 'total')?.n ?? 0;
+  return {
+    total, page, pageSize,
+    hits: hits.map((h) => ({
+      id: h.id, title: h.title, responsibility: h.responsibility, authors: h.authors, publisher: h.publisher, year: h.year,
+      materialType: h.material_type, language: h.language, copies: h.copies, available: h.available,
+    })),
+    facets: {
+      library: facet('library'), material: facet('material'), language: facet('language'),
+      decade: facet('decade').sort((a, b) => Number(b.value) - Number(a.value)), ddc: facet('ddc').sort((a, b) => Number(a.value) - Number(b.value)),
+      available: facetRows.find((r) => r.facet === 'available')?.n ?? 0,
+    },
+    suggestion: total < 3 && parsed.terms.length ? await suggest(db, f.q ?? '', parsed) : null,
+  };
+}
+
+/** "Did you mean": each word not in the catalogue's vocabulary replaced by its nearest known word (trigrams). */
+async function suggest(db: Db, q: string, parsed: ParsedQuery): Promise<string | null> {
+  const words = [...new Set(parsed.terms.flatMap((t) => t.folded))].filter((w) => w.length >= 3);
+  if (!words.length) return null;
+  const rows = await rowsOf<{ word: string; term: string | null }>(db, sql`
+    select w.word, (select t.term from catalogue_terms t where t.term % w.word order by similarity(t.term, w.word) desc, t.term limit 1) as term
+    from unnest(${sql`array[${sql.join(words.map((w) => sql`${w}`), sql`, `)}]::text[]`}) as w(word)
+    where not exists (select 1 from catalogue_terms t where t.term = w.word)`);
+  const fixes = new Map(rows.filter((r) => r.term && r.term !== r.word).map((r) => [r.word, r.term as string]));
+  if (!fixes.size) return null;
+  return q.split(/([\s":]+)/u).map((tok) => fixes.get(foldVi(tok)) ?? tok).join('');
+}
