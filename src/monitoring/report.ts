@@ -1,7 +1,7 @@
 import {
   AlignmentType, BorderStyle, Document, Packer, PageNumber, Paragraph, Table, TableCell, TableRow, TextRun, VerticalAlign, WidthType, Footer,
 } from 'docx';
-import ExcelJS from 'exceljs';
+// ExcelJS is loaded when a workbook is made, not at start-up.
 import type { Actor } from '../platform/access.js';
 import type { Db } from '../platform/db/index.js';
 import { NotFoundError } from '../platform/errors.js';
@@ -220,6 +220,7 @@ function sheetName(code: string, used: Set<string>): string {
 }
 
 async function buildXlsx(data: ReportData, year: number, t: Translate): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'suotdoi';
   const used = new Set<string>();

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+// ExcelJS is loaded when a workbook is made, not at start-up.
 import { and, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { grantsOf, requireUser, type Actor } from '../platform/access.js';
 import type { Db } from '../platform/db/index.js';
@@ -151,6 +151,7 @@ export function activityCsv(rows: ProgrammeActivity[], t: Translate, names: Map<
 
 export async function activityXlsx(rows: ProgrammeActivity[], t: Translate, names: Map<string, string>, period: { from: string; to: string }): Promise<Buffer> {
   const cols = columns(t, names);
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(t('programmes.stats.sheet'));
   sheet.addRow([t('programmes.stats.period', period)]);
