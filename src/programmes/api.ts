@@ -7,9 +7,9 @@ import { dbOf, inTx } from '../platform/http/context.js';
 import { checkIn, addWalkIn, sessionSheet } from './attendance.js';
 import { answerBooking, bookingsOf, createBooking, myBookings } from './bookings.js';
 import { calendarEntries, createMarker, listMarkers, markersBetween, updateMarker, type CalendarScope } from './calendar.js';
-import { createCampaign, getCampaign, listCampaigns } from './campaigns.js';
+import { createCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
 import {
-  BookingInput, CampaignInput, CancelSessionInput, CheckInInput, MarkerInput, PeriodQuery, ProgrammeInput, ProposeInput, RegistrationInput, WalkInInput,
+  BookingInput, CampaignEditInput, CampaignInput, CancelSessionInput, DeclineInput, CheckInInput, MarkerInput, PeriodQuery, ProgrammeInput, ProposeInput, RegistrationInput, WalkInInput,
 } from './model.js';
 import {
   ActivityOut, BookingOut, CalendarEntryOut, CampaignOut, ErrorOut, MarkerDayOut, MarkerOut, page, presentActivity, presentBooking, presentCampaign,
@@ -17,7 +17,7 @@ import {
 } from './presenters.js';
 import { cancelRegistration, myRegistrations, register, roster } from './registrations.js';
 import {
-  cancelSession, createProgramme, listSessions, setProgrammeStatus, searchProgrammes, updateProgramme, visibleProgramme, type ProgrammeRow,
+  cancelProgramme, cancelSession, createProgramme, listSessions, setProgrammeStatus, searchProgrammes, updateProgramme, visibleProgramme, type ProgrammeRow,
 } from './service.js';
 import { programmeActivity, requireStaffAnywhere } from './stats.js';
 import type { Db } from '../platform/db/index.js';
@@ -91,6 +91,13 @@ export const programmeApi: FastifyPluginAsyncTypebox = async (app) => {
       return presentProgramme(row, (await nameOf(dbOf(req), [row])).get(row.institutionId) ?? '');
     });
   }
+
+  app.post('/api/v1/programmes/:id/cancel', {
+    schema: { tags, summary: 'Cancel a whole programme: its sessions ahead are cancelled and registrants and booked schools are told', security: writeSecurity, params: IdParams, body: CancelSessionInput, response: { 200: ProgrammeOut, ...errors } },
+  }, async (req) => {
+    const row = await inTx(req, (tx) => cancelProgramme(tx, req.actor, req.params.id, req.body.reason));
+    return presentProgramme(row, (await nameOf(dbOf(req), [row])).get(row.institutionId) ?? '');
+  });
 
   app.get('/api/v1/programmes/:id/sessions', {
     schema: { tags, summary: 'Sessions of a programme', params: IdParams, response: { 200: Type.Array(SessionOut), ...errors } },
@@ -181,6 +188,10 @@ export const programmeApi: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Propose another offered date (museum staff)', security: writeSecurity, params: IdParams, body: ProposeInput, response: { 200: BookingOut, ...errors } },
   }, async (req) => presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { proposeDate: req.body.date, note: req.body.note }))));
 
+  app.post('/api/v1/bookings/:id/decline', {
+    schema: { tags, summary: 'Decline a booking with a reason the teacher is told (museum staff)', security: writeSecurity, params: IdParams, body: DeclineInput, response: { 200: BookingOut, ...errors } },
+  }, async (req) => presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { declineReason: req.body.reason }))));
+
   app.get('/api/v1/calendar', {
     schema: {
       tags, summary: 'Sessions and marked days between two dates, for the province, a unit or an institution', querystring: CalendarQuery,
@@ -222,6 +233,10 @@ export const programmeApi: FastifyPluginAsyncTypebox = async (app) => {
     created(reply);
     return presentCampaign(row);
   });
+
+  app.put('/api/v1/campaigns/:id', {
+    schema: { tags, summary: 'Edit a campaign and set which programmes belong to it (unit officers)', security: writeSecurity, params: IdParams, body: CampaignEditInput, response: { 200: CampaignOut, ...errors } },
+  }, async (req) => presentCampaign(await inTx(req, (tx) => updateCampaign(tx, req.actor, req.params.id, req.body))));
 
   app.get('/api/v1/campaigns/:id', {
     schema: { tags, summary: 'A campaign with its totals', params: IdParams, response: { 200: CampaignOut, ...errors } },

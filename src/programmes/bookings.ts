@@ -49,14 +49,26 @@ async function loadBooking(db: Db, id: string): Promise<BookingRow> {
   return row;
 }
 
-/** The museum answers a booking: confirms the date asked for, or proposes another offered date. */
-export async function answerBooking(db: Db, actor: Actor, id: string, answer: { confirm: true } | { proposeDate: string; note?: string | undefined }, now: Date = new Date()): Promise<BookingRow> {
+export type BookingAnswer = { confirm: true } | { proposeDate: string; note?: string | undefined } | { declineReason: string };
+
+const answerAction = { confirmed: 'programme.booking.confirm', proposed: 'programme.booking.propose', declined: 'programme.booking.decline' } as const;
+const answerMail = { confirmed: 'bookingConfirmed', proposed: 'bookingProposed', declined: 'bookingDeclined' } as const;
+
+/**
+ * The museum answers a booking: confirms the date asked for, proposes another offered date,
+ * or declines it with a reason the teacher is told (kept as the booking's note).
+ */
+export async function answerBooking(db: Db, actor: Actor, id: string, answer: BookingAnswer, now: Date = new Date()): Promise<BookingRow> {
   const before = await loadBooking(db, id);
   const { programme, scope } = await manageable(db, actor, before.programmeId);
   if (before.status === 'cancelled' || before.status === 'declined') throw new ConflictError([{ field: 'status', key: 'programmes.errors.bookingClosed' }]);
   let patch: Partial<BookingRow>;
   if ('confirm' in answer) {
     patch = { status: 'confirmed', proposedDate: null };
+  } else if ('declineReason' in answer) {
+    const reason = normalizeVi(answer.declineReason);
+    if (!reason) throw new ValidationError([{ field: 'reason', key: 'errors.required' }]);
+    patch = { status: 'declined', proposedDate: null, note: reason };
   } else {
     await checkDate(db, programme, answer.proposeDate, 'date', now);
     patch = { status: 'proposed', proposedDate: answer.proposeDate, note: answer.note ? normalizeVi(answer.note) : before.note };
@@ -64,12 +76,13 @@ export async function answerBooking(db: Db, actor: Actor, id: string, answer: { 
   const [row] = await db.update(groupBookings).set({ ...patch, updatedAt: new Date() }).where(eq(groupBookings.id, id)).returning();
   if (!row) throw new NotFoundError();
   const contact = (await contactsOf(db, [row.userId])).get(row.userId);
-  await tell(db, contact, row.status === 'confirmed' ? 'bookingConfirmed' : 'bookingProposed', {
-    title: programme.title, date: row.requestedDate, proposed: row.proposedDate ?? '', pupils: row.pupils,
+  const status = row.status as keyof typeof answerMail;
+  await tell(db, contact, answerMail[status], {
+    title: programme.title, date: row.requestedDate, proposed: row.proposedDate ?? '', pupils: row.pupils, reason: row.note ?? '',
   });
   await recordAudit(db, actor, {
-    action: row.status === 'confirmed' ? 'programme.booking.confirm' : 'programme.booking.propose', entityType: 'programme_booking', entityId: id,
-    before: { status: before.status, date: before.requestedDate }, after: { status: row.status, proposedDate: row.proposedDate },
+    action: answerAction[status], entityType: 'programme_booking', entityId: id,
+    before: { status: before.status, date: before.requestedDate }, after: { status: row.status, proposedDate: row.proposedDate, ...(status === 'declined' ? { reason: row.note } : {}) },
     unitIds: scope.unitPath, institutionId: programme.institutionId,
   });
   return row;

@@ -21,6 +21,14 @@ function num(v: unknown): number | string | undefined {
   return /^-?\d+$/.test(s) ? Number(s) : s;
 }
 
+/** The campaign form's fields, with the ticked programmes as a list even when one or none is ticked. */
+export function campaignFromForm(body: Body): Record<string, unknown> {
+  return {
+    title: one(body.title) ?? '', description: one(body.description), unitId: one(body.unitId) ?? '',
+    startsOn: one(body.startsOn) ?? '', endsOn: one(body.endsOn) ?? '', programmeIds: [...new Set(many(body.programmeIds))],
+  };
+}
+
 /** The form's simple repeat choice as an RRULE; the advanced field wins when filled. */
 function ruleFrom(body: Body): { rrule?: string; fromRepeat: boolean } {
   const advanced = one(body.rrule);

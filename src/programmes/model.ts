@@ -71,7 +71,7 @@ const programmeFields = {
   topics: Type.Optional(Type.Array(Type.Enum(topics), { maxItems: topics.length })),
   fee: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
   accessibility: Type.Optional(Type.String({ maxLength: 2000 })),
-  imageUrl: Type.Optional(Type.String({ format: 'uri', pattern: '^(https?://|/)', maxLength: 1000 })),
+  imageUrl: Type.Optional(Type.String({ format: 'uri-reference', pattern: '^(https?://|/[^/])', maxLength: 1000 })),
   campaignId: Type.Optional(Type.Union([Uuid, Type.Null()])),
 };
 
@@ -102,6 +102,8 @@ export const BookingInput = Type.Object({
 }, { additionalProperties: false });
 export type BookingInput = Static<typeof BookingInput>;
 
+export const DeclineInput = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+
 export const ProposeInput = Type.Object({ date: DateString, note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 
 export const CampaignInput = Type.Object({
@@ -112,6 +114,13 @@ export const CampaignInput = Type.Object({
   endsOn: DateString,
 }, { additionalProperties: false });
 export type CampaignInput = Static<typeof CampaignInput>;
+
+/** An edit also says which programmes belong to the campaign (all of them; the rest are taken out). */
+export const CampaignEditInput = Type.Object({
+  ...CampaignInput.properties,
+  programmeIds: Type.Array(Uuid, { maxItems: 500, uniqueItems: true }),
+}, { additionalProperties: false });
+export type CampaignEditInput = Static<typeof CampaignEditInput>;
 
 export const MarkerInput = Type.Object({
   title: Type.String({ minLength: 1, maxLength: 300 }),

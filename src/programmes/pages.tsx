@@ -1,8 +1,8 @@
 import QRCode from 'qrcode';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { programmeInstitutionRefs, programmeUnitOptions, programmeUnitRefs, programmeUnitSubtree, programmeUnitPath } from '../orgs/index.js';
-import { canSomewhere, grantsOf, requireUser, type Actor } from '../platform/access.js';
+import { programmeInstitutionRefs, programmeUnitOptions, programmeUnitRefs, programmeUnitSubtree, programmeUnitPath, unitScope } from '../orgs/index.js';
+import { can, canSomewhere, grantsOf, requireUser, type Actor } from '../platform/access.js';
 import type { Db } from '../platform/db/index.js';
 import { UnauthenticatedError, ValidationError, type Issue } from '../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
@@ -12,22 +12,22 @@ import { answerBooking, bookingsOf, createBooking, myBookings, teacherAnswer } f
 import {
   calendarDays, calendarEntries, createMarker, feedToken, listMarkers, markersBetween, updateMarker, type CalendarScope,
 } from './calendar.js';
-import { createCampaign, getCampaign, listCampaigns } from './campaigns.js';
-import { formValues, programmeFromForm, renameRule, usesRepeat } from './forms.js';
+import { campaignCandidates, createCampaign, editableCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
+import { campaignFromForm, formValues, programmeFromForm, renameRule, usesRepeat } from './forms.js';
 import {
-  addDays, BookingInput, CampaignInput, isDate, MarkerInput, ProposeInput, RegistrationInput, vnDate, WalkInInput, weekStart,
+  addDays, BookingInput, CampaignEditInput, CampaignInput, DeclineInput, isDate, MarkerInput, ProposeInput, RegistrationInput, vnDate, WalkInInput, weekStart,
 } from './model.js';
 import { presentProgramme, presentRegistration, presentSession } from './presenters.js';
 import { activeRegistration, cancelRegistration, myRegistrations, register, roster, waitlistPosition } from './registrations.js';
 import {
-  cancelSession, createProgramme, listSessions, managedProgrammes, manageable, offeredDates, operableInstitutions, searchProgrammes,
+  cancelProgramme, cancelSession, createProgramme, listSessions, managedProgrammes, manageable, offeredDates, operableInstitutions, searchProgrammes,
   setProgrammeStatus, updateProgramme, visibleProgramme, type ProgrammeRow,
 } from './service.js';
 import { programmeActivity, requireStaffAnywhere, statsFilter, totalsOf } from './stats.js';
 import { CalendarPage, MarkerEditPage, MarkersPage, monthBounds, weekBounds, type CalendarView } from './views/calendar.js';
-import { CampaignPage, CampaignsPage, MyProgrammesPage, StatsPage } from './views/other.js';
+import { CampaignEditPage, CampaignPage, CampaignsPage, MyProgrammesPage, StatsPage } from './views/other.js';
 import { ManagePage, ProgrammeDetailPage, ProgrammeFormPage, ProgrammesPage, type Choice, type FormValues } from './views/programmes.js';
-import { AttendancePage, RegistrationsPage } from './views/staff.js';
+import { AttendancePage, CancelProgrammePage, RegistrationsPage } from './views/staff.js';
 
 type Q = Record<string, string | undefined>;
 type Body = Record<string, unknown>;
@@ -35,7 +35,7 @@ type Body = Record<string, unknown>;
 const notices: Record<string, string> = {
   created: 'programmes.notice.created', saved: 'programmes.notice.saved', published: 'programmes.notice.published',
   unpublished: 'programmes.notice.unpublished', registered: 'programmes.notice.registered', waitlisted: 'programmes.notice.waitlisted',
-  cancelled: 'programmes.notice.cancelled', sessionCancelled: 'programmes.notice.sessionCancelled', booked: 'programmes.notice.booked',
+  cancelled: 'programmes.notice.cancelled', sessionCancelled: 'programmes.notice.sessionCancelled', programmeCancelled: 'programmes.notice.programmeCancelled', campaignSaved: 'programmes.notice.campaignSaved', booked: 'programmes.notice.booked',
   answered: 'programmes.notice.answered', checkedIn: 'programmes.notice.checkedIn', already: 'programmes.notice.already',
   saved_list: 'programmes.notice.listSaved', walkIn: 'programmes.notice.walkIn', marker: 'programmes.notice.marker',
 };
@@ -298,6 +298,18 @@ export const programmePages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(`/programmes/${req.params.id}/registrations?notice=answered`, 303);
   });
 
+  app.post<{ Params: { id: string; bid: string } }>('/programmes/:id/bookings/:bid/decline', hide, async (req, reply) => {
+    try {
+      const input = parseForm(DeclineInput, { reason: ((req.body ?? {}) as Q).reason?.trim() ?? '' });
+      await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.bid, { declineReason: input.reason }));
+      return reply.redirect(`/programmes/${req.params.id}/registrations?notice=answered`, 303);
+    } catch (err) {
+      const issues = issuesOf(err);
+      if (issues) return registrationsPage(req, reply, req.params.id, issues, 422);
+      throw err;
+    }
+  });
+
   app.post<{ Params: { id: string; bid: string } }>('/programmes/:id/bookings/:bid/propose', hide, async (req, reply) => {
     try {
       const input = parseForm(ProposeInput, req.body);
@@ -308,6 +320,20 @@ export const programmePages: FastifyPluginAsyncTypebox = async (app) => {
       if (issues) return registrationsPage(req, reply, req.params.id, issues, 422);
       throw err;
     }
+  });
+
+  app.get<{ Params: { id: string } }>('/programmes/:id/cancel', hide, async (req, reply) => {
+    const db = dbOf(req);
+    const { programme } = await manageable(db, req.actor, req.params.id);
+    if (programme.status === 'cancelled') return reply.redirect(`/programmes/${programme.id}`, 303);
+    const inst = await names(db, [programme]);
+    return sendPage(reply, <CancelProgrammePage ctx={pageContext(req)} p={presentProgramme(programme, inst.get(programme.institutionId) ?? '')} registrants={programme.confirmedCount} />);
+  });
+
+  app.post<{ Params: { id: string } }>('/programmes/:id/cancel', hide, async (req, reply) => {
+    const body = (req.body ?? {}) as Q;
+    await inTx(req, (tx) => cancelProgramme(tx, req.actor, req.params.id, body.reason?.trim() || undefined));
+    return reply.redirect(`/programmes/${req.params.id}?notice=programmeCancelled`, 303);
   });
 
   app.post<{ Params: { id: string; sid: string } }>('/programmes/:id/sessions/:sid/cancel', hide, async (req, reply) => {
@@ -471,7 +497,36 @@ export const programmePages: FastifyPluginAsyncTypebox = async (app) => {
     const { campaign, totals } = await getCampaign(db, req.params.id);
     const found = await searchProgrammes(db, { campaignId: campaign.id, from: campaign.startsOn, pageSize: 100 });
     const inst = await names(db, found.items.map((i) => i.programme));
-    return sendPage(reply, <CampaignPage ctx={pageContext(req)} campaign={campaign} totals={totals}
+    const canEdit = req.actor.kind !== 'anonymous' && can(req.actor, 'institutions.create', await unitScope(db, campaign.unitId));
+    return sendPage(reply, <CampaignPage ctx={pageContext(req)} campaign={campaign} totals={totals} canEdit={canEdit} notice={noticeOf(req)}
       items={found.items.map((i) => presentProgramme(i.programme, inst.get(i.programme.institutionId) ?? '', i.nextSession))} />);
+  });
+
+  async function campaignEditPage(req: FastifyRequest, reply: FastifyReply, id: string, issues: Issue[], form: Record<string, unknown> | null, status = 200) {
+    const db = dbOf(req);
+    const campaign = await editableCampaign(db, req.actor, id);
+    const rows = await campaignCandidates(db, campaign.unitId, campaign.id);
+    const inst = await names(db, rows);
+    const checked = form ? (form.programmeIds as string[]) : rows.filter((r) => r.campaignId === campaign.id).map((r) => r.id);
+    const values = form
+      ? Object.fromEntries(Object.entries(form).filter(([k]) => k !== 'programmeIds').map(([k, v]) => [k, typeof v === 'string' ? v : undefined]))
+      : { title: campaign.title, description: campaign.description ?? undefined, unitId: campaign.unitId, startsOn: campaign.startsOn, endsOn: campaign.endsOn };
+    return sendPage(reply, <CampaignEditPage ctx={pageContext(req)} id={campaign.id} units={await unitChoices(db)} issues={issues} values={values} checked={checked}
+      candidates={rows.map((r) => ({ value: r.id, label: `${r.title} — ${inst.get(r.institutionId) ?? ''}` }))} />, status);
+  }
+
+  app.get<{ Params: { id: string } }>('/campaigns/:id/edit', hide, async (req, reply) => campaignEditPage(req, reply, req.params.id, [], null));
+
+  app.post<{ Params: { id: string } }>('/campaigns/:id/edit', hide, async (req, reply) => {
+    const form = campaignFromForm((req.body ?? {}) as Body);
+    try {
+      const input = parseForm(CampaignEditInput, form);
+      await inTx(req, (tx) => updateCampaign(tx, req.actor, req.params.id, input));
+      return reply.redirect(`/campaigns/${req.params.id}?notice=campaignSaved`, 303);
+    } catch (err) {
+      const issues = issuesOf(err);
+      if (issues) return campaignEditPage(req, reply, req.params.id, issues, form, 422);
+      throw err;
+    }
   });
 };

@@ -145,10 +145,21 @@ export async function cancelRegistration(db: Db, actor: Actor, id: string): Prom
 
 /** Tells the registrants and the school groups booked that day that a session will not take place. */
 export async function notifySessionCancelled(db: Db, p: ProgrammeRow, s: SessionRow): Promise<void> {
+  await notifyCancelled(db, p, [s], 'sessionCancelled', s.cancelReason);
+}
+
+/**
+ * Tells each confirmed registrant, and each teacher with a live booking on one of the sessions'
+ * days, once: `kind` is the mail (sessionCancelled, programmeCancelled), dated by the first session.
+ */
+export async function notifyCancelled(db: Db, p: ProgrammeRow, sessions: SessionRow[], kind: string, reason: string | null): Promise<void> {
+  const first = sessions[0];
+  if (!first) return;
   const regs = await db.select().from(registrations).where(and(eq(registrations.programmeId, p.id), eq(registrations.status, 'confirmed')));
-  const day = vnDate(s.startsAt);
+  const days = [...new Set(sessions.map((s) => vnDate(s.startsAt)))];
   const bookings = await db.select().from(groupBookings).where(and(
-    eq(groupBookings.programmeId, p.id), eq(groupBookings.status, 'confirmed'), eq(groupBookings.requestedDate, day),
+    eq(groupBookings.programmeId, p.id), inArray(groupBookings.status, kind === 'sessionCancelled' ? ['confirmed'] : ['requested', 'confirmed', 'proposed']),
+    inArray(groupBookings.requestedDate, days),
   ));
   const contacts = await contactsOf(db, [...regs.map((r) => r.userId), ...bookings.map((b) => b.userId)]);
   const seen = new Set<string>();
@@ -156,7 +167,7 @@ export async function notifySessionCancelled(db: Db, p: ProgrammeRow, s: Session
     if (seen.has(userId)) continue;
     seen.add(userId);
     const contact = contacts.get(userId);
-    await tell(db, contact, 'sessionCancelled', { title: p.title, when: when(contact, s.startsAt), reason: s.cancelReason ?? '' });
+    await tell(db, contact, kind, { title: p.title, when: when(contact, first.startsAt), reason: reason ?? '' });
   }
 }
 

@@ -11,6 +11,7 @@ import { programmeApi } from './api.js';
 import { calendarEntries, markersBetween, ownEntries, seedNationalDays, type CalendarScope } from './calendar.js';
 import { icalendar } from './ics.js';
 import { addDays, vnDate } from './model.js';
+import { programmeImages } from './images.js';
 import { programmePages } from './pages.js';
 import { activityCsv, activityXlsx, programmeActivity, requireStaffAnywhere, statsFilter } from './stats.js';
 import './messages.js';
@@ -39,6 +40,7 @@ export const programmesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await seedNationalDays(app.deps.database.db);
   await app.register(programmePages);
   await app.register(programmeApi);
+  await app.register(programmeImages);
   const hide = { schema: { hide: true } };
 
   app.get('/programmes/assets/checkin.js', hide, (_req, reply) =>

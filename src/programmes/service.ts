@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, exists, gte, inArray, isNull, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gte, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import {
-  institutionScope, programmeInstitutionRefs, programmeUnitSubtree,
+  institutionScope, listInstitutions, programmeInstitutionRefs, programmeUnitSubtree, unitScope,
 } from '../orgs/index.js';
 import { authorize, can, grantsOf, isSysadmin, type Actor, type Scope } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
@@ -9,8 +9,8 @@ import { ConflictError, NotFoundError, ValidationError, type Issue } from '../pl
 import { foldVi, normalizeVi, sortKeyVi, tokensVi, toneKeyVi } from '../platform/text/index.js';
 import { isDate, vnDate, vnInstant, type ProgrammeInput } from './model.js';
 import { expand, scheduleIssues, type Schedule } from './recurrence.js';
-import { campaigns, programmes, programmeSessions } from './schema.js';
-import { notifySessionCancelled, promoteWaitlist } from './registrations.js';
+import { campaigns, groupBookings, programmes, programmeSessions } from './schema.js';
+import { notifyCancelled, notifySessionCancelled, promoteWaitlist } from './registrations.js';
 
 export type ProgrammeRow = typeof programmes.$inferSelect;
 export type SessionRow = typeof programmeSessions.$inferSelect;
@@ -247,6 +247,38 @@ export async function cancelSession(db: Db, actor: Actor, programmeId: string, s
   return row;
 }
 
+/**
+ * Cancels a whole programme: it stays visible as cancelled, its sessions still ahead are
+ * cancelled, registrants and teachers with a live booking on those days are told once, and
+ * those bookings are cancelled.
+ */
+export async function cancelProgramme(db: Db, actor: Actor, id: string, reason: string | undefined, now: Date = new Date()): Promise<ProgrammeRow> {
+  const { programme: before, scope } = await manageable(db, actor, id);
+  await db.execute(sql`select id from programmes where id = ${id} for update`);
+  const [current] = await db.select({ status: programmes.status }).from(programmes).where(eq(programmes.id, id)).limit(1);
+  if (current?.status === 'cancelled') throw new ConflictError([{ field: 'status', key: 'programmes.errors.cancelled' }]);
+  const why = reason ? normalizeVi(reason) || null : null;
+  const [row] = await db.update(programmes).set({ status: 'cancelled', updatedAt: now }).where(eq(programmes.id, id)).returning();
+  if (!row) throw new NotFoundError();
+  const sessions = await db.update(programmeSessions).set({ cancelledAt: now, cancelReason: why })
+    .where(and(eq(programmeSessions.programmeId, id), isNull(programmeSessions.cancelledAt), gte(programmeSessions.startsAt, now)))
+    .returning();
+  sessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  await notifyCancelled(db, row, sessions, 'programmeCancelled', why);
+  const days = [...new Set(sessions.map((s) => vnDate(s.startsAt)))];
+  if (days.length) {
+    await db.update(groupBookings).set({ status: 'cancelled', updatedAt: now }).where(and(
+      eq(groupBookings.programmeId, id), inArray(groupBookings.status, ['requested', 'confirmed', 'proposed']), inArray(groupBookings.requestedDate, days),
+    ));
+  }
+  await recordAudit(db, actor, {
+    action: 'programme.cancel', entityType: 'programme', entityId: id,
+    before: { status: before.status }, after: { status: row.status, reason: why, sessionsCancelled: sessions.length },
+    unitIds: scope.unitPath, institutionId: row.institutionId,
+  });
+  return row;
+}
+
 export interface ProgrammeFilter {
   q?: string | undefined;
   kind?: string | undefined;
@@ -271,7 +303,7 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, '\\$&');
 }
 
-/** The public search: published programmes with a session ahead (or in the chosen days). */
+/** The public search: published programmes with a session ahead (or in the chosen days), and cancelled ones that had one. */
 export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = new Date()): Promise<Page<ProgrammeItem>> {
   const pageSize = Math.min(Math.max(f.pageSize ?? 20, 1), 100);
   const page = Math.max(f.page ?? 1, 1);
@@ -284,8 +316,15 @@ export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = n
   const units = f.unitId && isUuid(f.unitId) ? await programmeUnitSubtree(db, f.unitId) : null;
   const words = f.q ? tokensVi(f.q).map(foldVi) : [];
   const tone = f.q ? toneKeyVi(f.q) : '';
+  const anySessionWindow = and(
+    eq(programmeSessions.programmeId, programmes.id),
+    gte(programmeSessions.endsAt, from), to ? lt(programmeSessions.startsAt, new Date(to.getTime() + 86_400_000)) : undefined,
+  );
   const where = and(
-    eq(programmes.status, 'published'),
+    or(
+      and(eq(programmes.status, 'published'), exists(db.select({ one: sql`1` }).from(programmeSessions).where(sessionWindow))),
+      and(eq(programmes.status, 'cancelled'), exists(db.select({ one: sql`1` }).from(programmeSessions).where(anySessionWindow))),
+    ),
     f.kind ? sql`${programmes.kind}::text = ${f.kind}` : undefined,
     f.topic ? sql`${f.topic} = any(${programmes.topics})` : undefined,
     f.audience ? sql`${f.audience} = any(${programmes.audiences})` : undefined,
@@ -293,7 +332,6 @@ export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = n
     f.institutionId ? (isUuid(f.institutionId) ? eq(programmes.institutionId, f.institutionId) : sql`false`) : undefined,
     f.campaignId ? (isUuid(f.campaignId) ? eq(programmes.campaignId, f.campaignId) : sql`false`) : undefined,
     ...words.map((w) => sql`${programmes.searchFolded} like ${`%${escapeLike(w)}%`}`),
-    exists(db.select({ one: sql`1` }).from(programmeSessions).where(sessionWindow)),
   );
   const next = sql<Date | null>`(select min(${programmeSessions.startsAt}) from ${programmeSessions} where ${sessionWindow})`;
   const rank: SQL[] = tone ? [sql`(${programmes.searchTone} like ${`%${escapeLike(tone)}%`}) desc`] : [];
@@ -326,12 +364,25 @@ export async function managedProgrammes(db: Db, actor: Actor): Promise<Programme
   return db.select().from(programmes).where(where).orderBy(desc(programmes.updatedAt)).limit(500);
 }
 
-/** The institutions an actor may create programmes for (institution-level grants), with names. */
+/**
+ * The open institutions an actor may create programmes for, by name: those of their institution
+ * grants, and every one in the subtree of a unit-wide grant whose role runs institutions there.
+ */
 export async function operableInstitutions(db: Db, actor: Actor): Promise<Array<{ id: string; name: string }>> {
-  const ids = grantsOf(actor).filter((g) => g.role === 'staff' || g.role === 'manager').map((g) => g.institutionId)
+  const grants = grantsOf(actor);
+  const ids = grants.filter((g) => g.role === 'staff' || g.role === 'manager').map((g) => g.institutionId)
     .filter((x): x is string => Boolean(x));
-  const refs = await programmeInstitutionRefs(db, ids);
-  return [...refs.values()].map((r) => ({ id: r.id, name: r.name }));
+  const found = new Map([...(await programmeInstitutionRefs(db, ids)).values()].map((r) => [r.id, { id: r.id, name: r.name }]));
+  for (const g of grants) {
+    if (!g.unitId || (g.role !== 'unit_officer' && g.role !== 'dept_admin')) continue;
+    if (!can(actor, 'institution.operate', await unitScope(db, g.unitId))) continue;
+    for (let page = 1; ; page += 1) {
+      const batch = await listInstitutions(db, { unit: g.unitId, page, pageSize: 500 });
+      for (const item of batch.items) found.set(item.institution.id, { id: item.institution.id, name: item.institution.name });
+      if (page * batch.pageSize >= batch.total) break;
+    }
+  }
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi'));
 }
 
 /** The Vietnamese calendar day of each session, for booking dates. */

@@ -8,7 +8,7 @@ import type { CampaignRow } from '../campaigns.js';
 import { ageGroups, programmeKinds, topics } from '../model.js';
 import type { ProgrammeView } from '../presenters.js';
 import { breakdownOf, type ActivityTotals, type ProgrammeActivity } from '../stats.js';
-import { dateText, Section } from './common.js';
+import { Checkboxes, dateText, Section } from './common.js';
 import { ProgrammeCard, type Choice } from './programmes.js';
 
 export interface MyEntry {
@@ -114,13 +114,40 @@ export function CampaignsPage({ ctx, campaigns, canCreate, units, issues, values
   );
 }
 
-export function CampaignPage({ ctx, campaign, totals, items }: { ctx: PageContext; campaign: CampaignRow; totals: ActivityTotals; items: ProgrammeView[] }) {
+export function CampaignEditPage({ ctx, id, units, candidates, issues, values, checked }: {
+  ctx: PageContext; id: string; units: Choice[]; candidates: Choice[]; issues: Issue[]; values: Record<string, string | undefined>; checked: string[];
+}) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('programmes.campaigns.edit')} crumbs={[{ href: `/campaigns/${id}`, label: values.title ?? t('programmes.campaigns.title') }]}>
+      <h1>{t('programmes.campaigns.edit')}</h1>
+      <ErrorSummary ctx={ctx} issues={issues} />
+      <Form ctx={ctx} action={`/campaigns/${id}/edit`}>
+        <TextField ctx={ctx} name="title" label={t('programmes.field.title')} value={values.title} issues={issues} required />
+        <TextArea ctx={ctx} name="description" label={t('programmes.field.description')} value={values.description} issues={issues} rows={3} />
+        <SelectField ctx={ctx} name="unitId" label={t('programmes.campaigns.unit')} value={values.unitId} issues={issues} required options={units} />
+        <TextField ctx={ctx} name="startsOn" type="date" label={t('programmes.campaigns.startsOn')} value={values.startsOn} issues={issues} required width="medium" />
+        <TextField ctx={ctx} name="endsOn" type="date" label={t('programmes.campaigns.endsOn')} value={values.endsOn} issues={issues} required width="medium" />
+        {candidates.length
+          ? <Checkboxes ctx={ctx} name="programmeIds" legend={t('programmes.campaigns.programmes')} options={candidates} checked={checked} />
+          : <p>{t('programmes.campaigns.noCandidates')}</p>}
+        <Button>{t('programmes.campaigns.save')}</Button>
+      </Form>
+    </Layout>
+  );
+}
+
+export function CampaignPage({ ctx, campaign, totals, items, canEdit, notice }: {
+  ctx: PageContext; campaign: CampaignRow; totals: ActivityTotals; items: ProgrammeView[]; canEdit: boolean; notice?: string | undefined;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={campaign.title} crumbs={[{ href: '/campaigns', label: t('programmes.campaigns.title') }]}>
       <h1>{campaign.title}</h1>
       <p class="lead">{dateText(ctx, campaign.startsOn)}–{dateText(ctx, campaign.endsOn)}</p>
+      {notice ? <Notice kind="success">{notice}</Notice> : null}
       {campaign.description ? <p>{campaign.description}</p> : null}
+      {canEdit ? <p><a class="button button--secondary" href={`/campaigns/${campaign.id}/edit`}>{t('programmes.campaigns.edit')}</a></p> : null}
       <Section id="totals" title={t('programmes.campaigns.totals')}><Totals ctx={ctx} totals={totals} /></Section>
       <Section id="campaign-programmes" title={t('programmes.list.title')}>
         {items.length ? <ul class="cards">{items.map((p) => <ProgrammeCard key={p.id} ctx={ctx} p={p} />)}</ul> : <p>{t('programmes.search.none')}</p>}

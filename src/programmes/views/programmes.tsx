@@ -105,13 +105,17 @@ export function ProgrammeDetailPage({ ctx, p, sessions, manager, own, offered, i
       {manager ? (
         <p>
           <a class="button button--secondary" href={`/programmes/${p.id}/edit`}>{t('programmes.edit')}</a>{' '}
+          <a class="button button--secondary" href={`/programmes/${p.id}/image`}>{t('programmes.image.link')}</a>{' '}
           <a class="button button--secondary" href={`/programmes/${p.id}/registrations`}>{t('programmes.registrations.title')}</a>
         </p>
       ) : null}
-      {manager ? (
-        <Form ctx={ctx} action={`/programmes/${p.id}/${p.status === 'published' ? 'unpublish' : 'publish'}`} class="inline-form">
-          <Button variant={p.status === 'published' ? 'secondary' : undefined}>{t(p.status === 'published' ? 'programmes.unpublish' : 'programmes.publish')}</Button>
-        </Form>
+      {manager && p.status !== 'cancelled' ? (
+        <div>
+          <Form ctx={ctx} action={`/programmes/${p.id}/${p.status === 'published' ? 'unpublish' : 'publish'}`} class="inline-form">
+            <Button variant={p.status === 'published' ? 'secondary' : undefined}>{t(p.status === 'published' ? 'programmes.unpublish' : 'programmes.publish')}</Button>
+          </Form>{' '}
+          <a class="button button--warning" href={`/programmes/${p.id}/cancel`}>{t('programmes.cancelProgramme.button')}</a>
+        </div>
       ) : null}
       {p.status === 'published' && p.kind !== 'museum_education' ? <RegisterBox ctx={ctx} p={p} own={own} hasSessions={upcoming.length > 0} /> : null}
       {p.status === 'published' && p.kind === 'museum_education' ? <BookingBox ctx={ctx} p={p} offered={offered} issues={issues} values={values} /> : null}

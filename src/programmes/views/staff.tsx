@@ -1,6 +1,6 @@
 import type { Issue } from '../../platform/errors.js';
 import { formatDateTime } from '../../platform/i18n/index.js';
-import { Button, ErrorSummary, Form, Notice, SelectField, TextField } from '../../platform/web/components.js';
+import { Button, ErrorSummary, fieldError, Form, Notice, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
 import type { SessionSheet } from '../attendance.js';
@@ -63,6 +63,16 @@ export function RegistrationsPage({ ctx, p, confirmed, waitlisted, bookings, ses
                       <Button variant="secondary">{t('programmes.bookings.proposeSubmit')}</Button>
                     </Form>
                   </>
+                ) : null}
+                {b.status === 'requested' || b.status === 'proposed' || b.status === 'confirmed' ? (
+                  <Form ctx={ctx} action={`/programmes/${p.id}/bookings/${b.id}/decline`}>
+                    <div class="field">
+                      <label for={`f-reason-${b.id}`}>{t('programmes.bookings.declineReason')}</label>
+                      <p class="hint" id={`f-reason-${b.id}-hint`}>{t('programmes.bookings.declineHint')}</p>
+                      <input id={`f-reason-${b.id}`} name="reason" class="input" required maxLength={2000} aria-describedby={`f-reason-${b.id}-hint`} />
+                    </div>
+                    <Button variant="warning">{t('programmes.bookings.decline')}</Button>
+                  </Form>
                 ) : null}
               </li>
             ))}</ul>
@@ -146,6 +156,46 @@ export function AttendancePage({ ctx, sheet, notice, issues }: { ctx: PageContex
         </Section>
       )}
       <script src="/programmes/assets/checkin.js" defer></script>
+    </Layout>
+  );
+}
+
+/** The confirmation step before a whole programme is cancelled; a plain form, no script needed. */
+export function CancelProgrammePage({ ctx, p, registrants }: { ctx: PageContext; p: ProgrammeView; registrants: number }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('programmes.cancelProgramme.title', { title: p.title })} crumbs={[{ href: p.url, label: p.title }]}>
+      <h1>{t('programmes.cancelProgramme.title', { title: p.title })}</h1>
+      <p class="lead">{t('programmes.cancelProgramme.lead', { n: registrants })}</p>
+      <Form ctx={ctx} action={`/programmes/${p.id}/cancel`}>
+        <TextField ctx={ctx} name="reason" label={t('programmes.sessions.reason')} hint={t('programmes.sessions.reasonHint')} />
+        <Button variant="warning">{t('programmes.cancelProgramme.confirm')}</Button>
+      </Form>
+      <p><a href={p.url}>{t('programmes.cancelProgramme.back')}</a></p>
+    </Layout>
+  );
+}
+
+/** Uploading a programme's picture; the CSRF token rides in the address, as multipart bodies are read later. */
+export function ImageUploadPage({ ctx, p, issues }: { ctx: PageContext; p: ProgrammeView; issues: Issue[] }) {
+  const { t } = ctx;
+  const error = fieldError(ctx, issues, 'image');
+  return (
+    <Layout ctx={ctx} title={t('programmes.image.title')} crumbs={[{ href: p.url, label: p.title }]}>
+      <h1>{t('programmes.image.title')}</h1>
+      <ErrorSummary ctx={ctx} issues={issues} />
+      {p.imageUrl ? <img src={p.imageUrl} alt="" /> : null}
+      <Form ctx={ctx} action={`/programmes/${p.id}/image?_csrf=${encodeURIComponent(ctx.csrfToken)}`} multipart>
+        <div class={`field${error ? ' field--error' : ''}`}>
+          <label for="f-image">{t('programmes.image.file')}</label>
+          <p class="hint" id="f-image-hint">{t('programmes.image.hint')}</p>
+          {error ? <p class="field-error" id="f-image-error"><span class="visually-hidden">{t('errors.title')}: </span>{error}</p> : null}
+          <input type="file" id="f-image" name="image" class="input" accept="image/jpeg,image/png,image/webp" required
+            aria-describedby={error ? 'f-image-hint f-image-error' : 'f-image-hint'} />
+        </div>
+        <Button>{t('programmes.image.submit')}</Button>
+      </Form>
+      <p><a href={`/programmes/${p.id}/edit`}>{t('programmes.image.orUrl')}</a></p>
     </Layout>
   );
 }
