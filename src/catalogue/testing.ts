@@ -1,8 +1,4 @@
-import type { FastifyInstance } from 'fastify';
-import { createSession } from '../platform/auth/service.js';
-import type { Db } from '../platform/db/index.js';
-import { SESSION_COOKIE } from '../platform/http/session.js';
-import { Browser } from '../platform/testing/app.js';
+import type { Browser } from '../platform/testing/app.js';
 import type { DataField, MarcField, MarcRecord } from './marc/index.js';
 
 /** A small bibliographic record for tests, built from plain fields. */
@@ -50,15 +46,6 @@ export function testRecord(spec: RecordSpec): MarcRecord {
   return { leader: spec.leader ?? '00000nam a2200000 a 4500', fields };
 }
 
-/** A browser signed in as the given user, without going through the login page. */
-export async function signedIn(app: FastifyInstance, db: Db, userId: string): Promise<Browser> {
-  const session = await createSession(db, userId, 1);
-  const browser = new Browser(app);
-  browser.cookies.set(SESSION_COOKIE, session.token);
-  browser.csrf = session.csrfToken;
-  return browser;
-}
-
 /** Posts one file (and form fields) as a multipart form, with the CSRF token in the query string. */
 export function upload(b: Browser, url: string, file: { name: string; bytes: Uint8Array }, fields: Record<string, string>) {
   const boundary = '----suotdoi-catalogue-test';
@@ -68,3 +55,5 @@ export function upload(b: Browser, url: string, file: { name: string; bytes: Uin
   const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   return b.app.inject({ method: 'POST', url: `${url}?_csrf=${encodeURIComponent(b.csrf)}`, payload: Buffer.concat(parts), headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` } });
 }
+
+export { signedIn } from '../platform/testing/app.js';

@@ -1,9 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../platform/access.js';
-import { createSession } from '../platform/auth/service.js';
 import type { Db } from '../platform/db/index.js';
-import { SESSION_COOKIE } from '../platform/http/session.js';
-import { Browser } from '../platform/testing/app.js';
 import { makeActor, makeInstitution, makeUnit } from '../orgs/testing.js';
 import { addDays, vnDate, type ProgrammeInput } from './model.js';
 import { createProgramme, setProgrammeStatus, type ProgrammeRow } from './service.js';
@@ -37,11 +33,5 @@ export async function makeProgramme(db: Db, spec: Partial<ProgrammeInput> & { st
   return { programme, staff: made.actor, institution: made.institution };
 }
 
-/** A browser signed in as the given user (a session made directly, no password needed). */
-export async function signedIn(app: FastifyInstance, db: Db, userId: string): Promise<Browser> {
-  const session = await createSession(db, userId, 1);
-  const browser = new Browser(app);
-  browser.cookies.set(SESSION_COOKIE, session.token);
-  browser.csrf = session.csrfToken;
-  return browser;
-}
+
+export { signedIn } from '../platform/testing/app.js';

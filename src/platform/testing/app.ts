@@ -1,7 +1,9 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../app.js';
+import { createSession } from '../auth/service.js';
 import { loadConfig } from '../config.js';
-import type { Database } from '../db/index.js';
+import type { Database, Db } from '../db/index.js';
+import { SESSION_COOKIE } from '../http/session.js';
 import type { Message } from '../outbox/index.js';
 import { createTestDatabase } from './db.js';
 
@@ -76,4 +78,13 @@ export class Browser {
     await this.get('/account');
     return res;
   }
+}
+
+/** A browser signed in as the given user (a session made directly, no password needed). */
+export async function signedIn(app: FastifyInstance, db: Db, userId: string): Promise<Browser> {
+  const session = await createSession(db, userId, 1);
+  const browser = new Browser(app);
+  browser.cookies.set(SESSION_COOKIE, session.token);
+  browser.csrf = session.csrfToken;
+  return browser;
 }
