@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { buildApp } from './app.js';
 import { demoLogins, DEMO_PASSWORD, seedDemo } from './demo.js';
 import { importInstitutions, importUnits, type ImportReport } from './orgs/index.js';
-import { exportMarc, importMarcFile } from './catalogue/index.js';
+import { exportMarc, importMarcFile, refreshSearchIndex, warmSearchIndex } from './catalogue/index.js';
 import { generateAnnualReport, sendReportingReminders } from './monitoring/index.js';
 import { sendDueReminders } from './programmes/index.js';
 import { systemActor } from './platform/access.js';
@@ -55,6 +55,7 @@ async function serve(config: Config): Promise<void> {
   const transport = transportFor(config);
   const app = await buildApp({ config, database, transport });
   await app.listen({ port: config.PORT, host: config.HOST });
+  warmSearchIndex(database.db).catch((err: unknown) => app.log.error({ err }, 'building the catalogue search index'));
   const ms = Math.round(performance.now() - started);
   const where = config.DATABASE_URL ? `PostgreSQL ${redact(config.DATABASE_URL)}` : `embedded database in ${config.dataDir}`;
   console.log(`\nsuotdoi is running at ${config.publicUrl} (${where}; ready in ${ms} ms)`);
@@ -64,8 +65,8 @@ async function serve(config: Config): Promise<void> {
   }
   if (!config.SMTP_URL) console.log(`Outgoing mail is written to ${config.dataDir}/outbox (set SMTP_URL to send it).`);
 
-  // Background work: queue due reminders (reporting ones hourly), then send what the outbox
-  // holds. One round at a time.
+  // Background work: queue due reminders (reporting ones hourly), send what the outbox holds,
+  // and bring the catalogue's search index up to date with other processes' writes. One round at a time.
   let busy = false;
   let lastHourly = 0;
   const timer = setInterval(() => {
@@ -80,6 +81,7 @@ async function serve(config: Config): Promise<void> {
         lastHourly = now.getTime();
       })
       .then(() => drainOutbox(database.db, transport))
+      .then(() => refreshSearchIndex(database.db))
       .catch((err: unknown) => app.log.error({ err }, 'background work'))
       .finally(() => { busy = false; });
   }, 3000);

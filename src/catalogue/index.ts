@@ -8,6 +8,7 @@ export { catalogueRoutes } from './routes.js';
 export { importMarc, importMarcFile, undoMerge, type MarcImportReport, type MarcImportOptions, type ImportProblem } from './import.js';
 export { exportMarc, type MarcExportOptions, type MarcExportReport } from './export.js';
 export { searchCatalogue, type SearchInput, type SearchResult } from './search.js';
+export { refreshSearchIndex, warmSearchIndex } from './search-engine.js';
 export { toDublinCore, dcElements, type DublinCore } from './dublin-core.js';
 export { getRecord, itemsOf } from './service.js';
 export { CatalogueSearchBox } from './views/opac.js';

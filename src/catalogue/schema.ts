@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
-  customType, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, customType, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { MarcRecord } from './marc/index.js';
 
@@ -117,3 +117,17 @@ export const imports = pgTable('catalogue_imports', {
 export const terms = pgTable('catalogue_terms', {
   term: text('term').primaryKey(),
 }, (t) => [index('catalogue_terms_trgm_idx').using('gin', sql`${t.term} gin_trgm_ops`)]);
+
+/**
+ * Records whose search data changed (their text, or their items), written by triggers on
+ * catalogue_records and catalogue_items. The in-memory search index of each server process
+ * reads the rows it has not seen (by transaction id, so a late commit is never missed) and
+ * reloads those records. Rows older than a day are pruned.
+ */
+export const changes = pgTable('catalogue_changes', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  /** The writing transaction (pg_current_xact_id), to read every commit exactly once. */
+  xid: bigint('xid', { mode: 'number' }).notNull().default(sql`(pg_current_xact_id()::text::bigint)`),
+  recordId: uuid('record_id').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('catalogue_changes_xid_idx').on(t.xid), index('catalogue_changes_at_idx').on(t.at)]);

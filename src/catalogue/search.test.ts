@@ -5,7 +5,7 @@ import type { Database } from '../platform/db/index.js';
 import { createTestDatabase } from '../platform/testing/db.js';
 import { importMarc } from './import.js';
 import { writeIso2709 } from './marc/index.js';
-import { searchCatalogue } from './search.js';
+import { searchCatalogue, searchCatalogueSql } from './search.js';
 import { testRecord, type RecordSpec } from './testing.js';
 
 /** The records every case searches, by a short name. */
@@ -81,7 +81,10 @@ const cases: Case[] = [
   ['isbn:978-604-0-00000-1', null],
 ];
 
-describe('Vietnamese search', () => {
+describe.each([
+  ['in-memory index', searchCatalogue],
+  ['SQL', searchCatalogueSql],
+])('Vietnamese search (%s)', (_engine, searchCatalogue) => {
   let database: Database;
   const ids = new Map<string, string>();
 

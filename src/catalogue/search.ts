@@ -3,6 +3,8 @@ import type { Db } from '../platform/db/index.js';
 import { foldVi } from '../platform/text/index.js';
 import { materialTypes, type MaterialType } from './extract.js';
 import { parseQuery, toneWordsOf, tsQueryText, type ParsedQuery } from './query.js';
+import { currentIndex } from './search-engine.js';
+import type { CatalogueSearchIndex, IndexHit } from './search-index.js';
 
 export const sorts = ['relevance', 'title', 'year'] as const;
 export type SearchSort = (typeof sorts)[number];
@@ -75,13 +77,89 @@ function conditions(parsed: ParsedQuery, f: SearchInput, tsq: string): SQL[] {
   return where;
 }
 
+type HitRow = { id: string; title: string; responsibility: string | null; authors: string[]; publisher: string | null; year: number | null; material_type: MaterialType; language: string | null; copies: number; available: number };
+
+function toHit(h: HitRow): SearchHit {
+  return {
+    id: h.id, title: h.title, responsibility: h.responsibility, authors: h.authors, publisher: h.publisher, year: h.year,
+    materialType: h.material_type, language: h.language, copies: h.copies, available: h.available,
+  };
+}
+
+const hitColumns = sql`r.id, r.title, r.responsibility, r.authors, r.publisher, r.year, r.material_type, r.language,
+  (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status <> 'withdrawn') as copies,
+  (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status = 'available') as available`;
+
+const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+function byCount(values: Iterable<[string, number]>): FacetValue[] {
+  return [...values].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+}
+
 /**
- * Searches the union catalogue. Words match without regard to marks (folded text in a weighted
- * tsvector: title A, authors B, subjects C, the rest D); among matches, records holding the
- * query's words with the very same marks come first, then by field weight. Facets count the
- * whole result set exactly.
+ * Searches the union catalogue. Words match without regard to marks; among matches, records
+ * holding the query's words with the very same marks come first, then by field weight (title,
+ * authors, subjects, the rest), then words of an unquoted query standing together. Facets count
+ * the whole result set exactly. Served by the in-memory index, current with every committed
+ * change; by SQL while the index is being built or is catching up with a large import.
  */
 export async function searchCatalogue(db: Db, f: SearchInput): Promise<SearchResult> {
+  const index = await currentIndex(db);
+  return index ? searchIndex(db, index, f) : searchCatalogueSql(db, f);
+}
+
+async function searchIndex(db: Db, index: CatalogueSearchIndex, f: SearchInput): Promise<SearchResult> {
+  const page = Math.max(1, f.page ?? 1);
+  const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
+  const parsed = parseQuery(f.q ?? '');
+  const result = index.search({
+    terms: parsed.terms, isbns: parsed.isbns, sort: f.sort ?? 'relevance', limit: page * pageSize,
+    ...(f.library !== undefined ? { library: f.library } : {}), ...(f.material !== undefined ? { material: f.material } : {}),
+    ...(f.language !== undefined ? { language: f.language } : {}), ...(f.ddc !== undefined ? { ddc: f.ddc } : {}),
+    ...(f.yearFrom !== undefined ? { yearFrom: f.yearFrom } : {}), ...(f.yearTo !== undefined ? { yearTo: f.yearTo } : {}),
+    ...(f.available ? { available: true } : {}),
+  });
+  const ordered = await settleTies(db, result.hits, result.boundaryTies, page * pageSize, f.sort ?? 'relevance');
+  const ids = ordered.slice((page - 1) * pageSize).map((h) => h.id);
+  const rows = ids.length ? await rowsOf<HitRow>(db, sql`select ${hitColumns} from catalogue_records r where r.id = any(${uuidArray(ids)})`) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const { facets } = result;
+  return {
+    total: facets.total, page, pageSize,
+    hits: ids.flatMap((id) => { const row = byId.get(id); return row ? [toHit(row)] : []; }),
+    facets: {
+      library: byCount(facets.library), material: byCount(facets.material), language: byCount(facets.language),
+      decade: [...facets.decade].sort((a, b) => b[0] - a[0]).map(([d, count]) => ({ value: String(d), count })),
+      ddc: [...facets.ddc].sort((a, b) => a[0] - b[0]).map(([d, count]) => ({ value: String(d), count })),
+      available: facets.available,
+    },
+    suggestion: facets.total < 3 && parsed.terms.length ? await suggest(db, f.q ?? '', parsed) : null,
+  };
+}
+
+/**
+ * The index orders hits by score, year and the first characters of the sort key; where hits
+ * share all three, their order (and at the page's end, which of them make it) follows the full
+ * sort key, as in the database.
+ */
+async function settleTies(db: Db, hits: IndexHit[], boundaryTies: string[] | null, limit: number, sort: SearchSort): Promise<IndexHit[]> {
+  const group = (h: IndexHit) => `${h.score}|${h.year ?? ''}|${h.sortPrefix}`;
+  const sizes = new Map<string, number>();
+  for (const h of hits) sizes.set(group(h), (sizes.get(group(h)) ?? 0) + 1);
+  const last = hits[hits.length - 1];
+  const extra = last && boundaryTies ? boundaryTies.filter((id) => !hits.some((h) => h.id === id)).map((id) => ({ ...last, id })) : [];
+  const tied = [...hits.filter((h) => (sizes.get(group(h)) ?? 0) > 1), ...extra];
+  if (!tied.length) return hits;
+  const keys = new Map((await rowsOf<{ id: string; sort_key: string }>(db, sql`select r.id, r.sort_key from catalogue_records r
+    where r.id = any(${uuidArray(tied.map((h) => h.id))})`)).map((r) => [r.id, r.sort_key]));
+  const yearKey = (h: IndexHit) => (sort === 'year' ? -(h.year ?? -32768) : 0);
+  const key = (h: IndexHit) => keys.get(h.id) ?? h.sortPrefix;
+  return [...hits, ...extra].sort((a, b) => b.score - a.score || yearKey(a) - yearKey(b)
+    || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
+}
+
+/** The same search with SQL alone (full-text index and aggregates): used while the index is not ready. */
+export async function searchCatalogueSql(db: Db, f: SearchInput): Promise<SearchResult> {
   const page = Math.max(1, f.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
   const parsed = parseQuery(f.q ?? '');
@@ -94,10 +172,8 @@ export async function searchCatalogue(db: Db, f: SearchInput): Promise<SearchRes
   const sort = f.sort ?? 'relevance';
   const order = sort === 'title' ? sql`r.sort_key, r.id` : sort === 'year' ? sql`r.year desc nulls last, r.sort_key, r.id` : sql`rank desc, r.sort_key, r.id`;
   const [hits, facetRows] = await Promise.all([
-    rowsOf<{ id: string; title: string; responsibility: string | null; authors: string[]; publisher: string | null; year: number | null; material_type: MaterialType; language: string | null; copies: number; available: number }>(db, sql`
-      select r.id, r.title, r.responsibility, r.authors, r.publisher, r.year, r.material_type, r.language,
-        (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status <> 'withdrawn') as copies,
-        (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status = 'available') as available
+    rowsOf<HitRow>(db, sql`
+      select ${hitColumns}
       from (select r.*, ${rank} as rank from catalogue_records r ${whereSql} order by ${order} limit ${pageSize} offset ${(page - 1) * pageSize}) r
       order by ${order}`),
     rowsOf<{ facet: string; value: string | null; n: number }>(db, sql`
@@ -115,10 +191,7 @@ export async function searchCatalogue(db: Db, f: SearchInput): Promise<SearchRes
   const total = facetRows.find((r) => r.facet === 'total')?.n ?? 0;
   return {
     total, page, pageSize,
-    hits: hits.map((h) => ({
-      id: h.id, title: h.title, responsibility: h.responsibility, authors: h.authors, publisher: h.publisher, year: h.year,
-      materialType: h.material_type, language: h.language, copies: h.copies, available: h.available,
-    })),
+    hits: hits.map(toHit),
     facets: {
       library: facet('library'), material: facet('material'), language: facet('language'),
       decade: facet('decade').sort((a, b) => Number(b.value) - Number(a.value)), ddc: facet('ddc').sort((a, b) => Number(a.value) - Number(b.value)),

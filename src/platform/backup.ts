@@ -24,6 +24,13 @@ export interface Progress {
   stop(): void;
 }
 
+/**
+ * Tables whose rows only matter to the running processes that wrote them: the catalogue's change
+ * log (its transaction ids mean nothing in another database; a restored server rebuilds its
+ * search index from the records).
+ */
+const NOT_BACKED_UP = new Set(['catalogue_changes']);
+
 const quiet: Progress = { start() {}, tick() {}, stop() {} };
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -45,7 +52,7 @@ async function appliedMigrations(database: Database): Promise<string[]> {
  * a marker line and its rows. Portable between the embedded database and a server.
  */
 export async function backup(database: Database, file: string, progress: Progress = quiet): Promise<Header> {
-  const names = await tables(database);
+  const names = (await tables(database)).filter((name) => !NOT_BACKED_UP.has(name));
   const counts = await Promise.all(names.map(async (name) => {
     const [row] = await database.query<{ n: number }>(`select count(*)::int as n from ${ident(name)}`);
     return { name, rows: row?.n ?? 0 };
