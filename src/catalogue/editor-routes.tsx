@@ -1,28 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { requireUser } from '../platform/access.js';
 import { issue, ValidationError } from '../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
 import { parseForm } from '../platform/http/validation.js';
 import { gridOf, recordFromGrid, recordFromSimple, type GridRow } from './editor.js';
 import { operableLibraries } from './libraries.js';
+import { SimpleForm } from './model.js';
 import { createRecord, getRecord, updateRecord } from './service.js';
 import { MarcEditorPage, SimpleFormPage } from './views/editor.js';
-
-const SimpleForm = Type.Object({
-  institutionId: Type.String({ format: 'uuid' }),
-  title: Type.String({ minLength: 1, maxLength: 500 }),
-  subtitle: Type.Optional(Type.String({ maxLength: 500 })),
-  author: Type.Optional(Type.String({ maxLength: 200 })),
-  publisher: Type.Optional(Type.String({ maxLength: 200 })),
-  place: Type.Optional(Type.String({ maxLength: 100 })),
-  year: Type.Optional(Type.Integer({ minimum: 1000, maximum: 2100 })),
-  isbn: Type.Optional(Type.String({ maxLength: 30 })),
-  subjects: Type.Optional(Type.String({ maxLength: 2000 })),
-  ddc: Type.Optional(Type.String({ maxLength: 30, pattern: '^[0-9]{3}(\\.[0-9]+)?$' })),
-  language: Type.Optional(Type.String({ pattern: '^[a-z]{3}$' })),
-});
 
 const TEMPLATE: GridRow[] = [
   { tag: '008', ind1: '', ind2: '', data: '      s        vm            000 0 vie d' },

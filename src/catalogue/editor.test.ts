@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ValidationError } from '../platform/errors.js';
-import { gridOf, recordFromGrid, recordFromSimple } from './editor.js';
+import { gridOf, marcJsonOf, recordFromGrid, recordFromMarcJson, recordFromSimple, type MarcJson } from './editor.js';
 import { extract } from './extract.js';
 import { writeIso2709Record } from './marc/index.js';
 import { testRecord } from './testing.js';
@@ -53,5 +53,25 @@ describe('MARC editor', () => {
     expect(x).toMatchObject({ title: 'Văn hóa làng khảo cứu', authors: ['Trần, Quốc Vượng'], year: 2001, isbns: ['9780306406157'], subjects: ['Văn hóa', 'Làng xã'], ddcClass: 3, language: 'vie', publisher: 'Nxb. Văn hóa', place: 'Hà Nội' });
     expect(marc.fields.find((f) => f.tag === '008')).toEqual({ tag: '008', value: '260102s2001    vm            000 0 vie d' });
     expect(issuesOf(() => recordFromSimple({ title: 'X', isbn: '978-604-0-00000-1' }))).toEqual(['isbn catalogue.editor.badIsbn']);
+  });
+
+  test('MARC-in-JSON: round trip, values may hold "$", problems name the field in the body', () => {
+    const marc = testRecord({ title: 'Giá $5', author: 'Nguyễn, Du', year: 1820 });
+    const sorted = { ...marc, fields: [...marc.fields].sort((a, b) => a.tag.localeCompare(b.tag)) };
+    expect(recordFromMarcJson(marcJsonOf(marc))).toEqual(sorted);
+    const bad: MarcJson = {
+      leader: 'short',
+      fields: [{ '008': 'ngắn' }, { '24': 'x' }, { '100': { ind1: 'X', ind2: ' ', subfields: [{ a: 'Ai' }] } }, { '500': { ind1: ' ', ind2: ' ', subfields: [] } }, { '650': { ind1: ' ', ind2: '7', subfields: [{ A: 'Sai' }, { a: ' ' }] } }],
+    };
+    expect(issuesOf(() => recordFromMarcJson(bad))).toEqual([
+      'marc.leader catalogue.editor.badLeader',
+      'marc.fields.0 catalogue.editor.bad008',
+      'marc.fields.1 catalogue.editor.badTag',
+      'marc.fields.2.ind1 catalogue.editor.badIndicator',
+      'marc.fields.3 catalogue.editor.noSubfields',
+      'marc.fields.4 catalogue.editor.badSubfieldCode',
+      'marc.fields.4 catalogue.editor.emptySubfield',
+      'marc.fields catalogue.editor.need245',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { and, asc, eq, exists, gt, ne } from 'drizzle-orm';
+import { and, asc, count, countDistinct, eq, exists, gt, inArray, ne } from 'drizzle-orm';
 import { institutionIdByCode } from '../orgs/index.js';
 import type { Db } from '../platform/db/index.js';
 import { issue, ValidationError } from '../platform/errors.js';
@@ -15,6 +15,8 @@ export interface MarcExportOptions {
   format: 'iso2709' | 'marcxml';
   out: Writable;
   onProgress?: (done: { records: number }) => void;
+  /** Stops the export (a download the client gave up on): the promise rejects with the abort reason. */
+  signal?: AbortSignal;
 }
 
 export interface MarcExportReport {
@@ -34,11 +36,12 @@ export async function exportMarc(db: Db, opts: MarcExportOptions): Promise<MarcE
   }
   const report: MarcExportReport = { records: 0, skipped: [] };
   const write = async (chunk: string | Buffer) => {
-    if (!opts.out.write(chunk)) await once(opts.out, 'drain');
+    if (!opts.out.write(chunk)) await once(opts.out, 'drain', opts.signal ? { signal: opts.signal } : {});
   };
   if (opts.format === 'marcxml') await write(MARCXML_COLLECTION_START);
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
+    opts.signal?.throwIfAborted();
     const held = institutionId
       ? exists(db.select({ one: items.id }).from(items).where(and(eq(items.recordId, records.id), eq(items.institutionId, institutionId), ne(items.status, 'withdrawn'))))
       : undefined;
@@ -60,4 +63,14 @@ export async function exportMarc(db: Db, opts: MarcExportOptions): Promise<MarcE
   }
   if (opts.format === 'marcxml') await write(MARCXML_COLLECTION_END);
   return report;
+}
+
+/** How many records an export would hold: the whole union catalogue, and each library's part of it. */
+export async function exportSizes(db: Db, institutionIds: string[]): Promise<{ union: number; byLibrary: Map<string, number> }> {
+  const [all] = await db.select({ n: count() }).from(records);
+  const rows = institutionIds.length
+    ? await db.select({ id: items.institutionId, n: countDistinct(items.recordId) }).from(items)
+      .where(and(inArray(items.institutionId, institutionIds), ne(items.status, 'withdrawn'))).groupBy(items.institutionId)
+    : [];
+  return { union: all?.n ?? 0, byLibrary: new Map(rows.map((r) => [r.id, r.n])) };
 }

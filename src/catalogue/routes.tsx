@@ -12,14 +12,18 @@ import { issue, ValidationError } from '../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
 import { parseForm } from '../platform/http/validation.js';
 import { registerNav } from '../platform/web/layout.js';
+import { catalogueApi } from './api.js';
+import { citationVancouver } from './citation.js';
 import { toDublinCore } from './dublin-core.js';
 import { importMarc, listMerges, undoMerge, type MarcImportReport } from './import.js';
 import { libraryNames, operableLibraries } from './libraries.js';
 import { writeIso2709Record, writeMarcXml, ENCODING_NAMES, type MarcEncoding } from './marc/index.js';
+import { ItemForm } from './model.js';
 import { ErrorOut, ItemOut, presentItem, presentRecord, presentSearch, RecordOut, SearchOut } from './presenters.js';
 import { searchCatalogue, sorts, type SearchInput } from './search.js';
 import { addItem, getItem, getRecord, itemsOf, itemStatuses, updateItem, withdrawItem, type ItemRow } from './service.js';
 import { editorRoutes } from './editor-routes.js';
+import { exportRoutes } from './export-routes.js';
 import { labelRoutes } from './labels.js';
 import { DcPage, MarcPage, RecordPage, SearchPage, type SearchParams } from './views/opac.js';
 import { ImportPage, ItemFormPage, MergesPage, type ItemFormValues } from './views/staff.js';
@@ -119,17 +123,6 @@ async function importUpload(req: FastifyRequest, actor: Actor): Promise<{ report
   }
 }
 
-const ItemForm = Type.Object({
-  institutionId: Type.Optional(Type.String({ format: 'uuid' })),
-  barcode: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9-]+$' }),
-  callNumber: Type.Optional(Type.String({ maxLength: 100 })),
-  location: Type.Optional(Type.String({ maxLength: 200 })),
-  status: Type.Optional(Type.Union(itemStatuses.map((s) => Type.Literal(s)))),
-  price: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_000_000_000 })),
-  acquiredOn: Type.Optional(Type.String({ format: 'date' })),
-  note: Type.Optional(Type.String({ maxLength: 500 })),
-});
-
 export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const hide = { schema: { hide: true } };
 
@@ -178,7 +171,8 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const items = await presentedItems(db, await itemsOf(db, record.id));
     const permalink = new URL(`/catalogue/records/${record.id}`, req.server.deps.config.publicUrl).toString();
     const notice = (req.query as { notice?: string }).notice === 'saved' ? req.t('catalogue.notice.saved') : undefined;
-    return sendPage(reply, <RecordPage ctx={pageContext(req)} record={presentRecord(record)} items={items} permalink={permalink} staff={canSomewhere(req.actor, 'institution.operate')} notice={notice} />);
+    const view = presentRecord(record);
+    return sendPage(reply, <RecordPage ctx={pageContext(req)} record={view} vancouver={citationVancouver(view, record.marc)} items={items} permalink={permalink} staff={canSomewhere(req.actor, 'institution.operate')} notice={notice} />);
   });
 
   app.get<{ Params: { id: string } }>('/catalogue/records/:id/marc', hide, async (req, reply) => {
@@ -284,4 +278,6 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
   await app.register(labelRoutes);
   await app.register(editorRoutes);
+  await app.register(exportRoutes);
+  await app.register(catalogueApi);
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { institutionScope } from '../orgs/index.js';
 import { authorize, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
@@ -128,4 +128,19 @@ export async function updateRecord(db: Db, actor: Actor, id: string, institution
   await addTerms(db, x);
   await recordAudit(db, actor, { action: 'catalogue.record.update', entityType: 'catalogue_record', entityId: id, institutionId, unitIds: scope.unitPath, before: { marc: before.marc }, after: { marc } });
   return row;
+}
+
+/**
+ * Deletes a record that no library holds a copy of (withdrawn copies count: they stay on file for
+ * statistics). The library the librarian acts for must be one they operate.
+ */
+export async function deleteRecord(db: Db, actor: Actor, id: string, institutionId: string): Promise<void> {
+  const before = await getRecord(db, id);
+  const scope = await institutionScope(db, institutionId);
+  authorize(actor, 'institution.operate', scope);
+  const [held] = await db.select({ n: count() }).from(items).where(eq(items.recordId, id));
+  const n = held?.n ?? 0;
+  if (n > 0) throw new ConflictError([issue('id', 'catalogue.record.hasItems', { n })], 'catalogue.record.cannotDelete');
+  await db.delete(records).where(eq(records.id, id));
+  await recordAudit(db, actor, { action: 'catalogue.record.delete', entityType: 'catalogue_record', entityId: id, institutionId, unitIds: scope.unitPath, before: { title: before.title, marc: before.marc } });
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -7,6 +8,15 @@ import {
 
 const librarian = 'canbo.thuvien@demo.suotdoi.vn';
 const fixture = path.join(repoRoot, 'test/fixtures/catalogue-vinh-long.mrc');
+
+/** Signs the demo librarian in through the login page. */
+async function signIn(page: Page): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email hoặc số điện thoại').fill(librarian);
+  await page.getByLabel('Mật khẩu').fill(demo.password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
 
 describe.skipIf(!chromiumAvailable)('catalogue journey in Chromium', () => {
   let server: RunningServer;
@@ -29,19 +39,21 @@ describe.skipIf(!chromiumAvailable)('catalogue journey in Chromium', () => {
     await server?.stop();
   });
 
-  test('a librarian imports MARC; a citizen finds it without marks, narrows by a facet and sees the holding', async () => {
+  test('a librarian imports MARC; a citizen finds it without marks, narrows, sees the holding and citations; the librarian exports it', async () => {
     const staff = await visitor();
-    await staff.goto('/login');
-    await staff.getByLabel('Email hoặc số điện thoại').fill(librarian);
-    await staff.getByLabel('Mật khẩu').fill(demo.password);
-    await staff.getByRole('button', { name: 'Đăng nhập' }).click();
-    await staff.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await signIn(staff);
     await staff.goto('/catalogue/import');
     await expectAccessible(staff, 'import form');
+    await staff.getByRole('button', { name: 'Nhập' }).click();
+    await expect.poll(() => staff.evaluate(() => document.activeElement?.classList.contains('error-summary') ?? false)).toBe(true);
+    await expect.poll(() => staff.getByRole('alert').getByText('Hãy chọn một tệp MARC không rỗng.').count()).toBe(1);
     await staff.getByLabel('Thư viện').selectOption({ label: 'Thư viện tỉnh Vĩnh Long (TV-86)' });
     await staff.getByLabel('Tệp MARC').setInputFiles(fixture);
     await staff.getByRole('button', { name: 'Nhập' }).click();
     await expect.poll(() => staff.getByText('Thêm mới: 5').count()).toBe(1);
+    // The upload went through the progress script: the page stayed put and the report took focus.
+    expect(new URL(staff.url()).search).toBe('');
+    await expect.poll(() => staff.evaluate(() => document.activeElement?.id)).toBe('report-title');
     await expectAccessible(staff, 'import report');
     await screenshot(staff, 'catalogue-import-report');
 
@@ -59,7 +71,37 @@ describe.skipIf(!chromiumAvailable)('catalogue journey in Chromium', () => {
     const holdings = citizen.getByRole('table');
     await expect.poll(() => holdings.getByText('Thư viện tỉnh Vĩnh Long').count()).toBe(2);
     await expect.poll(() => holdings.getByText('959.78 Đ').count()).toBe(2);
+    const citations = citizen.getByRole('region', { name: 'Trích dẫn' });
+    await expect.poll(() => citations.getByRole('heading', { name: 'Kiểu Vancouver' }).count()).toBe(1);
+    await expect.poll(() => citations.getByText('Nguyễn VH. Địa chí tỉnh Vĩnh Long. Hà Nội: Nxb. Chính trị Quốc gia Sự thật; 2005.', { exact: true }).count()).toBe(1);
     await expectAccessible(citizen, 'record page');
     await screenshot(citizen, 'catalogue-record-phone');
+
+    await staff.goto('/catalogue/import');
+    await staff.getByRole('link', { name: 'Xuất biểu ghi MARC' }).click();
+    await staff.waitForURL('**/catalogue/export');
+    await expectAccessible(staff, 'export page');
+    await screenshot(staff, 'catalogue-export-phone');
+    await staff.getByLabel('Phạm vi').selectOption('TV-86');
+    await staff.getByLabel('MARCXML (.xml)').check();
+    const [download] = await Promise.all([staff.waitForEvent('download'), staff.getByRole('button', { name: 'Tải xuống' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^tv-86-\d{4}-\d{2}-\d{2}\.xml$/);
+    const xml = fs.readFileSync(await download.path(), 'utf8');
+    expect(xml.match(/<record>/g)).toHaveLength(5);
+    expect(xml).toContain('Địa chí tỉnh Vĩnh Long');
+  });
+
+  test('without JavaScript the import form still posts and shows its report', async () => {
+    const context = await browser.newContext({ baseURL: server.url, viewport: phone, locale: 'vi-VN', javaScriptEnabled: false });
+    contexts.push(context);
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto('/catalogue/import');
+    await page.getByLabel('Thư viện').selectOption({ label: 'Thư viện tỉnh Vĩnh Long (TV-86)' });
+    await page.getByLabel('Tệp MARC').setInputFiles(fixture);
+    await page.getByRole('button', { name: 'Nhập' }).click();
+    await page.waitForURL(/_csrf=/);
+    await expect.poll(() => page.getByRole('heading', { name: 'Kết quả nhập' }).count()).toBe(1);
+    expect(await page.locator('#upload-progress').isHidden()).toBe(true);
   });
 });

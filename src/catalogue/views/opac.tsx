@@ -105,7 +105,9 @@ function statusText(ctx: PageContext, status: string): string {
   return ctx.t(`catalogue.status.${status}`);
 }
 
-export function RecordPage({ ctx, record, items, permalink, staff, notice }: { ctx: PageContext; record: RecordView; items: ItemView[]; permalink: string; staff: boolean; notice?: string | undefined }) {
+export function RecordPage({ ctx, record, vancouver, items, permalink, staff, notice }: {
+  ctx: PageContext; record: RecordView; vancouver: string; items: ItemView[]; permalink: string; staff: boolean; notice?: string | undefined;
+}) {
   const { t } = ctx;
   const c = citationApa(record);
   return (
@@ -144,8 +146,13 @@ export function RecordPage({ ctx, record, items, permalink, staff, notice }: { c
         </div>
       )}
       {staff ? <p><a class="button button--secondary" href={`/catalogue/records/${record.id}/items/new`}>{t('catalogue.item.add')}</a> <a class="button button--secondary" href={`/catalogue/records/${record.id}/edit`}>{t('catalogue.editor.edit')}</a> <a href={`/catalogue/records/${record.id}/labels`}>{t('catalogue.labels.all')}</a></p> : null}
-      <h2>{t('catalogue.cite.title')}</h2>
-      <p>{c.authors ? `${c.authors} ` : ''}{c.year} <em>{c.title}</em>{c.rest}</p>
+      <section class="citations" aria-labelledby="cite-title">
+        <h2 id="cite-title">{t('catalogue.cite.title')}</h2>
+        <h3>{t('catalogue.cite.apa')}</h3>
+        <p class="citation">{c.authors ? `${c.authors} ` : ''}{c.year} <em>{c.title}</em>{c.rest}</p>
+        <h3>{t('catalogue.cite.vancouver')}</h3>
+        <p class="citation">{vancouver}</p>
+      </section>
       <div class="field">
         <label for="permalink"><strong>{t('catalogue.permalink')}</strong></label>
         <input id="permalink" class="input" type="url" readOnly value={permalink} />

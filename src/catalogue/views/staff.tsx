@@ -19,7 +19,7 @@ export function ImportPage({ ctx, libraries, report, issues, values }: {
       {issues?.length ? <ErrorSummary ctx={ctx} issues={issues} /> : null}
       {report ? <ImportReport ctx={ctx} report={report} /> : null}
       <p>{t('catalogue.import.lead')}</p>
-      <form method="post" action={`/catalogue/import?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" novalidate>
+      <form method="post" action={`/catalogue/import?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" novalidate data-upload-progress="upload-progress">
         <SelectField ctx={ctx} name="library" label={t('catalogue.import.library')} value={values?.library} issues={issues} options={libraries.map((l) => ({ value: l.code, label: `${l.name} (${l.code})` }))} />
         <SelectField ctx={ctx} name="encoding" label={t('catalogue.import.encoding')} hint={t('catalogue.import.encodingHint')} value={values?.encoding} blank={t('catalogue.import.encodingAuto')}
           options={encodings.map((e) => ({ value: e, label: t(`catalogue.encoding.${e}`) }))} />
@@ -28,9 +28,15 @@ export function ImportPage({ ctx, libraries, report, issues, values }: {
           <p class="hint" id="f-file-hint">{t('catalogue.import.fileHint')}</p>
           <input type="file" id="f-file" name="file" class="input" aria-describedby="f-file-hint" accept=".mrc,.marc,.iso,.xml,.dat" />
         </div>
+        <div class="upload-progress" id="upload-progress" hidden>
+          <label for="upload-progress-bar">{t('catalogue.import.uploading')}</label>
+          <progress id="upload-progress-bar" max={100} value={0}></progress>
+          <p class="hint" role="status" data-uploaded={t('catalogue.import.uploaded', { percent: '{percent}' })} data-processing={t('catalogue.import.processing')} data-failed={t('catalogue.import.uploadFailed')}></p>
+        </div>
         <Button>{t('catalogue.import.submit')}</Button>
       </form>
-      <p><a href="/catalogue/merges">{t('catalogue.merges.title')}</a> · <a href="/catalogue/records/new">{t('catalogue.simple.title')}</a></p>
+      <script src="/assets/upload-progress.js" defer></script>
+      <p><a href="/catalogue/merges">{t('catalogue.merges.title')}</a> · <a href="/catalogue/records/new">{t('catalogue.simple.title')}</a> · <a href="/catalogue/export">{t('catalogue.export.title')}</a></p>
     </Layout>
   );
 }
@@ -86,6 +92,7 @@ export function MergesPage({ ctx, merges, notice }: { ctx: PageContext; merges: 
     <Layout ctx={ctx} title={t('catalogue.merges.title')} crumbs={[{ href: '/catalogue/import', label: t('catalogue.import.title') }]}>
       <h1>{t('catalogue.merges.title')}</h1>
       {notice ? <div class="notice notice--success" role="status">{notice}</div> : null}
+      <p><a href="/catalogue/export">{t('catalogue.export.title')}</a></p>
       {merges.length === 0 ? <p>{t('catalogue.merges.none')}</p> : (
         <div class="table-wrap">
           <table>
