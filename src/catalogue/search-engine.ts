@@ -94,6 +94,7 @@ async function build(db: Db): Promise<{ index: CatalogueSearchIndex; low: number
     after = last.id;
     if (records.length < PAGE) break;
   }
+  index.compact();
   return { index, low };
 }
 

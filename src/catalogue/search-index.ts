@@ -22,8 +22,12 @@ const FIELD_BITS = [TITLE, AUTHOR, SUBJECT, REST] as const;
 /** Field weights, as the database ranking gives them (title A 1.0, authors B 0.4, subjects C 0.2, the rest D 0.1). */
 const WEIGHTS = [1, 0.4, 0.2, 0.1] as const;
 const MASK = { any: TITLE | AUTHOR | SUBJECT | REST, title: TITLE, author: AUTHOR, subject: SUBJECT } as const;
-/** The largest proximity bonus: below one exact-tone word, so marks still decide first. */
-const MAX_PROXIMITY = 0.5;
+/**
+ * The proximity bonus for words of an unquoted query standing together (times the best field
+ * weight where they do, and the length normalisation): below the title weight, so a word in the
+ * title still beats two words together in a note, and far below one exact-tone word.
+ */
+const PROXIMITY = 0.5;
 const SORT_PREFIX = 32;
 
 export interface IndexedRecord {
@@ -89,27 +93,39 @@ export interface IndexResult {
   boundaryTies: string[] | null;
 }
 
-class Postings {
+/** An ascending list of ordinals. */
+class OrdList {
   ords = new Uint32Array(4);
-  flags = new Uint8Array(4);
   n = 0;
 
-  push(ord: number, flag: number): void {
-    if (this.n === this.ords.length) {
-      const ords = new Uint32Array(this.n * 2);
-      ords.set(this.ords);
-      this.ords = ords;
-      const flags = new Uint8Array(this.n * 2);
-      flags.set(this.flags);
-      this.flags = flags;
-    }
-    this.ords[this.n] = ord;
-    this.flags[this.n] = flag;
-    this.n++;
+  push(ord: number): void {
+    if (this.n === this.ords.length) this.ords = grown(this.ords, this.n + 1, (k) => new Uint32Array(k));
+    this.ords[this.n++] = ord;
+  }
+
+  /** Drops the spare capacity (after a build). */
+  trim(): void {
+    if (this.ords.length > this.n) this.ords = this.ords.slice(0, this.n);
   }
 }
 
-function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int16Array | Int8Array | Float64Array>(a: T, need: number, make: (n: number) => T): T {
+/** Ordinals with the fields the word occurs in. */
+class Postings extends OrdList {
+  flags = new Uint8Array(4);
+
+  add(ord: number, flag: number): void {
+    if (this.n === this.flags.length) this.flags = grown(this.flags, this.n + 1, (k) => new Uint8Array(k));
+    this.flags[this.n] = flag;
+    this.push(ord);
+  }
+
+  override trim(): void {
+    super.trim();
+    if (this.flags.length > this.n) this.flags = this.flags.slice(0, this.n);
+  }
+}
+
+function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int16Array | Int8Array | Float32Array>(a: T, need: number, make: (n: number) => T): T {
   if (need <= a.length) return a;
   const b = make(Math.max(need, a.length * 2));
   b.set(a);
@@ -158,19 +174,25 @@ export class CatalogueSearchIndex {
   private language = new Uint16Array(1024);
   private ddc = new Int8Array(1024);
   private year = new Int16Array(1024);
-  /** One holding per record: (library + 1) * 2 + available, 0 for none; records held by several libraries are in `moreHoldings`. */
-  private holding = new Uint32Array(1024);
-  private readonly moreHoldings = new Map<number, Uint32Array>();
+  /** Each record's holdings, as library * 2 + available, at holdStart[ord] in the pool, holdCount[ord] of them. */
+  private holdStart = new Uint32Array(1024);
+  private holdCount = new Uint8Array(1024);
+  private holdPool = new Uint32Array(1 << 12);
+  private holdUsed = 0;
   private readonly sortPrefix: string[] = [];
   /** Forward index: each record's words as term id * 4 + field number, in order. */
   private tokens = new Uint32Array(1 << 16);
   private tokenCount = 0;
   private tokenStart = new Uint32Array(1024);
   private tokenEnd = new Uint32Array(1024);
+  /** Where each record's words of "the rest" begin: proximity looks at titles, authors and subjects only. */
+  private tokenMainEnd = new Uint32Array(1024);
+  /** Length normalisation as ts_rank's: 1 / (1 + ln(1 + words in the record)). */
+  private norm = new Float32Array(1024);
   private readonly termIds = new Map<string, number>();
   private readonly postings: Postings[] = [];
-  private readonly tonePostings = new Map<string, Postings>();
-  private readonly isbnPostings = new Map<string, Postings>();
+  private readonly tonePostings = new Map<string, OrdList>();
+  private readonly isbnPostings = new Map<string, OrdList>();
   private readonly languages: string[] = [];
   private readonly languageIds = new Map<string, number>();
   private readonly libraries: string[] = [];
@@ -212,8 +234,8 @@ export class CatalogueSearchIndex {
     this.sortPrefix[ord] = r.sortKey.length > SORT_PREFIX ? r.sortKey.slice(0, SORT_PREFIX) : r.sortKey;
     this.setHoldings(ord, holdings);
     this.addText(ord, [r.titleFolded, r.authorFolded, r.subjectFolded, r.restFolded]);
-    for (const w of r.toneWords) this.postingsIn(this.tonePostings, w).push(ord, 0);
-    for (const isbn of new Set(r.isbns)) this.postingsIn(this.isbnPostings, isbn).push(ord, 0);
+    for (const w of r.toneWords) this.listIn(this.tonePostings, w).push(ord);
+    for (const isbn of new Set(r.isbns)) this.listIn(this.isbnPostings, isbn).push(ord);
   }
 
   remove(id: string): void {
@@ -225,8 +247,7 @@ export class CatalogueSearchIndex {
     this.ordinalOf.delete(this.ids[ord] as string);
     this.dead[ord] = 1;
     this.deadCount++;
-    this.moreHoldings.delete(ord);
-    this.holding[ord] = 0;
+    this.holdCount[ord] = 0;
   }
 
   private ensureCapacity(n: number): void {
@@ -236,9 +257,12 @@ export class CatalogueSearchIndex {
     this.language = grown(this.language, n, (k) => new Uint16Array(k));
     this.ddc = grown(this.ddc, n, (k) => new Int8Array(k));
     this.year = grown(this.year, n, (k) => new Int16Array(k));
-    this.holding = grown(this.holding, n, (k) => new Uint32Array(k));
+    this.holdStart = grown(this.holdStart, n, (k) => new Uint32Array(k));
+    this.holdCount = grown(this.holdCount, n, (k) => new Uint8Array(k));
     this.tokenStart = grown(this.tokenStart, n, (k) => new Uint32Array(k));
     this.tokenEnd = grown(this.tokenEnd, n, (k) => new Uint32Array(k));
+    this.tokenMainEnd = grown(this.tokenMainEnd, n, (k) => new Uint32Array(k));
+    this.norm = grown(this.norm, n, (k) => new Float32Array(k));
   }
 
   private idOf(ids: Map<string, number>, names: string[], name: string): number {
@@ -251,13 +275,22 @@ export class CatalogueSearchIndex {
     return id;
   }
 
-  private postingsIn(map: Map<string, Postings>, key: string): Postings {
-    let p = map.get(key);
-    if (!p) {
-      p = new Postings();
-      map.set(key, p);
+  private listIn(map: Map<string, OrdList>, key: string): OrdList {
+    let list = map.get(key);
+    if (!list) {
+      list = new OrdList();
+      map.set(key, list);
     }
-    return p;
+    return list;
+  }
+
+  /** Drops the spare capacity of every list; for an index that was just built. */
+  compact(): void {
+    for (const p of this.postings) p.trim();
+    for (const l of this.tonePostings.values()) l.trim();
+    for (const l of this.isbnPostings.values()) l.trim();
+    this.tokens = this.tokens.slice(0, this.tokenCount);
+    this.holdPool = this.holdPool.slice(0, this.holdUsed);
   }
 
   private setHoldings(ord: number, holdings: Holding[]): void {
@@ -266,18 +299,28 @@ export class CatalogueSearchIndex {
       const lib = this.idOf(this.libraryIds, this.libraries, h.institutionId);
       codes.set(lib, (codes.get(lib) ?? 0) | (h.available ? 1 : 0));
     }
-    const packed = [...codes].map(([lib, avail]) => (lib + 1) * 2 + avail);
-    this.holding[ord] = packed[0] ?? 0;
-    if (packed.length > 1) this.moreHoldings.set(ord, Uint32Array.from(packed.slice(1)));
-    else this.moreHoldings.delete(ord);
+    const n = Math.min(codes.size, 255);
+    if (n > (this.holdCount[ord] as number)) {
+      this.holdPool = grown(this.holdPool, this.holdUsed + n, (k) => new Uint32Array(k));
+      this.holdStart[ord] = this.holdUsed;
+      this.holdUsed += n;
+    }
+    let at = this.holdStart[ord] as number;
+    for (const [lib, avail] of [...codes].slice(0, n)) this.holdPool[at++] = lib * 2 + avail;
+    this.holdCount[ord] = n;
   }
 
   private addText(ord: number, parts: string[]): void {
-    const flags = new Map<number, number>();
+    const words = parts.map((text) => (text ? text.split(' ') : []));
+    const total = words.reduce((n, w) => n + w.length, 0);
+    this.tokens = grown(this.tokens, this.tokenCount + total, (k) => new Uint32Array(k));
     this.tokenStart[ord] = this.tokenCount;
-    parts.forEach((text, field) => {
-      if (!text) return;
-      for (const w of text.split(' ')) {
+    const seen: number[] = [];
+    const flagOf: number[] = [];
+    for (let field = 0; field < words.length; field++) {
+      if (field === 3) this.tokenMainEnd[ord] = this.tokenCount;
+      const bit = FIELD_BITS[field] as number;
+      for (const w of words[field] as string[]) {
         if (!w) continue;
         let term = this.termIds.get(w);
         if (term === undefined) {
@@ -285,13 +328,17 @@ export class CatalogueSearchIndex {
           this.termIds.set(w, term);
           this.postings.push(new Postings());
         }
-        flags.set(term, (flags.get(term) ?? 0) | (FIELD_BITS[field] as number));
-        this.tokens = grown(this.tokens, this.tokenCount + 1, (k) => new Uint32Array(k));
+        const at = seen.indexOf(term);
+        if (at < 0) {
+          seen.push(term);
+          flagOf.push(bit);
+        } else flagOf[at] = (flagOf[at] as number) | bit;
         this.tokens[this.tokenCount++] = term * 4 + field;
       }
-    });
+    }
     this.tokenEnd[ord] = this.tokenCount;
-    for (const [term, flag] of flags) (this.postings[term] as Postings).push(ord, flag);
+    this.norm[ord] = 1 / (1 + Math.log(1 + this.tokenCount - this.tokenStart[ord]));
+    for (let i = 0; i < seen.length; i++) (this.postings[seen[i] as number] as Postings).add(ord, flagOf[i] as number);
   }
 
   /** Ordinals matching one query term (a word or a phrase) in its field. */
@@ -304,6 +351,7 @@ export class CatalogueSearchIndex {
       lists.push(this.postings[id] as Postings);
     }
     lists.sort((a, b) => a.n - b.n);
+    if (lists.length === 1 && mask === MASK.any) return (lists[0] as Postings).ords.subarray(0, (lists[0] as Postings).n);
     let acc: Uint32Array | null = null;
     for (const p of lists) {
       const own = new Uint32Array(p.n);
@@ -340,70 +388,86 @@ export class CatalogueSearchIndex {
     return best;
   }
 
+  /** The best field weight at which word b directly follows word a (titles, authors and subjects up to `end`); 0 if nowhere. */
+  private adjacentAt(ord: number, a: number, b: number, end: number): number {
+    const { tokens } = this;
+    let best = 0;
+    for (let i = this.tokenStart[ord] as number; i + 1 < end; i++) {
+      const t = tokens[i] as number;
+      const u = tokens[i + 1] as number;
+      if (t >>> 2 === a && u >>> 2 === b && (t & 3) === (u & 3)) best = Math.max(best, WEIGHTS[t & 3] as number);
+    }
+    return best;
+  }
+
+  /** Whether the record has a copy (an available one, if asked) at the library, or at any library when lib < 0. */
   private libraryHeld(ord: number, lib: number, needAvailable: boolean): boolean {
-    const test = (code: number) => code !== 0 && (lib < 0 || (code >> 1) - 1 === lib) && (!needAvailable || (code & 1) === 1);
-    if (test(this.holding[ord] as number)) return true;
-    const more = this.moreHoldings.get(ord);
-    return more ? more.some(test) : false;
+    const start = this.holdStart[ord] as number;
+    const end = start + (this.holdCount[ord] as number);
+    for (let i = start; i < end; i++) {
+      const code = this.holdPool[i] as number;
+      if ((lib < 0 || code >> 1 === lib) && (!needAvailable || (code & 1) === 1)) return true;
+    }
+    return false;
   }
 
   /** Runs a query: exact facets over every hit and the best `limit` hits in order. */
   search(q: IndexQuery): IndexResult {
-    const candidates = this.candidates(q);
     const lib = q.library === undefined ? -2 : this.libraryIds.get(q.library) ?? -3;
     const material = q.material === undefined ? -1 : this.materialIds.get(q.material) ?? -2;
     const language = q.language === undefined ? -1 : this.languageIds.has(q.language) ? (this.languageIds.get(q.language) as number) + 1 : -2;
     const facets: IndexFacets = { total: 0, library: new Map(), material: new Map(), language: new Map(), decade: new Map(), ddc: new Map(), available: 0 };
     if (lib === -3 || material === -2 || language === -2) return { facets, hits: [], boundaryTies: null };
+    const candidates = this.candidates(q);
+    const n = candidates ? candidates.length : this.size;
+    const hits = new Uint32Array(n);
+    let count = 0;
     const libCounts = new Uint32Array(this.libraries.length);
     const materialCounts = new Uint32Array(256);
     const languageCounts = new Uint32Array(this.languages.length + 1);
     const ddcCounts = new Uint32Array(10);
-    const decadeCounts = new Map<number, number>();
-    const hits: number[] = [];
-    const visit = (ord: number) => {
-      if (this.dead[ord]) return;
-      if (material >= 0 && this.material[ord] !== material) return;
-      if (language >= 0 && this.language[ord] !== language) return;
-      if (q.ddc !== undefined && this.ddc[ord] !== q.ddc) return;
-      const year = this.year[ord] as number;
-      if (q.yearFrom !== undefined && (year === 0 || year < q.yearFrom)) return;
-      if (q.yearTo !== undefined && (year === 0 || year > q.yearTo)) return;
-      if (lib >= 0 && !this.libraryHeld(ord, lib, false)) return;
-      if (q.available && !this.libraryHeld(ord, lib >= 0 ? lib : -1, true)) return;
-      hits.push(ord);
-      materialCounts[this.material[ord] as number]!++;
-      languageCounts[this.language[ord] as number]!++;
+    const decadeCounts = new Uint32Array(1000);
+    const yearFrom = q.yearFrom ?? -32768;
+    const yearTo = q.yearTo ?? 32767;
+    const yearFiltered = q.yearFrom !== undefined || q.yearTo !== undefined;
+    const { dead, holdStart, holdCount, holdPool } = this;
+    let available = 0;
+    for (let c = 0; c < n; c++) {
+      const ord = candidates ? (candidates[c] as number) : c;
+      if (dead[ord]) continue;
+      const m = this.material[ord] as number;
+      if (material >= 0 && m !== material) continue;
+      const l = this.language[ord] as number;
+      if (language >= 0 && l !== language) continue;
       const d = this.ddc[ord] as number;
+      if (q.ddc !== undefined && d !== q.ddc) continue;
+      const year = this.year[ord] as number;
+      if (yearFiltered && (year === 0 || year < yearFrom || year > yearTo)) continue;
+      if (lib >= 0 && !this.libraryHeld(ord, lib, false)) continue;
+      if (q.available && !this.libraryHeld(ord, lib >= 0 ? lib : -1, true)) continue;
+      hits[count++] = ord;
+      materialCounts[m]!++;
+      languageCounts[l]!++;
       if (d >= 0) ddcCounts[d]!++;
-      if (year !== 0) {
-        const decade = Math.floor(year / 10) * 10;
-        decadeCounts.set(decade, (decadeCounts.get(decade) ?? 0) + 1);
+      if (year > 0) decadeCounts[Math.floor(year / 10) % 1000]!++;
+      const start = holdStart[ord] as number;
+      const end = start + (holdCount[ord] as number);
+      let any = 0;
+      for (let i = start; i < end; i++) {
+        const code = holdPool[i] as number;
+        libCounts[code >> 1]!++;
+        any |= code & 1;
       }
-      let anyAvailable = false;
-      const h = this.holding[ord] as number;
-      if (h) {
-        libCounts[(h >> 1) - 1]!++;
-        anyAvailable = (h & 1) === 1;
-        const more = this.moreHoldings.get(ord);
-        if (more) {
-          for (const code of more) {
-            libCounts[(code >> 1) - 1]!++;
-            anyAvailable ||= (code & 1) === 1;
-          }
-        }
-      }
-      if (anyAvailable) facets.available++;
-    };
-    if (candidates) for (const ord of candidates) visit(ord);
-    else for (let ord = 0; ord < this.size; ord++) visit(ord);
-    facets.total = hits.length;
-    libCounts.forEach((n, i) => n && facets.library.set(this.libraries[i] as string, n));
-    materialCounts.forEach((n, i) => n && i < materialTypes.length && facets.material.set(materialTypes[i] as string, n));
-    languageCounts.forEach((n, i) => n && i > 0 && facets.language.set(this.languages[i - 1] as string, n));
-    ddcCounts.forEach((n, i) => n && facets.ddc.set(i, n));
-    facets.decade = decadeCounts;
-    return { facets, ...this.best(q, hits) };
+      available += any;
+    }
+    facets.total = count;
+    facets.available = available;
+    libCounts.forEach((k, i) => k && facets.library.set(this.libraries[i] as string, k));
+    materialCounts.forEach((k, i) => k && i < materialTypes.length && facets.material.set(materialTypes[i] as string, k));
+    languageCounts.forEach((k, i) => k && i > 0 && facets.language.set(this.languages[i - 1] as string, k));
+    ddcCounts.forEach((k, i) => k && facets.ddc.set(i, k));
+    decadeCounts.forEach((k, i) => k && facets.decade.set(i * 10, k));
+    return { facets, ...this.best(q, hits.subarray(0, count)) };
   }
 
   /** Ordinals matching every term and ISBN (ascending), or null when the query has none (every record). */
@@ -420,37 +484,36 @@ export class CatalogueSearchIndex {
     return lists.reduce((acc, l) => intersect(acc, l));
   }
 
-  private best(q: IndexQuery, hits: number[]): Omit<IndexResult, 'facets'> {
+  private best(q: IndexQuery, hits: Uint32Array): Omit<IndexResult, 'facets'> {
+    // The order: the key (relevance, or year with no year last) descending, then sort prefix, then id.
     const scores = q.sort === 'relevance' && q.terms.length ? this.scores(q, hits) : null;
-    const score = (i: number) => (scores ? (scores[i] as number) : 0);
-    const yearKey = (ord: number) => (q.sort === 'year' ? -(this.year[ord] || -32768) : 0);
-    // Order: score desc, then (for year) year desc with no year last, then sort prefix, then id.
+    const key = scores ?? new Float64Array(hits.length);
+    if (q.sort === 'year') hits.forEach((ord, i) => { key[i] = this.year[ord] || -32768; });
+    const { sortPrefix, ids } = this;
     const better = (i: number, j: number) => {
+      const d = (key[i] as number) - (key[j] as number);
+      if (d) return d > 0;
       const a = hits[i] as number;
       const b = hits[j] as number;
-      const ds = score(i) - score(j);
-      if (ds) return ds > 0;
-      const dy = yearKey(a) - yearKey(b);
-      if (dy) return dy < 0;
-      const pa = this.sortPrefix[a] as string;
-      const pb = this.sortPrefix[b] as string;
+      const pa = sortPrefix[a] as string;
+      const pb = sortPrefix[b] as string;
       if (pa !== pb) return pa < pb;
-      return (this.ids[a] as string) < (this.ids[b] as string);
+      return (ids[a] as string) < (ids[b] as string);
     };
     const top = selectTop(hits.length, Math.min(q.limit, hits.length), better);
     const toHit = (i: number): IndexHit => {
       const ord = hits[i] as number;
-      return { id: this.ids[ord] as string, score: score(i), sortPrefix: this.sortPrefix[ord] as string, year: this.year[ord] || null };
+      return { id: ids[ord] as string, score: scores ? (key[i] as number) : 0, sortPrefix: sortPrefix[ord] as string, year: this.year[ord] || null };
     };
     const last = top[top.length - 1];
     let boundaryTies: string[] | null = null;
     if (last !== undefined && top.length < hits.length) {
-      const same = (i: number) => score(i) === score(last) && yearKey(hits[i] as number) === yearKey(hits[last] as number)
-        && this.sortPrefix[hits[i] as number] === this.sortPrefix[hits[last] as number];
+      const lastKey = key[last] as number;
+      const lastPrefix = sortPrefix[hits[last] as number];
+      const same = (i: number) => key[i] === lastKey && sortPrefix[hits[i] as number] === lastPrefix;
       const ties: string[] = [];
-      for (let i = 0; i < hits.length; i++) if (same(i)) ties.push(this.ids[hits[i] as number] as string);
-      const inTop = top.filter(same).length;
-      if (ties.length > inTop) boundaryTies = ties;
+      for (let i = 0; i < hits.length; i++) if (same(i)) ties.push(ids[hits[i] as number] as string);
+      if (ties.length > top.filter(same).length) boundaryTies = ties;
     }
     return { hits: top.map(toHit), boundaryTies };
   }
@@ -461,50 +524,56 @@ export class CatalogueSearchIndex {
    * the words of an unquoted query stand next to each other in one field. The bonus is only
    * worked out where it can change the order of the best hits.
    */
-  private scores(q: IndexQuery, hits: number[]): Float64Array {
-    const tone = new Float64Array(hits.length);
+  private scores(q: IndexQuery, hits: Uint32Array): Float64Array {
+    const scores = new Float64Array(hits.length);
     for (const w of new Set(q.terms.flatMap((t) => t.tones))) {
-      const p = this.tonePostings.get(w);
-      if (p) walk(p, hits, (i) => { tone[i] = (tone[i] as number) + 1; });
+      const list = this.tonePostings.get(w);
+      if (list) walk(list, hits, (i) => { scores[i] = (scores[i] as number) + 1; });
     }
     const weight = new Float64Array(hits.length);
     const words = q.terms.flatMap((t) => t.folded.map((w) => ({ term: this.termIds.get(w), mask: MASK[t.field] })));
     for (const { term, mask } of words) {
       if (term === undefined) continue;
-      walk(this.postings[term] as Postings, hits, (i, flags) => {
-        const own = flags & mask;
+      const p = this.postings[term] as Postings;
+      walk(p, hits, (i, j) => {
+        const own = (p.flags[j] as number) & mask;
         weight[i] = (weight[i] as number) + (WEIGHTS[own & TITLE ? 0 : own & AUTHOR ? 1 : own & SUBJECT ? 2 : 3] as number);
       });
     }
-    const scores = new Float64Array(hits.length);
-    hits.forEach((ord, i) => {
-      const length = (this.tokenEnd[ord] as number) - (this.tokenStart[ord] as number);
-      scores[i] = (tone[i] as number) + (weight[i] as number) / Math.max(1, words.length) / (1 + Math.log(1 + length));
-    });
+    const norm = new Float64Array(hits.length);
+    for (let i = 0; i < hits.length; i++) {
+      norm[i] = this.norm[hits[i] as number] as number;
+      scores[i] = (scores[i] as number) + ((weight[i] as number) / Math.max(1, words.length)) * (norm[i] as number);
+    }
     const loose = q.terms.filter((t) => !t.phrase && t.folded.length === 1);
     if (loose.length < 2) return scores;
+    // The proximity bonus is at most PROXIMITY * norm: only hits that could reach the best `limit` get it worked out.
     const ids = loose.map((t) => this.termIds.get(t.folded[0] as string) ?? -1);
     const top = selectTop(hits.length, Math.min(q.limit, hits.length), (i, j) => (scores[i] as number) > (scores[j] as number));
-    const floor = (scores[top[top.length - 1] as number] ?? 0) - MAX_PROXIMITY;
-    hits.forEach((ord, i) => {
-      if ((scores[i] as number) < floor) return;
+    const floor = scores[top[top.length - 1] as number] ?? 0;
+    for (let i = 0; i < hits.length; i++) {
+      const most = PROXIMITY * (norm[i] as number);
+      if ((scores[i] as number) + most < floor) continue;
+      const ord = hits[i] as number;
+      const end = this.tokenMainEnd[ord] as number;
       let adjacent = 0;
-      for (let p = 0; p + 1 < ids.length; p++) adjacent += this.phraseAt(ord, [ids[p] as number, ids[p + 1] as number], MASK.any);
-      scores[i] = (scores[i] as number) + (MAX_PROXIMITY * adjacent) / (ids.length - 1);
-    });
+      for (let p = 0; p + 1 < ids.length; p++) adjacent += this.adjacentAt(ord, ids[p] as number, ids[p + 1] as number, end);
+      scores[i] = (scores[i] as number) + (most * adjacent) / (ids.length - 1);
+    }
     return scores;
   }
 }
 
-/** Calls `fn` for each hit (ascending ordinals) found in the posting list, with its field flags: a merge of two sorted lists. */
-function walk(p: Postings, hits: number[], fn: (hitIndex: number, flags: number) => void): void {
+/** Calls `fn(hitIndex, listIndex)` for each hit (ascending ordinals) found in the list: a merge of two sorted lists. */
+function walk(list: OrdList, hits: Uint32Array, fn: (hitIndex: number, listIndex: number) => void): void {
+  const { ords, n } = list;
   let i = 0;
   let j = 0;
-  while (i < p.n && j < hits.length) {
-    const a = p.ords[i] as number;
+  while (i < n && j < hits.length) {
+    const a = ords[i] as number;
     const b = hits[j] as number;
     if (a === b) {
-      fn(j, p.flags[i] as number);
+      fn(j, i);
       i++;
       j++;
     } else if (a < b) i++;
