@@ -33,6 +33,8 @@ interface State {
   lastPrune: number;
   building: Promise<void> | null;
   catchingUp: Promise<void> | null;
+  /** The next look at the change log, queued and not yet started. */
+  pendingLook: Promise<boolean> | null;
   queue: Promise<unknown>;
 }
 
@@ -121,7 +123,7 @@ async function reload(db: Db, index: CatalogueSearchIndex, ids: string[]): Promi
 function stateOf(db: Db): State {
   let state = states.get(db);
   if (!state) {
-    state = { index: null, low: 0, applied: new Map(), lastLook: 0, lastPrune: 0, building: null, catchingUp: null, queue: Promise.resolve() };
+    state = { index: null, low: 0, applied: new Map(), lastLook: 0, lastPrune: 0, building: null, catchingUp: null, pendingLook: null, queue: Promise.resolve() };
     states.set(db, state);
   }
   return state;
@@ -144,6 +146,19 @@ function startBuild(db: Db, state: State): Promise<void> {
     state.building = null;
   });
   return state.building;
+}
+
+/**
+ * A look at the change log that starts after this call: searches arriving while one look is
+ * waiting its turn share it (it still starts after each of them arrived, so each sees every
+ * write committed before it).
+ */
+function nextLook(db: Db, state: State, index: CatalogueSearchIndex): Promise<boolean> {
+  state.pendingLook ??= serially(state, () => {
+    state.pendingLook = null;
+    return catchUp(db, state, index, CATCH_UP_INLINE_UP_TO);
+  });
+  return state.pendingLook;
 }
 
 /** Applies the changes committed since the last look; false when there are too many to wait for. */
@@ -197,7 +212,7 @@ export async function currentIndex(db: Db): Promise<CatalogueSearchIndex | null>
     void startBuild(db, state);
     return null;
   }
-  const current = await serially(state, () => catchUp(db, state, index, CATCH_UP_INLINE_UP_TO));
+  const current = await nextLook(db, state, index);
   if (index.deadShare > REBUILD_DEAD_SHARE && index.count > BUILD_INLINE_UP_TO) void startBuild(db, state);
   return current ? index : null;
 }
