@@ -52,3 +52,10 @@ describe('the in-memory search index', () => {
     expect(find(index, 'su viet').facets.total).toBe(2);
   });
 });
+
+test('a quoted ISBN is found through the ISBN lists', () => {
+  const index = new CatalogueSearchIndex();
+  index.put(record('a', 'sach', { isbns: ['9786040000002'], restFolded: 'nxb tre 9786040000002 6040000007' }), []);
+  expect(find(index, '"9786040000002"').hits.map((h) => h.id)).toEqual(['a']);
+  expect(find(index, 'tre').hits.map((h) => h.id)).toEqual(['a']);
+});

@@ -11,6 +11,7 @@
  * a new ordinal and its old one is marked dead; a change of holdings only is applied in place.
  */
 import { materialTypes } from './extract.js';
+import { normalizeIsbn } from './isbn.js';
 import type { QueryTerm } from './query.js';
 
 /** Field bits, in weight order. */
@@ -29,6 +30,11 @@ const MASK = { any: TITLE | AUTHOR | SUBJECT | REST, title: TITLE, author: AUTHO
  */
 const PROXIMITY = 0.5;
 const SORT_PREFIX = 32;
+/**
+ * The record's own ISBNs in the text of "the rest" (13 and 10 digits): one word per record
+ * each, so they are kept in the ISBN lists only (a word that looks like one is looked up there).
+ */
+const ISBN_WORD = /^(?:\d{13}|\d{9}[\dx])$/;
 
 export interface IndexedRecord {
   id: string;
@@ -321,7 +327,7 @@ export class CatalogueSearchIndex {
       if (field === 3) this.tokenMainEnd[ord] = this.tokenCount;
       const bit = FIELD_BITS[field] as number;
       for (const w of words[field] as string[]) {
-        if (!w) continue;
+        if (!w || (field === 3 && ISBN_WORD.test(w))) continue;
         let term = this.termIds.get(w);
         if (term === undefined) {
           term = this.postings.length;
@@ -347,8 +353,9 @@ export class CatalogueSearchIndex {
     const lists: Postings[] = [];
     for (const w of t.folded) {
       const id = this.termIds.get(w);
-      if (id === undefined) return new Uint32Array(0);
-      lists.push(this.postings[id] as Postings);
+      if (id !== undefined) lists.push(this.postings[id] as Postings);
+      else if (ISBN_WORD.test(w) && t.folded.length === 1 && mask & REST) return this.isbnMatches(w);
+      else return new Uint32Array(0);
     }
     lists.sort((a, b) => a.n - b.n);
     if (lists.length === 1 && mask === MASK.any) return (lists[0] as Postings).ords.subarray(0, (lists[0] as Postings).n);
@@ -366,6 +373,13 @@ export class CatalogueSearchIndex {
     let k = 0;
     for (const ord of acc) if (this.phraseAt(ord, ids, mask) > 0) out[k++] = ord;
     return out.subarray(0, k);
+  }
+
+  /** Records whose ISBN is this 13- or 10-digit word. */
+  private isbnMatches(word: string): Uint32Array {
+    const isbn = normalizeIsbn(word);
+    const list = isbn ? this.isbnPostings.get(isbn) : undefined;
+    return list ? list.ords.slice(0, list.n) : new Uint32Array(0);
   }
 
   /** The best field weight at which the words appear adjacent and in order in one field; 0 if nowhere. */
