@@ -3,20 +3,10 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, demo, expectAccessible, launchBrowser, newVisitor, phone, repoRoot, screenshot, startServer, type RunningServer,
+  chromiumAvailable, demo, expectAccessible, launchBrowser, logIn, newVisitor, phone, repoRoot, screenshot, startServer, type RunningServer,
 } from './support.js';
 
-const librarian = 'canbo.thuvien@demo.suotdoi.vn';
 const fixture = path.join(repoRoot, 'test/fixtures/catalogue-vinh-long.mrc');
-
-/** Signs the demo librarian in through the login page. */
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email hoặc số điện thoại').fill(librarian);
-  await page.getByLabel('Mật khẩu').fill(demo.password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
 
 describe.skipIf(!chromiumAvailable)('catalogue journey in Chromium', () => {
   let server: RunningServer;
@@ -41,7 +31,7 @@ describe.skipIf(!chromiumAvailable)('catalogue journey in Chromium', () => {
 
   test('a librarian imports MARC; a citizen finds it without marks, narrows, sees the holding and citations; the librarian exports it', async () => {
     const staff = await visitor();
-    await signIn(staff);
+    await logIn(staff, demo.librarian);
     await staff.goto('/catalogue/import');
     await expectAccessible(staff, 'import form');
     await staff.getByRole('button', { name: 'Nhập' }).click();
@@ -95,7 +85,7 @@ describe.skipIf(!chromiumAvailable)('catalogue journey in Chromium', () => {
     const context = await browser.newContext({ baseURL: server.url, viewport: phone, locale: 'vi-VN', javaScriptEnabled: false });
     contexts.push(context);
     const page = await context.newPage();
-    await signIn(page);
+    await logIn(page, demo.librarian);
     await page.goto('/catalogue/import');
     await page.getByLabel('Thư viện').selectOption({ label: 'Thư viện tỉnh Vĩnh Long (TV-86)' });
     await page.getByLabel('Tệp MARC').setInputFiles(fixture);

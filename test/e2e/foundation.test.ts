@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, demo, desktop, expectAccessible, launchBrowser, newestMail, newVisitor, phone, screenshot, startServer,
+  chromiumAvailable, demo, desktop, expectAccessible, launchBrowser, logIn, newestMail, newVisitor, phone, screenshot, startServer,
   type RunningServer,
 } from './support.js';
 
@@ -21,13 +21,6 @@ describe.skipIf(!chromiumAvailable)('foundation journey in Chromium', () => {
     const context = await newVisitor(browser, server.url, viewport, locale);
     contexts.push(context);
     return context.newPage();
-  }
-
-  async function logIn(page: Page, identifier: string, password: string): Promise<void> {
-    await page.goto('/login');
-    await page.getByLabel('Email hoặc số điện thoại').fill(identifier);
-    await page.getByLabel('Mật khẩu').fill(password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
   }
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, demo, expectAccessible, launchBrowser, newestMail, newVisitor, phone, screenshot, startServer, type RunningServer,
+  chromiumAvailable, demo, expectAccessible, launchBrowser, logIn, newestMail, newVisitor, phone, screenshot, startServer, type RunningServer,
 } from './support.js';
 
 const staffLogin = 'canbo.thuvien@demo.suotdoi.vn';
@@ -25,14 +25,6 @@ describe.skipIf(!chromiumAvailable)('programmes journey in Chromium', () => {
     const context = await newVisitor(browser, server.url, phone);
     contexts.push(context);
     return context.newPage();
-  }
-
-  async function logIn(page: Page, identifier: string, password: string): Promise<void> {
-    await page.goto('/login');
-    await page.getByLabel('Email hoặc số điện thoại').fill(identifier);
-    await page.getByLabel('Mật khẩu').fill(password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   }
 
   beforeAll(async () => {

@@ -21,6 +21,7 @@ export const demo = {
   password: 'demo-suotdoi',
   sysadmin: 'quantri@demo.suotdoi.vn',
   districtOfficer: 'tp.vinhlong@demo.suotdoi.vn',
+  librarian: 'canbo.thuvien@demo.suotdoi.vn',
 };
 
 export const phone = { width: 360, height: 740 };
@@ -200,4 +201,13 @@ export async function newestMail(dataDir: string, to: string, since: number, tim
     if (Date.now() > deadline) throw new Error(`No message to ${to} in ${dir} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Logs in through the login page and waits until it has been left. */
+export async function logIn(page: Page, identifier: string, password: string = demo.password): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email hoặc số điện thoại').fill(identifier);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
