@@ -41,8 +41,18 @@ export function clean(value: string): string {
   return normalizeVi(strip(value));
 }
 
+const ISBD_END = /\s*[/:;,=]\s*$/u;
+const PERIOD_END = /(?<![A-ZĐ]|\.\.)\.\s*$/u;
+
 function strip(value: string): string {
-  return value.replace(/\s*[/:;,=]\s*$/u, '').replace(/(?<![A-ZĐ]|\.\.)\.\s*$/u, '');
+  const bare = endsWithOneOf(value, '/:;,=') ? value.replace(ISBD_END, '') : value;
+  return endsWithOneOf(bare, '.') ? bare.replace(PERIOD_END, '') : bare;
+}
+
+/** Whether the last character before any trailing whitespace is one of `chars` (a cheap test before a regex). */
+function endsWithOneOf(value: string, chars: string): boolean {
+  const trimmed = value.trimEnd();
+  return trimmed !== '' && chars.includes(trimmed.charAt(trimmed.length - 1));
 }
 
 function joined(field: DataField, codes: string, separator = ' '): string {

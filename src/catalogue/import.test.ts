@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { Writable } from 'node:stream';
 import { makeActor, makeInstitution } from '../orgs/testing.js';
 import { systemActor } from '../platform/access.js';
@@ -12,6 +12,7 @@ import { extract } from './extract.js';
 import { importMarc, listMerges, undoMerge } from './import.js';
 import { isbn13to10, normalizeIsbn, normalizeIssn } from './isbn.js';
 import { parseIso2709, writeIso2709, writeIso2709Record, writeMarcXml } from './marc/index.js';
+import { imports, terms } from './schema.js';
 import { searchCatalogue } from './search.js';
 import { addItem, getRecord, itemsOf, updateItem, withdrawItem } from './service.js';
 import { testRecord } from './testing.js';
@@ -111,6 +112,88 @@ describe('import into the union catalogue', () => {
     await expect(undoMerge(db, librarian, isbnMerge.id)).rejects.toMatchObject({ status: 422 });
     const audit = await db.select().from(auditLog).where(eq(auditLog.entityId, isbnMerge.id));
     expect(audit.map((x) => x.action)).toEqual(['catalogue.merge.undo']);
+  });
+
+  test('duplicates within one file are matched, in one batch and across batches', async () => {
+    const db = database.db;
+    const file = (tag: string, isbn: string) => writeIso2709([
+      testRecord({ title: `Nỗi buồn chiến tranh ${tag}`, author: 'Bảo, Ninh', year: 1987, isbn, copies: [{ barcode: `${tag}-1` }] }),
+      testRecord({ title: `Thân phận tình yêu ${tag}`, author: 'Bảo, Ninh', year: 1991, isbn, copies: [{ barcode: `${tag}-2` }] }),
+      testRecord({ title: `Mùa lá rụng trong vườn ${tag}`, author: 'Ma, Văn Kháng', year: 1985, copies: [{ barcode: `${tag}-3` }] }),
+      testRecord({ title: `MÙA LÁ RỤNG TRONG VƯỜN ${tag}`, author: 'Ma, Văn Kháng', year: 1985, copies: [{ barcode: `${tag}-4` }] }),
+      testRecord({ title: `Thời xa vắng ${tag}`, control: [`TXV-${tag}`, 'VN-TV'], copies: [{ barcode: `${tag}-5` }] }),
+      testRecord({ title: `Thoi xa vang ${tag}`, control: [`TXV-${tag}`, 'VN-TV'], copies: [{ barcode: `${tag}-6` }] }),
+      testRecord({ title: `Nỗi buồn chiến tranh (tái bản) ${tag}`, isbn }),
+    ]);
+    for (const [tag, isbn, batchSize] of [['ONE', '9786042000048', 100], ['MANY', '9786042000055', 1]] as const) {
+      const lib = await makeInstitution(db);
+      const bytes = file(tag, isbn);
+      const report = await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code, batchSize });
+      expect(report).toMatchObject({ records: 7, added: 3, merged: 3, unchanged: 1, itemsAdded: 6, rejected: 0 });
+      expect((await listMerges(db, [lib.id])).map((m) => m.matchedBy).sort()).toEqual(['control', 'isbn', 'key']);
+      const again = await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code, batchSize: 2 });
+      expect(again).toMatchObject({ added: 0, merged: 0, unchanged: 7, itemsAdded: 0 });
+    }
+  });
+
+  test('a merge within one file is undone like any other', async () => {
+    const db = database.db;
+    const lib = await makeInstitution(db);
+    const staff = await makeActor(db, [{ role: 'staff', institution: lib }]);
+    const bytes = writeIso2709([
+      testRecord({ title: 'Cánh đồng bất tận', author: 'Nguyễn, Ngọc Tư', year: 2005, isbn: '978-604-2-00003-1', copies: [{ barcode: 'CD-1' }] }),
+      testRecord({ title: 'Cánh đồng bất tận (tái bản)', author: 'Nguyễn, Ngọc Tư', year: 2019, isbn: '9786042000031', copies: [{ barcode: 'CD-2' }] }),
+    ]);
+    await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code });
+    const [merge] = await listMerges(db, [lib.id]);
+    if (!merge) throw new Error('no merge');
+    const { recordId } = await undoMerge(db, staff, merge.id);
+    expect((await getRecord(db, recordId)).title).toBe('Cánh đồng bất tận (tái bản)');
+    expect((await itemsOf(db, recordId)).map((i) => i.barcode)).toEqual(['CD-2']);
+    expect((await itemsOf(db, merge.recordId)).map((i) => i.barcode)).toEqual(['CD-1']);
+  });
+
+  test('a barcode held by another library is reported and that copy is left out', async () => {
+    const db = database.db;
+    const first = await makeInstitution(db);
+    const second = await makeInstitution(db);
+    await importMarc(db, systemActor, { bytes: writeIso2709([testRecord({ title: 'Bến không chồng', copies: [{ barcode: 'BKC-1' }] })]) }, { libraryCode: first.code });
+    const bytes = writeIso2709([
+      testRecord({ title: 'Mảnh đất lắm người nhiều ma', copies: [{ barcode: 'MD-1' }] }),
+      testRecord({ title: 'Bến không chồng (tái bản)', copies: [{ barcode: 'bkc-1' }, { barcode: 'BKC-2' }] }),
+    ]);
+    const report = await importMarc(db, systemActor, { bytes }, { libraryCode: second.code });
+    expect(report).toMatchObject({ added: 2, itemsAdded: 2 });
+    expect(report.problems).toEqual([expect.objectContaining({ recordNumber: 2, code: 'barcode-taken' })]);
+  });
+
+  test('progress is told after each batch, with the import counted in the database and audited', async () => {
+    const db = database.db;
+    const lib = await makeInstitution(db);
+    const good = Array.from({ length: 5 }, (_, i) => writeIso2709Record(testRecord({ title: `Tập san số ${i}`, control: [`TS${i}`, 'VN-TV'] })));
+    const noTitle = writeIso2709Record({ leader: '00000nam a2200000 a 4500', fields: [{ tag: '100', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: 'Ai đó' }] }] });
+    const seen: Array<{ records: number; added: number; rejected: number }> = [];
+    const report = await importMarc(db, systemActor, { bytes: Buffer.concat([...good.slice(0, 3), noTitle, ...good.slice(3)]) }, {
+      libraryCode: lib.code, batchSize: 2, onProgress: (p) => seen.push({ records: p.records, added: p.added, rejected: p.rejected }),
+    });
+    expect(report).toMatchObject({ records: 6, added: 5, rejected: 1 });
+    expect(seen).toEqual([
+      { records: 2, added: 2, rejected: 0 }, { records: 5, added: 4, rejected: 1 }, { records: 6, added: 5, rejected: 1 },
+    ]);
+    const [run] = await db.select().from(imports).where(eq(imports.id, report.importId));
+    expect(run).toMatchObject({ added: 5, rejected: 1, merged: 0, unchanged: 0 });
+    expect(run?.finishedAt).toBeInstanceOf(Date);
+    const audit = await db.select().from(auditLog).where(eq(auditLog.entityId, report.importId));
+    expect(audit.map((a) => a.action)).toEqual(['catalogue.import']);
+  });
+
+  test('the did-you-mean vocabulary gets the folded words of new records', async () => {
+    const db = database.db;
+    const lib = await makeInstitution(db);
+    const bytes = writeIso2709([testRecord({ title: 'Những ngôi sao xa xôi', author: 'Lê, Minh Khuê', subjects: ['Truyện ngắn'] })]);
+    await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code });
+    const words = (await db.select().from(terms).where(inArray(terms.term, ['nhung', 'ngoi', 'sao', 'khue', 'truyen', 'ngan', 'xa']))).map((t) => t.term).sort();
+    expect(words).toEqual(['khue', 'ngan', 'ngoi', 'nhung', 'sao', 'truyen']);
   });
 
   test('bad records are reported with number and offset; good ones go in', async () => {

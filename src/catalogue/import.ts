@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql, type SQL, type SQLChunk } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { institutionIdByCode, institutionScope } from '../orgs/index.js';
 import { authorize, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
@@ -40,7 +41,7 @@ export interface MarcImportReport {
 export interface MarcImportOptions {
   libraryCode: string;
   encoding?: MarcEncoding;
-  /** Records per transaction. */
+  /** Records per transaction (1000 unless given). */
   batchSize?: number;
   onProgress?: (done: { records: number; added: number; merged: number; rejected: number }) => void;
 }
@@ -137,22 +138,51 @@ function recordValues(id: string, marc: MarcRecord, x: Extracted, createdBy: str
   return { id, marc, ...x, createdBy };
 }
 
-async function findMatches(db: Db, batch: Incoming[]) {
-  const isbns = [...new Set(batch.flatMap((b) => b.x.isbns))];
-  const withSource = batch.filter((b) => b.x.controlNumber && b.x.controlSource);
-  const withoutSource = [...new Set(batch.filter((b) => b.x.controlNumber && !b.x.controlSource).map((b) => b.x.controlNumber as string))];
-  const keys = [...new Set(batch.map((b) => b.x.matchKey))];
-  const list = (values: string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
-  const conds: SQL[] = [inArray(records.matchKey, keys)];
-  if (isbns.length) conds.push(sql`${records.isbns} && array[${list(isbns)}]::text[]`);
-  if (withSource.length) {
-    const sources = list(withSource.map((b) => b.x.controlSource as string));
-    const numbers = list(withSource.map((b) => b.x.controlNumber as string));
-    conds.push(sql`(${records.controlSource}, ${records.controlNumber}) in (select * from unnest(array[${sources}]::text[], array[${numbers}]::text[]))`);
-  }
-  if (withoutSource.length) conds.push(sql`(${records.controlSource} is null and ${records.controlNumber} = any(array[${list(withoutSource)}]::text[]))`);
-  return db.select({ id: records.id, isbns: records.isbns, controlNumber: records.controlNumber, controlSource: records.controlSource, matchKey: records.matchKey })
-    .from(records).where(or(...conds));
+/**
+ * Inserts rows of one shape (keyed by the table's property names) in one statement whose only
+ * parameter is the rows as JSON: one round trip and one bind value, whatever the batch size.
+ */
+async function insertMany(db: Db, table: PgTable, rows: object[]): Promise<void> {
+  const [shape] = rows;
+  if (!shape) return;
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) => key in shape);
+  const list = (f: (key: string, column: (typeof columns)[number][1]) => SQLChunk) => sql.join(columns.map(([key, column]) => f(key, column)), sql`, `);
+  await db.execute(sql`insert into ${table} (${list((_, c) => sql.identifier(c.name))})
+    select ${list((key) => sql`r.${sql.identifier(key)}`)}
+    from json_to_recordset(${JSON.stringify(rows)}::json) as r(${list((key, c) => sql`${sql.identifier(key)} ${sql.raw(c.getSQLType())}`)})`);
+}
+
+/** Both drivers answer a raw query with `{ rows }`. */
+async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  return (result as { rows: T[] }).rows;
+}
+
+/** A JSON array parameter as a SQL text[] (one bind value however many strings). */
+function textArray(values: Iterable<string>): SQL {
+  return sql`array(select json_array_elements_text(${JSON.stringify([...values])}::json))`;
+}
+
+type MatchRow = { id: string; isbns: string[]; controlNumber: string | null; controlSource: string | null; matchKey: string };
+
+/** Whether the title+author+year key may match: a record without ISBN whose key names more than a title. */
+function keyMatches(x: Extracted): boolean {
+  const [title, author, year] = x.matchKey.split('|');
+  return Boolean(title && (author || year) && x.isbns.length === 0);
+}
+
+/** The records already in the catalogue that the batch may match, in one query whose every arm uses an index. */
+async function findMatches(db: Db, batch: Incoming[]): Promise<MatchRow[]> {
+  const isbns = new Set(batch.flatMap((b) => b.x.isbns));
+  const keys = new Set(batch.filter((b) => keyMatches(b.x)).map((b) => b.x.matchKey));
+  const withSource = batch.filter((b) => b.x.controlNumber && b.x.controlSource).map((b) => ({ s: b.x.controlSource, n: b.x.controlNumber }));
+  const withoutSource = new Set(batch.filter((b) => b.x.controlNumber && !b.x.controlSource).map((b) => b.x.controlNumber as string));
+  const columns = sql`r.id, r.isbns, r.control_number as "controlNumber", r.control_source as "controlSource", r.match_key as "matchKey"`;
+  return rowsOf<MatchRow>(db, sql`
+    select ${columns} from ${records} r where r.isbns && ${textArray(isbns)}
+    union select ${columns} from ${records} r where r.match_key = any(${textArray(keys)})
+    union select ${columns} from ${records} r join json_to_recordset(${JSON.stringify(withSource)}::json) as c(s text, n text) on r.control_source = c.s and r.control_number = c.n
+    union select ${columns} from ${records} r where r.control_source is null and r.control_number = any(${textArray(withoutSource)})`);
 }
 
 type Basis = 'isbn' | 'control' | 'key';
@@ -178,28 +208,83 @@ class Matcher {
       const id = this.byControl.get(`${x.controlSource ?? ''}\u001f${x.controlNumber}`);
       if (id) return { id, basis: 'control' };
     }
-    const [title, author, year] = x.matchKey.split('|');
-    if (title && (author || year) && x.isbns.length === 0) {
-      const id = this.byKey.get(x.matchKey);
-      if (id) return { id, basis: 'key' };
-    }
-    return null;
+    const id = keyMatches(x) ? this.byKey.get(x.matchKey) : undefined;
+    return id ? { id, basis: 'key' } : null;
   }
+}
+
+/**
+ * The GIN index on ISBNs. A lookup reads the index's whole pending list (rows inserted since it was
+ * last merged), which grows with every batch until vacuum; merging it before each batch's lookup
+ * keeps matching by ISBN as fast at the millionth record as at the first.
+ */
+const ISBN_INDEX = 'catalogue_records_isbns_idx';
+
+/** Whether this session may merge the ISBN index's pending list (as its owner may). */
+async function mayMergeIsbnIndex(db: Db): Promise<boolean> {
+  const [row] = await rowsOf<{ owner: boolean }>(db, sql`select pg_has_role(c.relowner, 'USAGE') as owner from pg_class c where c.oid = to_regclass(${ISBN_INDEX})`);
+  return row?.owner === true;
+}
+
+/**
+ * Whether the server compresses with LZ4: records are stored compressed (their MARC is larger
+ * than a page's share), and LZ4 compresses several times faster than the default pglz.
+ */
+async function hasLz4(db: Db): Promise<boolean> {
+  const [row] = await rowsOf<{ lz4: boolean }>(db, sql`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`);
+  return row?.lz4 === true;
+}
+
+/** Owners (institution ids) of the barcodes already in the catalogue. */
+async function barcodeOwners(db: Db, barcodes: Set<string>): Promise<Map<string, string>> {
+  const taken = new Map<string, string>();
+  if (!barcodes.size) return taken;
+  const owners = await rowsOf<{ barcode: string; institutionId: string }>(db,
+    sql`select barcode, institution_id as "institutionId" from ${items} where barcode = any(${textArray(barcodes)})`);
+  for (const r of owners) taken.set(r.barcode, r.institutionId);
+  return taken;
 }
 
 interface BatchResult { added: number; merged: number; unchanged: number; itemsAdded: number; problems: ImportProblem[] }
 
-async function importBatch(db: Db, actor: Actor, ctx: { institutionId: string; importId: string; libraryCode: string }, batch: Incoming[]): Promise<BatchResult> {
+interface BatchContext {
+  institutionId: string;
+  importId: string;
+  libraryCode: string;
+  createdBy: string | null;
+  /** Words of the did-you-mean vocabulary already written by this import. */
+  knownTerms: Set<string>;
+  mergeIsbnIndex: boolean;
+  lz4: boolean;
+}
+
+/** The folded words of a new record that go into the did-you-mean vocabulary. */
+function termsOf(x: Extracted): string[] {
+  return `${x.titleFolded} ${x.authorFolded} ${x.subjectFolded}`.split(' ').filter((w) => w.length >= 3 && w.length <= 40);
+}
+
+/** The copies of one incoming record that are not in the catalogue yet; those another library holds are reported. */
+function newCopies(ctx: BatchContext, b: Incoming, drafts: ItemDraft[], taken: Map<string, string>, result: BatchResult): ItemDraft[] {
+  const fresh: ItemDraft[] = [];
+  for (const d of drafts) {
+    const owner = taken.get(d.barcode);
+    if (owner === undefined) {
+      taken.set(d.barcode, ctx.institutionId);
+      fresh.push(d);
+    } else if (owner !== ctx.institutionId && result.problems.length < MAX_PROBLEMS) {
+      result.problems.push({ recordNumber: b.recordNumber, offset: b.offset, code: 'barcode-taken', message: `Record ${b.recordNumber}: barcode ${d.barcode} belongs to another library; that copy was not added` });
+    }
+  }
+  return fresh;
+}
+
+async function importBatch(db: Db, ctx: BatchContext, batch: Incoming[]): Promise<BatchResult> {
   const result: BatchResult = { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
   const matcher = new Matcher();
+  if (ctx.mergeIsbnIndex) await db.execute(sql`select gin_clean_pending_list(${ISBN_INDEX}::regclass)`);
   for (const row of await findMatches(db, batch)) matcher.add(row.id, row);
   const drafts = batch.map((b) => itemDrafts(b.marc, b.x, ctx.libraryCode));
-  const barcodes = [...new Set(drafts.flat().map((d) => d.barcode))];
-  const taken = new Map<string, string>();
-  if (barcodes.length) {
-    for (const r of await db.select({ barcode: items.barcode, institutionId: items.institutionId }).from(items).where(inArray(items.barcode, barcodes))) taken.set(r.barcode, r.institutionId);
-  }
-  const createdBy = actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null;
+  const taken = await barcodeOwners(db, new Set(drafts.flat().map((d) => d.barcode)));
   const newRecords: Array<ReturnType<typeof recordValues>> = [];
   const newItems: Array<typeof items.$inferInsert> = [];
   const newMerges: Array<typeof merges.$inferInsert> = [];
@@ -207,25 +292,16 @@ async function importBatch(db: Db, actor: Actor, ctx: { institutionId: string; i
   batch.forEach((b, i) => {
     const match = matcher.find(b.x);
     const recordId = match?.id ?? randomUUID();
-    const attached: string[] = [];
-    for (const d of drafts[i] ?? []) {
-      const owner = taken.get(d.barcode);
-      if (owner !== undefined) {
-        if (owner !== ctx.institutionId && result.problems.length < MAX_PROBLEMS) {
-          result.problems.push({ recordNumber: b.recordNumber, offset: b.offset, code: 'barcode-taken', message: `Record ${b.recordNumber}: barcode ${d.barcode} belongs to another library; that copy was not added` });
-        }
-        continue;
-      }
-      const itemId = randomUUID();
-      taken.set(d.barcode, ctx.institutionId);
-      newItems.push({ id: itemId, recordId, institutionId: ctx.institutionId, ...d });
-      attached.push(itemId);
-    }
+    const attached = newCopies(ctx, b, drafts[i] ?? [], taken, result).map((d) => {
+      const id = randomUUID();
+      newItems.push({ id, recordId, institutionId: ctx.institutionId, ...d });
+      return id;
+    });
     result.itemsAdded += attached.length;
     if (!match) {
-      newRecords.push(recordValues(recordId, b.marc, b.x, createdBy));
+      newRecords.push(recordValues(recordId, b.marc, b.x, ctx.createdBy));
       matcher.add(recordId, b.x);
-      for (const w of `${b.x.titleFolded} ${b.x.authorFolded} ${b.x.subjectFolded}`.split(' ')) if (w.length >= 3 && w.length <= 40) vocabulary.add(w);
+      for (const w of termsOf(b.x)) if (!ctx.knownTerms.has(w)) vocabulary.add(w);
       result.added++;
     } else if (attached.length) {
       newMerges.push({ recordId, institutionId: ctx.institutionId, importId: ctx.importId, matchedBy: match.basis, incoming: b.marc, itemIds: attached });
@@ -234,11 +310,106 @@ async function importBatch(db: Db, actor: Actor, ctx: { institutionId: string; i
       result.unchanged++;
     }
   });
-  if (newRecords.length) await db.insert(records).values(newRecords);
-  if (newItems.length) await db.insert(items).values(newItems);
-  if (newMerges.length) await db.insert(merges).values(newMerges);
-  if (vocabulary.size) await db.insert(terms).values([...vocabulary].map((term) => ({ term }))).onConflictDoNothing();
+  await insertMany(db, records, newRecords);
+  await insertMany(db, items, newItems);
+  await insertMany(db, merges, newMerges);
+  if (vocabulary.size) await db.execute(sql`insert into ${terms} (term) select * from json_array_elements_text(${JSON.stringify([...vocabulary])}::json) on conflict do nothing`);
+  for (const w of vocabulary) ctx.knownTerms.add(w);
   return result;
+}
+
+interface PendingBatch {
+  records: Incoming[];
+  /** Records rejected while this batch was read. */
+  rejected: number;
+  /** Records read up to the end of this batch. */
+  read: number;
+}
+
+function emptyBatch(): Omit<PendingBatch, 'read'> {
+  return { records: [], rejected: 0 };
+}
+
+/**
+ * Writes batches one transaction each, in order. A batch is written while the next one is read
+ * and extracted, but only after the one before it committed, so it sees every record the file
+ * added before it.
+ */
+class BatchWriter {
+  private inFlight: Promise<void> = Promise.resolve();
+  private rejectedSoFar = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ctx: BatchContext,
+    private readonly report: MarcImportReport,
+    private readonly onProgress: MarcImportOptions['onProgress'],
+  ) {}
+
+  /** Waits for the batch before, then starts this one. */
+  async write(batch: PendingBatch): Promise<void> {
+    await this.inFlight;
+    this.inFlight = this.commit(batch);
+    this.inFlight.catch(() => undefined);
+  }
+
+  finished(): Promise<void> {
+    return this.inFlight;
+  }
+
+  /** Waits for the batch being written, whatever its outcome (before giving up on the file). */
+  async settled(): Promise<void> {
+    await this.inFlight.catch(() => undefined);
+  }
+
+  private async commit(batch: PendingBatch): Promise<void> {
+    const { ctx, report } = this;
+    const r = await this.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      if (ctx.lz4) await tx.execute(sql`set local default_toast_compression = lz4`);
+      const res = batch.records.length ? await importBatch(tx, ctx, batch.records) : { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
+      await tx.update(imports).set({
+        added: sql`${imports.added} + ${res.added}`, merged: sql`${imports.merged} + ${res.merged}`,
+        unchanged: sql`${imports.unchanged} + ${res.unchanged}`, rejected: sql`${imports.rejected} + ${batch.rejected}`,
+      }).where(eq(imports.id, ctx.importId));
+      return res;
+    });
+    report.added += r.added;
+    report.merged += r.merged;
+    report.unchanged += r.unchanged;
+    report.itemsAdded += r.itemsAdded;
+    this.rejectedSoFar += batch.rejected;
+    for (const p of r.problems) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
+    this.onProgress?.({ records: batch.read, added: report.added, merged: report.merged, rejected: this.rejectedSoFar });
+  }
+}
+
+/** Reads the file, extracts each record and hands the writer a batch at a time; bad records are reported. */
+async function readBatches(source: Source, opts: MarcImportOptions, report: MarcImportReport, writer: BatchWriter): Promise<void> {
+  const batchSize = opts.batchSize ?? 1000;
+  let batch = emptyBatch();
+  const reject = (p: ImportProblem) => {
+    report.rejected++;
+    batch.rejected++;
+    if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
+  };
+  for await (const item of readerOf(source, opts.encoding)) {
+    report.records++;
+    const offset = item.offset ?? null;
+    if (item.error) {
+      reject({ recordNumber: item.recordNumber, offset, code: item.error.code, message: item.error.message });
+    } else {
+      const x = extract(item.record);
+      if (!x.title) reject({ recordNumber: item.recordNumber, offset, code: 'no-title', message: `Record ${item.recordNumber}: field 245 $a (title) is missing` });
+      else batch.records.push({ recordNumber: item.recordNumber, offset, marc: item.record, x });
+    }
+    if (batch.records.length >= batchSize) {
+      await writer.write({ ...batch, read: report.records });
+      batch = emptyBatch();
+    }
+  }
+  await writer.write({ ...batch, read: report.records });
+  await writer.finished();
 }
 
 /**
@@ -257,48 +428,18 @@ export async function importMarc(db: Db, actor: Actor, source: Source, opts: Mar
   const [run] = await db.insert(imports).values({ institutionId, fileName, createdBy: actor.label }).returning({ id: imports.id });
   if (!run) throw new NotFoundError();
   const report: MarcImportReport = { importId: run.id, institutionId, records: 0, added: 0, merged: 0, unchanged: 0, rejected: 0, itemsAdded: 0, problems: [] };
-  const batchSize = opts.batchSize ?? 500;
-  let batch: Incoming[] = [];
-  let batchRejected = 0;
-  const reject = (p: ImportProblem) => {
-    report.rejected++;
-    batchRejected++;
-    if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
+  const ctx: BatchContext = {
+    institutionId, importId: run.id, libraryCode, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null,
+    knownTerms: new Set(), mergeIsbnIndex: await mayMergeIsbnIndex(db), lz4: await hasLz4(db),
   };
-  const flush = async () => {
-    const done = batch;
-    const rejected = batchRejected;
-    batch = [];
-    batchRejected = 0;
-    const r = await db.transaction(async (t) => {
-      const tx = t as unknown as Db;
-      const res = done.length ? await importBatch(tx, actor, { institutionId, importId: run.id, libraryCode }, done) : { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
-      await tx.update(imports).set({
-        added: sql`${imports.added} + ${res.added}`, merged: sql`${imports.merged} + ${res.merged}`,
-        unchanged: sql`${imports.unchanged} + ${res.unchanged}`, rejected: sql`${imports.rejected} + ${rejected}`,
-      }).where(eq(imports.id, run.id));
-      return res;
-    });
-    report.added += r.added;
-    report.merged += r.merged;
-    report.unchanged += r.unchanged;
-    report.itemsAdded += r.itemsAdded;
-    for (const p of r.problems) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
-    opts.onProgress?.({ records: report.records, added: report.added, merged: report.merged, rejected: report.rejected });
-  };
-  for await (const item of readerOf(source, opts.encoding)) {
-    report.records++;
-    const offset = item.offset ?? null;
-    if (item.error) {
-      reject({ recordNumber: item.recordNumber, offset, code: item.error.code, message: item.error.message });
-    } else {
-      const x = extract(item.record);
-      if (!x.title) reject({ recordNumber: item.recordNumber, offset, code: 'no-title', message: `Record ${item.recordNumber}: field 245 $a (title) is missing` });
-      else batch.push({ recordNumber: item.recordNumber, offset, marc: item.record, x });
-    }
-    if (batch.length >= batchSize) await flush();
+  const writer = new BatchWriter(db, ctx, report, opts.onProgress);
+  try {
+    await readBatches(source, opts, report, writer);
+  } catch (err) {
+    await writer.settled();
+    throw err;
   }
-  await flush();
+  report.problems.sort((a, b) => a.recordNumber - b.recordNumber);
   await db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await tx.update(imports).set({ problems: report.problems.map((p) => ({ ...p })), finishedAt: new Date() }).where(eq(imports.id, run.id));

@@ -1,4 +1,4 @@
-import { composeLetter, parseLetter } from './letters.js';
+import { composeLetter, parseLetter, VOWELS } from './letters.js';
 import { tonePlacement } from './syllable.js';
 
 /** A run of letters, each with its combining marks. */
@@ -8,6 +8,29 @@ const LETTER = /\p{L}\p{M}*/gu;
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
 /** The combining diacritics of Latin script, Vietnamese tone and vowel marks among them. */
 const DIACRITICS = /[\u0300-\u036f]/gu;
+/** Text that every step of normalizeVi but the spacing leaves as it is. */
+const ASCII = /^[\0-\x7f]*$/;
+
+/** The Vietnamese letters that exist precomposed (NFC), in both cases, each with its folded form. */
+const FOLDED_LETTERS: ReadonlyMap<string, string> = new Map([
+  ...[...VOWELS].flatMap((vowel) => ['', '\u0300', '\u0309', '\u0303', '\u0301', '\u0323'].map((tone) => (vowel + tone).normalize('NFC'))),
+  'đ',
+].flatMap((letter) => {
+  const folded = letter === 'đ' ? 'd' : letter.normalize('NFD').charAt(0);
+  return [[letter, folded], [letter.toUpperCase(), folded]] as const;
+}));
+/**
+ * ASCII and precomposed Vietnamese letters only: the text of nearly every record. Such text
+ * is normalised word by word (NFD and NFC change nothing across ASCII) and folded letter by
+ * letter, with the same results as the general path.
+ */
+const PLAIN_VI = new RegExp(`^[\\0-\\x7f${[...FOLDED_LETTERS.keys()].join('')}]*$`, 'u');
+/** Whitespace that collapseSpace would change: other than one space between two other characters. */
+const ODD_SPACE = /[^\S ]| {2}|^ | $/;
+
+/** Words of plain text already normalised: syllables repeat, so most words are found here. */
+const normalizedWords = new Map<string, string>();
+const MAX_CACHED_WORDS = 50_000;
 
 /**
  * The one stored and compared form of text: NFC, whitespace trimmed and collapsed to single
@@ -17,12 +40,18 @@ const DIACRITICS = /[\u0300-\u036f]/gu;
  * Vietnamese syllables keep their marks where they are.
  */
 export function normalizeVi(s: string): string {
+  if (ASCII.test(s)) return collapseSpace(s);
+  if (PLAIN_VI.test(s)) return collapseSpace(normalizePlain(s));
+  return normalizeAny(s);
+}
+
+function normalizeAny(s: string): string {
   return collapseSpace(s.normalize('NFD').replace(WORD, normalizeWord).normalize('NFC'));
 }
 
 /** Lowercase normalized form that keeps diacritics, for exact-tone matching ("bà" ≠ "ba"). */
 export function toneKeyVi(s: string): string {
-  return normalizeVi(s.normalize('NFKC').toLowerCase());
+  return normalizeVi((PLAIN_VI.test(s) ? s : s.normalize('NFKC')).toLowerCase());
 }
 
 /**
@@ -31,6 +60,7 @@ export function toneKeyVi(s: string): string {
  * and đ → d (also ð, which legacy Vietnamese fonts put in its place).
  */
 export function foldVi(s: string): string {
+  if (PLAIN_VI.test(s)) return collapseSpace(foldPlain(s.toLowerCase()));
   const bare = toneKeyVi(s).normalize('NFD').replace(DIACRITICS, '').replace(/[đð]/gu, 'd');
   return collapseSpace(bare.normalize('NFC'));
 }
@@ -46,7 +76,48 @@ export function slugVi(s: string): string {
 }
 
 function collapseSpace(s: string): string {
-  return s.replace(/\s+/gu, ' ').trim();
+  return ODD_SPACE.test(s) ? s.replace(/\s+/gu, ' ').trim() : s;
+}
+
+/** In plain text (PLAIN_VI) every character outside ASCII is a letter. */
+function isPlainLetter(code: number): boolean {
+  return code >= 0x80 || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+/** Plain text with each word (a run of letters) normalised on its own. */
+function normalizePlain(s: string): string {
+  let out = '';
+  let start = -1;
+  for (let i = 0; i < s.length; i++) {
+    if (isPlainLetter(s.charCodeAt(i))) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0) out += normalizePlainWord(s.slice(start, i));
+    start = -1;
+    out += s.charAt(i);
+  }
+  return start >= 0 ? out + normalizePlainWord(s.slice(start)) : out;
+}
+
+/** Lowercase plain text with each letter folded to its base. */
+function foldPlain(lower: string): string {
+  let out = '';
+  for (let i = 0; i < lower.length; i++) {
+    const char = lower.charAt(i);
+    out += char < '\x80' ? char : FOLDED_LETTERS.get(char) ?? char;
+  }
+  return out;
+}
+
+function normalizePlainWord(word: string): string {
+  let normalized = normalizedWords.get(word);
+  if (normalized === undefined) {
+    normalized = normalizeAny(word);
+    if (normalizedWords.size >= MAX_CACHED_WORDS) normalizedWords.clear();
+    normalizedWords.set(word, normalized);
+  }
+  return normalized;
 }
 
 function normalizeWord(word: string): string {

@@ -196,6 +196,16 @@ describe('properties', () => {
     fc.assert(fc.property(anyText, (s) => normalizeVi(NFD(s)) === normalizeVi(s)), { numRuns: 2000 });
   });
 
+  it('precomposed Vietnamese text (the fast path) gives what its decomposed form gives', () => {
+    const precomposed = fc
+      .array(fc.oneof(viLetter.map((letter) => letter.normalize('NFC')), fc.constantFrom(' ', '  ', '\t', '\n', '0', '-', ',', '.', 'gi', 'qu', 'Q')), { maxLength: 12 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(precomposed, (s) => normalizeVi(s) === normalizeVi(NFD(s)) && toneKeyVi(s) === toneKeyVi(NFD(s)) && foldVi(s) === foldVi(NFD(s))),
+      { numRuns: 3000 },
+    );
+  });
+
   it('foldVi(normalizeVi(x)) = foldVi(x), and folding is idempotent', () => {
     fc.assert(
       fc.property(anyText, (s) => foldVi(normalizeVi(s)) === foldVi(s) && foldVi(foldVi(s)) === foldVi(s)),
