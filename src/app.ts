@@ -13,7 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { catalogueRoutes } from './catalogue/index.js';
-import { monitoringRoutes } from './monitoring/index.js';
+import { digitalVisits, monitoringRoutes } from './monitoring/index.js';
 import { orgsRoutes } from './orgs/index.js';
 import { programmesRoutes } from './programmes/index.js';
 import { authRoutes } from './platform/auth/routes.js';
@@ -85,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes);
   await app.register(orgsRoutes);
   await app.register(programmesRoutes);
+  await app.register(digitalVisits);
   await app.register(monitoringRoutes);
   await app.register(catalogueRoutes);
   app.get('/healthz', { schema: { hide: true } }, async () => {

@@ -1,4 +1,7 @@
-import * as echarts from 'echarts';
+// ECharts is loaded on the first chart drawn, not at start-up.
+import type * as EChartsModule from 'echarts';
+
+type ECharts = typeof EChartsModule;
 
 /**
  * Pages forbid inline styles (Content-Security-Policy), so the chart's style attributes become
@@ -29,7 +32,7 @@ export interface TrendChart {
  * A line of the yearly values with the plan's targets as points, rendered to SVG on the server;
  * it takes the width of its box and keeps its proportions (viewBox).
  */
-export function trendSvg(c: TrendChart): string {
+function trendSvg(echarts: ECharts, c: TrendChart): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: c.width ?? 320, height: c.height ?? 160 });
   try {
     chart.setOption({
@@ -59,7 +62,7 @@ export interface BarChart {
 }
 
 /** Horizontal bars, one per unit or type, for drilling down. */
-export function barsSvg(c: BarChart): string {
+function barsSvg(echarts: ECharts, c: BarChart): string {
   const height = Math.max(120, 28 * c.labels.length + 40);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: c.width ?? 640, height });
   try {
@@ -75,4 +78,24 @@ export function barsSvg(c: BarChart): string {
   } finally {
     chart.dispose();
   }
+}
+
+/** Draws charts once ECharts is loaded; pages receive one from the route that renders them. */
+export interface ChartRenderer {
+  trend(c: TrendChart): string;
+  bars(c: BarChart): string;
+}
+
+let loading: Promise<ChartRenderer> | undefined;
+
+/** Loads ECharts on first use and keeps it; a failed load is retried on the next call. */
+export function chartRenderer(): Promise<ChartRenderer> {
+  loading ??= import('echarts').then((echarts) => ({
+    trend: (c: TrendChart) => trendSvg(echarts, c),
+    bars: (c: BarChart) => barsSvg(echarts, c),
+  }), (err: unknown) => {
+    loading = undefined;
+    throw err;
+  });
+  return loading;
 }

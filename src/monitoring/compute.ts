@@ -1,9 +1,10 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { loadNetwork, networkStamp } from '../orgs/index.js';
 import type { Db } from '../platform/db/index.js';
 import { measureField, referenceDate, type Criterion, type IndicatorDefinition, type IndicatorStatus, type Measure, type Target } from './model.js';
+import { criteriaOfYear, type CriterionFacts } from './declarations.js';
 import { Placement } from './network.js';
-import { monitoringCriteria, monitoringPeriods, monitoringSubmissions } from './schema.js';
+import { monitoringPeriods, monitoringSubmissions } from './schema.js';
 import { observeYear, observerFor, type Observed } from './sources.js';
 
 export type DecisionSource = 'override' | 'observed' | 'declared' | 'none';
@@ -16,7 +17,21 @@ export interface Decision {
   url: string | null;
 }
 
-export type ValueSource = 'reported' | 'observed';
+export type ValueSource = 'reported' | 'quarterly' | 'observed';
+
+/** A yearly figure of an institution and where it came from; `quarters` lists the approved quarters summed. */
+export interface MeasureValue {
+  value: number;
+  source: ValueSource;
+  quarters?: number[];
+}
+
+/** Approved quarterly data sets of one institution in a year, added up field by field. */
+export interface QuarterSums {
+  values: Record<string, number>;
+  /** For each field, the quarters that gave a number for it, in order. */
+  quarters: Record<string, number[]>;
+}
 
 /** Everything the indicators of one year read, loaded once. */
 export interface YearData {
@@ -24,7 +39,24 @@ export interface YearData {
   observed: Map<string, Observed>;
   /** Approved yearly submissions' values by institution. */
   approved: Map<string, Record<string, number | string | null>>;
-  criteria: Map<string, typeof monitoringCriteria.$inferSelect>;
+  /** Sums of the approved quarterly data sets by institution, for figures the yearly one lacks. */
+  quarterly: Map<string, QuarterSums>;
+  criteria: Map<string, CriterionFacts>;
+}
+
+/** Adds up quarterly values field by field; every yearly figure an indicator follows is a count, so sums are exact. */
+export function sumQuarters(rows: Array<{ institutionId: string; quarter: number | null; values: Record<string, number | string | null> }>): Map<string, QuarterSums> {
+  const out = new Map<string, QuarterSums>();
+  for (const r of [...rows].sort((a, b) => (a.quarter ?? 0) - (b.quarter ?? 0))) {
+    const sums = out.get(r.institutionId) ?? { values: {}, quarters: {} };
+    for (const [field, v] of Object.entries(r.values)) {
+      if (typeof v !== 'number' || r.quarter === null) continue;
+      sums.values[field] = (sums.values[field] ?? 0) + v;
+      (sums.quarters[field] ??= []).push(r.quarter);
+    }
+    out.set(r.institutionId, sums);
+  }
+  return out;
 }
 
 /**
@@ -32,18 +64,22 @@ export interface YearData {
  * sets: what the platform observed counts only as it was recorded in an approved submission.
  */
 export async function loadYear(db: Db, year: number, approvedOnly = false): Promise<YearData> {
-  const [live, approvedRows, criteriaRows] = await Promise.all([
+  const [live, approvedRows, criteriaRows, quarterRows] = await Promise.all([
     approvedOnly ? Promise.resolve(new Map<string, Observed>()) : observeYear(db, year),
     db.select({ institutionId: monitoringSubmissions.institutionId, values: monitoringSubmissions.values, observed: monitoringSubmissions.observed })
       .from(monitoringSubmissions).innerJoin(monitoringPeriods, eq(monitoringPeriods.id, monitoringSubmissions.periodId))
       .where(and(eq(monitoringPeriods.year, year), isNull(monitoringPeriods.quarter), eq(monitoringSubmissions.status, 'approved'))),
-    db.select().from(monitoringCriteria).where(eq(monitoringCriteria.year, year)),
+    criteriaOfYear(db, year),
+    db.select({ institutionId: monitoringSubmissions.institutionId, quarter: monitoringPeriods.quarter, values: monitoringSubmissions.values })
+      .from(monitoringSubmissions).innerJoin(monitoringPeriods, eq(monitoringPeriods.id, monitoringSubmissions.periodId))
+      .where(and(eq(monitoringPeriods.year, year), isNotNull(monitoringPeriods.quarter), eq(monitoringSubmissions.status, 'approved'))),
   ]);
   const observed = approvedOnly ? new Map(approvedRows.map((r) => [r.institutionId, r.observed])) : live;
   return {
     year,
     observed,
     approved: new Map(approvedRows.map((r) => [r.institutionId, r.values])),
+    quarterly: sumQuarters(quarterRows),
     criteria: new Map(criteriaRows.map((c) => [`${c.institutionId}:${c.criterion}`, c])),
   };
 }
@@ -67,10 +103,17 @@ export function decide(data: YearData, institutionId: string, criterion: Criteri
   return { met: false, source: 'none', note: null, url: null };
 }
 
-export function measureOf(data: YearData, institutionId: string, measure: Measure): { value: number; source: ValueSource } | null {
+/**
+ * A yearly figure: the approved yearly data set's value wins; where it has none, the sum of the
+ * approved quarterly data sets that give one (naming those quarters); then what the platform observed.
+ */
+export function measureOf(data: YearData, institutionId: string, measure: Measure): MeasureValue | null {
   const field = measureField[measure];
   const reported = data.approved.get(institutionId)?.[field];
   if (typeof reported === 'number') return { value: reported, source: 'reported' };
+  const quarters = data.quarterly.get(institutionId);
+  const summed = quarters?.values[field];
+  if (summed !== undefined) return { value: summed, source: 'quarterly', quarters: quarters?.quarters[field] ?? [] };
   const seen = data.observed.get(institutionId)?.[field];
   return typeof seen === 'number' ? { value: seen, source: 'observed' } : null;
 }
@@ -95,7 +138,7 @@ export function covered(placement: Placement, def: IndicatorDefinition, year: nu
 export interface Row {
   institutionId: string;
   decision?: Decision;
-  value?: { value: number; source: ValueSource } | null;
+  value?: MeasureValue | null;
 }
 
 export interface YearValue {

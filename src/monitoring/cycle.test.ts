@@ -94,7 +94,7 @@ describe('the reporting cycle', () => {
       'monitoring.submission.accept', 'monitoring.submission.approve', 'monitoring.submission.reopen',
     ]);
     const mail = await database.query('select subject from outbox where recipient = $1', [n.staff.email]);
-    expect(mail.length).toBe(2);
+    expect(mail.length).toBe(4);
   });
 
   it('sends a commune library\'s report to the district before 1/7/2025 and to the commune after', async () => {

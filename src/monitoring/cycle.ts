@@ -5,17 +5,17 @@ import type { Db } from '../platform/db/index.js';
 import { ConflictError, issue, NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
 import { translator } from '../platform/i18n/index.js';
 import { enqueue } from '../platform/outbox/index.js';
-import { roleGrants, users } from '../platform/schema.js';
 import { normalizeVi } from '../platform/text/index.js';
 import { threeLevelEnd, type NetworkInstitution, type NetworkUnit } from '../orgs/index.js';
 import { placementOf } from './compute.js';
+import { institutionStaff, notifyDecision, notifySubmitted } from './notify.js';
 import { listIndicators } from './indicators.js';
 import {
   DEFAULT_DEADLINE, fieldsFor, flow, REMINDER_DAYS, type Criterion, type FormField, type SubmissionStatus, type Transition,
 } from './model.js';
 import { Placement, provinceScope } from './network.js';
 import { allowedTo, requireTo } from './permissions.js';
-import { monitoringCriteria, monitoringPeriods, monitoringReminders, monitoringSubmissionEvents, monitoringSubmissions } from './schema.js';
+import { monitoringCriteria, monitoringEvidenceFiles, monitoringPeriods, monitoringReminders, monitoringSubmissionEvents, monitoringSubmissions } from './schema.js';
 import { observeRange, observerFor, type Observed } from './sources.js';
 
 export type PeriodRow = typeof monitoringPeriods.$inferSelect;
@@ -177,9 +177,10 @@ function toNumber(raw: unknown): number | null | 'bad' {
 
 /**
  * Checks a yearly form: whole non-negative numbers within bounds always; required fields,
- * cross-field rules and evidence for declarations when it is submitted.
+ * cross-field rules and evidence for declarations (text, a link, or files already attached
+ * to the criterion) when it is submitted.
  */
-export function validateForm(fields: FormField[], input: FormInput, final: boolean, criteria: Criterion[]): { values: Record<string, number | null>; issues: Issue[] } {
+export function validateForm(fields: FormField[], input: FormInput, final: boolean, criteria: Criterion[], withFiles: ReadonlySet<string> = new Set()): { values: Record<string, number | null>; issues: Issue[] } {
   const issues: Issue[] = [];
   const values: Record<string, number | null> = {};
   for (const f of fields) {
@@ -208,7 +209,7 @@ export function validateForm(fields: FormField[], input: FormInput, final: boole
     if (edu !== null && prog !== null && edu > prog) issues.push(issue('educationProgrammes', 'monitoring.form.educationAbove'));
     for (const c of criteria) {
       const d = input.declarations?.[c];
-      if (d?.declared && !d.evidenceText?.trim() && !d.evidenceUrl?.trim()) issues.push(issue(`evidence_${c}`, 'monitoring.form.evidenceNeeded'));
+      if (d?.declared && !d.evidenceText?.trim() && !d.evidenceUrl?.trim() && !withFiles.has(c)) issues.push(issue(`evidence_${c}`, 'monitoring.form.evidenceNeeded'));
     }
   }
   for (const [c, d] of Object.entries(input.declarations ?? {})) {
@@ -251,7 +252,9 @@ export async function saveForm(db: Db, actor: Actor, periodId: string, instituti
   if (status === 'approved') throw new ConflictError([issue('status', 'monitoring.submission.locked')], 'monitoring.submission.locked');
   if (status !== 'draft' && status !== 'returned') throw new ConflictError([issue('status', 'monitoring.submission.underReview')], 'monitoring.submission.underReview');
   const criteria = await criteriaFor(db, institution.type);
-  const { values, issues } = validateForm(fieldsFor(institution.type), input, submit, criteria);
+  const files = await db.selectDistinct({ criterion: monitoringEvidenceFiles.criterion }).from(monitoringEvidenceFiles)
+    .where(and(eq(monitoringEvidenceFiles.institutionId, institutionId), eq(monitoringEvidenceFiles.year, period.year)));
+  const { values, issues } = validateForm(fieldsFor(institution.type), input, submit, criteria, new Set(files.map((f) => f.criterion)));
   if (issues.length) throw new ValidationError(issues);
   const observed = await observedFor(db, period, institutionId);
   const now = new Date();
@@ -270,13 +273,8 @@ export async function saveForm(db: Db, actor: Actor, periodId: string, instituti
     action: submit ? 'monitoring.submission.submit' : 'monitoring.submission.save', entityType: 'monitoring_submission', entityId: row.id,
     before: existing?.values ?? null, after: { values, declarations: input.declarations ?? {} }, institutionId, unitIds: scope.unitPath,
   });
+  if (submit) await notifySubmitted(db, placement, { period, institution, reviewer: reviewUnit(placement, institutionId, period), resubmitted: status === 'returned' });
   return row;
-}
-
-async function recipientsOf(db: Db, institutionId: string): Promise<string[]> {
-  const rows = await db.select({ email: users.email }).from(roleGrants).innerJoin(users, eq(users.id, roleGrants.userId))
-    .where(and(eq(roleGrants.institutionId, institutionId), inArray(roleGrants.role, ['staff', 'manager']), isNull(users.disabledAt)));
-  return [...new Set(rows.map((r) => r.email).filter((e): e is string => !!e))];
 }
 
 /**
@@ -313,12 +311,7 @@ export async function transition(db: Db, actor: Actor, submissionId: string, act
     action: `monitoring.submission.${action}`, entityType: 'monitoring_submission', entityId: sub.id,
     before: { status: sub.status }, after: { status: rule.to, comment: text || null }, institutionId: sub.institutionId, unitIds: placement.institutionScope(sub.institutionId).unitPath,
   });
-  if (action === 'return' || action === 'reopen') {
-    const t = translator('vi');
-    for (const to of await recipientsOf(db, sub.institutionId)) {
-      await enqueue(db, { recipient: to, subject: t('monitoring.mail.returnedSubject', { year: period.year }), bodyText: t('monitoring.mail.returnedBody', { institution: inst.name, year: period.year, comment: text }) });
-    }
-  }
+  await notifyDecision(db, { period, institution: inst, decision: action, comment: text });
   return row;
 }
 
@@ -432,7 +425,6 @@ export async function sendReportingReminders(db: Db, now: Date = new Date()): Pr
   const due = periods.map((p) => ({ p, left: daysBetween(today, p.deadline) })).filter((x) => x.left >= 0 && x.left <= REMINDER_DAYS[0]);
   if (!due.length) return 0;
   const placement = await placementOf(db);
-  const t = translator('vi');
   let queued = 0;
   for (const { p, left } of due) {
     const threshold = [...REMINDER_DAYS].reverse().find((d) => left <= d) ?? REMINDER_DAYS[0];
@@ -445,9 +437,10 @@ export async function sendReportingReminders(db: Db, now: Date = new Date()): Pr
     for (const inst of expected) {
       if (done.has(inst.id) || sent.has(inst.id)) continue;
       await db.insert(monitoringReminders).values({ periodId: p.id, institutionId: inst.id, daysBefore: threshold }).onConflictDoNothing();
-      for (const to of await recipientsOf(db, inst.id)) {
+      for (const to of await institutionStaff(db, inst.id)) {
+        const t = translator(to.locale);
         await enqueue(db, {
-          recipient: to,
+          recipient: to.email,
           subject: t('monitoring.mail.reminderSubject', { year: p.year, days: left }),
           bodyText: t('monitoring.mail.reminderBody', { institution: inst.name, year: p.year, deadline: p.deadline.split('-').reverse().join('/'), days: left }),
         });

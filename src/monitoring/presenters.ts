@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { formatNumber, hasMessage, type Locale, type Translate } from '../platform/i18n/index.js';
 import type { NetworkInstitution, NetworkUnit } from '../orgs/index.js';
+import type { MeasureValue } from './compute.js';
 import type { Completeness, FormState, PeriodRow, SubmissionRow } from './cycle.js';
 import type { Dashboard, IndicatorDetail, IndicatorSummary } from './dashboard.js';
 import type { IndicatorRow, IndicatorVersionRow } from './indicators.js';
@@ -14,6 +15,11 @@ export function typeLabel(t: Translate, type: string): string {
 
 export function sourceLabel(t: Translate, source: string): string {
   return t(`monitoring.source.${source}`);
+}
+
+/** Where a yearly figure came from; for quarterly sums, which approved quarters were added up. */
+export function valueSourceText(t: Translate, v: MeasureValue): string {
+  return v.source === 'quarterly' ? t('monitoring.source.quarterlyOf', { quarters: (v.quarters ?? []).map((q) => `Q${q}`).join(', '), n: v.quarters?.length ?? 0 }) : sourceLabel(t, v.source);
 }
 
 /** A value as people read it: 72,5% for shares, +10,2%/năm for growth, plain counts otherwise. */
@@ -52,6 +58,7 @@ export const DetailOut = Type.Object({
   institutions: Type.Array(Type.Object({
     institution: InstitutionRefOut, unit: Nullable(UnitRefOut),
     met: Type.Optional(Type.Boolean()), value: Type.Optional(Nullable(Type.Number())), source: Nullable(Type.String()),
+    quarters: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 4 }), { description: 'The approved quarters summed, when the source is "quarterly"' })),
     note: Nullable(Type.String()), url: Nullable(Type.String()),
   })),
 });
@@ -74,7 +81,7 @@ export const CompletenessOut = Type.Object({
   late: Type.Array(Type.Object({ institution: InstitutionRefOut, status: Type.String(), submittedAt: Nullable(Type.String()), daysLate: Type.Integer() })),
 });
 export const VisitOut = Type.Object({
-  day: Type.String(), granularity: Type.String(), channel: Type.String(), purpose: Type.String(), visitors: Type.Integer(),
+  id: Type.Integer(), day: Type.String(), granularity: Type.String(), channel: Type.String(), purpose: Type.String(), visitors: Type.Integer(),
   schoolGroupVisitors: Type.Integer(), method: Type.String(), source: Type.String(),
 });
 export const YearVisitsOut = Type.Object({ year: Type.Integer(), inPerson: Type.Number(), digital: Type.Number(), schoolGroups: Type.Number(), estimated: Type.Number() });
@@ -108,7 +115,8 @@ export function presentDetail(d: IndicatorDetail, locale: Locale): Static<typeof
     institutions: d.rows.map((r) => ({
       institution: presentInstitutionRef(r.institution), unit: presentUnitRef(r.unit),
       ...(r.decision ? { met: r.decision.met } : { value: r.value?.value ?? null }),
-      source: r.decision?.source ?? r.value?.source ?? null, note: r.decision?.note ?? null, url: r.decision?.url ?? null,
+      source: r.decision?.source ?? r.value?.source ?? null, ...(r.value?.quarters ? { quarters: r.value.quarters } : {}),
+      note: r.decision?.note ?? null, url: r.decision?.url ?? null,
     })),
   };
 }
@@ -138,7 +146,7 @@ export function presentCompleteness(c: Completeness): Static<typeof Completeness
   };
 }
 export function presentVisit(v: VisitRow): Static<typeof VisitOut> {
-  return { day: v.day, granularity: v.granularity, channel: v.channel, purpose: v.purpose, visitors: v.visitors, schoolGroupVisitors: v.schoolGroupVisitors, method: v.method, source: v.source };
+  return { id: v.id, day: v.day, granularity: v.granularity, channel: v.channel, purpose: v.purpose, visitors: v.visitors, schoolGroupVisitors: v.schoolGroupVisitors, method: v.method, source: v.source };
 }
 export function presentYearVisits(y: YearVisits): Static<typeof YearVisitsOut> {
   return y;

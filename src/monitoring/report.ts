@@ -9,7 +9,7 @@ import { hasMessage, translator, type Translate } from '../platform/i18n/index.j
 import { vnToday } from './cycle.js';
 import { allDetails, type IndicatorDetail, type IndicatorSummary } from './dashboard.js';
 import './messages.js';
-import { formatValue, sourceLabel, typeLabel } from './presenters.js';
+import { formatValue, sourceLabel, typeLabel, valueSourceText } from './presenters.js';
 
 export interface AnnualReportOptions {
   year: number;
@@ -247,7 +247,7 @@ async function buildXlsx(data: ReportData, year: number, t: Translate): Promise<
     head.font = { bold: true };
     d.rows.forEach((r, i) => {
       const result = r.decision ? (r.decision.met ? t('monitoring.detail.met') : t('monitoring.detail.notMet')) : r.value ? r.value.value : null;
-      const source = r.decision ? sourceLabel(t, r.decision.source) : r.value ? sourceLabel(t, r.value.source) : '';
+      const source = r.decision ? sourceLabel(t, r.decision.source) : r.value ? valueSourceText(t, r.value) : '';
       const note = r.decision?.note ? (hasMessage(r.decision.note) ? t(r.decision.note) : r.decision.note) + (r.decision.url ? ` ${r.decision.url}` : '') : r.decision?.url ?? '';
       ws.addRow([i + 1, r.institution.code, r.institution.name, typeLabel(t, r.institution.type), r.unit?.name ?? '', result, source, note]);
     });

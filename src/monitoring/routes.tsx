@@ -7,13 +7,17 @@ import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/co
 import { checkValue, parseForm } from '../platform/http/validation.js';
 import { registerNav } from '../platform/web/layout.js';
 import { monitoredInstitutionTypes } from '../orgs/index.js';
+import { chartRenderer } from './charts.js';
 import { placementOf } from './compute.js';
 import {
   completeness, formState, listPeriods, openPeriod, overrideCriterion, saveForm, transition, vnToday, worklist, type FormInput,
 } from './cycle.js';
 import { dashboard, indicatorDetail } from './dashboard.js';
+import { evidenceRoutes } from './evidence-routes.js';
+import { evidenceByInstitution, type EvidenceRow } from './evidence.js';
+import { definitionFromForm, formValues, readIndicatorForm, type IndicatorFormValues } from './indicator-form.js';
 import { ensurePlanIndicators, getIndicator, indicatorHistory, listIndicators, updateIndicator } from './indicators.js';
-import { criteria, IndicatorDefinition, VisitInput, type Criterion, type Target } from './model.js';
+import { criteria, IndicatorDefinition, VisitInput, type Criterion } from './model.js';
 import { provinceScope } from './network.js';
 import { allowedSomewhere, allowedTo, requireTo } from './permissions.js';
 import {
@@ -21,9 +25,10 @@ import {
   presentIndicator, presentPeriod, presentSubmission, presentVersion, presentVisit, presentYearVisits, SubmissionOut, VisitOut, YearVisitsOut,
 } from './presenters.js';
 import { generateAnnualReport } from './report.js';
-import { importVisitsCsv, listVisits, recordVisit, visitTotals } from './visits.js';
+import { deleteVisit, importVisitsCsv, listVisits, recordVisit, visitTotals } from './visits.js';
 import { CompletenessPage, FormPage, PeriodsPage, ReportPage } from './views/cycle.js';
-import { DashboardPage, IndicatorEditPage, IndicatorPage, targetsText } from './views/dashboard.js';
+import { DashboardPage, IndicatorPage } from './views/dashboard.js';
+import { IndicatorEditPage, IndicatorHistoryPage } from './views/indicators.js';
 import { VisitsPage } from './views/visits.js';
 import './messages.js';
 
@@ -78,19 +83,6 @@ function declarationsFrom(body: Record<string, string | undefined>, list: readon
   return out;
 }
 
-function parseTargets(text: string): Target[] {
-  const issues: Issue[] = [];
-  const out: Target[] = [];
-  text.split(/\r?\n/).map((l) => l.trim()).forEach((line, i) => {
-    if (!line) return;
-    const m = /^(\d{4})\s*[=:]\s*(\d+(?:[.,]\d+)?)(?:\s*[-–]\s*(\d+(?:[.,]\d+)?))?$/.exec(line);
-    if (!m?.[1] || !m[2]) { issues.push(issue('targets', 'monitoring.indicator.badTargets', { line: i + 1 })); return; }
-    out.push({ year: Number(m[1]), value: Number(m[2].replace(',', '.')), ...(m[3] ? { upper: Number(m[3].replace(',', '.')) } : {}) });
-  });
-  if (issues.length) throw new ValidationError(issues);
-  return out;
-}
-
 async function renderForm(req: FastifyRequest, reply: FastifyReply, periodId: string, institutionId: string, extra: { issues?: Issue[]; notice?: string; input?: Record<string, string | undefined>; status?: number } = {}) {
   const f = await formState(dbOf(req), req.actor, periodId, institutionId);
   return sendPage(reply, <FormPage ctx={pageContext(req)} f={f} issues={extra.issues ?? []} notice={extra.notice} input={extra.input} />, extra.status);
@@ -108,6 +100,7 @@ const formNotices: Record<string, string> = {
 
 export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await ensurePlanIndicators(app.deps.database.db);
+  await app.register(evidenceRoutes);
 
   // ------------------------------------------------------------ pages
 
@@ -122,7 +115,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { href: '/monitoring/report', label: ctx.t('monitoring.report.title') },
       ...(allowedSomewhere(req.actor, 'report') ? [{ href: '/monitoring/visits', label: ctx.t('monitoring.visits.title') }] : []),
     ];
-    return sendPage(reply, <DashboardPage ctx={ctx} board={board} types={[...monitoredInstitutionTypes]} links={links} publicView={false}
+    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...monitoredInstitutionTypes]} links={links} publicView={false}
       title={ctx.t('monitoring.dashboard.title')} lead={ctx.t('monitoring.dashboard.lead', { year: board.year })} />);
   });
 
@@ -130,7 +123,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const f = filters(req);
     const board = await dashboard(dbOf(req), null, { ...f, approvedOnly: true });
     const ctx = pageContext(req);
-    return sendPage(reply, <DashboardPage ctx={ctx} board={board} types={[...monitoredInstitutionTypes]} links={[]} publicView
+    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...monitoredInstitutionTypes]} links={[]} publicView
       title={ctx.t('monitoring.public.title')} lead={ctx.t('monitoring.public.lead')} />);
   });
 
@@ -141,8 +134,10 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const detail = await indicatorDetail(db, req.actor, code, { ...f, unit });
     const history = await indicatorHistory(db, detail.summary.indicator.id);
     const placement = await placementOf(db);
-    return sendPage(reply, <IndicatorPage ctx={pageContext(req)} detail={detail} history={history} year={f.year} issues={extra.issues ?? []} notice={extra.notice}
-      canOverride={allowedSomewhere(req.actor, 'review')} canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))} />, extra.status);
+    const formula = detail.summary.indicator.definition.formula;
+    const evidence = formula.kind === 'share' || formula.kind === 'count' ? await evidenceByInstitution(db, f.year, formula.criterion) : new Map<string, EvidenceRow[]>();
+    return sendPage(reply, <IndicatorPage ctx={pageContext(req)} charts={await chartRenderer()} detail={detail} history={history} year={f.year} issues={extra.issues ?? []} notice={extra.notice}
+      canOverride={allowedSomewhere(req.actor, 'review')} canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))} evidence={evidence} />, extra.status);
   }
 
   app.get<{ Params: { code: string } }>('/monitoring/indicators/:code', { schema: { hide: true } }, (req, reply) => renderIndicator(req, reply, req.params.code));
@@ -167,36 +162,42 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  async function renderEdit(req: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: { nameVi: string; nameEn: string; section: string; targets: string; note: string }; issues?: Issue[]; status?: number } = {}) {
+  async function renderEdit(req: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: IndicatorFormValues; issues?: Issue[]; status?: number } = {}) {
     const ind = await getIndicator(dbOf(req), code);
-    const d = ind.definition;
-    const values = extra.values ?? { nameVi: d.name.vi, nameEn: d.name.en, section: d.section, targets: targetsText(d.targets), note: '' };
-    return sendPage(reply, <IndicatorEditPage ctx={pageContext(req)} indicator={ind} values={values} issues={extra.issues ?? []} />, extra.status);
+    return sendPage(reply, <IndicatorEditPage ctx={pageContext(req)} indicator={ind} values={extra.values ?? formValues(ind.definition)} issues={extra.issues ?? []}
+      types={monitoredInstitutionTypes} />, extra.status);
   }
 
-  app.get<{ Params: { code: string } }>('/monitoring/indicators/:code/edit', { schema: { hide: true } }, async (req, reply) => {
-    const placement = await placementOf(dbOf(req));
-    requireTo(req.actor, 'administer', provinceScope(placement));
+  const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 60 }) });
+
+  app.get('/monitoring/indicators/:code/edit', { schema: { hide: true, params: CodeParams } }, async (req, reply) => {
+    requireTo(req.actor, 'administer', provinceScope(await placementOf(dbOf(req))));
     return renderEdit(req, reply, req.params.code);
   });
 
-  app.post<{ Params: { code: string } }>('/monitoring/indicators/:code/edit', { schema: { hide: true } }, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, string | undefined>;
-    const values = { nameVi: body.nameVi ?? '', nameEn: body.nameEn ?? '', section: body.section ?? '', targets: body.targets ?? '', note: body.note ?? '' };
+  app.post('/monitoring/indicators/:code/edit', { schema: { hide: true, params: CodeParams } }, async (req, reply) => {
+    requireTo(req.actor, 'administer', provinceScope(await placementOf(dbOf(req))));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = readIndicatorForm(body);
     try {
-      const form = parseForm(Type.Object({
-        nameVi: Type.String({ minLength: 1, maxLength: 300 }), nameEn: Type.String({ minLength: 1, maxLength: 300 }), section: Type.String({ minLength: 1, maxLength: 40 }),
-        targets: Type.String({ maxLength: 2000 }), note: Type.String({ minLength: 1, maxLength: 1000 }), expectedVersion: Type.Integer({ minimum: 1 }),
-      }), body);
-      const current = await getIndicator(dbOf(req), req.params.code);
-      const definition = { ...current.definition, name: { vi: form.nameVi, en: form.nameEn }, section: form.section, targets: parseTargets(form.targets) };
-      const row = await inTx(req, (tx) => updateIndicator(tx, req.actor, req.params.code, { definition, expectedVersion: form.expectedVersion, note: form.note }));
+      const expectedVersion = checkValue(Type.Integer({ minimum: 1 }), Number(body.expectedVersion));
+      const definition = definitionFromForm(values);
+      const row = await inTx(req, (tx) => updateIndicator(tx, req.actor, req.params.code, { definition, expectedVersion, note: values.note }));
       return renderIndicator(req, reply, row.code, { notice: req.t('monitoring.indicator.saved', { version: row.version }) });
     } catch (err) {
       const issues = issuesOf(err);
       if (issues) return renderEdit(req, reply, req.params.code, { values, issues, status: failed(err) });
       throw err;
     }
+  });
+
+  app.get('/monitoring/indicators/:code/history', { schema: { hide: true, params: CodeParams } }, async (req, reply) => {
+    const db = dbOf(req);
+    const placement = await placementOf(db);
+    if (!allowedSomewhere(req.actor, 'oversee')) requireTo(req.actor, 'oversee', provinceScope(placement));
+    const ind = await getIndicator(db, req.params.code);
+    return sendPage(reply, <IndicatorHistoryPage ctx={pageContext(req)} indicator={ind} history={await indicatorHistory(db, ind.id)}
+      canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))} />);
   });
 
   async function renderVisits(req: FastifyRequest, reply: FastifyReply, extra: { issues?: Issue[]; importIssues?: Issue[]; notice?: string; values?: Record<string, string | undefined>; institutionId?: string; status?: number } = {}) {
@@ -354,8 +355,9 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/api/v1/monitoring/indicators/:code/versions', {
-    schema: { tags, summary: 'Every version of an indicator definition', params: Type.Object({ code: Type.String({ maxLength: 60 }) }), response: { 200: Type.Object({ versions: Type.Array(IndicatorVersionOut) }), ...errors } },
+    schema: { tags, summary: 'Every version of an indicator definition (officers and the Department: it names who changed it)', params: Type.Object({ code: Type.String({ maxLength: 60 }) }), response: { 200: Type.Object({ versions: Type.Array(IndicatorVersionOut) }), ...errors } },
   }, async (req) => {
+    if (!allowedSomewhere(req.actor, 'oversee')) requireTo(req.actor, 'oversee', provinceScope(await placementOf(dbOf(req))));
     const ind = await getIndicator(dbOf(req), req.params.code);
     return { versions: (await indicatorHistory(dbOf(req), ind.id)).map(presentVersion) };
   });
@@ -384,6 +386,13 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     await inTx(req, (tx) => recordVisit(tx, req.actor, req.body));
     return reply.code(201).send({ ok: true });
+  });
+
+  app.delete('/api/v1/monitoring/visits/:id', {
+    schema: { tags, summary: 'Remove a mistaken count (institution staff); the totals follow at once', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: { 204: Type.Null(), ...errors } },
+  }, async (req, reply) => {
+    await inTx(req, (tx) => deleteVisit(tx, req.actor, req.params.id));
+    return reply.code(204).send(null);
   });
 
   app.post('/api/v1/monitoring/visits/import', {

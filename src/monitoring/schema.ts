@@ -1,5 +1,5 @@
 import {
-  bigserial, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, boolean,
+  bigint, bigserial, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, boolean,
 } from 'drizzle-orm/pg-core';
 import type { IndicatorDefinition } from './model.js';
 
@@ -72,6 +72,23 @@ export const monitoringVisitMonths = pgTable('monitoring_visit_months', {
   index('monitoring_visit_months_month_idx').on(t.month),
 ]);
 
+/**
+ * Yearly totals per institution, channel and purpose, kept in the transaction that writes the
+ * counts, so the dashboard reads one row per institution and year instead of every day.
+ */
+export const monitoringVisitYears = pgTable('monitoring_visit_years', {
+  institutionId: uuid('institution_id').notNull(),
+  year: integer('year').notNull(),
+  channel: text('channel').notNull(),
+  purpose: text('purpose').notNull(),
+  visitors: bigint('visitors', { mode: 'number' }).notNull(),
+  schoolGroupVisitors: bigint('school_group_visitors', { mode: 'number' }).notNull(),
+  estimated: bigint('estimated', { mode: 'number' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.institutionId, t.year, t.channel, t.purpose] }),
+  index('monitoring_visit_years_year_idx').on(t.year),
+]);
+
 /** A reporting period the Department opens: a year, or one quarter of it. */
 export const monitoringPeriods = pgTable('monitoring_periods', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -119,3 +136,17 @@ export const monitoringReminders = pgTable('monitoring_reminders', {
   daysBefore: integer('days_before').notNull(),
   sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.periodId, t.institutionId, t.daysBefore] })]);
+
+/** A file an institution attached as evidence for a criterion it declares; the bytes live under the data folder. */
+export const monitoringEvidenceFiles = pgTable('monitoring_evidence_files', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  institutionId: uuid('institution_id').notNull(),
+  year: integer('year').notNull(),
+  criterion: text('criterion').notNull(),
+  fileName: text('file_name').notNull(),
+  kind: text('kind').notNull(),
+  bytes: integer('bytes').notNull(),
+  storedName: text('stored_name').notNull(),
+  uploadedBy: text('uploaded_by').notNull(),
+  uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('monitoring_evidence_files_criterion_idx').on(t.institutionId, t.year, t.criterion)]);

@@ -3,13 +3,13 @@ import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
-import { issue, ValidationError, type Issue } from '../platform/errors.js';
+import { issue, NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
 import { foldVi } from '../platform/text/index.js';
 import { placementOf } from './compute.js';
 import { visitChannels, visitMethods, visitPurposes, type VisitInput } from './model.js';
 import type { Placement } from './network.js';
-import { allowedTo } from './permissions.js';
-import { monitoringVisitMonths, monitoringVisits } from './schema.js';
+import { allowedTo, requireTo } from './permissions.js';
+import { monitoringVisitMonths, monitoringVisits, monitoringVisitYears } from './schema.js';
 
 export type VisitRow = typeof monitoringVisits.$inferSelect;
 
@@ -73,25 +73,62 @@ async function granularityClashes(db: Db, rows: Array<{ v: CleanVisit; row?: num
   return out;
 }
 
-/** Recomputes the monthly totals of the institutions and months touched. */
-export async function refreshVisitMonths(db: Db, touched: Array<{ institutionId: string; day: string }>): Promise<void> {
-  const byInstitution = new Map<string, Set<string>>();
+/** The months and years an institution's counts touched, each once. */
+function touchedPeriods(touched: Array<{ institutionId: string; day: string }>): Map<string, { months: Set<string>; years: Set<number> }> {
+  const out = new Map<string, { months: Set<string>; years: Set<number> }>();
   for (const t of touched) {
-    const set = byInstitution.get(t.institutionId) ?? new Set<string>();
-    set.add(`${t.day.slice(0, 7)}-01`);
-    byInstitution.set(t.institutionId, set);
+    const entry = out.get(t.institutionId) ?? { months: new Set<string>(), years: new Set<number>() };
+    entry.months.add(`${t.day.slice(0, 7)}-01`);
+    entry.years.add(Number(t.day.slice(0, 4)));
+    out.set(t.institutionId, entry);
   }
-  for (const [institutionId, months] of byInstitution) {
-    const list = [...months];
-    await db.delete(monitoringVisitMonths).where(and(eq(monitoringVisitMonths.institutionId, institutionId), inArray(monitoringVisitMonths.month, list)));
+  return out;
+}
+
+/**
+ * Recomputes the monthly and yearly totals of the institutions, months and years touched, in
+ * the caller's transaction, so every reader sees the counts and their totals change together.
+ * Call it after writing the counts: it waits for other writers of the same institution.
+ */
+export async function refreshVisitRollups(db: Db, touched: Array<{ institutionId: string; day: string }>): Promise<void> {
+  for (const [institutionId, { months, years }] of touchedPeriods(touched)) {
+    // Writers of the same institution take turns here, so two transactions never rebuild the same total at once.
+    await db.execute(sql`select pg_advisory_xact_lock(hashtext('monitoring_visits'), hashtext(${institutionId}))`);
+    const monthList = [...months];
+    const yearList = [...years];
+    await db.delete(monitoringVisitMonths).where(and(eq(monitoringVisitMonths.institutionId, institutionId), inArray(monitoringVisitMonths.month, monthList)));
     await db.execute(sql`
       insert into monitoring_visit_months (institution_id, month, channel, visitors, school_group_visitors, estimated)
       select institution_id, date_trunc('month', day)::date, channel, sum(visitors)::int, sum(school_group_visitors)::int,
         sum(case when method = 'estimated' then visitors else 0 end)::int
       from monitoring_visits
-      where institution_id = ${institutionId} and date_trunc('month', day)::date in (${sql.join(list.map((m) => sql`${m}::date`), sql`, `)})
+      where institution_id = ${institutionId} and date_trunc('month', day)::date in (${sql.join(monthList.map((m) => sql`${m}::date`), sql`, `)})
       group by 1, 2, 3`);
+    await db.delete(monitoringVisitYears).where(and(eq(monitoringVisitYears.institutionId, institutionId), inArray(monitoringVisitYears.year, yearList)));
+    await db.execute(sql`
+      insert into monitoring_visit_years (institution_id, year, channel, purpose, visitors, school_group_visitors, estimated)
+      select institution_id, extract(year from day)::int, channel, purpose, sum(visitors), sum(school_group_visitors),
+        sum(case when method = 'estimated' then visitors else 0 end)
+      from monitoring_visits
+      where institution_id = ${institutionId} and extract(year from day)::int in (${sql.join(yearList.map((y) => sql`${y}::int`), sql`, `)})
+      group by 1, 2, 3, 4`);
   }
+}
+
+/** Rebuilds every monthly and yearly total from the counts, after counts were loaded in bulk with SQL (as the benchmark does). */
+export async function rebuildVisitRollups(db: Db): Promise<void> {
+  await db.delete(monitoringVisitMonths);
+  await db.delete(monitoringVisitYears);
+  await db.execute(sql`
+    insert into monitoring_visit_months (institution_id, month, channel, visitors, school_group_visitors, estimated)
+    select institution_id, date_trunc('month', day)::date, channel, sum(visitors)::int, sum(school_group_visitors)::int,
+      sum(case when method = 'estimated' then visitors else 0 end)::int
+    from monitoring_visits group by 1, 2, 3`);
+  await db.execute(sql`
+    insert into monitoring_visit_years (institution_id, year, channel, purpose, visitors, school_group_visitors, estimated)
+    select institution_id, extract(year from day)::int, channel, purpose, sum(visitors), sum(school_group_visitors),
+      sum(case when method = 'estimated' then visitors else 0 end)
+    from monitoring_visits group by 1, 2, 3, 4`);
 }
 
 async function store(db: Db, actor: Actor, rows: CleanVisit[], source: 'manual' | 'csv'): Promise<void> {
@@ -105,7 +142,7 @@ async function store(db: Db, actor: Actor, rows: CleanVisit[], source: 'manual' 
       },
     });
   }
-  await refreshVisitMonths(db, rows);
+  await refreshVisitRollups(db, rows);
 }
 
 /** Records one count (replacing the count of the same day, channel and purpose). */
@@ -120,6 +157,19 @@ export async function recordVisit(db: Db, actor: Actor, input: VisitInput): Prom
   await store(db, actor, [v], 'manual');
   await recordAudit(db, actor, { action: 'monitoring.visits.record', entityType: 'monitoring_visits', entityId: v.institutionId, after: v, institutionId: v.institutionId, unitIds: placement.institutionScope(v.institutionId).unitPath });
   return v;
+}
+
+/** Removes one count (a mistaken entry) and its share of the totals; staff of the institution only. */
+export async function deleteVisit(db: Db, actor: Actor, id: number): Promise<VisitRow> {
+  const placement = await placementOf(db);
+  const [row] = await db.select().from(monitoringVisits).where(eq(monitoringVisits.id, id));
+  if (!row) throw new NotFoundError('monitoring.visits.notFound');
+  const scope = placement.institutionScope(row.institutionId);
+  requireTo(actor, 'report', scope);
+  await db.delete(monitoringVisits).where(eq(monitoringVisits.id, id));
+  await refreshVisitRollups(db, [row]);
+  await recordAudit(db, actor, { action: 'monitoring.visits.delete', entityType: 'monitoring_visits', entityId: String(id), before: row, institutionId: row.institutionId, unitIds: scope.unitPath });
+  return row;
 }
 
 const headerAliases: Record<string, string> = {
@@ -232,15 +282,16 @@ export interface YearVisits {
   estimated: number;
 }
 
-/** Yearly totals of an institution from the monthly rollups. */
+/** Yearly totals of an institution from the yearly rollups. */
 export async function visitTotals(db: Db, institutionId: string): Promise<YearVisits[]> {
   const rows = await db.select({
-    year: sql<number>`extract(year from ${monitoringVisitMonths.month})::int`,
-    channel: monitoringVisitMonths.channel,
-    visitors: sql<number>`sum(${monitoringVisitMonths.visitors})::float8`,
-    school: sql<number>`sum(${monitoringVisitMonths.schoolGroupVisitors})::float8`,
-    estimated: sql<number>`sum(${monitoringVisitMonths.estimated})::float8`,
-  }).from(monitoringVisitMonths).where(eq(monitoringVisitMonths.institutionId, institutionId)).groupBy(sql`1`, monitoringVisitMonths.channel).orderBy(sql`1 desc`);
+    year: monitoringVisitYears.year,
+    channel: monitoringVisitYears.channel,
+    visitors: sql<number>`sum(${monitoringVisitYears.visitors})::float8`,
+    school: sql<number>`sum(${monitoringVisitYears.schoolGroupVisitors})::float8`,
+    estimated: sql<number>`sum(${monitoringVisitYears.estimated})::float8`,
+  }).from(monitoringVisitYears).where(eq(monitoringVisitYears.institutionId, institutionId))
+    .groupBy(monitoringVisitYears.year, monitoringVisitYears.channel).orderBy(desc(monitoringVisitYears.year));
   const out = new Map<number, YearVisits>();
   for (const r of rows) {
     const y = out.get(r.year) ?? { year: r.year, inPerson: 0, digital: 0, schoolGroups: 0, estimated: 0 };

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, demo, desktop, expectAccessible, launchBrowser, newVisitor, phone, screenshot, startServer, type RunningServer,
+  chromiumAvailable, demo, desktop, expectAccessible, launchBrowser, newestMail, newVisitor, phone, screenshot, startServer, type RunningServer,
 } from './support.js';
 
 /** The files of a ZIP archive (DOCX), read from its central directory. */
@@ -28,6 +28,7 @@ function unzip(buf: Buffer): Map<string, Buffer> {
 const department = 'so.vhttdl@demo.suotdoi.vn';
 const libraryStaff = 'canbo.thuvien@demo.suotdoi.vn';
 const year = new Date().getFullYear();
+const evidencePdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 describe.skipIf(!chromiumAvailable)('monitoring journey in Chromium', () => {
   let server: RunningServer;
@@ -87,21 +88,31 @@ describe.skipIf(!chromiumAvailable)('monitoring journey in Chromium', () => {
     await staff.locator('#f-evidence_lll_services').fill('Câu lạc bộ đọc sách và lớp kỹ năng số hằng tháng');
     await staff.locator('#f-decl_it_applied').check();
     await staff.locator('#f-evidenceUrl_it_applied').fill('https://thuvien.vinhlong.gov.vn/so-hoa');
+    const submittedAt = Date.now();
     await staff.getByRole('button', { name: 'Nộp báo cáo' }).click();
     await staff.getByText('Đã nộp báo cáo.').waitFor();
+    expect((await newestMail(server.dataDir, department, submittedAt)).subject).toBe(`Thư viện tỉnh Vĩnh Long đã nộp báo cáo năm ${year}, chờ xem xét`);
     await screenshot(staff, 'monitoring-form-submitted-phone');
 
     const formUrl = staff.url().split('?')[0] ?? '';
     await dept.goto(formUrl);
     await expectAccessible(dept, 'submitted form (reviewer)');
     await dept.locator('#f-comment_return').fill('Số lượt truy cập số cần tách theo tháng; kiểm tra lại số buổi.');
+    const returnedAt = Date.now();
     await dept.getByRole('button', { name: 'Trả lại' }).click();
     await dept.getByText('Đã trả lại báo cáo.').waitFor();
+    expect((await newestMail(server.dataDir, libraryStaff, returnedAt)).body).toContain('kiểm tra lại số buổi');
 
     await staff.goto(formUrl);
     expect(await staff.locator('main').textContent()).toContain('kiểm tra lại số buổi');
     await expectAccessible(staff, 'returned form (phone)');
     await screenshot(staff, 'monitoring-form-returned-phone');
+    await staff.locator(`a[href="${new URL(formUrl).pathname}/criteria/it_applied"]`).click();
+    await staff.locator('#f-file').setInputFiles({ name: 'Quyết định số hóa.pdf', mimeType: 'application/pdf', buffer: evidencePdf });
+    await staff.getByRole('button', { name: 'Tải lên', exact: true }).click();
+    await staff.getByText('Đã tải lên tệp minh chứng.').waitFor();
+    await expectAccessible(staff, 'criterion evidence (phone)');
+    await staff.goto(formUrl);
     await staff.locator('#f-sessionsHeld').fill('64');
     await staff.getByRole('button', { name: 'Nộp báo cáo' }).click();
     await staff.getByText('Đã nộp báo cáo.').waitFor();
@@ -128,6 +139,10 @@ describe.skipIf(!chromiumAvailable)('monitoring journey in Chromium', () => {
     await phoneDept.goto(`/monitoring/indicators/it.provincial?year=${year}&unit=86`);
     await expectAccessible(phoneDept, 'indicator drill-down (phone)');
     expect(await phoneDept.locator('[data-institution="TV-86"]').textContent()).toContain('Thiết chế tự khai');
+    const evidence = phoneDept.locator('[data-institution="TV-86"]').getByRole('link', { name: 'Quyết định số hóa.pdf' });
+    const downloaded = await phoneDept.request.get((await evidence.getAttribute('href')) ?? '');
+    expect(downloaded.headers()['content-type']).toBe('application/pdf');
+    expect(Buffer.from(await downloaded.body()).equals(evidencePdf)).toBe(true);
 
     await dept.goto('/monitoring/periods');
     await dept.getByRole('link', { name: 'Tiến độ nộp báo cáo' }).first().click();
@@ -155,5 +170,36 @@ describe.skipIf(!chromiumAvailable)('monitoring journey in Chromium', () => {
     await expectAccessible(pub, 'public transparency page');
     expect(await pub.locator('[data-indicator="it.provincial"] .indicator-value').textContent()).toBe('100%');
     await screenshot(pub, 'monitoring-public-phone');
+  });
+
+  test('the Department edits an indicator on a phone, is told what is wrong, saves a new version and reads the history', async () => {
+    const dept = await logIn(phone, department);
+    await dept.goto(`/monitoring/indicators/lll.district?year=${year}`);
+    await dept.getByRole('link', { name: 'Sửa chỉ tiêu' }).click();
+    await dept.waitForURL('**/monitoring/indicators/lll.district/edit');
+    await expectAccessible(dept, 'indicator edit page (phone)');
+    await screenshot(dept, 'monitoring-indicator-edit-phone');
+    await dept.locator('#f-nameEn').fill('');
+    await dept.locator('#f-target_2_year').fill('2028');
+    await dept.locator('#f-target_2_value').fill('tám mươi');
+    await dept.getByRole('button', { name: 'Lưu phiên bản mới' }).click();
+    await dept.locator('.error-summary').waitFor();
+    const summary = (await dept.locator('.error-summary').textContent()) ?? '';
+    for (const text of ['Nhập tên chỉ tiêu bằng tiếng Anh', 'Nhập một số không âm']) expect(summary).toContain(text);
+    await expectAccessible(dept, 'indicator edit page with errors (phone)');
+    await screenshot(dept, 'monitoring-indicator-edit-errors-phone');
+    await dept.locator('#f-nameEn').fill('District libraries providing lifelong-learning services');
+    await dept.locator('#f-target_2_value').fill('80');
+    await dept.locator('#f-types-library_commune').check();
+    await dept.locator('#f-groupVi').fill('Thư viện công cộng cấp huyện và cấp xã');
+    await dept.locator('#f-note').fill('Chỉ tiêu trung gian năm 2028');
+    await dept.getByRole('button', { name: 'Lưu phiên bản mới' }).click();
+    await dept.getByText('Đã lưu phiên bản 2.').waitFor();
+    await dept.getByRole('link', { name: 'Xem lịch sử thay đổi' }).click();
+    await dept.waitForURL('**/monitoring/indicators/lll.district/history');
+    expect(await dept.locator('[data-version="2"]').textContent()).toContain('Chỉ tiêu trung gian năm 2028');
+    expect(await dept.locator('[data-version="2"]').textContent()).toContain('Loại thiết chế trong nhóm');
+    await expectAccessible(dept, 'indicator history (phone)');
+    await screenshot(dept, 'monitoring-indicator-history-phone');
   });
 });

@@ -104,6 +104,7 @@ export function FormPage({ ctx, f, issues, notice, input }: {
                   <CheckboxField ctx={ctx} name={`decl_${c.criterion}`} label={ctx.t('monitoring.form.declare')} checked={input ? input[`decl_${c.criterion}`] === 'true' : !!c.row?.declared} />
                   <TextArea ctx={ctx} name={`evidence_${c.criterion}`} label={ctx.t('monitoring.form.evidence')} value={input ? input[`evidence_${c.criterion}`] : c.row?.evidenceText} issues={issues} rows={2} />
                   <TextField ctx={ctx} name={`evidenceUrl_${c.criterion}`} type="url" label={ctx.t('monitoring.form.evidenceUrl')} value={input ? input[`evidenceUrl_${c.criterion}`] : c.row?.evidenceUrl} issues={issues} />
+                  <p><a href={`/monitoring/periods/${f.period.id}/institutions/${f.institution.id}/criteria/${c.criterion}`}>{ctx.t('monitoring.evidence.manage')}</a></p>
                 </div>
               ))}
             </fieldset>
@@ -132,7 +133,8 @@ export function FormPage({ ctx, f, issues, notice, input }: {
             <ul>
               {f.criteria.map((c) => (
                 <li key={c.criterion}>{ctx.t(`monitoring.criterion.${c.criterion}`)}: {c.observed ? ctx.t('monitoring.source.observed') : c.row?.declared ? ctx.t('monitoring.source.declared') : ctx.t('monitoring.detail.notMet')}
-                  {c.row?.evidenceText ? ` — ${c.row.evidenceText}` : ''}{c.row?.evidenceUrl ? <> — <a href={c.row.evidenceUrl} rel="noopener noreferrer">{c.row.evidenceUrl}</a></> : null}</li>
+                  {c.row?.evidenceText ? ` — ${c.row.evidenceText}` : ''}{c.row?.evidenceUrl ? <> — <a href={c.row.evidenceUrl} rel="noopener noreferrer">{c.row.evidenceUrl}</a></> : null}
+                  {' — '}<a href={`/monitoring/periods/${f.period.id}/institutions/${f.institution.id}/criteria/${c.criterion}`}>{ctx.t('monitoring.evidence.files')}</a></li>
               ))}
             </ul>
           ) : null}

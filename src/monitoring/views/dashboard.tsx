@@ -1,12 +1,14 @@
 import type { Issue } from '../../platform/errors.js';
 import { formatDateTime } from '../../platform/i18n/index.js';
-import { Button, ErrorSummary, Form, Notice, qs, SelectField, TextArea, TextField } from '../../platform/web/components.js';
+import { Button, ErrorSummary, Form, Notice, qs, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import { barsSvg, trendSvg } from '../charts.js';
+import type { ChartRenderer } from '../charts.js';
 import type { Dashboard, IndicatorDetail, IndicatorSummary } from '../dashboard.js';
-import type { IndicatorRow, IndicatorVersionRow } from '../indicators.js';
-import { formatValue, sourceLabel, typeLabel } from '../presenters.js';
+import type { EvidenceRow } from '../evidence.js';
+import type { IndicatorVersionRow } from '../indicators.js';
+import { formatValue, sourceLabel, typeLabel, valueSourceText } from '../presenters.js';
+import { EvidenceLinks } from './evidence.js';
 
 function targetText(ctx: PageContext, kind: string, t: IndicatorSummary['target2025']): string {
   if (!t) return '—';
@@ -17,7 +19,7 @@ export function StatusTag({ ctx, status }: { ctx: PageContext; status: string })
   return <strong class={`tag tag--${status}`}>{ctx.t(`monitoring.status.${status}`)}</strong>;
 }
 
-function trend(ctx: PageContext, s: IndicatorSummary): string {
+function trend(ctx: PageContext, charts: ChartRenderer, s: IndicatorSummary): string {
   const kind = s.indicator.definition.formula.kind;
   const years = s.series.map((p) => p.year);
   const targets = years.map((y) => s.indicator.definition.targets.find((t) => t.year === y)?.value ?? null);
@@ -25,7 +27,7 @@ function trend(ctx: PageContext, s: IndicatorSummary): string {
     if (!years.includes(t.year) && t.year <= 2030) { years.push(t.year); targets.push(t.value); }
   }
   const values = years.map((y) => s.series.find((p) => p.year === y)?.value ?? null);
-  return trendSvg({
+  return charts.trend({
     title: `${s.indicator.definition.name[ctx.locale]}: ${ctx.t('monitoring.dashboard.trend')}`, years, values, targets,
     valueLabel: ctx.t('monitoring.dashboard.value'), targetLabel: ctx.t('monitoring.dashboard.target'),
     unit: kind === 'share' || kind === 'growth' ? '%' : '', width: 300, height: 150,
@@ -50,7 +52,7 @@ function Filters({ ctx, action, f, types }: { ctx: PageContext; action: string; 
   );
 }
 
-function IndicatorCard({ ctx, s, href }: { ctx: PageContext; s: IndicatorSummary; href: string | null }) {
+function IndicatorCard({ ctx, charts, s, href }: { ctx: PageContext; charts: ChartRenderer; s: IndicatorSummary; href: string | null }) {
   const def = s.indicator.definition;
   const kind = def.formula.kind;
   return (
@@ -65,13 +67,13 @@ function IndicatorCard({ ctx, s, href }: { ctx: PageContext; s: IndicatorSummary
         <div class="summary-list__row"><dt>{ctx.t('monitoring.dashboard.target2025')}</dt><dd>{targetText(ctx, kind, s.target2025)}</dd></div>
         <div class="summary-list__row"><dt>{ctx.t('monitoring.dashboard.target2030')}</dt><dd>{targetText(ctx, kind, s.target2030)}</dd></div>
       </dl>
-      <div class="chart" dangerouslySetInnerHTML={{ __html: trend(ctx, s) }} />
+      <div class="chart" dangerouslySetInnerHTML={{ __html: trend(ctx, charts, s) }} />
     </li>
   );
 }
 
-export function DashboardPage({ ctx, board, types, links, title, lead, publicView }: {
-  ctx: PageContext; board: Dashboard; types: string[]; links: Array<{ href: string; label: string }>; title: string; lead: string; publicView: boolean;
+export function DashboardPage({ ctx, charts, board, types, links, title, lead, publicView }: {
+  ctx: PageContext; charts: ChartRenderer; board: Dashboard; types: string[]; links: Array<{ href: string; label: string }>; title: string; lead: string; publicView: boolean;
 }) {
   const f = { year: board.year, unit: board.unit?.code, type: board.type };
   const scope = board.unit ? board.unit.name : ctx.t('monitoring.dashboard.province');
@@ -87,7 +89,7 @@ export function DashboardPage({ ctx, board, types, links, title, lead, publicVie
       <p>{ctx.t('monitoring.dashboard.scope', { scope })}{board.type ? ` · ${typeLabel(ctx.t, board.type)}` : ''}</p>
       <ul class="cards">
         {board.indicators.map((s) => (
-          <IndicatorCard key={s.indicator.code} ctx={ctx} s={s}
+          <IndicatorCard key={s.indicator.code} ctx={ctx} charts={charts} s={s}
             href={publicView ? null : `/monitoring/indicators/${encodeURIComponent(s.indicator.code)}${qs({ year: board.year, unit: f.unit, type: f.type })}`} />
         ))}
       </ul>
@@ -95,15 +97,17 @@ export function DashboardPage({ ctx, board, types, links, title, lead, publicVie
   );
 }
 
-export function IndicatorPage({ ctx, detail, history, canOverride, canEdit, year, issues, notice }: {
-  ctx: PageContext; detail: IndicatorDetail; history: IndicatorVersionRow[]; canOverride: boolean; canEdit: boolean; year: number; issues: Issue[]; notice?: string | undefined;
+export function IndicatorPage({ ctx, charts, detail, history, canOverride, canEdit, year, issues, notice, evidence }: {
+  ctx: PageContext; charts: ChartRenderer; detail: IndicatorDetail; history: IndicatorVersionRow[]; canOverride: boolean; canEdit: boolean; year: number; issues: Issue[]; notice?: string | undefined;
+  /** Evidence files attached to the criterion, by institution. */
+  evidence: Map<string, EvidenceRow[]>;
 }) {
   const s = detail.summary;
   const def = s.indicator.definition;
   const kind = def.formula.kind;
   const criterion = kind === 'share' || kind === 'count';
   const back = `/monitoring${qs({ year, unit: detail.unit?.code, type: detail.type })}`;
-  const unitBars = detail.byUnit.length ? barsSvg({
+  const unitBars = detail.byUnit.length ? charts.bars({
     title: ctx.t('monitoring.detail.byUnit', { level: ctx.t(`monitoring.level.${detail.level}`) }),
     labels: detail.byUnit.map((b) => b.label), values: detail.byUnit.map((b) => b.value), unit: kind === 'share' || kind === 'growth' ? '%' : '', width: 600,
   }) : '';
@@ -115,7 +119,7 @@ export function IndicatorPage({ ctx, detail, history, canOverride, canEdit, year
       <p class="lead">{def.groupName[ctx.locale]} · {ctx.t(`monitoring.formula.${kind}`)} · {def.section}</p>
       <p><strong class="indicator-value">{formatValue(kind, s.value, ctx.t, ctx.locale)}</strong> ({year}{detail.unit ? ` · ${detail.unit.name}` : ''}) <StatusTag ctx={ctx} status={s.status} /></p>
       <p>{ctx.t('monitoring.dashboard.target2025')}: {targetText(ctx, kind, s.target2025)} · {ctx.t('monitoring.dashboard.target2030')}: {targetText(ctx, kind, s.target2030)}</p>
-      <div class="chart" dangerouslySetInnerHTML={{ __html: trend(ctx, s) }} />
+      <div class="chart" dangerouslySetInnerHTML={{ __html: trend(ctx, charts, s) }} />
       <h2>{ctx.t('monitoring.detail.byUnit', { level: ctx.t(`monitoring.level.${detail.level}`) })}</h2>
       {unitBars ? <div class="chart table-wrap" tabindex={0} role="group" aria-label={ctx.t('monitoring.detail.byUnit', { level: ctx.t(`monitoring.level.${detail.level}`) })} dangerouslySetInnerHTML={{ __html: unitBars }} /> : null}
       <div class="table-wrap">
@@ -148,6 +152,7 @@ export function IndicatorPage({ ctx, detail, history, canOverride, canEdit, year
         </table>
       </div>
       <h2 id="institutions">{ctx.t('monitoring.detail.institutions')}</h2>
+      {criterion ? null : <p class="hint">{ctx.t('monitoring.detail.valueRule')}</p>}
       <div class="table-wrap">
         <table>
           <thead><tr>
@@ -160,10 +165,11 @@ export function IndicatorPage({ ctx, detail, history, canOverride, canEdit, year
                 <td>{r.institution.name}<br /><span class="hint">{typeLabel(ctx.t, r.institution.type)}</span></td>
                 <td>{r.unit?.name ?? '—'}</td>
                 <td>{r.decision ? (r.decision.met ? ctx.t('monitoring.detail.met') : ctx.t('monitoring.detail.notMet')) : formatValue('sum', r.value?.value ?? null, ctx.t, ctx.locale)}</td>
-                <td>{r.decision ? sourceLabel(ctx.t, r.decision.source) : r.value ? sourceLabel(ctx.t, r.value.source) : '—'}</td>
+                <td>{r.decision ? sourceLabel(ctx.t, r.decision.source) : r.value ? valueSourceText(ctx.t, r.value) : '—'}</td>
                 <td>
                   {r.decision?.note ? (r.decision.source === 'observed' ? ctx.t(r.decision.note) : r.decision.note) : null}
                   {r.decision?.url ? <> <a href={r.decision.url} rel="noopener noreferrer">{ctx.t('monitoring.form.evidenceUrl')}</a></> : null}
+                  <EvidenceLinks ctx={ctx} files={evidence.get(r.institutionId) ?? []} />
                   {criterion && canOverride ? (
                     <details>
                       <summary>{ctx.t('monitoring.detail.override')}<span class="visually-hidden"> — {r.institution.name}</span></summary>
@@ -186,33 +192,8 @@ export function IndicatorPage({ ctx, detail, history, canOverride, canEdit, year
       <ul>
         {history.map((h) => <li key={h.version}>{ctx.t('monitoring.indicator.version', { version: h.version })} — {formatDateTime(ctx.locale, h.changedAt)} — {h.changedBy}{h.note ? `: ${h.note}` : ''}</li>)}
       </ul>
+      <p><a href={`/monitoring/indicators/${encodeURIComponent(s.indicator.code)}/history`}>{ctx.t('monitoring.indicator.historyLink')}</a></p>
       {canEdit ? <p><a class="button button--secondary" href={`/monitoring/indicators/${encodeURIComponent(s.indicator.code)}/edit`}>{ctx.t('monitoring.detail.edit')}</a></p> : null}
-    </Layout>
-  );
-}
-
-export function targetsText(targets: IndicatorRow['definition']['targets']): string {
-  return targets.map((t) => `${t.year} = ${t.value}${t.upper !== undefined ? `-${t.upper}` : ''}`).join('\n');
-}
-
-export function IndicatorEditPage({ ctx, indicator, values, issues }: {
-  ctx: PageContext; indicator: IndicatorRow; values: { nameVi: string; nameEn: string; section: string; targets: string; note: string }; issues: Issue[];
-}) {
-  return (
-    <Layout ctx={ctx} title={ctx.t('monitoring.indicator.editTitle', { code: indicator.code })}
-      crumbs={[{ href: '/monitoring', label: ctx.t('monitoring.nav') }, { href: `/monitoring/indicators/${encodeURIComponent(indicator.code)}`, label: indicator.definition.name[ctx.locale] }]}>
-      <h1>{ctx.t('monitoring.indicator.editTitle', { code: indicator.code })}</h1>
-      <p>{ctx.t('monitoring.indicator.version', { version: indicator.version })}</p>
-      <ErrorSummary ctx={ctx} issues={issues} />
-      <Form ctx={ctx} action={`/monitoring/indicators/${encodeURIComponent(indicator.code)}/edit`}>
-        <input type="hidden" name="expectedVersion" value={String(indicator.version)} />
-        <TextField ctx={ctx} name="nameVi" label={ctx.t('monitoring.indicator.nameVi')} value={values.nameVi} issues={issues} required />
-        <TextField ctx={ctx} name="nameEn" label={ctx.t('monitoring.indicator.nameEn')} value={values.nameEn} issues={issues} required />
-        <TextField ctx={ctx} name="section" label={ctx.t('monitoring.indicator.section')} value={values.section} issues={issues} width="short" required />
-        <TextArea ctx={ctx} name="targets" label={ctx.t('monitoring.indicator.targets')} hint={ctx.t('monitoring.indicator.targetsHint')} value={values.targets} issues={issues} required />
-        <TextField ctx={ctx} name="note" label={ctx.t('monitoring.indicator.note')} value={values.note} issues={issues} required />
-        <Button>{ctx.t('monitoring.indicator.save')}</Button>
-      </Form>
     </Layout>
   );
 }
