@@ -214,19 +214,6 @@ class Matcher {
 }
 
 /**
- * The GIN index on ISBNs. A lookup reads the index's whole pending list (rows inserted since it was
- * last merged), which grows with every batch until vacuum; merging it before each batch's lookup
- * keeps matching by ISBN as fast at the millionth record as at the first.
- */
-const ISBN_INDEX = 'catalogue_records_isbns_idx';
-
-/** Whether this session may merge the ISBN index's pending list (as its owner may). */
-async function mayMergeIsbnIndex(db: Db): Promise<boolean> {
-  const [row] = await rowsOf<{ owner: boolean }>(db, sql`select pg_has_role(c.relowner, 'USAGE') as owner from pg_class c where c.oid = to_regclass(${ISBN_INDEX})`);
-  return row?.owner === true;
-}
-
-/**
  * Whether the server compresses with LZ4: records are stored compressed (their MARC is larger
  * than a page's share), and LZ4 compresses several times faster than the default pglz.
  */
@@ -254,7 +241,6 @@ interface BatchContext {
   createdBy: string | null;
   /** Words of the did-you-mean vocabulary already written by this import. */
   knownTerms: Set<string>;
-  mergeIsbnIndex: boolean;
   lz4: boolean;
 }
 
@@ -281,7 +267,6 @@ function newCopies(ctx: BatchContext, b: Incoming, drafts: ItemDraft[], taken: M
 async function importBatch(db: Db, ctx: BatchContext, batch: Incoming[]): Promise<BatchResult> {
   const result: BatchResult = { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
   const matcher = new Matcher();
-  if (ctx.mergeIsbnIndex) await db.execute(sql`select gin_clean_pending_list(${ISBN_INDEX}::regclass)`);
   for (const row of await findMatches(db, batch)) matcher.add(row.id, row);
   const drafts = batch.map((b) => itemDrafts(b.marc, b.x, ctx.libraryCode));
   const taken = await barcodeOwners(db, new Set(drafts.flat().map((d) => d.barcode)));
@@ -430,7 +415,7 @@ export async function importMarc(db: Db, actor: Actor, source: Source, opts: Mar
   const report: MarcImportReport = { importId: run.id, institutionId, records: 0, added: 0, merged: 0, unchanged: 0, rejected: 0, itemsAdded: 0, problems: [] };
   const ctx: BatchContext = {
     institutionId, importId: run.id, libraryCode, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null,
-    knownTerms: new Set(), mergeIsbnIndex: await mayMergeIsbnIndex(db), lz4: await hasLz4(db),
+    knownTerms: new Set(), lz4: await hasLz4(db),
   };
   const writer = new BatchWriter(db, ctx, report, opts.onProgress);
   try {

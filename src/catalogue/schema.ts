@@ -53,7 +53,8 @@ export const records = pgTable('catalogue_records', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   index('catalogue_records_search_idx').using('gin', t.searchDoc),
-  index('catalogue_records_isbns_idx').using('gin', t.isbns),
+  // Without a pending list: matching an import by ISBN reads the index alone, as fast at the millionth record as at the first.
+  index('catalogue_records_isbns_idx').using('gin', t.isbns).with({ fastupdate: false }),
   index('catalogue_records_control_idx').on(t.controlSource, t.controlNumber),
   index('catalogue_records_match_idx').on(t.matchKey),
   index('catalogue_records_sort_idx').on(t.sortKey),
