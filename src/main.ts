@@ -65,33 +65,22 @@ async function serve(config: Config): Promise<void> {
   }
   if (!config.SMTP_URL) console.log(`Outgoing mail is written to ${config.dataDir}/outbox (set SMTP_URL to send it).`);
 
-  // Background work: queue due reminders (reporting ones hourly), send what the outbox holds,
-  // and bring the catalogue's search index up to date with other processes' writes. One round at a time.
-  let busy = false;
-  let lastHourly = 0;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    const now = new Date();
-    const hourly = now.getTime() - lastHourly >= 3_600_000;
-    sendDueReminders(database.db, now)
-      .then(async () => {
-        if (!hourly) return;
-        await database.db.transaction((tx) => sendReportingReminders(tx as unknown as Db, now));
-        lastHourly = now.getTime();
-      })
-      .then(() => drainOutbox(database.db, transport))
-      .then(() => refreshSearchIndex(database.db))
-      .catch((err: unknown) => app.log.error({ err }, 'background work'))
-      .finally(() => { busy = false; });
-  }, 3000);
+  // Background work, each job on its own clock so a slow one never holds up the others (mail
+  // above all): send what the outbox holds, queue due reminders (reporting ones hourly), and bring
+  // the catalogue's search index up to date with other processes' writes.
+  const jobs = [
+    every(2_000, () => drainOutbox(database.db, transport)),
+    every(3_000, () => sendDueReminders(database.db, new Date())),
+    every(3_600_000, () => database.db.transaction((tx) => sendReportingReminders(tx as unknown as Db, new Date()))),
+    every(3_000, () => refreshSearchIndex(database.db)),
+  ].map((job) => job((err) => app.log.error({ err }, 'background work')));
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info(`${signal}: shutting down`);
-    clearInterval(timer);
+    for (const stopJob of jobs) stopJob();
     try {
       await app.close();
     } finally {
@@ -101,6 +90,21 @@ async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** A job run now and then every `ms`, never overlapping itself; returns a function that stops it. */
+function every(ms: number, work: () => Promise<unknown>) {
+  return (onError: (err: unknown) => void) => {
+    let running = false;
+    const tick = () => {
+      if (running) return;
+      running = true;
+      work().catch(onError).finally(() => { running = false; });
+    };
+    const timer = setInterval(tick, ms);
+    tick();
+    return () => clearInterval(timer);
+  };
 }
 
 function printReport(kind: string, report: ImportReport): void {
