@@ -18,7 +18,7 @@ import { searchCatalogueSql } from '../../src/catalogue/search.js';
 import { makeInstitution } from '../../src/orgs/testing.js';
 import { systemActor } from '../../src/platform/access.js';
 import { loadConfig } from '../../src/platform/config.js';
-import type { Database } from '../../src/platform/db/index.js';
+import { openDatabase, type Database } from '../../src/platform/db/index.js';
 import { createTestDatabase } from '../../src/platform/testing/db.js';
 import { seededRandom, writeVietnameseCatalogue } from '../marc/generate.js';
 
@@ -127,13 +127,15 @@ export function printCatalogue(all: CatalogueFigures[]): void {
 export async function benchCatalogue(records = 100_000, importOnly = false): Promise<CatalogueFigures[]> {
   const out: CatalogueFigures[] = [];
   const saved = process.env.DATABASE_URL;
-  delete process.env.DATABASE_URL;
-  const lite = await createTestDatabase();
+  // PGlite in a data folder on disk, as the server runs it (a million records would not fit its memory).
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'suotdoi-bench-db-'));
+  const lite = await openDatabase({ dataDir });
   try {
+    await lite.migrate();
     out.push(await run(lite, 'PGlite', records, importOnly));
   } finally {
     await lite.close();
-    if (saved) process.env.DATABASE_URL = saved;
+    await rm(dataDir, { recursive: true, force: true });
   }
   if (saved) {
     const server = await createTestDatabase();
