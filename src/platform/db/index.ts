@@ -27,6 +27,12 @@ export interface Database {
   /** Runs work on one connection (a transaction made of several raw statements needs it). */
   withClient<T>(fn: (client: RawClient) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
+  /**
+   * Writes changed pages to the data files so the write-ahead log can be recycled. PGlite has no
+   * background checkpointer: without this its log grows with every write (5.4 GB after importing a
+   * million records). A server's own checkpointer does it, so there it does nothing.
+   */
+  checkpoint(): Promise<void>;
   close(): Promise<void>;
   /** Where the embedded database lives (undefined on a server). */
   dataDir?: string;
@@ -78,8 +84,12 @@ async function openPglite(dataDir: string | undefined, lockKind: OpenOptions['lo
       query: async <T>(sql: string, params: unknown[] = []) => (await client.query<T>(sql, params)).rows,
     }),
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    checkpoint: async () => {
+      if (pgDir && !client.closed) await client.exec('checkpoint');
+    },
     close: async () => {
       try {
+        if (pgDir && !client.closed) await client.exec('checkpoint');
         if (!client.closed) await client.close();
       } finally {
         lock?.release();
@@ -114,6 +124,7 @@ async function openPostgres(url: string): Promise<Database> {
       }
     },
     migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+    checkpoint: async () => undefined,
     close: () => pool.end(),
   };
 }
