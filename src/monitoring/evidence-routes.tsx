@@ -79,6 +79,45 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
+  const tags = ['monitoring'];
+  const EvidenceOut = Type.Object({
+    id: Uuid, criterion: Type.String(), fileName: Type.String(), kind: Type.String(), size: Type.Integer(),
+    uploadedAt: Type.String({ format: 'date-time' }), url: Type.String({ description: 'Download address (the same rights as the criterion page)' }),
+  });
+  const present = (row: Awaited<ReturnType<typeof listEvidence>>[number]) => ({
+    id: row.id, criterion: row.criterion, fileName: row.fileName, kind: row.kind, size: row.bytes,
+    uploadedAt: row.uploadedAt.toISOString(), url: `/monitoring/evidence/${row.id}`,
+  });
+  const apiPath = '/api/v1/monitoring/periods/:id/institutions/:institutionId/criteria/:criterion/evidence';
+
+  app.get(apiPath, {
+    schema: { tags, summary: 'Evidence files of a declared criterion', params: CriterionParams, response: { 200: Type.Object({ files: Type.Array(EvidenceOut) }) } },
+  }, async (req) => {
+    const db = dbOf(req);
+    const f = await formState(db, req.actor, req.params.id, req.params.institutionId);
+    if (!f.criteria.some((c) => c.criterion === req.params.criterion)) throw new NotFoundError('monitoring.evidence.unknownCriterion');
+    return { files: (await listEvidence(db, req.params.institutionId, f.period.year, req.params.criterion)).map(present) };
+  });
+
+  app.post(apiPath, {
+    schema: {
+      tags, summary: 'Attach an evidence file (PDF, JPEG, PNG, DOCX or XLSX, at most 10 MB) as multipart form field `file`',
+      consumes: ['multipart/form-data'], params: CriterionParams, response: { 201: EvidenceOut },
+    },
+  }, async (req, reply) => {
+    const upload = await readUpload(req);
+    const row = await inTx(req, (tx) => saveEvidence(tx, req.actor, { periodId: req.params.id, institutionId: req.params.institutionId, criterion: req.params.criterion, fileName: upload.name, bytes: upload.bytes }, app.deps.config.dataDir));
+    return reply.code(201).send(present(row));
+  });
+
+  app.delete('/api/v1/monitoring/periods/:id/evidence/:fileId', {
+    schema: { tags, summary: 'Remove an evidence file while the data set can still be edited', params: Type.Object({ id: Uuid, fileId: Uuid }), response: { 204: Type.Null() } },
+  }, async (req, reply) => {
+    const row = await inTx(req, (tx) => deleteEvidence(tx, req.actor, req.params.id, req.params.fileId));
+    await fs.rm(path.join(evidenceDir(app.deps.config.dataDir), row.storedName), { force: true });
+    return reply.code(204).send(null);
+  });
+
   app.get('/monitoring/evidence/:fileId', { schema: { hide: true, params: Type.Object({ fileId: Uuid }) } }, async (req, reply) => {
     const { row, bytes } = await readEvidence(dbOf(req), req.actor, req.params.fileId, app.deps.config.dataDir);
     return reply.type(evidenceTypes[row.kind as keyof typeof evidenceTypes] ?? 'application/octet-stream')

@@ -117,6 +117,22 @@ describe('evidence files for declared criteria', () => {
     expect(removed.statusCode).toBe(303);
     expect(await fs.readdir(evidenceDir(dataDir))).toHaveLength(1);
 
+    const api = `/api/v1${pageUrl}/evidence`;
+    const viaApi = await upload(staff, api, 'anh.png', png);
+    expect(viaApi.statusCode).toBe(201);
+    const created = JSON.parse(viaApi.body) as { id: string; kind: string; fileName: string; url: string };
+    expect(created).toMatchObject({ kind: 'png', fileName: 'anh.png', url: `/monitoring/evidence/${created.id}` });
+    const listedApi = await dept.get(api);
+    expect(listedApi.statusCode).toBe(200);
+    expect((JSON.parse(listedApi.body) as { files: Array<{ fileName: string }> }).files.map((f) => f.fileName).sort()).toEqual(['Biên bản lớp học.pdf', 'anh.png']);
+    expect((await outsider.get(api)).statusCode).toBe(403);
+    expect((await upload(outsider, api, 'x.pdf', pdf)).statusCode).toBe(403);
+    const refused = await upload(staff, api, 'x.pdf', Buffer.from('MZ\x90\x00'));
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('"file"');
+    expect((await staff.json('DELETE', `/api/v1/monitoring/periods/${period.id}/evidence/${created.id}`)).statusCode).toBe(204);
+    expect(await fs.readdir(evidenceDir(dataDir))).toHaveLength(1);
+
     // A declaration with a file attached needs no other evidence; once submitted, the data set and its files are locked.
     const submitted = await staff.post(formUrl, { intent: 'submit', visitsInPerson: '100', programmesHeld: '1', attendance: '20', staffTrained: '1', decl_lll_services: 'true' });
     expect(submitted.statusCode).toBe(303);
@@ -124,6 +140,6 @@ describe('evidence files for declared criteria', () => {
     expect(locked.statusCode).toBe(409);
     expect((await staff.get(pageUrl)).body).not.toContain('enctype="multipart/form-data"');
     const audit = await t.database.query<{ action: string }>(`select action from audit_log where entity_type = 'monitoring_evidence_file' order by at`);
-    expect(audit.map((a) => a.action)).toEqual(['monitoring.evidence.upload', 'monitoring.evidence.upload', 'monitoring.evidence.delete']);
+    expect(audit.map((a) => a.action)).toEqual(['monitoring.evidence.upload', 'monitoring.evidence.upload', 'monitoring.evidence.delete', 'monitoring.evidence.upload', 'monitoring.evidence.delete']);
   });
 });
