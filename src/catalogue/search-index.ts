@@ -57,10 +57,8 @@ export interface Holding {
   available: boolean;
 }
 
-export interface IndexQuery {
-  terms: QueryTerm[];
-  /** ISBN-13s that must all be present; a null never matches. */
-  isbns: Array<string | null>;
+/** What a search narrows to (library by institution id, material type, language code, DDC main class, years, available copies). */
+export interface SearchFilters {
   library?: string;
   material?: string;
   language?: string;
@@ -68,6 +66,12 @@ export interface IndexQuery {
   yearFrom?: number;
   yearTo?: number;
   available?: boolean;
+}
+
+export interface IndexQuery extends SearchFilters {
+  terms: QueryTerm[];
+  /** ISBN-13s that must all be present; a null never matches. */
+  isbns: Array<string | null>;
   sort: 'relevance' | 'title' | 'year';
   /** How many of the best hits to return, in order (offset + page size). */
   limit: number;

@@ -4,20 +4,13 @@ import { foldVi } from '../platform/text/index.js';
 import { materialTypes, type MaterialType } from './extract.js';
 import { parseQuery, toneWordsOf, tsQueryText, type ParsedQuery } from './query.js';
 import { currentIndex } from './search-engine.js';
-import type { CatalogueSearchIndex, IndexHit } from './search-index.js';
+import type { CatalogueSearchIndex, IndexHit, SearchFilters } from './search-index.js';
 
 export const sorts = ['relevance', 'title', 'year'] as const;
 export type SearchSort = (typeof sorts)[number];
 
-export interface SearchInput {
+export interface SearchInput extends SearchFilters {
   q?: string;
-  library?: string;
-  material?: string;
-  language?: string;
-  ddc?: number;
-  yearFrom?: number;
-  yearTo?: number;
-  available?: boolean;
   sort?: SearchSort;
   page?: number;
   pageSize?: number;
@@ -112,13 +105,7 @@ async function searchIndex(db: Db, index: CatalogueSearchIndex, f: SearchInput):
   const page = Math.max(1, f.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
   const parsed = parseQuery(f.q ?? '');
-  const result = index.search({
-    terms: parsed.terms, isbns: parsed.isbns, sort: f.sort ?? 'relevance', limit: page * pageSize,
-    ...(f.library !== undefined ? { library: f.library } : {}), ...(f.material !== undefined ? { material: f.material } : {}),
-    ...(f.language !== undefined ? { language: f.language } : {}), ...(f.ddc !== undefined ? { ddc: f.ddc } : {}),
-    ...(f.yearFrom !== undefined ? { yearFrom: f.yearFrom } : {}), ...(f.yearTo !== undefined ? { yearTo: f.yearTo } : {}),
-    ...(f.available ? { available: true } : {}),
-  });
+  const result = index.search({ ...f, terms: parsed.terms, isbns: parsed.isbns, sort: f.sort ?? 'relevance', limit: page * pageSize });
   const ordered = await settleTies(db, result.hits, result.boundaryTies, page * pageSize, f.sort ?? 'relevance');
   const ids = ordered.slice((page - 1) * pageSize).map((h) => h.id);
   const rows = ids.length ? await rowsOf<HitRow>(db, sql`select ${hitColumns} from catalogue_records r where r.id = any(${uuidArray(ids)})`) : [];
