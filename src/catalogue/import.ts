@@ -6,7 +6,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { institutionIdByCode, institutionScope } from '../orgs/index.js';
 import { authorize, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
-import type { Db } from '../platform/db/index.js';
+import { rowsOf, type Db } from '../platform/db/index.js';
 import { issue, NotFoundError, ValidationError } from '../platform/errors.js';
 import { normalizeVi } from '../platform/text/index.js';
 import { extract, type Extracted } from './extract.js';
@@ -152,11 +152,6 @@ async function insertMany(db: Db, table: PgTable, rows: object[]): Promise<void>
     from json_to_recordset(${JSON.stringify(rows)}::json) as r(${list((key, c) => sql`${sql.identifier(key)} ${sql.raw(c.getSQLType())}`)})`);
 }
 
-/** Both drivers answer a raw query with `{ rows }`. */
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(query);
-  return (result as { rows: T[] }).rows;
-}
 
 /** A JSON array parameter as a SQL text[] (one bind value however many strings). */
 function textArray(values: Iterable<string>): SQL {

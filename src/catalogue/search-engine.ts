@@ -10,7 +10,7 @@
  * caller searches with SQL instead; the index catches up in the background.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../platform/db/index.js';
+import { rowsOf, uuidArray, type Db } from '../platform/db/index.js';
 import { CatalogueSearchIndex, type Holding, type IndexedRecord } from './search-index.js';
 
 /** A catalogue this small is indexed before the first search returns. */
@@ -40,12 +40,7 @@ interface State {
 
 const states = new WeakMap<Db, State>();
 
-async function rowsOf<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-  const result: unknown = await db.execute(query);
-  return (result as { rows: T[] }).rows;
-}
 
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 interface RecordRow {
   id: string; title_folded: string; author_folded: string; subject_folded: string; rest_folded: string;

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../platform/db/index.js';
+import { rowsOf, uuidArray, type Db } from '../platform/db/index.js';
 import { foldVi } from '../platform/text/index.js';
 import { materialTypes, type MaterialType } from './extract.js';
 import { parseQuery, toneWordsOf, tsQueryText, type ParsedQuery } from './query.js';
@@ -43,10 +43,6 @@ export interface SearchResult {
 
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(query);
-  return (result as { rows: T[] }).rows;
-}
 
 function conditions(parsed: ParsedQuery, f: SearchInput, tsq: string): SQL[] {
   const where: SQL[] = [];
@@ -83,7 +79,6 @@ const hitColumns = sql`r.id, r.title, r.responsibility, r.authors, r.publisher, 
   (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status <> 'withdrawn') as copies,
   (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status = 'available') as available`;
 
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 function byCount(values: Iterable<[string, number]>): FacetValue[] {
   return [...values].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));

@@ -1,13 +1,8 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Scope } from '../platform/access.js';
-import type { Db } from '../platform/db/index.js';
+import { rowsOf, type Db } from '../platform/db/index.js';
 import { isUuid } from './model.js';
 
-/** Both drivers answer a raw query with `{ rows }`. */
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(query);
-  return (result as { rows: T[] }).rows;
-}
 
 /** Deep enough for any real hierarchy; stops a cycle written by mistake from looping forever. */
 const MAX_DEPTH = 16;
