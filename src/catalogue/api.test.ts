@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeActor, makeInstitution } from '../orgs/testing.js';
 import { createApiToken } from '../platform/auth/service.js';
@@ -102,6 +103,9 @@ describe('JSON write API: records', () => {
     const anonymous = new Browser(t.app);
     await anonymous.get('/login');
     expect((await call(anonymous, 'POST', '/api/v1/catalogue/records', input)).statusCode).toBe(401);
+    // Whether the record exists or not, an anonymous write is told the same.
+    expect((await call(anonymous, 'DELETE', `/api/v1/catalogue/records/${randomUUID()}?institutionId=${lib.id}`)).statusCode).toBe(401);
+    expect((await call(anonymous, 'POST', `/api/v1/catalogue/items/${randomUUID()}/withdraw`, {})).statusCode).toBe(401);
     expect((await call(null, 'POST', '/api/v1/catalogue/records', input)).statusCode).toBe(403);
     expect((await call(citizen, 'POST', '/api/v1/catalogue/records', input)).statusCode).toBe(403);
     expect((await call(other.staff, 'POST', '/api/v1/catalogue/records', input)).statusCode).toBe(403);

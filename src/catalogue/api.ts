@@ -57,6 +57,11 @@ async function presentedItem(db: Db, row: ItemRow) {
 
 /** The JSON write API for records and copies: every write goes through the services, which check role and scope and audit it. */
 export const catalogueApi: FastifyPluginAsyncTypebox = async (app) => {
+  // Every write needs someone signed in (or a token) before anything is looked up: an anonymous
+  // caller learns nothing, not even whether a record exists.
+  app.addHook('preHandler', async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') requireUser(req.actor);
+  });
   app.get('/api/v1/catalogue/records/:id/marc.json', {
     schema: { tags, summary: 'A record as MARC-in-JSON (the shape the write API takes)', params: IdParams, response: { 200: MarcJsonOut, ...errors } },
   }, async (req) => marcJsonOf((await getRecord(dbOf(req), req.params.id)).marc));
@@ -67,7 +72,6 @@ export const catalogueApi: FastifyPluginAsyncTypebox = async (app) => {
       body: RecordIn, response: { 201: RecordOut, ...errors },
     },
   }, async (req, reply) => {
-    requireUser(req.actor);
     const marc = marcOf(req.body);
     const row = await inTx(req, (tx) => createRecord(tx, req.actor, req.body.institutionId, marc));
     return reply.code(201).send(presentRecord(row));
@@ -79,7 +83,6 @@ export const catalogueApi: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams, body: RecordIn, response: { 200: RecordOut, ...errors },
     },
   }, async (req) => {
-    requireUser(req.actor);
     const marc = marcOf(req.body);
     return presentRecord(await inTx(req, (tx) => updateRecord(tx, req.actor, req.params.id, req.body.institutionId, marc)));
   });
