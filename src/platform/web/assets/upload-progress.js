@@ -63,18 +63,20 @@
       bar.removeAttribute('value');
       status.textContent = status.dataset.processing || '';
     });
-    xhr.addEventListener('load', () => {
-      settle();
-      if (!show(xhr.responseText)) {
-        region.hidden = true;
-        form.submit();
-      }
-    });
-    xhr.addEventListener('error', () => {
+    // Never send the file a second time: an answer without a page (a proxy's error, a body too
+    // large) is told as a failure, like a broken connection, and the button can be pressed again.
+    const failed = () => {
       settle();
       bar.value = 0;
       status.textContent = status.dataset.failed || '';
+    };
+    xhr.addEventListener('load', () => {
+      settle();
+      if (!show(xhr.responseText)) failed();
     });
+    xhr.addEventListener('error', failed);
+    xhr.addEventListener('abort', failed);
+    xhr.addEventListener('timeout', failed);
     xhr.open('POST', form.action);
     xhr.setRequestHeader('accept', 'text/html');
     xhr.send(new FormData(form));
