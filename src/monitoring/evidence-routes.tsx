@@ -69,7 +69,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { hide: true, params: Type.Object({ id: Uuid, institutionId: Uuid, criterion: CriterionParams.properties.criterion, fileId: Uuid }) },
   }, async (req, reply) => {
     try {
-      const row = await inTx(req, (tx) => deleteEvidence(tx, req.actor, req.params.id, req.params.fileId));
+      const row = await inTx(req, (tx) => deleteEvidence(tx, req.actor, req.params.id, req.params.fileId, req.params.criterion));
       await fs.rm(path.join(evidenceDir(app.deps.config.dataDir), row.storedName), { force: true });
       return reply.redirect(`${pageUrl(req.params)}?notice=deleted`, 303);
     } catch (err) {

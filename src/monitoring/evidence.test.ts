@@ -113,6 +113,9 @@ describe('evidence files for declared criteria', () => {
     expect((await dept.get(pageUrl)).body).toContain('Biên bản lớp học.pdf');
     expect((await dept.get(`/monitoring/evidence/${ids[0]}`)).statusCode).toBe(200);
 
+    const wrongPage = await staff.post(`${formUrl}/criteria/it_applied/evidence/${ids[1]}/delete`, {});
+    expect(wrongPage.statusCode).toBe(404);
+    expect(await fs.readdir(evidenceDir(dataDir))).toHaveLength(2);
     const removed = await staff.post(`${pageUrl}/evidence/${ids[1]}/delete`, {});
     expect(removed.statusCode).toBe(303);
     expect(await fs.readdir(evidenceDir(dataDir))).toHaveLength(1);

@@ -85,23 +85,32 @@ export async function saveEvidence(db: Db, actor: Actor, input: EvidenceUpload, 
   await fs.mkdir(dir, { recursive: true });
   const storedName = `${randomBytes(16).toString('hex')}.${kind}`;
   await fs.writeFile(path.join(dir, storedName), input.bytes, { flag: 'wx' });
-  const [row] = await db.insert(monitoringEvidenceFiles).values({
-    institutionId: input.institutionId, year, criterion: input.criterion, fileName: cleanName(input.fileName, kind), kind, bytes: input.bytes.length,
-    storedName, uploadedBy: actor.label,
-  }).returning();
-  if (!row) throw new NotFoundError();
-  await recordAudit(db, actor, {
-    action: 'monitoring.evidence.upload', entityType: 'monitoring_evidence_file', entityId: row.id,
-    after: { year, criterion: row.criterion, fileName: row.fileName, kind, bytes: row.bytes }, institutionId: row.institutionId, unitIds: scope.unitPath,
-  });
-  return row;
+  // The bytes are written first; if the row cannot be written after them, they go again.
+  try {
+    const [row] = await db.insert(monitoringEvidenceFiles).values({
+      institutionId: input.institutionId, year, criterion: input.criterion, fileName: cleanName(input.fileName, kind), kind, bytes: input.bytes.length,
+      storedName, uploadedBy: actor.label,
+    }).returning();
+    if (!row) throw new NotFoundError();
+    await recordAudit(db, actor, {
+      action: 'monitoring.evidence.upload', entityType: 'monitoring_evidence_file', entityId: row.id,
+      after: { year, criterion: row.criterion, fileName: row.fileName, kind, bytes: row.bytes }, institutionId: row.institutionId, unitIds: scope.unitPath,
+    });
+    return row;
+  } catch (err) {
+    await fs.rm(path.join(dir, storedName), { force: true });
+    throw err;
+  }
 }
 
-/** Removes a file from a declaration while the data set can be edited; answers the row so the caller can delete the bytes after commit. */
-export async function deleteEvidence(db: Db, actor: Actor, periodId: string, id: string): Promise<EvidenceRow> {
+/**
+ * Removes a file from a declaration while the data set can be edited (of the given criterion,
+ * when the caller names one); answers the row so the caller can delete the bytes after commit.
+ */
+export async function deleteEvidence(db: Db, actor: Actor, periodId: string, id: string, criterion?: string): Promise<EvidenceRow> {
   const placement = await placementOf(db);
   const [row] = await db.select().from(monitoringEvidenceFiles).where(eq(monitoringEvidenceFiles.id, id));
-  if (!row) throw new NotFoundError('monitoring.evidence.notFound');
+  if (!row || (criterion !== undefined && row.criterion !== criterion)) throw new NotFoundError('monitoring.evidence.notFound');
   const scope = placement.institutionScope(row.institutionId);
   requireTo(actor, 'report', scope);
   const f = await formState(db, actor, periodId, row.institutionId);
