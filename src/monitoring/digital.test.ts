@@ -85,4 +85,15 @@ describe('digital visits of the public catalogue', () => {
     expect(await t.app.flushDigitalVisits()).toBe(0);
     expect((await digitalRows(lib.id)).map((r) => [r.granularity, r.visitors])).toEqual([['month', 900]]);
   });
+
+  it('leaves a day alone when staff entered its digital count by hand', async () => {
+    const db = t.database.db;
+    const lib = await makeInstitution(db, { type: 'library_district' });
+    const staff = await makeStaff(db, [{ role: 'staff', institution: lib }]);
+    await recordVisit(db, staff, { institutionId: lib.id, date: vnToday(), granularity: 'day', channel: 'digital', visitors: 40 });
+    await t.app.flushDigitalVisits();
+    await view(`/catalogue?library=${lib.id}`, '10.2.0.2', firefox);
+    expect(await t.app.flushDigitalVisits()).toBe(0);
+    expect((await digitalRows(lib.id)).map((r) => [r.granularity, r.visitors])).toEqual([['day', 40]]);
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../platform/db/index.js';
@@ -126,13 +126,15 @@ export async function storeDigitalVisits(db: Db, counts: DigitalCount[]): Promis
   }
   if (!rows.size) return 0;
   const list = [...rows.values()];
-  const monthly = await db.select({ institutionId: monitoringVisits.institutionId, day: monitoringVisits.day }).from(monitoringVisits).where(and(
-    inArray(monitoringVisits.institutionId, [...new Set(list.map((r) => r.institutionId))]),
-    inArray(monitoringVisits.day, [...new Set(list.map((r) => `${r.day.slice(0, 7)}-01`))]),
-    eq(monitoringVisits.granularity, 'month'), eq(monitoringVisits.channel, 'digital'),
-  ));
-  const taken = new Set(monthly.map((m) => `${m.institutionId}|${m.day.slice(0, 7)}`));
-  const keep = list.filter((r) => !taken.has(`${r.institutionId}|${r.day.slice(0, 7)}`));
+  // Staff figures win: a month with a monthly digital figure, or a day with one entered by hand, is left alone.
+  const entered = await db.select({ institutionId: monitoringVisits.institutionId, day: monitoringVisits.day, granularity: monitoringVisits.granularity })
+    .from(monitoringVisits).where(and(
+      inArray(monitoringVisits.institutionId, [...new Set(list.map((r) => r.institutionId))]),
+      inArray(monitoringVisits.day, [...new Set(list.flatMap((r) => [r.day, `${r.day.slice(0, 7)}-01`]))]),
+      eq(monitoringVisits.channel, 'digital'), ne(monitoringVisits.source, 'opac'),
+    ));
+  const taken = new Set(entered.map((m) => (m.granularity === 'month' ? `${m.institutionId}|${m.day.slice(0, 7)}` : `${m.institutionId}|${m.day}`)));
+  const keep = list.filter((r) => !taken.has(`${r.institutionId}|${r.day.slice(0, 7)}`) && !taken.has(`${r.institutionId}|${r.day}`));
   if (!keep.length) return 0;
   await db.insert(monitoringVisits).values(keep.map((r) => ({
     institutionId: r.institutionId, day: r.day, granularity: 'day', channel: 'digital', purpose: 'unknown', visitors: r.visitors,
