@@ -132,11 +132,10 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const unit = f.unit ?? await defaultUnit(req);
     const db = dbOf(req);
     const detail = await indicatorDetail(db, req.actor, code, { ...f, unit });
-    const history = await indicatorHistory(db, detail.summary.indicator.id);
     const placement = await placementOf(db);
     const formula = detail.summary.indicator.definition.formula;
     const evidence = formula.kind === 'share' || formula.kind === 'count' ? await evidenceByInstitution(db, f.year, formula.criterion) : new Map<string, EvidenceRow[]>();
-    return sendPage(reply, <IndicatorPage ctx={pageContext(req)} charts={await chartRenderer()} detail={detail} history={history} year={f.year} issues={extra.issues ?? []} notice={extra.notice}
+    return sendPage(reply, <IndicatorPage ctx={pageContext(req)} charts={await chartRenderer()} detail={detail} year={f.year} issues={extra.issues ?? []} notice={extra.notice}
       canOverride={allowedSomewhere(req.actor, 'review')} canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))} evidence={evidence} />, extra.status);
   }
 

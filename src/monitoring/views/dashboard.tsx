@@ -1,12 +1,10 @@
 import type { Issue } from '../../platform/errors.js';
-import { formatDateTime } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, Form, Notice, qs, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
 import type { ChartRenderer } from '../charts.js';
 import type { Dashboard, IndicatorDetail, IndicatorSummary } from '../dashboard.js';
 import type { EvidenceRow } from '../evidence.js';
-import type { IndicatorVersionRow } from '../indicators.js';
 import { formatValue, sourceLabel, typeLabel, valueSourceText } from '../presenters.js';
 import { EvidenceLinks } from './evidence.js';
 
@@ -97,8 +95,8 @@ export function DashboardPage({ ctx, charts, board, types, links, title, lead, p
   );
 }
 
-export function IndicatorPage({ ctx, charts, detail, history, canOverride, canEdit, year, issues, notice, evidence }: {
-  ctx: PageContext; charts: ChartRenderer; detail: IndicatorDetail; history: IndicatorVersionRow[]; canOverride: boolean; canEdit: boolean; year: number; issues: Issue[]; notice?: string | undefined;
+export function IndicatorPage({ ctx, charts, detail, canOverride, canEdit, year, issues, notice, evidence }: {
+  ctx: PageContext; charts: ChartRenderer; detail: IndicatorDetail; canOverride: boolean; canEdit: boolean; year: number; issues: Issue[]; notice?: string | undefined;
   /** Evidence files attached to the criterion, by institution. */
   evidence: Map<string, EvidenceRow[]>;
 }) {
@@ -189,9 +187,6 @@ export function IndicatorPage({ ctx, charts, detail, history, canOverride, canEd
         </table>
       </div>
       <h2>{ctx.t('monitoring.detail.history')}</h2>
-      <ul>
-        {history.map((h) => <li key={h.version}>{ctx.t('monitoring.indicator.version', { version: h.version })} — {formatDateTime(ctx.locale, h.changedAt)} — {h.changedBy}{h.note ? `: ${h.note}` : ''}</li>)}
-      </ul>
       <p><a href={`/monitoring/indicators/${encodeURIComponent(s.indicator.code)}/history`}>{ctx.t('monitoring.indicator.historyLink')}</a></p>
       {canEdit ? <p><a class="button button--secondary" href={`/monitoring/indicators/${encodeURIComponent(s.indicator.code)}/edit`}>{ctx.t('monitoring.detail.edit')}</a></p> : null}
     </Layout>
