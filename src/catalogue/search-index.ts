@@ -154,9 +154,8 @@ function fingerprint(r: IndexedRecord): number {
   return h >>> 0;
 }
 
-/** Sorted intersection of two ascending ordinal lists. */
-function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const out = new Uint32Array(Math.min(a.length, b.length));
+/** Sorted intersection of two ascending ordinal lists, written to `out` (which may be `a` itself). */
+function intersect(a: Uint32Array, b: Uint32Array, out: Uint32Array): Uint32Array {
   let i = 0;
   let j = 0;
   let k = 0;
@@ -199,6 +198,12 @@ export class CatalogueSearchIndex {
   private tokenMainEnd = new Uint32Array(1024);
   /** Length normalisation as ts_rank's: 1 / (1 + ln(1 + words in the record)). */
   private norm = new Float32Array(1024);
+  /**
+   * Arrays a search works in, kept between searches (a search runs to its end before the next
+   * one starts): candidates and hits, their sort keys, and exact-tone points and field weights
+   * by ordinal (all zero between searches).
+   */
+  private scratch = { candidates: new Uint32Array(0), hits: new Uint32Array(0), keys: new Float64Array(0), points: new Uint16Array(0), weights: new Float64Array(0) };
   private readonly termIds = new Map<string, number>();
   private readonly postings: Postings[] = [];
   private readonly tonePostings = new Map<string, OrdList>();
@@ -368,7 +373,7 @@ export class CatalogueSearchIndex {
       const own = new Uint32Array(p.n);
       let k = 0;
       for (let i = 0; i < p.n; i++) if ((p.flags[i] as number) & mask) own[k++] = p.ords[i] as number;
-      acc = acc ? intersect(acc, own.subarray(0, k)) : own.subarray(0, k);
+      acc = acc ? intersect(acc, own.subarray(0, k), acc) : own.subarray(0, k);
       if (!acc.length) return acc;
     }
     if (!acc || t.folded.length < 2) return acc ?? new Uint32Array(0);
@@ -436,38 +441,49 @@ export class CatalogueSearchIndex {
     const language = q.language === undefined ? -1 : this.languageIds.has(q.language) ? (this.languageIds.get(q.language) as number) + 1 : -2;
     const facets: IndexFacets = { total: 0, library: new Map(), material: new Map(), language: new Map(), decade: new Map(), ddc: new Map(), available: 0 };
     if (lib === -3 || material === -2 || language === -2) return { facets, hits: [], boundaryTies: null };
+    this.growScratch();
     const candidates = this.candidates(q);
     const n = candidates ? candidates.length : this.size;
-    const hits = new Uint32Array(n);
+    const hits = this.scratch.hits;
     let count = 0;
     const libCounts = new Uint32Array(this.libraries.length);
     const materialCounts = new Uint32Array(256);
     const languageCounts = new Uint32Array(this.languages.length + 1);
-    const ddcCounts = new Uint32Array(10);
-    const decadeCounts = new Uint32Array(1000);
+    // Counts by DDC class + 1 (0: none) and by year / 10 (0: no year; years are below 3,277).
+    const ddcCounts = new Uint32Array(11);
+    const decadeCounts = new Uint32Array(3277);
     const yearFrom = q.yearFrom ?? -32768;
     const yearTo = q.yearTo ?? 32767;
     const yearFiltered = q.yearFrom !== undefined || q.yearTo !== undefined;
     const { dead, holdStart, holdCount, holdPool } = this;
-    let available = 0;
+    const materials = this.material;
+    const languages = this.language;
+    const ddcs = this.ddc;
+    const years = this.year;
+    const ddc = q.ddc ?? -2;
+    const needAvailable = q.available === true;
+    const filtered = material >= 0 || language >= 0 || ddc !== -2 || yearFiltered || lib >= 0 || needAvailable;
     for (let c = 0; c < n; c++) {
       const ord = candidates ? (candidates[c] as number) : c;
       if (dead[ord]) continue;
-      const m = this.material[ord] as number;
-      if (material >= 0 && m !== material) continue;
-      const l = this.language[ord] as number;
-      if (language >= 0 && l !== language) continue;
-      const d = this.ddc[ord] as number;
-      if (q.ddc !== undefined && d !== q.ddc) continue;
-      const year = this.year[ord] as number;
-      if (yearFiltered && (year === 0 || year < yearFrom || year > yearTo)) continue;
-      if (lib >= 0 && !this.libraryHeld(ord, lib, false)) continue;
-      if (q.available && !this.libraryHeld(ord, lib >= 0 ? lib : -1, true)) continue;
+      if (filtered) {
+        if (material >= 0 && materials[ord] !== material) continue;
+        if (language >= 0 && languages[ord] !== language) continue;
+        if (ddc !== -2 && ddcs[ord] !== ddc) continue;
+        const year = years[ord] as number;
+        if (yearFiltered && (year === 0 || year < yearFrom || year > yearTo)) continue;
+        if (lib >= 0 && !this.libraryHeld(ord, lib, false)) continue;
+        if (needAvailable && !this.libraryHeld(ord, lib >= 0 ? lib : -1, true)) continue;
+      }
       hits[count++] = ord;
-      materialCounts[m]!++;
-      languageCounts[l]!++;
-      if (d >= 0) ddcCounts[d]!++;
-      if (year > 0) decadeCounts[Math.floor(year / 10) % 1000]!++;
+    }
+    let available = 0;
+    for (let h = 0; h < count; h++) {
+      const ord = hits[h] as number;
+      materialCounts[materials[ord] as number]!++;
+      languageCounts[languages[ord] as number]!++;
+      ddcCounts[(ddcs[ord] as number) + 1]!++;
+      decadeCounts[((years[ord] as number) / 10) | 0]!++;
       const start = holdStart[ord] as number;
       const end = start + (holdCount[ord] as number);
       let any = 0;
@@ -483,8 +499,8 @@ export class CatalogueSearchIndex {
     libCounts.forEach((k, i) => k && facets.library.set(this.libraries[i] as string, k));
     materialCounts.forEach((k, i) => k && i < materialTypes.length && facets.material.set(materialTypes[i] as string, k));
     languageCounts.forEach((k, i) => k && i > 0 && facets.language.set(this.languages[i - 1] as string, k));
-    ddcCounts.forEach((k, i) => k && facets.ddc.set(i, k));
-    decadeCounts.forEach((k, i) => k && facets.decade.set(i * 10, k));
+    ddcCounts.forEach((k, i) => k && i > 0 && facets.ddc.set(i - 1, k));
+    decadeCounts.forEach((k, i) => k && i > 0 && facets.decade.set(i * 10, k));
     return { facets, ...this.best(q, hits.subarray(0, count)) };
   }
 
@@ -499,13 +515,15 @@ export class CatalogueSearchIndex {
     for (const t of q.terms) lists.push(this.matchTerm(t));
     if (!lists.length) return null;
     lists.sort((a, b) => a.length - b.length);
-    return lists.reduce((acc, l) => intersect(acc, l));
+    const [first, ...rest] = lists as [Uint32Array, ...Uint32Array[]];
+    // The first intersection goes to scratch space and the next ones narrow it in place.
+    return rest.reduce((acc, l) => intersect(acc, l, acc === first ? this.scratch.candidates : acc), first);
   }
 
   private best(q: IndexQuery, hits: Uint32Array): Omit<IndexResult, 'facets'> {
     // The order: the key (relevance, or year with no year last) descending, then sort prefix, then id.
     const scores = q.sort === 'relevance' && q.terms.length ? this.scores(q, hits) : null;
-    const key = scores ?? new Float64Array(hits.length);
+    const key = scores ?? this.scratch.keys.fill(0, 0, hits.length).subarray(0, hits.length);
     if (q.sort === 'year') hits.forEach((ord, i) => { key[i] = this.year[ord] || -32768; });
     const { sortPrefix, ids } = this;
     const better = (i: number, j: number) => {
@@ -518,7 +536,7 @@ export class CatalogueSearchIndex {
       if (pa !== pb) return pa < pb;
       return (ids[a] as string) < (ids[b] as string);
     };
-    const top = selectTop(hits.length, Math.min(q.limit, hits.length), better);
+    const top = selectTop(hits.length, Math.min(q.limit, hits.length), better, key);
     const toHit = (i: number): IndexHit => {
       const ord = hits[i] as number;
       return { id: ids[ord] as string, score: scores ? (key[i] as number) : 0, sortPrefix: sortPrefix[ord] as string, year: this.year[ord] || null };
@@ -543,64 +561,106 @@ export class CatalogueSearchIndex {
    * worked out where it can change the order of the best hits.
    */
   private scores(q: IndexQuery, hits: Uint32Array): Float64Array {
-    const scores = new Float64Array(hits.length);
+    // Points and weights are added up by ordinal in scratch arrays (every entry of each list,
+    // without branches), then read for the hits, and cleared again.
+    const { points, weights } = this.scratch;
+    const toneLists: OrdList[] = [];
     for (const w of new Set(q.terms.flatMap((t) => t.tones))) {
       const list = this.tonePostings.get(w);
-      if (list) walk(list, hits, (i) => { scores[i] = (scores[i] as number) + 1; });
+      if (!list) continue;
+      const { ords, n } = list;
+      for (let i = 0; i < n; i++) points[ords[i] as number]!++;
+      toneLists.push(list);
     }
-    const weight = new Float64Array(hits.length);
+    const wordLists: OrdList[] = [];
     const words = q.terms.flatMap((t) => t.folded.map((w) => ({ term: this.termIds.get(w), mask: MASK[t.field] })));
     for (const { term, mask } of words) {
       if (term === undefined) continue;
       const p = this.postings[term] as Postings;
-      walk(p, hits, (i, j) => {
-        const own = (p.flags[j] as number) & mask;
-        weight[i] = (weight[i] as number) + (WEIGHTS[own & TITLE ? 0 : own & AUTHOR ? 1 : own & SUBJECT ? 2 : 3] as number);
-      });
+      const { ords, flags, n } = p;
+      for (let i = 0; i < n; i++) weights[ords[i] as number] = (weights[ords[i] as number] as number) + (FIELD_WEIGHT[(flags[i] as number) & mask] as number);
+      wordLists.push(p);
     }
-    const norm = new Float64Array(hits.length);
-    for (let i = 0; i < hits.length; i++) {
-      norm[i] = this.norm[hits[i] as number] as number;
-      scores[i] = (scores[i] as number) + ((weight[i] as number) / Math.max(1, words.length)) * (norm[i] as number);
+    const n = hits.length;
+    const scores = this.scratch.keys.subarray(0, n);
+    const wordCount = Math.max(1, words.length);
+    const { norm } = this;
+    for (let i = 0; i < n; i++) {
+      const ord = hits[i] as number;
+      scores[i] = (points[ord] as number) + ((weights[ord] as number) / wordCount) * (norm[ord] as number);
     }
+    clear(points, toneLists, this.size);
+    clear(weights, wordLists, this.size);
     const loose = q.terms.filter((t) => !t.phrase && t.folded.length === 1);
     if (loose.length < 2) return scores;
-    // The proximity bonus is at most PROXIMITY * norm: only hits that could reach the best `limit` get it worked out.
-    const ids = loose.map((t) => this.termIds.get(t.folded[0] as string) ?? -1);
-    const top = selectTop(hits.length, Math.min(q.limit, hits.length), (i, j) => (scores[i] as number) > (scores[j] as number));
-    const floor = scores[top[top.length - 1] as number] ?? 0;
-    for (let i = 0; i < hits.length; i++) {
-      const most = PROXIMITY * (norm[i] as number);
-      if ((scores[i] as number) + most < floor) continue;
-      const ord = hits[i] as number;
-      const end = this.tokenMainEnd[ord] as number;
-      let adjacent = 0;
-      for (let p = 0; p + 1 < ids.length; p++) adjacent += this.adjacentAt(ord, ids[p] as number, ids[p + 1] as number, end);
-      scores[i] = (scores[i] as number) + (most * adjacent) / (ids.length - 1);
-    }
+    this.addProximity(loose.map((t) => this.termIds.get(t.folded[0] as string) ?? -1), Math.min(q.limit, n), hits, scores);
     return scores;
   }
-}
 
-/** Calls `fn(hitIndex, listIndex)` for each hit (ascending ordinals) found in the list: a merge of two sorted lists. */
-function walk(list: OrdList, hits: Uint32Array, fn: (hitIndex: number, listIndex: number) => void): void {
-  const { ords, n } = list;
-  let i = 0;
-  let j = 0;
-  while (i < n && j < hits.length) {
-    const a = ords[i] as number;
-    const b = hits[j] as number;
-    if (a === b) {
-      fn(j, i);
-      i++;
-      j++;
-    } else if (a < b) i++;
-    else j++;
+  /** Makes the scratch arrays as long as the ordinals. */
+  private growScratch(): void {
+    if (this.scratch.hits.length >= this.size) return;
+    const n = Math.max(this.size, this.scratch.hits.length * 2);
+    this.scratch = { candidates: new Uint32Array(n), hits: new Uint32Array(n), keys: new Float64Array(n), points: new Uint16Array(n), weights: new Float64Array(n) };
+  }
+
+  /**
+   * Adds the proximity bonus (at most PROXIMITY * norm) where it can matter: a hit whose score
+   * plus the most it could gain stays below the `k`-th best score known so far cannot reach the
+   * best `k`, so it is skipped. The floor starts at the `k`-th best score without the bonus and
+   * rises as hits with the bonus are worked out.
+   */
+  private addProximity(ids: number[], k: number, hits: Uint32Array, scores: Float64Array): void {
+    const top = selectTop(hits.length, k, (i, j) => (scores[i] as number) > (scores[j] as number), scores);
+    let floor = scores[top[top.length - 1] as number] ?? 0;
+    const best = new Float64Array(k);
+    let filled = 0;
+    const { norm, tokenMainEnd } = this;
+    for (let i = 0; i < hits.length; i++) {
+      const ord = hits[i] as number;
+      const most = PROXIMITY * (norm[ord] as number);
+      const base = scores[i] as number;
+      if (base + most < floor) continue;
+      const end = tokenMainEnd[ord] as number;
+      let adjacent = 0;
+      for (let p = 0; p + 1 < ids.length; p++) adjacent += this.adjacentAt(ord, ids[p] as number, ids[p + 1] as number, end);
+      const exact = base + (most * adjacent) / (ids.length - 1);
+      scores[i] = exact;
+      if (filled < k) {
+        best[filled++] = exact;
+        if (filled === k) {
+          best.sort();
+          floor = Math.max(floor, best[0] as number);
+        }
+      } else if (exact > (best[0] as number)) {
+        // Keep the k best exact scores ascending; the floor is the lowest of them.
+        let at = 1;
+        while (at < k && (best[at] as number) < exact) {
+          best[at - 1] = best[at] as number;
+          at++;
+        }
+        best[at - 1] = exact;
+        floor = Math.max(floor, best[0] as number);
+      }
+    }
   }
 }
 
-/** Indexes of the best `k` of `n` elements in order, by a strict "better" comparison (a bounded heap). */
-function selectTop(n: number, k: number, better: (i: number, j: number) => boolean): number[] {
+/** Sets the entries of the lists' ordinals back to zero (the whole array at once when the lists are long). */
+function clear(byOrdinal: Uint16Array | Float64Array, lists: OrdList[], size: number): void {
+  if (lists.reduce((n, l) => n + l.n, 0) > size / 4) byOrdinal.fill(0, 0, size);
+  else for (const { ords, n } of lists) for (let i = 0; i < n; i++) byOrdinal[ords[i] as number] = 0;
+}
+
+/** The weight of a word by the fields it occurs in (a bit mask): its best field's. */
+const FIELD_WEIGHT = Float64Array.from({ length: 16 }, (_, f) => WEIGHTS[f & TITLE ? 0 : f & AUTHOR ? 1 : f & SUBJECT ? 2 : 3] as number);
+
+/**
+ * Indexes of the best `k` of `n` elements in order, by a strict "better" comparison (a bounded
+ * heap) whose first criterion is a higher `key`: once the heap is full, an element with a lower
+ * key than its worst is passed over without a comparison.
+ */
+function selectTop(n: number, k: number, better: (i: number, j: number) => boolean, key: Float64Array): number[] {
   if (k <= 0) return [];
   const heap: number[] = [];
   const worse = (i: number, j: number) => better(j, i);
@@ -624,13 +684,17 @@ function selectTop(n: number, k: number, better: (i: number, j: number) => boole
       c = m;
     }
   };
+  let floor = -Infinity;
   for (let i = 0; i < n; i++) {
+    if ((key[i] as number) < floor) continue;
     if (heap.length < k) {
       heap.push(i);
       up(heap.length - 1);
+      if (heap.length === k) floor = key[heap[0] as number] as number;
     } else if (better(i, heap[0] as number)) {
       heap[0] = i;
       down(0);
+      floor = key[heap[0]] as number;
     }
   }
   return heap.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
