@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { seedDemoCatalogue } from './catalogue/index.js';
 import { institutionIdByCode, seedDemoOrgs, unitIdByCode } from './orgs/index.js';
 import { systemActor, type Role } from './platform/access.js';
 import { hashPassword } from './platform/auth/passwords.js';
@@ -37,6 +38,7 @@ export async function seedDemo(database: Database): Promise<boolean> {
   await database.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     await seedDemoOrgs(tx, systemActor);
+    await seedDemoCatalogue(tx, systemActor);
     const hash = await hashPassword(DEMO_PASSWORD);
     for (const login of demoLogins) {
       const [user] = await tx.insert(users).values({ email: login.email, displayName: login.name, passwordHash: hash, isDemo: true })

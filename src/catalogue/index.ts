@@ -11,4 +11,5 @@ export { searchCatalogue, type SearchInput, type SearchResult } from './search.j
 export { refreshSearchIndex, warmSearchIndex } from './search-engine.js';
 export { toDublinCore, dcElements, type DublinCore } from './dublin-core.js';
 export { getRecord, itemsOf } from './service.js';
+export { seedDemoCatalogue } from './demo.js';
 export { CatalogueSearchBox } from './views/opac.js';
