@@ -1,13 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { requireUser } from '../platform/access.js';
-import { issue, ValidationError } from '../platform/errors.js';
+import { ConflictError, ForbiddenError, issue, ValidationError } from '../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
 import { parseForm } from '../platform/http/validation.js';
 import { gridOf, recordFromGrid, recordFromSimple, type GridRow } from './editor.js';
 import { operableLibraries } from './libraries.js';
 import { SimpleForm } from './model.js';
-import { createRecord, getRecord, updateRecord } from './service.js';
+import { presentRecord } from './presenters.js';
+import { createRecord, deleteRecord, getRecord, itemsOf, updateRecord, type RecordRow } from './service.js';
+import { DeleteRecordPage } from './views/delete.js';
 import { MarcEditorPage, SimpleFormPage } from './views/editor.js';
 
 const TEMPLATE: GridRow[] = [
@@ -20,6 +23,8 @@ const TEMPLATE: GridRow[] = [
   { tag: '300', ind1: '_', ind2: '_', data: '$a' },
   { tag: '650', ind1: '_', ind2: '7', data: '$a$2Bộ TĐCĐ' },
 ];
+
+const DeleteForm = Type.Object({ institutionId: Type.String({ format: 'uuid' }) });
 
 function gridFromBody(body: unknown): { leader: string; institutionId: string; rows: GridRow[] } {
   const b = (body ?? {}) as Record<string, unknown>;
@@ -38,9 +43,19 @@ function filled(rows: GridRow[]): GridRow[] {
 export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const hide = { schema: { hide: true } };
 
-  const editor = async (req: FastifyRequest, reply: FastifyReply, opts: { action: string; title: string; leader: string; rows: GridRow[]; institutionId?: string; issues?: ReturnType<typeof issuesOf> }, status = 200) => {
+  const editor = async (req: FastifyRequest, reply: FastifyReply, opts: { action: string; title: string; leader: string; rows: GridRow[]; institutionId?: string; issues?: ReturnType<typeof issuesOf>; deleteHref?: string }, status = 200) => {
     const libraries = await operableLibraries(dbOf(req), req.actor);
-    return sendPage(reply, <MarcEditorPage ctx={pageContext(req)} action={opts.action} title={opts.title} leader={opts.leader} rows={opts.rows} libraries={libraries} institutionId={opts.institutionId} issues={opts.issues ?? undefined} />, status);
+    return sendPage(reply, <MarcEditorPage ctx={pageContext(req)} action={opts.action} title={opts.title} leader={opts.leader} rows={opts.rows} libraries={libraries} institutionId={opts.institutionId} issues={opts.issues ?? undefined} deleteHref={opts.deleteHref} />, status);
+  };
+
+  /** The confirmation page: only for someone who catalogues for a library; it counts every copy, withdrawn ones too. */
+  const confirmDelete = async (req: FastifyRequest, reply: FastifyReply, record: RecordRow, opts: { institutionId?: string | undefined; issues?: ReturnType<typeof issuesOf> } = {}, status = 200) => {
+    const db = dbOf(req);
+    const libraries = await operableLibraries(db, req.actor);
+    if (!libraries.length) throw new ForbiddenError();
+    const copies = await itemsOf(db, record.id, { withdrawn: true });
+    return sendPage(reply, <DeleteRecordPage ctx={pageContext(req)} record={presentRecord(record)} copies={copies.length} withdrawn={copies.filter((i) => i.status === 'withdrawn').length}
+      libraries={libraries} institutionId={opts.institutionId} issues={opts.issues ?? undefined} />, status);
   };
 
   app.get('/catalogue/records/new', hide, async (req, reply) => {
@@ -84,7 +99,7 @@ export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get<{ Params: { id: string } }>('/catalogue/records/:id/edit', hide, async (req, reply) => {
     requireUser(req.actor);
     const record = await getRecord(dbOf(req), req.params.id);
-    return editor(req, reply, { action: `/catalogue/records/${record.id}/edit`, title: req.t('catalogue.editor.editTitle', { title: record.title }), leader: record.marc.leader, rows: gridOf(record.marc) });
+    return editor(req, reply, { action: `/catalogue/records/${record.id}/edit`, title: req.t('catalogue.editor.editTitle', { title: record.title }), leader: record.marc.leader, rows: gridOf(record.marc), deleteHref: `/catalogue/records/${record.id}/delete` });
   });
 
   app.post<{ Params: { id: string } }>('/catalogue/records/:id/edit', hide, async (req, reply) => {
@@ -99,7 +114,26 @@ export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (err) {
       const issues = issuesOf(err);
       if (!issues) throw err;
-      return editor(req, reply, { action: `/catalogue/records/${record.id}/edit`, title: req.t('catalogue.editor.editTitle', { title: record.title }), ...form, issues }, 422);
+      return editor(req, reply, { action: `/catalogue/records/${record.id}/edit`, title: req.t('catalogue.editor.editTitle', { title: record.title }), ...form, issues, deleteHref: `/catalogue/records/${record.id}/delete` }, 422);
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/catalogue/records/:id/delete', hide, async (req, reply) => {
+    requireUser(req.actor);
+    return confirmDelete(req, reply, await getRecord(dbOf(req), req.params.id));
+  });
+
+  app.post<{ Params: { id: string } }>('/catalogue/records/:id/delete', hide, async (req, reply) => {
+    requireUser(req.actor);
+    const record = await getRecord(dbOf(req), req.params.id);
+    try {
+      const { institutionId } = parseForm(DeleteForm, req.body);
+      await inTx(req, (tx) => deleteRecord(tx, req.actor, record.id, institutionId));
+      return reply.redirect('/catalogue?notice=deleted', 303);
+    } catch (err) {
+      const issues = issuesOf(err);
+      if (!issues) throw err;
+      return confirmDelete(req, reply, record, { institutionId: (req.body as Record<string, string> | undefined)?.institutionId, issues }, err instanceof ConflictError ? 409 : 422);
     }
   });
 };

@@ -144,6 +144,13 @@ defineMessages({
   'catalogue.export.apiDocs': 'Tài liệu API',
   'catalogue.record.hasItems': 'Còn {n} bản sách gắn với biểu ghi này (kể cả bản đã thanh lọc, được giữ lại để thống kê), nên không xóa được.',
   'catalogue.record.cannotDelete': 'Không xóa được biểu ghi',
+  'catalogue.delete.action': 'Xóa biểu ghi',
+  'catalogue.delete.title': 'Xóa biểu ghi: {title}',
+  'catalogue.delete.lead': 'Biểu ghi sẽ bị xóa hẳn khỏi mục lục liên hợp của tỉnh: bạn đọc không còn tìm thấy nó và không hoàn tác được. Việc xóa được ghi vào nhật ký cùng với thư viện bạn chọn.',
+  'catalogue.delete.libraryHint': 'Thư viện bạn làm việc cho; việc xóa được ghi vào nhật ký của thư viện này.',
+  'catalogue.delete.withdrawn': 'Trong số đó có {n} bản đã thanh lọc.',
+  'catalogue.delete.copiesRule': 'Chỉ xóa được biểu ghi không còn bản sách nào. Thanh lọc bản sách không đủ: bản đã thanh lọc vẫn được giữ lại để thống kê nên vẫn gắn với biểu ghi. Nếu biểu ghi có chỗ sai, hãy sửa biểu ghi.',
+  'catalogue.delete.back': 'Quay lại biểu ghi',
   'catalogue.api.marcOrSimple': 'Hãy gửi đúng một trong hai: marc (MARC-in-JSON) hoặc simple (các trường biên mục nhanh).',
 
   'catalogue.problem.empty-file': 'Tệp rỗng.',
@@ -180,6 +187,7 @@ defineMessages({
   'catalogue.merge.alreadyUndone': 'Lần gộp này đã được tách trước đó.',
   'catalogue.notice.undone': 'Đã tách biểu ghi; các bản sách đã về biểu ghi riêng.',
   'catalogue.notice.saved': 'Đã lưu.',
+  'catalogue.notice.deleted': 'Đã xóa biểu ghi.',
 
   'catalogue.item.add': 'Thêm bản sách',
   'catalogue.item.edit': 'Sửa bản sách {barcode}',
@@ -383,6 +391,13 @@ defineMessages({
   'catalogue.export.apiDocs': 'API documentation',
   'catalogue.record.hasItems': '{n} copies are attached to this record (withdrawn ones included: they are kept for statistics), so it cannot be deleted.',
   'catalogue.record.cannotDelete': 'The record cannot be deleted',
+  'catalogue.delete.action': 'Delete record',
+  'catalogue.delete.title': 'Delete record: {title}',
+  'catalogue.delete.lead': 'The record will be removed for good from the province’s union catalogue: readers will no longer find it, and this cannot be undone. The deletion is written to the audit log with the library you choose.',
+  'catalogue.delete.libraryHint': 'The library you act for; the deletion is logged under it.',
+  'catalogue.delete.withdrawn': '{n} of them are withdrawn.',
+  'catalogue.delete.copiesRule': 'Only a record with no copies at all can be deleted. Withdrawing copies is not enough: withdrawn copies are kept for statistics and stay attached to the record. If the record is wrong, edit it instead.',
+  'catalogue.delete.back': 'Back to the record',
   'catalogue.api.marcOrSimple': 'Send exactly one of: marc (MARC-in-JSON) or simple (the quick cataloguing fields).',
 
   'catalogue.problem.empty-file': 'The file is empty.',
@@ -419,6 +434,7 @@ defineMessages({
   'catalogue.merge.alreadyUndone': 'This merge has already been undone.',
   'catalogue.notice.undone': 'The record was split off; its copies moved back to it.',
   'catalogue.notice.saved': 'Saved.',
+  'catalogue.notice.deleted': 'The record was deleted.',
 
   'catalogue.item.add': 'Add a copy',
   'catalogue.item.edit': 'Edit copy {barcode}',

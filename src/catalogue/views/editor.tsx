@@ -5,8 +5,10 @@ import { Layout } from '../../platform/web/layout.js';
 import type { GridRow, SimpleRecord } from '../editor.js';
 import type { LibraryRef } from '../libraries.js';
 
-export function MarcEditorPage({ ctx, action, title, leader, rows, libraries, institutionId, issues }: {
+export function MarcEditorPage({ ctx, action, title, leader, rows, libraries, institutionId, issues, deleteHref }: {
   ctx: PageContext; action: string; title: string; leader: string; rows: GridRow[]; libraries: LibraryRef[]; institutionId?: string | undefined; issues?: Issue[] | undefined;
+  /** Where an existing record is deleted from; absent for a new one. */
+  deleteHref?: string | undefined;
 }) {
   const { t } = ctx;
   const grid = [...rows, ...Array.from({ length: 5 }, () => ({ tag: '', ind1: '', ind2: '', data: '' }))];
@@ -45,6 +47,7 @@ export function MarcEditorPage({ ctx, action, title, leader, rows, libraries, in
         <input type="hidden" name="rows" value={String(grid.length)} />
         <Button>{t('catalogue.editor.save')}</Button>
       </Form>
+      {deleteHref ? <p><a href={deleteHref}>{t('catalogue.delete.action')}</a></p> : null}
     </Layout>
   );
 }

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { formatNumber } from '../../platform/i18n/index.js';
-import { Button, Pagination, qs, SummaryList, TextField } from '../../platform/web/components.js';
+import { Button, Notice, Pagination, qs, SummaryList, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
 import type { DublinCore } from '../dublin-core.js';
@@ -57,11 +57,12 @@ function FacetGroup({ ctx, name, params, values }: { ctx: PageContext; name: Fac
   );
 }
 
-export function SearchPage({ ctx, params, result }: { ctx: PageContext; params: SearchParams; result: SearchView | null }) {
+export function SearchPage({ ctx, params, result, notice }: { ctx: PageContext; params: SearchParams; result: SearchView | null; notice?: string | undefined }) {
   const { t } = ctx;
   const title = params.q ? t('catalogue.search.titleFor', { q: params.q }) : t('catalogue.search.title');
   return (
     <Layout ctx={ctx} title={title}>
+      {notice ? <Notice kind="success">{notice}</Notice> : null}
       <h1>{t('catalogue.search.title')}</h1>
       <CatalogueSearchBox ctx={ctx} q={params.q} />
       {result ? (
@@ -145,7 +146,7 @@ export function RecordPage({ ctx, record, vancouver, items, permalink, staff, no
           </table>
         </div>
       )}
-      {staff ? <p><a class="button button--secondary" href={`/catalogue/records/${record.id}/items/new`}>{t('catalogue.item.add')}</a> <a class="button button--secondary" href={`/catalogue/records/${record.id}/edit`}>{t('catalogue.editor.edit')}</a> <a href={`/catalogue/records/${record.id}/labels`}>{t('catalogue.labels.all')}</a></p> : null}
+      {staff ? <p><a class="button button--secondary" href={`/catalogue/records/${record.id}/items/new`}>{t('catalogue.item.add')}</a> <a class="button button--secondary" href={`/catalogue/records/${record.id}/edit`}>{t('catalogue.editor.edit')}</a> <a href={`/catalogue/records/${record.id}/labels`}>{t('catalogue.labels.all')}</a> · <a href={`/catalogue/records/${record.id}/delete`}>{t('catalogue.delete.action')}</a></p> : null}
       <section class="citations" aria-labelledby="cite-title">
         <h2 id="cite-title">{t('catalogue.cite.title')}</h2>
         <h3>{t('catalogue.cite.apa')}</h3>
