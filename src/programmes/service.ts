@@ -4,7 +4,7 @@ import {
 } from '../orgs/index.js';
 import { authorize, can, grantsOf, isSysadmin, type Actor, type Scope } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
-import type { Db } from '../platform/db/index.js';
+import { escapeLike, type Db } from '../platform/db/index.js';
 import { ConflictError, NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
 import { foldVi, normalizeVi, sortKeyVi, tokensVi, toneKeyVi } from '../platform/text/index.js';
 import { isDate, vnDate, vnInstant, type ProgrammeInput } from './model.js';
@@ -297,10 +297,6 @@ export interface ProgrammeFilter {
 export interface ProgrammeItem {
   programme: ProgrammeRow;
   nextSession: Date | null;
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, '\\$&');
 }
 
 /** The public search: published programmes with a session ahead (or in the chosen days), and cancelled ones that had one. */

@@ -24,6 +24,11 @@ export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   return (result as { rows: T[] }).rows;
 }
 
+/** Text to match literally in a LIKE pattern (its `\\`, `%` and `_` escaped). */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, '\\$&');
+}
+
 /** A list of ids as one `uuid[]` parameter, however many there are. */
 export function uuidArray(ids: readonly string[]): SQL {
   return sql`${`{${ids.join(',')}}`}::uuid[]`;
