@@ -1,4 +1,5 @@
 import { foldVi, tokensVi, toneKeyVi } from '../platform/text/index.js';
+import { escapeLike } from '../platform/db/index.js';
 import { looksLikeIsbn, normalizeIsbn } from './isbn.js';
 
 export type QueryField = 'any' | 'title' | 'author' | 'subject';
@@ -66,18 +67,12 @@ function pushWords(out: ParsedQuery, field: QueryField, body: string, quoted: bo
   for (const t of tones) out.terms.push({ field, folded: [foldVi(t)], tones: [t], phrase: false });
 }
 
-const weightOf: Record<QueryField, string> = { any: '', title: ':A', author: ':B', subject: ':C' };
-
-function lexeme(word: string, field: QueryField): string {
-  return `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'${weightOf[field]}`;
-}
-
-/** The text of a `tsquery` (for to_tsquery('simple', …)) matching every term; '' when there is none. */
-export function tsQueryText(terms: QueryTerm[]): string {
-  return terms.map((t) => {
-    const parts = t.folded.map((w) => lexeme(w, t.field));
-    return parts.length > 1 ? `(${parts.join(' <-> ')})` : parts[0] ?? '';
-  }).filter(Boolean).join(' & ');
+/**
+ * Each term as a LIKE pattern over folded text padded with spaces: its words, adjacent, as whole
+ * words (`% van hoa %`). The SQL search matches it in the term's field, or in any field.
+ */
+export function likePatterns(terms: QueryTerm[]): Array<{ field: QueryField; pattern: string }> {
+  return terms.map((t) => ({ field: t.field, pattern: `% ${t.folded.map(escapeLike).join(' ')} %` }));
 }
 
 /** The query's words with their marks, for the exact-tone bonus. */

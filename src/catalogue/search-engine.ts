@@ -159,8 +159,8 @@ function nextLook(db: Db, state: State, index: CatalogueSearchIndex): Promise<bo
 /** Applies the changes committed since the last look; false when there are too many to wait for. */
 async function catchUp(db: Db, state: State, index: CatalogueSearchIndex, waitUpTo: number): Promise<boolean> {
   const rows = await rowsOf<{ xmin: string; seq: string | null; xid: string | null; record_id: string | null }>(db, sql`
-    select (select pg_snapshot_xmin(pg_current_snapshot())::text) as xmin, c.seq::text as seq, c.xid::text as xid, c.record_id
-    from (select 1) one left join catalogue_changes c on c.xid >= ${state.low}`);
+    select (select pg_snapshot_xmin(pg_current_snapshot())::text) as xmin, c.seq::text as seq, c.xid::text as xid, u.record_id
+    from (select 1) one left join (catalogue_changes c cross join unnest(c.record_ids) as u(record_id)) on c.xid >= ${state.low}`);
   const xmin = Number(rows[0]?.xmin ?? 0);
   const fresh = rows.filter((r) => r.seq !== null && !state.applied.has(Number(r.seq)));
   const ids = [...new Set(fresh.map((r) => r.record_id as string))];

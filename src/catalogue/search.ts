@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, uuidArray, type Db } from '../platform/db/index.js';
 import { foldVi } from '../platform/text/index.js';
 import { materialTypes, type MaterialType } from './extract.js';
-import { parseQuery, toneWordsOf, tsQueryText, type ParsedQuery } from './query.js';
+import { likePatterns, parseQuery, toneWordsOf, type ParsedQuery, type QueryField } from './query.js';
 import { currentIndex } from './search-engine.js';
 import type { CatalogueSearchIndex, IndexHit, SearchFilters } from './search-index.js';
 
@@ -44,9 +44,41 @@ export interface SearchResult {
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 
-function conditions(parsed: ParsedQuery, f: SearchInput, tsq: string): SQL[] {
-  const where: SQL[] = [];
-  if (tsq) where.push(sql`r.search_doc @@ to_tsquery('simple', ${tsq})`);
+/** A folded part padded with spaces, so that a pattern's words match whole words. */
+const padded = (column: SQL) => sql`(' ' || ${column} || ' ')`;
+const FOLDED: Record<Exclude<QueryField, 'any'>, SQL> = {
+  title: padded(sql`r.title_folded`), author: padded(sql`r.author_folded`), subject: padded(sql`r.subject_folded`),
+};
+const REST = padded(sql`r.rest_folded`);
+/** Every folded part, with a separator no phrase can match across. */
+const ANY = sql`(' ' || r.title_folded || ' | ' || r.author_folded || ' | ' || r.subject_folded || ' | ' || r.rest_folded || ' ')`;
+
+/** Where each term matches: its field, or any field. */
+function termMatches(terms: ParsedQuery['terms']): SQL[] {
+  return likePatterns(terms).map(({ field, pattern }) => sql`${field === 'any' ? ANY : FOLDED[field]} like ${pattern}`);
+}
+
+/** How many words the record's folded parts hold. */
+const WORD_COUNT = sql`(length(concat_ws(' ', nullif(r.title_folded, ''), nullif(r.author_folded, ''), nullif(r.subject_folded, ''), nullif(r.rest_folded, '')))
+  - length(replace(concat_ws(' ', nullif(r.title_folded, ''), nullif(r.author_folded, ''), nullif(r.subject_folded, ''), nullif(r.rest_folded, '')), ' ', '')) + 1)`;
+
+/**
+ * Relevance as the index weighs it: the best field weight of each query word (title 1, authors
+ * 0.4, subjects 0.2, the rest 0.1; within the term's field where it names one), averaged and
+ * normalised by the record's length, after one point per word found with the very same marks.
+ */
+function rankOf(terms: ParsedQuery['terms'], tones: string[]): SQL {
+  const words = terms.flatMap((t) => likePatterns(t.folded.map((w) => ({ ...t, folded: [w] }))));
+  const weight = ({ field, pattern }: (typeof words)[number]) => field !== 'any'
+    ? sql`(case when ${FOLDED[field]} like ${pattern} then ${sql.raw(field === 'title' ? '1' : field === 'author' ? '0.4' : '0.2')} else 0 end)`
+    : sql`(case when ${FOLDED.title} like ${pattern} then 1 when ${FOLDED.author} like ${pattern} then 0.4 when ${FOLDED.subject} like ${pattern} then 0.2 when ${REST} like ${pattern} then 0.1 else 0 end)`;
+  const bonus = tones.map((t) => sql`(r.tone_words @> array[${t}]::text[])::int`);
+  const weights = sql`(${sql.join(words.map(weight), sql` + `)})::float8 / ${sql.raw(String(words.length))} / (1 + ln(1 + ${WORD_COUNT}))`;
+  return sql.join([...bonus, weights], sql` + `);
+}
+
+function conditions(parsed: ParsedQuery, f: SearchInput): SQL[] {
+  const where: SQL[] = termMatches(parsed.terms);
   for (const isbn of parsed.isbns) where.push(isbn ? sql`r.isbns @> array[${isbn}]::text[]` : sql`false`);
   if (f.material) where.push((materialTypes as readonly string[]).includes(f.material) ? sql`r.material_type = ${f.material}` : sql`false`);
   if (f.language) where.push(sql`r.language = ${f.language}`);
@@ -140,17 +172,18 @@ async function settleTies(db: Db, hits: IndexHit[], boundaryTies: string[] | nul
     || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
 }
 
-/** The same search with SQL alone (full-text index and aggregates): used while the index is not ready. */
+/**
+ * The same search with SQL alone (a scan of the folded text, and aggregates): used while the
+ * index is being built or catching up.
+ */
 export async function searchCatalogueSql(db: Db, f: SearchInput): Promise<SearchResult> {
   const page = Math.max(1, f.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
   const parsed = parseQuery(f.q ?? '');
-  const tsq = tsQueryText(parsed.terms);
   const tones = toneWordsOf(parsed.terms);
-  const where = conditions(parsed, f, tsq);
+  const where = conditions(parsed, f);
   const whereSql = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
-  const bonus = tones.length ? sql.join(tones.map((t) => sql`(r.tone_words @> array[${t}]::text[])::int`), sql` + `) : sql`0`;
-  const rank = tsq ? sql`(${bonus}) + ts_rank('{0.1, 0.2, 0.4, 1.0}', r.search_doc, to_tsquery('simple', ${tsq}), 1)` : sql`0`;
+  const rank = parsed.terms.length ? rankOf(parsed.terms, tones) : sql`0`;
   const sort = f.sort ?? 'relevance';
   const order = sort === 'title' ? sql`r.sort_key, r.id` : sort === 'year' ? sql`r.year desc nulls last, r.sort_key, r.id` : sql`rank desc, r.sort_key, r.id`;
   const [hits, facetRows] = await Promise.all([
