@@ -65,6 +65,8 @@ interface ItemDraft {
 }
 
 const MAX_PROBLEMS = 1000;
+/** Records read between two looks at the event loop. */
+const YIELD_EVERY = 16;
 
 function isXml(head: Uint8Array): boolean {
   const text = Buffer.from(head).toString('utf8').replace(/^\uFEFF/, '').trimStart();
@@ -375,6 +377,9 @@ async function readBatches(source: Source, opts: MarcImportOptions, report: Marc
   };
   for await (const item of readerOf(source, opts.encoding)) {
     report.records++;
+    // Reading and extracting is synchronous work: let the database's answers in now and then, so
+    // the batch being written moves on while the next one is read.
+    if (report.records % YIELD_EVERY === 0) await new Promise(setImmediate);
     const offset = item.offset ?? null;
     if (item.error) {
       reject({ recordNumber: item.recordNumber, offset, code: item.error.code, message: item.error.message });
