@@ -11,7 +11,7 @@ import { issue, NotFoundError, ValidationError } from '../platform/errors.js';
 import { normalizeVi } from '../platform/text/index.js';
 import { extract, type Extracted } from './extract.js';
 import {
-  isDataField, parseIso2709, parseMarcXml, readIso2709File, readMarcXmlFile, subfieldValues,
+  isDataField, packMarc, parseIso2709, parseMarcXml, readIso2709File, readMarcXmlFile, subfieldValues,
   type MarcEncoding, type MarcReadItem, type MarcRecord,
 } from './marc/index.js';
 import { imports, items, merges, records, terms } from './schema.js';
@@ -136,8 +136,9 @@ export function itemDrafts(marc: MarcRecord, x: Extracted, libraryCode: string):
   return out;
 }
 
-function recordValues(id: string, marc: MarcRecord, x: Extracted, createdBy: string | null) {
-  return { id, marc, ...x, createdBy };
+/** A new record's row for insertMany, which passes values as they are: the MARC packed as the column stores it. */
+function recordRow(id: string, marc: MarcRecord, x: Extracted, createdBy: string | null) {
+  return { id, marc: packMarc(marc), ...x, createdBy };
 }
 
 /**
@@ -267,7 +268,7 @@ async function importBatch(db: Db, ctx: BatchContext, batch: Incoming[]): Promis
   for (const row of await findMatches(db, batch)) matcher.add(row.id, row);
   const drafts = batch.map((b) => itemDrafts(b.marc, b.x, ctx.libraryCode));
   const taken = await barcodeOwners(db, new Set(drafts.flat().map((d) => d.barcode)));
-  const newRecords: Array<ReturnType<typeof recordValues>> = [];
+  const newRecords: Array<ReturnType<typeof recordRow>> = [];
   const newItems: Array<typeof items.$inferInsert> = [];
   const newMerges: Array<typeof merges.$inferInsert> = [];
   const vocabulary = new Set<string>();
@@ -281,7 +282,7 @@ async function importBatch(db: Db, ctx: BatchContext, batch: Incoming[]): Promis
     });
     result.itemsAdded += attached.length;
     if (!match) {
-      newRecords.push(recordValues(recordId, b.marc, b.x, ctx.createdBy));
+      newRecords.push(recordRow(recordId, b.marc, b.x, ctx.createdBy));
       matcher.add(recordId, b.x);
       for (const w of termsOf(b.x)) if (!ctx.knownTerms.has(w)) vocabulary.add(w);
       result.added++;
@@ -457,7 +458,7 @@ export async function undoMerge(db: Db, actor: Actor, mergeId: string): Promise<
   if (m.undoneAt) throw new ValidationError([issue('merge', 'catalogue.merge.alreadyUndone')]);
   const id = randomUUID();
   const x = extract(m.incoming);
-  await db.insert(records).values(recordValues(id, m.incoming, x, actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null));
+  await db.insert(records).values({ id, marc: m.incoming, ...x, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null });
   if (m.itemIds.length) await db.update(items).set({ recordId: id, updatedAt: new Date() }).where(and(inArray(items.id, m.itemIds), eq(items.recordId, m.recordId)));
   await db.update(merges).set({ undoneAt: new Date(), undoneBy: actor.label, splitRecordId: id }).where(eq(merges.id, m.id));
   await recordAudit(db, actor, { action: 'catalogue.merge.undo', entityType: 'catalogue_merge', entityId: m.id, institutionId: m.institutionId, unitIds: scope.unitPath, before: { recordId: m.recordId }, after: { recordId: id } });
