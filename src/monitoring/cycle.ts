@@ -6,6 +6,7 @@ import { ConflictError, issue, NotFoundError, ValidationError, type Issue } from
 import { translator } from '../platform/i18n/index.js';
 import { enqueue } from '../platform/outbox/index.js';
 import { normalizeVi } from '../platform/text/index.js';
+import { vnToday } from '../platform/time.js';
 import { threeLevelEnd, type NetworkInstitution, type NetworkUnit } from '../orgs/index.js';
 import { placementOf } from './compute.js';
 import { institutionStaff, notifyDecision, notifySubmitted } from './notify.js';
@@ -23,10 +24,7 @@ export type SubmissionRow = typeof monitoringSubmissions.$inferSelect;
 export type SubmissionEventRow = typeof monitoringSubmissionEvents.$inferSelect;
 export type CriterionRow = typeof monitoringCriteria.$inferSelect;
 
-/** The calendar date in Việt Nam at an instant. */
-export function vnToday(at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
+export { vnToday } from '../platform/time.js';
 
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -5,6 +5,7 @@ import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
 import { issue, NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
 import { foldVi } from '../platform/text/index.js';
+import { vnToday } from '../platform/time.js';
 import { placementOf } from './compute.js';
 import { visitChannels, visitMethods, visitPurposes, type VisitInput } from './model.js';
 import type { Placement } from './network.js';
@@ -43,7 +44,7 @@ function checkRow(placement: Placement, actor: Actor, v: CleanVisit, field: (f: 
   if (!placement.institutions.has(v.institutionId)) out.push(issue(field('institution'), 'monitoring.visits.unknownInstitution', undefined, row));
   else if (!allowedTo(actor, 'report', placement.institutionScope(v.institutionId))) out.push(issue(field('institution'), 'monitoring.visits.notYours', undefined, row));
   if (v.schoolGroupVisitors > v.visitors) out.push(issue(field('schoolGroupVisitors'), 'monitoring.visits.schoolAboveTotal', undefined, row));
-  if (v.day > new Date().toISOString().slice(0, 10)) out.push(issue(field('date'), 'monitoring.visits.future', undefined, row));
+  if (v.day > vnToday()) out.push(issue(field('date'), 'monitoring.visits.future', undefined, row));
   return out;
 }
 

@@ -49,9 +49,7 @@ export function addDays(date: string, days: number): string {
 }
 
 /** The calendar date in Việt Nam at that instant. */
-export function vnDate(at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
+export { vnToday as vnDate } from '../platform/time.js';
 
 export interface Period {
   validFrom: string;
