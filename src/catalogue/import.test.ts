@@ -125,10 +125,11 @@ describe('import into the union catalogue', () => {
       testRecord({ title: `Thoi xa vang ${tag}`, control: [`TXV-${tag}`, 'VN-TV'], copies: [{ barcode: `${tag}-6` }] }),
       testRecord({ title: `Nỗi buồn chiến tranh (tái bản) ${tag}`, isbn }),
     ]);
-    for (const [tag, isbn, batchSize] of [['ONE', '9786042000048', 100], ['MANY', '9786042000055', 1]] as const) {
+    const runs = [['ONE', '9786042000048', 100, false], ['MANY', '9786042000055', 1, false], ['THREAD', '9786042000062', 2, true]] as const;
+    for (const [tag, isbn, batchSize, worker] of runs) {
       const lib = await makeInstitution(db);
       const bytes = file(tag, isbn);
-      const report = await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code, batchSize });
+      const report = await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code, batchSize, worker });
       expect(report).toMatchObject({ records: 7, added: 3, merged: 3, unchanged: 1, itemsAdded: 6, rejected: 0 });
       expect((await listMerges(db, [lib.id])).map((m) => m.matchedBy).sort()).toEqual(['control', 'isbn', 'key']);
       const again = await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code, batchSize: 2 });
@@ -196,15 +197,15 @@ describe('import into the union catalogue', () => {
     expect(words).toEqual(['khue', 'ngan', 'ngoi', 'nhung', 'sao', 'truyen']);
   });
 
-  test('bad records are reported with number and offset; good ones go in', async () => {
+  test.each([false, true])('bad records are reported with number and offset; good ones go in (in a worker thread: %s)', async (worker) => {
     const db = database.db;
     const lib = await makeInstitution(db);
-    const good1 = writeIso2709Record(testRecord({ title: 'Chí Phèo', author: 'Nam, Cao', year: 1941 }));
+    const good1 = writeIso2709Record(testRecord({ title: 'Chí Phèo', author: 'Nam, Cao', year: worker ? 1957 : 1941 }));
     const noTitle = writeIso2709Record({ leader: '00000nam a2200000 a 4500', fields: [{ tag: '100', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: 'Ai đó' }] }] });
-    const good2 = writeIso2709Record(testRecord({ title: 'Số đỏ', author: 'Vũ, Trọng Phụng', year: 1936 }));
+    const good2 = writeIso2709Record(testRecord({ title: 'Số đỏ', author: 'Vũ, Trọng Phụng', year: worker ? 1988 : 1936 }));
     const truncated = writeIso2709Record(testRecord({ title: 'Giông tố', author: 'Vũ, Trọng Phụng', year: 1936 })).subarray(0, 60);
     const bytes = Buffer.concat([good1, noTitle, good2, truncated]);
-    const report = await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code });
+    const report = await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code, worker });
     expect(report.added).toBe(2);
     expect(report.rejected).toBe(2);
     const noTitleProblem = report.problems.find((p) => p.code === 'no-title');
@@ -228,6 +229,12 @@ describe('import into the union catalogue', () => {
     const text = await importMarc(db, systemActor, { bytes: Buffer.from('tên,năm\nAn,2020\n') }, { libraryCode: lib.code });
     expect(text.added).toBe(0);
     expect(text.problems[0]?.code).toBe('not-marc');
+  });
+
+  test('a file the worker thread cannot read is an error that names it', async () => {
+    const lib = await makeInstitution(database.db);
+    await expect(importMarc(database.db, systemActor, { path: '/nonexistent/catalogue.mrc' }, { libraryCode: lib.code, worker: true }))
+      .rejects.toThrow(/nonexistent\/catalogue\.mrc/);
   });
 
   test('MARCXML is read too', async () => {

@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { and, eq, getTableColumns, inArray, sql, type SQL, type SQLChunk } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { institutionIdByCode, institutionScope } from '../orgs/index.js';
@@ -8,23 +9,16 @@ import { authorize, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import { rowsOf, type Db } from '../platform/db/index.js';
 import { issue, NotFoundError, ValidationError } from '../platform/errors.js';
-import { normalizeVi } from '../platform/text/index.js';
-import { extract, type Extracted } from './extract.js';
+import { extract } from './extract.js';
 import {
-  isDataField, packMarc, parseIso2709, parseMarcXml, readIso2709File, readMarcXmlFile, subfieldValues,
-  type MarcEncoding, type MarcReadItem, type MarcRecord,
-} from './marc/index.js';
+  prepareBatches, type ImportProblem, type ImportSource, type ItemDraft, type MatchKeys, type PreparedBatch, type PrepareOptions, type PreparedRecord,
+} from './import-prepare.js';
+import type { WorkerInput, WorkerMessage } from './import-worker.js';
+import { unpackFields, type MarcEncoding, type PackedMarc } from './marc/index.js';
 import { imports, items, merges, records, terms } from './schema.js';
 
-/** One record that was not imported, or an item that was not attached. */
-export interface ImportProblem {
-  recordNumber: number;
-  offset: number | null;
-  /** A MARC reader issue code, or 'no-title' / 'barcode-taken'. */
-  code: string;
-  /** English detail naming the record and the place. */
-  message: string;
-}
+export type { ImportProblem } from './import-prepare.js';
+export { itemDrafts } from './import-prepare.js';
 
 export interface MarcImportReport {
   importId: string;
@@ -43,116 +37,36 @@ export interface MarcImportOptions {
   encoding?: MarcEncoding;
   /** Records per transaction (1000 unless given). */
   batchSize?: number;
+  /**
+   * Read and prepare the file in a worker thread while this one writes: by default for a file
+   * of WORKER_FROM_BYTES or more, where it pays for the worker's start.
+   */
+  worker?: boolean;
   onProgress?: (done: { records: number; added: number; merged: number; rejected: number }) => void;
 }
 
-type Source = { bytes: Uint8Array; fileName?: string } | { path: string };
-
-interface Incoming {
-  recordNumber: number;
-  offset: number | null;
-  marc: MarcRecord;
-  x: Extracted;
-}
-
-interface ItemDraft {
-  barcode: string;
-  callNumber: string | null;
-  location: string | null;
-  price: number | null;
-  acquiredOn: string | null;
-  note: string | null;
-}
-
 const MAX_PROBLEMS = 1000;
-/** Records read between two looks at the event loop. */
-const YIELD_EVERY = 16;
-
-function isXml(head: Uint8Array): boolean {
-  const text = Buffer.from(head).toString('utf8').replace(/^\uFEFF/, '').trimStart();
-  return text.startsWith('<');
-}
-
-async function* readerOf(source: Source, encoding: MarcEncoding | undefined): AsyncGenerator<MarcReadItem> {
-  const options = encoding ? { encoding } : {};
-  if ('bytes' in source) {
-    yield* isXml(source.bytes.subarray(0, 256)) ? parseMarcXml(source.bytes) : parseIso2709(source.bytes, options);
-    return;
-  }
-  const handle = await open(source.path, 'r');
-  const head = new Uint8Array(256);
-  try {
-    await handle.read(head, 0, 256, 0);
-  } finally {
-    await handle.close();
-  }
-  yield* isXml(head) ? readMarcXmlFile(source.path) : readIso2709File(source.path, options);
-}
-
-function price(raw: string | undefined): number | null {
-  if (!raw) return null;
-  const digits = raw.replace(/[^0-9]/g, '');
-  const n = digits ? Number(digits) : NaN;
-  return Number.isSafeInteger(n) && n <= 2_000_000_000 ? n : null;
-}
-
-function isoDate(raw: string | undefined): string | null {
-  const m = raw ? /^(\d{4})-?(\d{2})-?(\d{2})/.exec(raw.trim()) : null;
-  if (!m) return null;
-  const d = new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) ? null : `${m[1]}-${m[2]}-${m[3]}`;
-}
-
-const text = (v: string | undefined) => (v && normalizeVi(v)) || null;
+/** From this size on, a file is read in a worker thread (about 4,000 records). */
+const WORKER_FROM_BYTES = 8 * 2 ** 20;
 
 /**
- * The copies a record carries in 852 (holdings: $p barcode, $b location, $h/$i or $j call number,
- * $z note) or 952 (Koha: $p barcode, $o call number, $c location, $g price, $d acquired, $z note).
- * A copy without a barcode gets one derived from the library, the record and the field, so an
- * import run twice gives the same barcodes and adds nothing the second time.
+ * Inserts rows given as JSON texts of objects with the same keys (the table's property names), in
+ * one statement whose only parameter is the rows as one JSON array: one round trip and one bind
+ * value, whatever the batch size. Values go in as they are, without the columns' conversions.
  */
-export function itemDrafts(marc: MarcRecord, x: Extracted, libraryCode: string): ItemDraft[] {
-  const out: ItemDraft[] = [];
-  const seen = new Map<string, number>();
-  const identity = x.controlNumber ? `${x.controlSource ?? ''}/${x.controlNumber}` : x.isbns[0] ?? x.matchKey;
-  for (const f of marc.fields) {
-    if ((f.tag !== '852' && f.tag !== '952') || !isDataField(f)) continue;
-    const koha = f.tag === '952';
-    const get = (code: string) => subfieldValues(f, code)[0]?.trim() || undefined;
-    const body = f.subfields.map((s) => `${s.code}${s.value}`).join('\u001f');
-    const n = (seen.get(body) ?? 0) + 1;
-    seen.set(body, n);
-    const derived = `${libraryCode}-${createHash('sha256').update(`${identity}\u001e${body}\u001e${n}`).digest('hex').slice(0, 12).toUpperCase()}`;
-    const call = koha ? get('o') : [get('h'), get('i')].filter(Boolean).join(' ') || get('j');
-    out.push({
-      barcode: (get('p') ?? derived).toUpperCase(),
-      callNumber: text(call),
-      location: text(koha ? get('c') : get('b')),
-      price: koha ? price(get('g')) : null,
-      acquiredOn: koha ? isoDate(get('d')) : null,
-      note: text(get('z')),
-    });
-  }
-  return out;
-}
-
-/** A new record's row for insertMany, which passes values as they are: the MARC packed as the column stores it. */
-function recordRow(id: string, marc: MarcRecord, x: Extracted, createdBy: string | null) {
-  return { id, marc: packMarc(marc), ...x, createdBy };
-}
-
-/**
- * Inserts rows of one shape (keyed by the table's property names) in one statement whose only
- * parameter is the rows as JSON: one round trip and one bind value, whatever the batch size.
- */
-async function insertMany(db: Db, table: PgTable, rows: object[]): Promise<void> {
-  const [shape] = rows;
-  if (!shape) return;
-  const columns = Object.entries(getTableColumns(table)).filter(([key]) => key in shape);
+async function insertJson(db: Db, table: PgTable, keys: readonly string[], rows: readonly string[]): Promise<void> {
+  if (!rows.length) return;
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) => keys.includes(key));
   const list = (f: (key: string, column: (typeof columns)[number][1]) => SQLChunk) => sql.join(columns.map(([key, column]) => f(key, column)), sql`, `);
   await db.execute(sql`insert into ${table} (${list((_, c) => sql.identifier(c.name))})
     select ${list((key) => sql`r.${sql.identifier(key)}`)}
-    from json_to_recordset(${JSON.stringify(rows)}::json) as r(${list((key, c) => sql`${sql.identifier(key)} ${sql.raw(c.getSQLType())}`)})`);
+    from json_to_recordset(${`[${rows.join(',')}]`}::json) as r(${list((key, c) => sql`${sql.identifier(key)} ${sql.raw(c.getSQLType())}`)})`);
+}
+
+/** Inserts rows of one shape (the first row's keys) with insertJson. */
+async function insertMany(db: Db, table: PgTable, rows: object[]): Promise<void> {
+  const [shape] = rows;
+  if (shape) await insertJson(db, table, Object.keys(shape), rows.map((r) => JSON.stringify(r)));
 }
 
 
@@ -164,17 +78,17 @@ function textArray(values: Iterable<string>): SQL {
 type MatchRow = { id: string; isbns: string[]; controlNumber: string | null; controlSource: string | null; matchKey: string };
 
 /** Whether the title+author+year key may match: a record without ISBN whose key names more than a title. */
-function keyMatches(x: Extracted): boolean {
+function keyMatches(x: MatchKeys): boolean {
   const [title, author, year] = x.matchKey.split('|');
   return Boolean(title && (author || year) && x.isbns.length === 0);
 }
 
 /** The records already in the catalogue that the batch may match, in one query whose every arm uses an index. */
-async function findMatches(db: Db, batch: Incoming[]): Promise<MatchRow[]> {
-  const isbns = new Set(batch.flatMap((b) => b.x.isbns));
-  const keys = new Set(batch.filter((b) => keyMatches(b.x)).map((b) => b.x.matchKey));
-  const withSource = batch.filter((b) => b.x.controlNumber && b.x.controlSource).map((b) => ({ s: b.x.controlSource, n: b.x.controlNumber }));
-  const withoutSource = new Set(batch.filter((b) => b.x.controlNumber && !b.x.controlSource).map((b) => b.x.controlNumber as string));
+async function findMatches(db: Db, batch: PreparedRecord[]): Promise<MatchRow[]> {
+  const isbns = new Set(batch.flatMap((b) => b.keys.isbns));
+  const keys = new Set(batch.filter((b) => keyMatches(b.keys)).map((b) => b.keys.matchKey));
+  const withSource = batch.filter((b) => b.keys.controlNumber && b.keys.controlSource).map((b) => ({ s: b.keys.controlSource, n: b.keys.controlNumber }));
+  const withoutSource = new Set(batch.filter((b) => b.keys.controlNumber && !b.keys.controlSource).map((b) => b.keys.controlNumber as string));
   const columns = sql`r.id, r.isbns, r.control_number as "controlNumber", r.control_source as "controlSource", r.match_key as "matchKey"`;
   return rowsOf<MatchRow>(db, sql`
     select ${columns} from ${records} r where r.isbns && ${textArray(isbns)}
@@ -190,14 +104,14 @@ class Matcher {
   private byControl = new Map<string, string>();
   private byKey = new Map<string, string>();
 
-  add(id: string, x: Pick<Extracted, 'isbns' | 'controlNumber' | 'controlSource' | 'matchKey'>): void {
+  add(id: string, x: MatchKeys): void {
     for (const i of x.isbns) if (!this.byIsbn.has(i)) this.byIsbn.set(i, id);
     if (x.controlNumber) this.byControl.set(`${x.controlSource ?? ''}\u001f${x.controlNumber}`, id);
     if (!this.byKey.has(x.matchKey)) this.byKey.set(x.matchKey, id);
   }
 
   /** ISBN first, then 001+003, then the title+author+year key (only when it says enough). */
-  find(x: Extracted): { id: string; basis: Basis } | null {
+  find(x: MatchKeys): { id: string; basis: Basis } | null {
     for (const i of x.isbns) {
       const id = this.byIsbn.get(i);
       if (id) return { id, basis: 'isbn' };
@@ -235,20 +149,13 @@ interface BatchResult { added: number; merged: number; unchanged: number; itemsA
 interface BatchContext {
   institutionId: string;
   importId: string;
-  libraryCode: string;
-  createdBy: string | null;
   /** Words of the did-you-mean vocabulary already written by this import. */
   knownTerms: Set<string>;
   lz4: boolean;
 }
 
-/** The folded words of a new record that go into the did-you-mean vocabulary. */
-function termsOf(x: Extracted): string[] {
-  return `${x.titleFolded} ${x.authorFolded} ${x.subjectFolded}`.split(' ').filter((w) => w.length >= 3 && w.length <= 40);
-}
-
 /** The copies of one incoming record that are not in the catalogue yet; those another library holds are reported. */
-function newCopies(ctx: BatchContext, b: Incoming, drafts: ItemDraft[], taken: Map<string, string>, result: BatchResult): ItemDraft[] {
+function newCopies(ctx: BatchContext, b: PreparedRecord, drafts: ItemDraft[], taken: Map<string, string>, result: BatchResult): ItemDraft[] {
   const fresh: ItemDraft[] = [];
   for (const d of drafts) {
     const owner = taken.get(d.barcode);
@@ -262,55 +169,47 @@ function newCopies(ctx: BatchContext, b: Incoming, drafts: ItemDraft[], taken: M
   return fresh;
 }
 
-async function importBatch(db: Db, ctx: BatchContext, batch: Incoming[]): Promise<BatchResult> {
+/** The MARC record of a prepared row, as the merge log keeps it. */
+function incomingOf(b: PreparedRecord) {
+  return unpackFields((JSON.parse(b.row) as { marc: PackedMarc }).marc);
+}
+
+async function importBatch(db: Db, ctx: BatchContext, batch: PreparedBatch): Promise<BatchResult> {
   const result: BatchResult = { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
   const matcher = new Matcher();
-  for (const row of await findMatches(db, batch)) matcher.add(row.id, row);
-  const drafts = batch.map((b) => itemDrafts(b.marc, b.x, ctx.libraryCode));
-  const taken = await barcodeOwners(db, new Set(drafts.flat().map((d) => d.barcode)));
-  const newRecords: Array<ReturnType<typeof recordRow>> = [];
+  for (const row of await findMatches(db, batch.records)) matcher.add(row.id, row);
+  const taken = await barcodeOwners(db, new Set(batch.records.flatMap((b) => b.drafts.map((d) => d.barcode))));
+  const newRecords: string[] = [];
   const newItems: Array<typeof items.$inferInsert> = [];
   const newMerges: Array<typeof merges.$inferInsert> = [];
   const vocabulary = new Set<string>();
-  batch.forEach((b, i) => {
-    const match = matcher.find(b.x);
-    const recordId = match?.id ?? randomUUID();
-    const attached = newCopies(ctx, b, drafts[i] ?? [], taken, result).map((d) => {
+  for (const b of batch.records) {
+    const match = matcher.find(b.keys);
+    const recordId = match?.id ?? b.id;
+    const attached = newCopies(ctx, b, b.drafts, taken, result).map((d) => {
       const id = randomUUID();
       newItems.push({ id, recordId, institutionId: ctx.institutionId, ...d });
       return id;
     });
     result.itemsAdded += attached.length;
     if (!match) {
-      newRecords.push(recordRow(recordId, b.marc, b.x, ctx.createdBy));
-      matcher.add(recordId, b.x);
-      for (const w of termsOf(b.x)) if (!ctx.knownTerms.has(w)) vocabulary.add(w);
+      newRecords.push(b.row);
+      matcher.add(recordId, b.keys);
+      for (const w of b.terms) if (!ctx.knownTerms.has(w)) vocabulary.add(w);
       result.added++;
     } else if (attached.length) {
-      newMerges.push({ recordId, institutionId: ctx.institutionId, importId: ctx.importId, matchedBy: match.basis, incoming: b.marc, itemIds: attached });
+      newMerges.push({ recordId, institutionId: ctx.institutionId, importId: ctx.importId, matchedBy: match.basis, incoming: incomingOf(b), itemIds: attached });
       result.merged++;
     } else {
       result.unchanged++;
     }
-  });
-  await insertMany(db, records, newRecords);
+  }
+  await insertJson(db, records, batch.rowKeys, newRecords);
   await insertMany(db, items, newItems);
   await insertMany(db, merges, newMerges);
   if (vocabulary.size) await db.execute(sql`insert into ${terms} (term) select * from json_array_elements_text(${JSON.stringify([...vocabulary])}::json) on conflict do nothing`);
   for (const w of vocabulary) ctx.knownTerms.add(w);
   return result;
-}
-
-interface PendingBatch {
-  records: Incoming[];
-  /** Records rejected while this batch was read. */
-  rejected: number;
-  /** Records read up to the end of this batch. */
-  read: number;
-}
-
-function emptyBatch(): Omit<PendingBatch, 'read'> {
-  return { records: [], rejected: 0 };
 }
 
 /**
@@ -330,7 +229,7 @@ class BatchWriter {
   ) {}
 
   /** Waits for the batch before, then starts this one. */
-  async write(batch: PendingBatch): Promise<void> {
+  async write(batch: PreparedBatch): Promise<void> {
     await this.inFlight;
     this.inFlight = this.commit(batch);
     this.inFlight.catch(() => undefined);
@@ -345,15 +244,15 @@ class BatchWriter {
     await this.inFlight.catch(() => undefined);
   }
 
-  private async commit(batch: PendingBatch): Promise<void> {
+  private async commit(batch: PreparedBatch): Promise<void> {
     const { ctx, report } = this;
     const r = await this.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       if (ctx.lz4) await tx.execute(sql`set local default_toast_compression = lz4`);
-      const res = batch.records.length ? await importBatch(tx, ctx, batch.records) : { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
+      const res = batch.records.length ? await importBatch(tx, ctx, batch) : { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
       await tx.update(imports).set({
         added: sql`${imports.added} + ${res.added}`, merged: sql`${imports.merged} + ${res.merged}`,
-        unchanged: sql`${imports.unchanged} + ${res.unchanged}`, rejected: sql`${imports.rejected} + ${batch.rejected}`,
+        unchanged: sql`${imports.unchanged} + ${res.unchanged}`, rejected: sql`${imports.rejected} + ${batch.rejected.length}`,
       }).where(eq(imports.id, ctx.importId));
       return res;
     });
@@ -361,40 +260,66 @@ class BatchWriter {
     report.merged += r.merged;
     report.unchanged += r.unchanged;
     report.itemsAdded += r.itemsAdded;
-    this.rejectedSoFar += batch.rejected;
+    this.rejectedSoFar += batch.rejected.length;
     for (const p of r.problems) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
     this.onProgress?.({ records: batch.read, added: report.added, merged: report.merged, rejected: this.rejectedSoFar });
   }
 }
 
-/** Reads the file, extracts each record and hands the writer a batch at a time; bad records are reported. */
-async function readBatches(source: Source, opts: MarcImportOptions, report: MarcImportReport, writer: BatchWriter): Promise<void> {
-  const batchSize = opts.batchSize ?? 1000;
-  let batch = emptyBatch();
-  const reject = (p: ImportProblem) => {
-    report.rejected++;
-    batch.rejected++;
-    if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
+/** The prepared batches of a source, read in a worker thread (see import-worker.ts). */
+async function* preparedInWorker(input: WorkerInput): AsyncGenerator<PreparedBatch> {
+  const worker = new Worker(new URL('./import-worker.mjs', import.meta.url), { workerData: input });
+  const ready: PreparedBatch[] = [];
+  const state: { finished: boolean; failure: Error | null; wake: (() => void) | null } = { finished: false, failure: null, wake: null };
+  const fail = (err: Error) => {
+    state.failure ??= err;
+    state.wake?.();
   };
-  for await (const item of readerOf(source, opts.encoding)) {
-    report.records++;
-    // Reading and extracting is synchronous work: let the database's answers in now and then, so
-    // the batch being written moves on while the next one is read.
-    if (report.records % YIELD_EVERY === 0) await new Promise(setImmediate);
-    const offset = item.offset ?? null;
-    if (item.error) {
-      reject({ recordNumber: item.recordNumber, offset, code: item.error.code, message: item.error.message });
-    } else {
-      const x = extract(item.record);
-      if (!x.title) reject({ recordNumber: item.recordNumber, offset, code: 'no-title', message: `Record ${item.recordNumber}: field 245 $a (title) is missing` });
-      else batch.records.push({ recordNumber: item.recordNumber, offset, marc: item.record, x });
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.type === 'batch') ready.push(m.batch);
+    else if (m.type === 'done') state.finished = true;
+    else state.failure ??= new Error(m.message);
+    state.wake?.();
+  });
+  worker.on('error', fail);
+  worker.on('exit', () => {
+    if (!state.finished) fail(new Error('The import worker stopped before the end of the file'));
+  });
+  try {
+    for (;;) {
+      const next = ready.shift();
+      if (next) {
+        worker.postMessage('next');
+        yield next;
+      } else if (state.failure) {
+        throw state.failure;
+      } else if (state.finished) {
+        return;
+      } else {
+        await new Promise<void>((resolve) => { state.wake = resolve; });
+        state.wake = null;
+      }
     }
-    if (batch.records.length >= batchSize) {
-      await writer.write({ ...batch, read: report.records });
-      batch = emptyBatch();
-    }
+  } finally {
+    await worker.terminate();
   }
-  await writer.write({ ...batch, read: report.records });
+}
+
+async function useWorker(source: ImportSource, asked: boolean | undefined): Promise<boolean> {
+  if (asked !== undefined) return asked;
+  const size = 'bytes' in source ? source.bytes.byteLength : (await stat(source.path)).size;
+  return size >= WORKER_FROM_BYTES;
+}
+
+/** Reads the source batch by batch and hands each batch to the writer; bad records are reported. */
+async function readBatches(source: ImportSource, opts: MarcImportOptions, prep: PrepareOptions, report: MarcImportReport, writer: BatchWriter): Promise<void> {
+  const batches = await useWorker(source, opts.worker) ? preparedInWorker({ source, opts: prep }) : prepareBatches(source, prep, true);
+  for await (const batch of batches) {
+    report.records = batch.read;
+    report.rejected += batch.rejected.length;
+    for (const p of batch.rejected) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
+    await writer.write(batch);
+  }
   await writer.finished();
 }
 
@@ -404,7 +329,7 @@ async function readBatches(source: Source, opts: MarcImportOptions, report: Marc
  * title+author+year) gets the new copies attached and is logged as a merge; running the same file
  * again adds nothing. Bad records are reported with their number and byte offset; the rest go in.
  */
-export async function importMarc(db: Db, actor: Actor, source: Source, opts: MarcImportOptions): Promise<MarcImportReport> {
+export async function importMarc(db: Db, actor: Actor, source: ImportSource, opts: MarcImportOptions): Promise<MarcImportReport> {
   const libraryCode = opts.libraryCode.trim().toUpperCase();
   const institutionId = await institutionIdByCode(db, libraryCode);
   if (!institutionId) throw new ValidationError([issue('library', 'catalogue.import.unknownLibrary', { code: opts.libraryCode })]);
@@ -414,13 +339,14 @@ export async function importMarc(db: Db, actor: Actor, source: Source, opts: Mar
   const [run] = await db.insert(imports).values({ institutionId, fileName, createdBy: actor.label }).returning({ id: imports.id });
   if (!run) throw new NotFoundError();
   const report: MarcImportReport = { importId: run.id, institutionId, records: 0, added: 0, merged: 0, unchanged: 0, rejected: 0, itemsAdded: 0, problems: [] };
-  const ctx: BatchContext = {
-    institutionId, importId: run.id, libraryCode, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null,
-    knownTerms: new Set(), lz4: await hasLz4(db),
+  const ctx: BatchContext = { institutionId, importId: run.id, knownTerms: new Set(), lz4: await hasLz4(db) };
+  const prep: PrepareOptions = {
+    batchSize: opts.batchSize ?? 1000, libraryCode, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null,
+    ...(opts.encoding ? { encoding: opts.encoding } : {}),
   };
   const writer = new BatchWriter(db, ctx, report, opts.onProgress);
   try {
-    await readBatches(source, opts, report, writer);
+    await readBatches(source, opts, prep, report, writer);
   } catch (err) {
     await writer.settled();
     throw err;

@@ -36,5 +36,5 @@ export {
   writeMarcXmlRecord,
   type MarcXmlWriteOptions,
 } from './marcxml-writer.js';
-export { packMarc, unpackMarc, type PackedMarc } from './packed.js';
+export { packMarc, unpackFields, unpackMarc, type PackedMarc } from './packed.js';
 export { decodeTcvn3, decodeVni } from './vietnamese-legacy.js';

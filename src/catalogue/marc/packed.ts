@@ -29,10 +29,14 @@ function unpackField(f: string[]): MarcField {
   return { tag, ind1: a, ind2: b, subfields };
 }
 
+/** The record of a packed form. */
+export function unpackFields(packed: PackedMarc): MarcRecord {
+  const [leader, ...fields] = packed;
+  return { leader, fields: fields.map(unpackField) };
+}
+
 /** Reads a stored record: the packed form, or a MARC-in-JSON object as stored before it. */
 export function unpackMarc(json: string): MarcRecord {
   const value = JSON.parse(json) as PackedMarc | MarcRecord;
-  if (!Array.isArray(value)) return value;
-  const [leader, ...fields] = value;
-  return { leader, fields: fields.map(unpackField) };
+  return Array.isArray(value) ? unpackFields(value) : value;
 }
