@@ -68,13 +68,13 @@ async function serve(config: Config): Promise<void> {
   // Background work, each job on its own clock so a slow one never holds up the others (mail
   // above all): send what the outbox holds, queue due reminders (reporting ones hourly), and bring
   // the catalogue's search index up to date with other processes' writes, and (embedded database)
-  // let the write-ahead log be recycled.
+  // vacuum and analyze what changed and let the write-ahead log be recycled.
   const jobs = [
     every(2_000, () => drainOutbox(database.db, transport)),
     every(3_000, () => sendDueReminders(database.db, new Date())),
     every(3_600_000, () => database.db.transaction((tx) => sendReportingReminders(tx as unknown as Db, new Date()))),
     every(3_000, () => refreshSearchIndex(database.db)),
-    every(300_000, () => database.checkpoint()),
+    every(300_000, () => database.maintain()),
   ].map((job) => job((err) => app.log.error({ err }, 'background work')));
 
   let stopping = false;

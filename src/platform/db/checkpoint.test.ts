@@ -20,4 +20,21 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the embedded database’s wr
     expect(await lsn()).not.toBe(before);
     await database.close();
   });
+
+  it('has the tables that changed enough vacuumed and analyzed on request, which PGlite never does by itself', async () => {
+    const database = await openDatabase({});
+    const stats = async (table: string) => (await database.query<{ dead: number; analyzed: boolean }>(
+      'select n_dead_tup::int as dead, last_analyze is not null as analyzed from pg_stat_user_tables where relname = $1', [table]))[0];
+    await database.exec('create table maintain_busy (x int); create table maintain_quiet (x int)');
+    await database.exec('insert into maintain_busy select g from generate_series(1, 5000) g; delete from maintain_busy where x <= 2000');
+    await database.exec('insert into maintain_quiet values (1)');
+    // Counters reach the statistics a second after the transaction that made them, as on a server.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await database.exec('select 1');
+    expect(await stats('maintain_busy')).toEqual({ dead: 2000, analyzed: false });
+    await database.maintain();
+    expect(await stats('maintain_busy')).toEqual({ dead: 0, analyzed: true });
+    expect(await stats('maintain_quiet')).toEqual({ dead: 0, analyzed: false });
+    await database.close();
+  });
 });

@@ -49,6 +49,12 @@ export interface Database {
    * million records). A server's own checkpointer does it, so there it does nothing.
    */
   checkpoint(): Promise<void>;
+  /**
+   * What a server's background workers do and the embedded database does not: vacuums and
+   * analyzes the tables that changed enough (autovacuum's thresholds), so that the planner knows
+   * how large they are, then checkpoints. On a server, autovacuum does it, so there it does nothing.
+   */
+  maintain(): Promise<void>;
   close(): Promise<void>;
   /** Where the embedded database lives (undefined on a server). */
   dataDir?: string;
@@ -103,6 +109,14 @@ async function openPglite(dataDir: string | undefined, lockKind: OpenOptions['lo
     checkpoint: async () => {
       if (pgDir && !client.closed) await client.exec('checkpoint');
     },
+    maintain: async () => {
+      if (client.closed) return;
+      const due = await client.query<{ name: string; vacuum: boolean }>(`select quote_ident(schemaname) || '.' || quote_ident(relname) as name,
+          n_dead_tup > 50 + 0.2 * n_live_tup as vacuum
+        from pg_stat_user_tables where n_dead_tup > 50 + 0.2 * n_live_tup or n_mod_since_analyze > 50 + 0.1 * n_live_tup`);
+      for (const t of due.rows) await client.exec(`${t.vacuum ? 'vacuum analyze' : 'analyze'} ${t.name}`);
+      if (pgDir) await client.exec('checkpoint');
+    },
     close: async () => {
       try {
         if (pgDir && !client.closed) await client.exec('checkpoint');
@@ -141,6 +155,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
     migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
     checkpoint: async () => undefined,
+    maintain: async () => undefined,
     close: () => pool.end(),
   };
 }
