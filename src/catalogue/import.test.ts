@@ -218,6 +218,8 @@ describe('import into the union catalogue', () => {
     const lib = await makeInstitution(db);
     const many = writeIso2709(Array.from({ length: 1200 }, (_, i) => testRecord({ title: `Tài liệu số ${i}`, control: i % 2 ? [`BIG${i}`, 'VN-TV'] : [`BIG${i}`] })));
     expect(await importMarc(db, systemActor, { bytes: many }, { libraryCode: lib.code, batchSize: 1000 })).toMatchObject({ added: 1200, rejected: 0 });
+    const [analyzed] = await database.query<{ at: Date | null }>(`select last_analyze as at from pg_stat_user_tables where relname = 'catalogue_records'`);
+    expect(analyzed?.at).toBeInstanceOf(Date);
     expect(await importMarc(db, systemActor, { bytes: many }, { libraryCode: lib.code, batchSize: 1000 })).toMatchObject({ added: 0, unchanged: 1200 });
   }, 60_000);
 

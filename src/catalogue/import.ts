@@ -46,6 +46,8 @@ export interface MarcImportOptions {
 }
 
 const MAX_PROBLEMS = 1000;
+/** An import that adds or merges this many records analyzes the catalogue's tables when it ends. */
+const ANALYZE_FROM = 1000;
 /** From this size on, a file is read in a worker thread (about 4,000 records). */
 const WORKER_FROM_BYTES = 8 * 2 ** 20;
 
@@ -352,6 +354,9 @@ export async function importMarc(db: Db, actor: Actor, source: ImportSource, opt
     throw err;
   }
   report.problems.sort((a, b) => a.recordNumber - b.recordNumber);
+  // The planner needs to know the catalogue grew before the next search reads a page of it: the
+  // embedded database has no autovacuum, and a server's waits a while.
+  if (report.added + report.merged >= ANALYZE_FROM) await db.execute(sql`analyze ${records}, ${items}`);
   await db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await tx.update(imports).set({ problems: report.problems.map((p) => ({ ...p })), finishedAt: new Date() }).where(eq(imports.id, run.id));
