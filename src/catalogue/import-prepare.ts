@@ -114,7 +114,7 @@ const text = (v: string | undefined) => (v && normalizeVi(v)) || null;
  * A copy without a barcode gets one derived from the library, the record and the field, so an
  * import run twice gives the same barcodes and adds nothing the second time.
  */
-export function itemDrafts(marc: MarcRecord, x: Extracted, libraryCode: string): ItemDraft[] {
+function itemDrafts(marc: MarcRecord, x: Extracted, libraryCode: string): ItemDraft[] {
   const out: ItemDraft[] = [];
   const seen = new Map<string, number>();
   const identity = x.controlNumber ? `${x.controlSource ?? ''}/${x.controlNumber}` : x.isbns[0] ?? x.matchKey;

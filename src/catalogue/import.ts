@@ -18,7 +18,6 @@ import { unpackFields, type MarcEncoding, type PackedMarc } from './marc/index.j
 import { imports, items, merges, records, terms } from './schema.js';
 
 export type { ImportProblem } from './import-prepare.js';
-export { itemDrafts } from './import-prepare.js';
 
 export interface MarcImportReport {
   importId: string;
@@ -157,9 +156,9 @@ interface BatchContext {
 }
 
 /** The copies of one incoming record that are not in the catalogue yet; those another library holds are reported. */
-function newCopies(ctx: BatchContext, b: PreparedRecord, drafts: ItemDraft[], taken: Map<string, string>, result: BatchResult): ItemDraft[] {
+function newCopies(ctx: BatchContext, b: PreparedRecord, taken: Map<string, string>, result: BatchResult): ItemDraft[] {
   const fresh: ItemDraft[] = [];
-  for (const d of drafts) {
+  for (const d of b.drafts) {
     const owner = taken.get(d.barcode);
     if (owner === undefined) {
       taken.set(d.barcode, ctx.institutionId);
@@ -188,7 +187,7 @@ async function importBatch(db: Db, ctx: BatchContext, batch: PreparedBatch): Pro
   for (const b of batch.records) {
     const match = matcher.find(b.keys);
     const recordId = match?.id ?? b.id;
-    const attached = newCopies(ctx, b, b.drafts, taken, result).map((d) => {
+    const attached = newCopies(ctx, b, taken, result).map((d) => {
       const id = randomUUID();
       newItems.push({ id, recordId, institutionId: ctx.institutionId, ...d });
       return id;
