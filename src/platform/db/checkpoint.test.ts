@@ -8,6 +8,17 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the embedded database’s wr
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suotdoi-wal-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('runs with 256 MB of shared buffers and without full-page images, on top of PGlite’s own parameters', async () => {
+    const database = await openDatabase({});
+    const settings = await database.query<{ name: string; setting: string }>(
+      `select name, setting from pg_settings where name in ('shared_buffers', 'full_page_writes', 'search_path', 'max_worker_processes') order by name`);
+    expect(settings).toEqual([
+      { name: 'full_page_writes', setting: 'off' }, { name: 'max_worker_processes', setting: '0' },
+      { name: 'search_path', setting: 'public' }, { name: 'shared_buffers', setting: '32768' },
+    ]);
+    await database.close();
+  });
+
   it('is checkpointed on request, which PGlite never does by itself', async () => {
     const database = await openDatabase({ dataDir: dir });
     const lsn = async () => (await database.query<{ lsn: string }>('select checkpoint_lsn::text as lsn from pg_control_checkpoint()'))[0]?.lsn;
