@@ -31,7 +31,7 @@ export interface CatalogueFigures {
   indexHeapMb: number;
   searchP50: number;
   searchP95: number;
-  /** The same queries answered by SQL alone (the peer: PostgreSQL full text with the same facets). */
+  /** The same queries answered by SQL alone (the fallback while the index builds: a scan of the folded text, the same facets). */
   sqlP50: number;
   sqlP95: number;
   pageRequestsPerSecond: number;
