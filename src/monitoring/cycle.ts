@@ -24,8 +24,6 @@ export type SubmissionRow = typeof monitoringSubmissions.$inferSelect;
 export type SubmissionEventRow = typeof monitoringSubmissionEvents.$inferSelect;
 export type CriterionRow = typeof monitoringCriteria.$inferSelect;
 
-export { vnToday } from '../platform/time.js';
-
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

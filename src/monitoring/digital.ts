@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../platform/db/index.js';
 import { placementOf } from './compute.js';
-import { vnToday } from './cycle.js';
+import { vnToday } from '../platform/time.js';
 import { Placement } from './network.js';
 import { monitoringVisits } from './schema.js';
 import { refreshVisitRollups } from './visits.js';

@@ -6,7 +6,7 @@ import type { Actor } from '../platform/access.js';
 import type { Db } from '../platform/db/index.js';
 import { NotFoundError } from '../platform/errors.js';
 import { hasMessage, translator, type Translate } from '../platform/i18n/index.js';
-import { vnToday } from './cycle.js';
+import { vnToday } from '../platform/time.js';
 import { allDetails, type IndicatorDetail, type IndicatorSummary } from './dashboard.js';
 import './messages.js';
 import { formatValue, sourceLabel, typeLabel, valueSourceText } from './presenters.js';

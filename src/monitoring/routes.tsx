@@ -6,11 +6,12 @@ import { DomainError, ValidationError, issue, type Issue } from '../platform/err
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
 import { checkValue, parseForm } from '../platform/http/validation.js';
 import { registerNav } from '../platform/web/layout.js';
+import { vnToday } from '../platform/time.js';
 import { monitoredInstitutionTypes } from '../orgs/index.js';
 import { chartRenderer } from './charts.js';
 import { placementOf } from './compute.js';
 import {
-  completeness, formState, listPeriods, openPeriod, overrideCriterion, saveForm, transition, vnToday, worklist, type FormInput,
+  completeness, formState, listPeriods, openPeriod, overrideCriterion, saveForm, transition, worklist, type FormInput,
 } from './cycle.js';
 import { dashboard, indicatorDetail } from './dashboard.js';
 import { evidenceRoutes } from './evidence-routes.js';

@@ -6,7 +6,8 @@ import type { Db } from '../platform/db/index.js';
 import { issue, type Issue } from '../platform/errors.js';
 import { schemaIssues } from '../platform/http/validation.js';
 import { capIssues, parseCsv } from './csv.js';
-import { InstitutionInput, parseDate, vnDate, type InstitutionRow } from './model.js';
+import { vnToday } from '../platform/time.js';
+import { InstitutionInput, parseDate, type InstitutionRow } from './model.js';
 import { auditInstitution } from './presenters.js';
 import { institutions } from './schema.js';
 import { institutionScope, institutionSubtree, unitScope } from './scope.js';
@@ -84,7 +85,7 @@ export async function importInstitutions(db: Db, actor: Actor, csvText: string, 
     await db.transaction(async (tx) => {
       const w: Db = tx;
       const index = await UnitIndex.load(w);
-      const today = vnDate();
+      const today = vnToday();
       for (const { row, input } of inputs) {
         const data = cleanInstitution(input);
         const unit = index.current(data.unitCode, today);

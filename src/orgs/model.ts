@@ -48,9 +48,6 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** The calendar date in Việt Nam at that instant. */
-export { vnToday as vnDate } from '../platform/time.js';
-
 export interface Period {
   validFrom: string;
   validTo: string | null;

@@ -6,9 +6,10 @@ import type { Db } from '../platform/db/index.js';
 import { ConflictError, issue, NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
 import { checkValue } from '../platform/http/validation.js';
 import { foldVi, normalizeVi, sortKeyVi, tokensVi } from '../platform/text/index.js';
+import { vnToday } from '../platform/time.js';
 import {
   covers, inForce, InstitutionInput, InstitutionPatch, isUuid, kindsByLevel, levelRank, overlaps, addDays, SuccessionInput,
-  UnitInput, UnitPatch, vnDate, type InstitutionRow, type UnitLevel, type UnitRow,
+  UnitInput, UnitPatch, type InstitutionRow, type UnitLevel, type UnitRow,
 } from './model.js';
 import {
   auditInstitution, auditUnit, type InstitutionDetail, type InstitutionItem, type Linked, type SuccessionRow, type UnitDetail, type UnitItem,
@@ -100,12 +101,12 @@ export function unitNameColumns(name: string) {
 export async function findUnitByCode(db: Db, code: string, on?: string): Promise<UnitRow | undefined> {
   const rows = await db.select().from(adminUnits).where(eq(adminUnits.code, code.trim())).orderBy(desc(adminUnits.validFrom));
   if (on) return rows.find((r) => inForce(r, on));
-  return rows.find((r) => inForce(r, vnDate())) ?? rows[0];
+  return rows.find((r) => inForce(r, vnToday())) ?? rows[0];
 }
 
 /** The id of the unit with this code in force at that moment (else today, else the latest); null if none. */
 export async function unitIdByCode(db: Db, code: string, at?: Date): Promise<string | null> {
-  return (await findUnitByCode(db, code, at ? vnDate(at) : undefined))?.id ?? null;
+  return (await findUnitByCode(db, code, at ? vnToday(at) : undefined))?.id ?? null;
 }
 
 /** The id of the institution with this code; null if none. */
@@ -170,7 +171,7 @@ export async function listUnits(db: Db, f: UnitFilter): Promise<Page<UnitItem>> 
   const search = textSearch({ folded: adminUnits.nameFolded, raw: adminUnits.name, code: adminUnits.code }, f.q);
   const where = and(
     f.level ? eq(adminUnits.level, f.level) : undefined,
-    f.at === 'all' ? undefined : inForceSql(f.at ?? vnDate()),
+    f.at === 'all' ? undefined : inForceSql(f.at ?? vnToday()),
     f.parentId ? (isUuid(f.parentId) ? eq(adminUnits.parentId, f.parentId) : sql`false`) : undefined,
     search.where,
   );
@@ -332,7 +333,7 @@ export async function listInstitutions(db: Db, f: InstitutionFilter): Promise<Pa
   const parent = alias(institutions, 'parent_institution');
   const search = textSearch({ folded: institutions.nameFolded, raw: institutions.name, code: institutions.code }, f.q);
   const unitId = f.unit ? await unitIdOf(db, f.unit) : undefined;
-  const today = vnDate();
+  const today = vnToday();
   const where = and(
     f.type ? eq(institutions.type, f.type) : undefined,
     f.unit ? (unitId ? inSubtree(institutions.unitId, unitId) : sql`false`) : undefined,
@@ -499,7 +500,7 @@ export async function updateInstitution(db: Db, actor: Actor, id: string, patch:
 
 /** Units in force on the day and institutions open on it, for the home page. */
 export async function networkCounts(db: Db, at: Date): Promise<{ units: number; institutions: number }> {
-  const day = vnDate(at);
+  const day = vnToday(at);
   const [[units], [open]] = await Promise.all([
     db.select({ n: count() }).from(adminUnits).where(inForceSql(day)),
     db.select({ n: count() }).from(institutions).where(and(

@@ -7,7 +7,8 @@ import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http
 import { parseForm } from '../../platform/http/validation.js';
 import { requireSomewhere } from '../guard.js';
 import { importUnits } from '../import-units.js';
-import { unitLevels, vnDate } from '../model.js';
+import { vnToday } from '../../platform/time.js';
+import { unitLevels } from '../model.js';
 import { presentUnit, presentUnitDetail } from '../presenters.js';
 import { unitScope } from '../scope.js';
 import { createUnit, getUnit, listUnits, unitWriteScope, updateUnit } from '../service.js';
@@ -48,7 +49,7 @@ export async function unitDetailPage(req: FastifyRequest, reply: FastifyReply, i
 export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/units', { schema: { hide: true } }, async (req, reply) => {
     const f = parseForm(ListQuery, req.query);
-    const at = f.at ?? vnDate();
+    const at = f.at ?? vnToday();
     const result = await listUnits(dbOf(req), { q: f.q, level: f.level, at: f.all ? 'all' : at, page: f.page });
     return sendPage(reply, (
       <UnitListPage ctx={pageContext(req)} filter={{ ...f, at }} result={{ ...result, items: result.items.map(presentUnit) }}
@@ -58,7 +59,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/units/new', { schema: { hide: true } }, async (req, reply) => {
     requireSomewhere(req.actor, 'units.write');
-    return sendPage(reply, <UnitFormPage ctx={pageContext(req)} values={{ level: 'commune', kind: 'Xã', validFrom: vnDate() }} issues={[]} />);
+    return sendPage(reply, <UnitFormPage ctx={pageContext(req)} values={{ level: 'commune', kind: 'Xã', validFrom: vnToday() }} issues={[]} />);
   });
 
   app.post('/units', { schema: { hide: true } }, async (req, reply) => {

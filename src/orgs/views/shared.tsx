@@ -2,7 +2,7 @@ import type { Issue } from '../../platform/errors.js';
 import { formatDate } from '../../platform/i18n/index.js';
 import { issueText } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
-import { vnDate } from '../model.js';
+import { vnToday } from '../../platform/time.js';
 import type { SuccessionView, UnitRefView } from '../presenters.js';
 
 /**
@@ -29,7 +29,7 @@ export function periodText(ctx: PageContext, from: string, to: string | null): s
 
 /** "Ended" beside what is no longer in force or open. */
 export function EndedTag({ ctx, on }: { ctx: PageContext; on: string | null }) {
-  return on && on < vnDate() ? <> <span class="tag tag--ended">{ctx.t('orgs.ended')}</span></> : null;
+  return on && on < vnToday() ? <> <span class="tag tag--ended">{ctx.t('orgs.ended')}</span></> : null;
 }
 
 export function UnitLink({ unit }: { unit: Pick<UnitRefView, 'id' | 'name' | 'code'> }) {
