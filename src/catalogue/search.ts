@@ -58,9 +58,10 @@ function termMatches(terms: ParsedQuery['terms']): SQL[] {
   return likePatterns(terms).map(({ field, pattern }) => sql`${field === 'any' ? ANY : FOLDED[field]} like ${pattern}`);
 }
 
+/** The record's folded words, one space between each. */
+const WORDS = sql`concat_ws(' ', nullif(r.title_folded, ''), nullif(r.author_folded, ''), nullif(r.subject_folded, ''), nullif(r.rest_folded, ''))`;
 /** How many words the record's folded parts hold. */
-const WORD_COUNT = sql`(length(concat_ws(' ', nullif(r.title_folded, ''), nullif(r.author_folded, ''), nullif(r.subject_folded, ''), nullif(r.rest_folded, '')))
-  - length(replace(concat_ws(' ', nullif(r.title_folded, ''), nullif(r.author_folded, ''), nullif(r.subject_folded, ''), nullif(r.rest_folded, '')), ' ', '')) + 1)`;
+const WORD_COUNT = sql`(length(${WORDS}) - length(replace(${WORDS}, ' ', '')) + 1)`;
 
 /**
  * Relevance as the index weighs it: the best field weight of each query word (title 1, authors
