@@ -3,21 +3,43 @@ export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'vi';
 
 export type Params = Record<string, string | number>;
+/**
+ * Every message key. Each module's messages.ts adds its keys to this interface, so a key that no
+ * catalogue defines fails the type check instead of showing on a page.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MessageKeys {}
+export type MessageKey = keyof MessageKeys & string;
 export type Translate = (key: string, params?: Params) => string;
 
 const catalogues: Record<Locale, Map<string, string>> = { vi: new Map(), en: new Map() };
 
+/** English text that depends on a count: "{n} record" for one, "{n} records" for others. */
+export interface Plural {
+  one: string;
+  other: string;
+}
+
+/** One message: the Vietnamese text (no plural forms) and the English one. */
+export type MessageTexts = readonly [vi: string, en: string | Plural];
+
+const plurals: Map<string, Plural> = new Map();
+
 /**
- * Registers a module's messages. Every key must exist in both languages (the type checks it);
- * keys are namespaced by the caller ("orgs.unit.code").
+ * Registers a module's messages, each key written once with both texts; keys are namespaced by
+ * the caller ("orgs.unit.code"). Returns the keys, for the module's type of them.
  */
-export function defineMessages<V extends Record<string, string>>(vi: V, en: { [K in keyof V]: string }): (keyof V & string)[] {
-  for (const [key, text] of Object.entries(vi)) {
-    if (catalogues.vi.has(key) && catalogues.vi.get(key) !== text) throw new Error(`Message key defined twice: ${key}`);
-    catalogues.vi.set(key, text);
+export function defineMessages<M extends Record<string, MessageTexts>>(messages: M): (keyof M & string)[] {
+  for (const [key, [vi, en]] of Object.entries(messages)) {
+    if (catalogues.vi.has(key) && catalogues.vi.get(key) !== vi) throw new Error(`Message key defined twice: ${key}`);
+    catalogues.vi.set(key, vi);
+    if (typeof en === 'string') catalogues.en.set(key, en);
+    else {
+      catalogues.en.set(key, en.other);
+      plurals.set(key, en);
+    }
   }
-  for (const [key, text] of Object.entries(en)) catalogues.en.set(key, text);
-  return Object.keys(vi);
+  return Object.keys(messages);
 }
 
 export function isLocale(value: unknown): value is Locale {
@@ -35,8 +57,11 @@ export function allKeys(locale: Locale): string[] {
 /** A translator for one locale; "{name}" placeholders are filled from params. */
 export function translator(locale: Locale): Translate {
   const table = catalogues[locale];
+  const rules = new Intl.PluralRules(locale === 'vi' ? 'vi-VN' : 'en-GB');
   return (key, params) => {
-    const text = table.get(key) ?? catalogues.vi.get(key) ?? key;
+    const plural = locale === 'en' ? plurals.get(key) : undefined;
+    const count = params?.n;
+    const text = plural && typeof count === 'number' ? plural[rules.select(count) === 'one' ? 'one' : 'other'] : table.get(key) ?? catalogues.vi.get(key) ?? key;
     if (!params) return text;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
