@@ -28,6 +28,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'import-x/no-cycle': ['error', { maxDepth: 8 }],
+      // A module adds its message keys to the platform's catalogue type by extending it.
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
     },
   },
   // A module reaches another module only through its index.ts (platform is the shared base);
@@ -43,6 +45,21 @@ export default tseslint.config(
       }],
     },
   })),
+  // The platform is the base: it imports no module. What a module adds to shared pages it
+  // declares in its manifest (src/platform/module.ts), which app.ts assembles. Only the test
+  // harness (platform/testing, tests) builds the whole application.
+  {
+    files: ['src/platform/**/*.{ts,tsx}'],
+    ignores: ['src/platform/testing/**', 'src/platform/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...modules.filter((m) => m !== 'platform').map((o) => ({ regex: `^(\\.\\./)+${o}/`, message: 'platform/ imports no module; declare it in the module manifest' })),
+          { regex: '^(\\.\\./)+(app|modules|demo|main)\\.js$', message: 'platform/ does not import the application' },
+        ],
+      }],
+    },
+  },
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -12,22 +12,27 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { catalogueRoutes } from './catalogue/index.js';
-import { digitalVisits, monitoringRoutes } from './monitoring/index.js';
-import { orgsRoutes } from './orgs/index.js';
-import { programmesRoutes } from './programmes/index.js';
-import { authRoutes } from './platform/auth/routes.js';
-import { auditRoutes } from './platform/audit/routes.js';
+import { modules as allModules } from './modules.js';
 import type { AppDeps } from './platform/http/context.js';
 import { errorHandler, notFoundHandler } from './platform/http/errors.js';
 import { requestContext } from './platform/http/session.js';
-import { homeRoutes } from './platform/web/home.js';
-import './platform/messages.js';
+import { navigationOf, seedStepsOf, type ModuleManifest } from './platform/module.js';
+import { systemActor } from './platform/access.js';
+import type { Database } from './platform/db/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+/**
+ * Brings a migrated database up to what the modules need before anything is served: each
+ * module's `always` seed steps (reference data such as the plan's indicators), in order.
+ */
+export async function prepareDatabase(database: Database, modules: readonly ModuleManifest[] = allModules): Promise<void> {
+  for (const step of seedStepsOf(modules, 'always')) await step.run(database.db, systemActor);
+}
+
+/** The Fastify application of the given modules (all of them by default). */
+export async function buildApp(deps: AppDeps, modules: readonly ModuleManifest[] = allModules): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     logger: config.NODE_ENV === 'test' ? false : { level: config.LOG_LEVEL },
@@ -37,6 +42,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('deps', deps);
+  app.decorate('modules', modules);
+  app.decorate('navigation', navigationOf(modules));
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -80,14 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
-  await app.register(homeRoutes);
-  await app.register(authRoutes);
-  await app.register(auditRoutes);
-  await app.register(orgsRoutes);
-  await app.register(programmesRoutes);
-  await app.register(digitalVisits);
-  await app.register(monitoringRoutes);
-  await app.register(catalogueRoutes);
+  for (const plugin of modules.flatMap((m) => m.appPlugins ?? [])) await app.register(plugin);
+  for (const m of modules) if (m.routes) await app.register(m.routes);
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await deps.database.query('select 1');
     return { ok: true, database: deps.database.kind };

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { seedDemoCatalogue } from './catalogue/index.js';
-import { institutionIdByCode, seedDemoOrgs, unitIdByCode } from './orgs/index.js';
+import { modules } from './modules.js';
+import { institutionIdByCode, unitIdByCode } from './orgs/index.js';
 import { systemActor, type Role } from './platform/access.js';
 import { hashPassword } from './platform/auth/passwords.js';
 import type { Database, Db } from './platform/db/index.js';
+import { seedStepsOf } from './platform/module.js';
 import { roleGrants, systemState, users } from './platform/schema.js';
 
 export const DEMO_PASSWORD = 'demo-suotdoi';
@@ -37,8 +38,7 @@ export async function seedDemo(database: Database): Promise<boolean> {
   if (await demoSeeded(database.db)) return false;
   await database.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
-    await seedDemoOrgs(tx, systemActor);
-    await seedDemoCatalogue(tx, systemActor);
+    for (const step of seedStepsOf(modules, 'demo')) await step.run(tx, systemActor);
     const hash = await hashPassword(DEMO_PASSWORD);
     for (const login of demoLogins) {
       const [user] = await tx.insert(users).values({ email: login.email, displayName: login.name, passwordHash: hash, isDemo: true })

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { buildApp } from './app.js';
+import { buildApp, prepareDatabase } from './app.js';
 import { demoLogins, DEMO_PASSWORD, seedDemo } from './demo.js';
 import { importInstitutions, importUnits, type ImportReport } from './orgs/index.js';
 import { exportMarc, importMarcFile, refreshSearchIndex, warmSearchIndex } from './catalogue/index.js';
@@ -16,7 +16,6 @@ import { DataDirLockedError } from './platform/db/lock.js';
 import { DomainError } from './platform/errors.js';
 import { translator } from './platform/i18n/index.js';
 import { drainOutbox, fileTransport, smtpTransport, type Transport } from './platform/outbox/index.js';
-import './platform/messages.js';
 
 const usage = `suotdoi — lifelong-learning platform
 
@@ -51,6 +50,7 @@ async function serve(config: Config): Promise<void> {
   const started = performance.now();
   const database = await open(config, 'server');
   await database.migrate();
+  await prepareDatabase(database);
   const seeded = config.DEMO_DATA ? await seedDemo(database) : false;
   const transport = transportFor(config);
   const app = await buildApp({ config, database, transport });
@@ -122,6 +122,7 @@ async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>)
   const database = await open(config, 'cli');
   try {
     await database.migrate();
+    await prepareDatabase(database);
     return await fn(database);
   } finally {
     await database.close();

@@ -1,6 +1,6 @@
 import { defineMessages } from '../platform/i18n/index.js';
 
-const keys = defineMessages({
+export const messageKeys = defineMessages({
   'catalogue.nav.search': ['Tra cứu sách', 'Library catalogue'],
   'catalogue.nav.import': ['Biên mục', 'Cataloguing'],
   'catalogue.search.title': ['Mục lục liên hợp', 'Union catalogue'],
@@ -236,5 +236,5 @@ const keys = defineMessages({
 });
 
 declare module '../platform/i18n/index.js' {
-  interface MessageKeys extends Record<(typeof keys)[number], true> {}
+  interface MessageKeys extends Record<(typeof messageKeys)[number], true> {}
 }

@@ -11,7 +11,6 @@ import type { Db } from '../platform/db/index.js';
 import { issue, ValidationError } from '../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
 import { parseForm } from '../platform/http/validation.js';
-import { registerNav } from '../platform/web/layout.js';
 import { catalogueApi } from './api.js';
 import { citationVancouver } from './citation.js';
 import { toDublinCore } from './dublin-core.js';
@@ -28,9 +27,6 @@ import { labelRoutes } from './labels.js';
 import { DcPage, MarcPage, RecordPage, SearchPage, type SearchParams } from './views/opac.js';
 import { ImportPage, ItemFormPage, MergesPage, type ItemFormValues } from './views/staff.js';
 import './messages.js';
-
-registerNav({ href: '/catalogue', key: 'catalogue.nav.search', order: 20 });
-registerNav({ href: '/catalogue/import', key: 'catalogue.nav.import', order: 21, visible: (ctx) => canSomewhere(ctx.actor, 'institution.operate') });
 
 const tags = ['catalogue'];
 const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };

@@ -1,6 +1,20 @@
 /** The monitoring module: indicators and targets, visits, the yearly reporting cycle, dashboards and reports. */
-export { monitoringRoutes } from './routes.js';
-export { digitalVisits } from './digital.js';
+import type { ModuleManifest } from '../platform/module.js';
+import { digitalVisits } from './digital.js';
+import { ensurePlanIndicators } from './indicators.js';
+import { allowedSomewhere } from './permissions.js';
+import { monitoringRoutes } from './routes.js';
+
+export const monitoringModule: ModuleManifest = {
+  name: 'monitoring',
+  appPlugins: [digitalVisits],
+  routes: monitoringRoutes,
+  navigation: [
+    { href: '/monitoring', key: 'monitoring.nav', order: 70, visible: (ctx) => allowedSomewhere(ctx.actor, 'oversee') || allowedSomewhere(ctx.actor, 'report') },
+    { href: '/transparency', key: 'monitoring.nav.public', order: 71 },
+  ],
+  seed: [{ name: 'monitoring.indicators', kind: 'always', order: 10, run: (db) => ensurePlanIndicators(db) }],
+};
 export { generateAnnualReport, type AnnualReportOptions } from './report.js';
 export { sendReportingReminders } from './cycle.js';
-export { ensurePlanIndicators } from './indicators.js';
+export { ensurePlanIndicators };

@@ -1,6 +1,6 @@
 import { defineMessages } from '../platform/i18n/index.js';
 
-const keys = defineMessages({
+export const messageKeys = defineMessages({
   'monitoring.nav': ['Theo dõi chỉ tiêu', 'Plan monitoring'],
   'monitoring.nav.public': ['Minh bạch số liệu', 'Open figures'],
   'monitoring.dashboard.title': ['Theo dõi thực hiện Kế hoạch học tập suốt đời', 'Monitoring the lifelong-learning plan'],
@@ -371,5 +371,5 @@ const keys = defineMessages({
 });
 
 declare module '../platform/i18n/index.js' {
-  interface MessageKeys extends Record<(typeof keys)[number], true> {}
+  interface MessageKeys extends Record<(typeof messageKeys)[number], true> {}
 }

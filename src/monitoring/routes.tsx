@@ -5,7 +5,6 @@ import { grantsOf } from '../platform/access.js';
 import { DomainError, ValidationError, issue, type Issue } from '../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
 import { checkValue, parseForm } from '../platform/http/validation.js';
-import { registerNav } from '../platform/web/layout.js';
 import { vnToday } from '../platform/time.js';
 import { monitoredInstitutionTypes } from '../orgs/index.js';
 import { chartRenderer } from './charts.js';
@@ -17,7 +16,7 @@ import { dashboard, indicatorDetail } from './dashboard.js';
 import { evidenceRoutes } from './evidence-routes.js';
 import { evidenceByInstitution, type EvidenceRow } from './evidence.js';
 import { definitionFromForm, formValues, readIndicatorForm, type IndicatorFormValues } from './indicator-form.js';
-import { ensurePlanIndicators, getIndicator, indicatorHistory, listIndicators, updateIndicator } from './indicators.js';
+import { getIndicator, indicatorHistory, listIndicators, updateIndicator } from './indicators.js';
 import { criteria, IndicatorDefinition, VisitInput, type Criterion } from './model.js';
 import { provinceScope } from './network.js';
 import { allowedSomewhere, allowedTo, requireTo } from './permissions.js';
@@ -32,9 +31,6 @@ import { DashboardPage, IndicatorPage } from './views/dashboard.js';
 import { IndicatorEditPage, IndicatorHistoryPage } from './views/indicators.js';
 import { VisitsPage } from './views/visits.js';
 import './messages.js';
-
-registerNav({ href: '/monitoring', key: 'monitoring.nav', order: 70, visible: (ctx) => allowedSomewhere(ctx.actor, 'oversee') || allowedSomewhere(ctx.actor, 'report') });
-registerNav({ href: '/transparency', key: 'monitoring.nav.public', order: 71 });
 
 const tags = ['monitoring'];
 const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
@@ -100,7 +96,6 @@ const formNotices: Record<string, string> = {
 };
 
 export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  await ensurePlanIndicators(app.deps.database.db);
   await app.register(evidenceRoutes);
 
   // ------------------------------------------------------------ pages

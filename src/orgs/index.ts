@@ -2,9 +2,25 @@
  * Administrative units (with validity periods and successions), institutions and their staff.
  * Other modules reach this one only through what is exported here.
  */
+import type { ModuleManifest } from '../platform/module.js';
+import { NetworkHomePart } from './home.js';
+import { orgsRoutes } from './routes.js';
+import { seedDemoOrgs } from './seed.js';
+import { grantLabels } from './service.js';
 import './messages.js';
 
-export { orgsRoutes } from './routes.js';
+export const orgsModule: ModuleManifest = {
+  name: 'orgs',
+  routes: orgsRoutes,
+  navigation: [
+    { href: '/units', key: 'nav.units', order: 20 },
+    { href: '/institutions', key: 'nav.institutions', order: 30 },
+  ],
+  home: [{ area: 'main', order: 90, render: NetworkHomePart }],
+  grantLabels,
+  seed: [{ name: 'orgs.demo', kind: 'demo', order: 10, run: seedDemoOrgs }],
+};
+
 export {
   networkCounts, grantLabels, findUnitByCode, unitIdByCode, institutionIdByCode, listUnits, getUnit, listInstitutions, getInstitution,
   createUnit, updateUnit, addSuccession, createInstitution, updateInstitution,

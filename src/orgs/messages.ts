@@ -1,6 +1,6 @@
 import { defineMessages } from '../platform/i18n/index.js';
 
-const keys = defineMessages({
+export const messageKeys = defineMessages({
   'orgs.form.issue': ['{label}: {message}', '{label}: {message}'],
   'orgs.units.title': ['Đơn vị hành chính', 'Administrative units'],
   'orgs.units.lead': ['Tỉnh, huyện (đến 30/6/2025) và xã, với thời gian hiệu lực và các đơn vị kế thừa sau sắp xếp, để số liệu so sánh được qua các năm.', 'Provinces, districts (until 30/6/2025) and communes, with their periods of validity and their successors after reorganisation, so that figures stay comparable over the years.'],
@@ -193,5 +193,5 @@ const keys = defineMessages({
 });
 
 declare module '../platform/i18n/index.js' {
-  interface MessageKeys extends Record<(typeof keys)[number], true> {}
+  interface MessageKeys extends Record<(typeof messageKeys)[number], true> {}
 }

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { registerNav } from '../platform/web/layout.js';
 import { orgsApi } from './routes/api.js';
 import { institutionDetailPage, institutionPages } from './routes/institutions.js';
 import { staffPages } from './routes/staff.js';
@@ -8,8 +7,6 @@ import './messages.js';
 
 /** Units, institutions and staff: the pages and the JSON API under /api/v1. */
 export const orgsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  registerNav({ href: '/units', key: 'nav.units', order: 20 });
-  registerNav({ href: '/institutions', key: 'nav.institutions', order: 30 });
   await app.register(unitPages);
   await app.register(institutionPages);
   await app.register(staffPages({ institution: institutionDetailPage, unit: unitDetailPage }));

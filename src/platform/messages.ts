@@ -1,6 +1,6 @@
 import { defineMessages } from './i18n/index.js';
 
-const keys = defineMessages({
+export const messageKeys = defineMessages({
   'site.name': ['Suốt đời', 'Suốt đời'],
   'site.tagline': ['Học tập suốt đời tại thư viện, bảo tàng và trung tâm văn hóa', 'Lifelong learning in libraries, museums and cultural centres'],
   'site.skip': ['Bỏ qua, đến nội dung chính', 'Skip to main content'],
@@ -147,5 +147,5 @@ const keys = defineMessages({
 });
 
 declare module './i18n/index.js' {
-  interface MessageKeys extends Record<(typeof keys)[number], true> {}
+  interface MessageKeys extends Record<(typeof messageKeys)[number], true> {}
 }

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import type { VNode } from 'preact';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ComponentChild } from 'preact';
 import type { Actor, Grant } from './access.js';
 import type { Db } from './db/index.js';
 import type { PageContext } from './web/context.js';
@@ -16,8 +17,10 @@ export interface NavEntry {
 
 /** A part of the home page: rendered in order, or left out when it returns null. */
 export interface HomePart {
+  /** `lead`: under the welcome (a search box); `main`: after what the platform offers. */
+  area: 'lead' | 'main';
   order: number;
-  render: (ctx: PageContext, db: Db) => Promise<VNode | null> | VNode | null;
+  render: (ctx: PageContext, db: Db) => Promise<ComponentChild> | ComponentChild;
 }
 
 /** What a background job is given each time it runs. */
@@ -51,14 +54,47 @@ export interface SeedStep {
 /** Names and links for grants, shown on the account page (orgs knows institutions and units). */
 export type GrantLabeller = (db: Db, grants: Grant[]) => Promise<Map<string, { href: string; label: string }>>;
 
+/** A Fastify plugin of a module (plain or with the TypeBox type provider). */
+export type ModulePlugin = FastifyPluginAsync | FastifyPluginAsyncTypebox;
+
 /** What a module adds to the application; `src/modules.ts` lists them and `app.ts` assembles them. */
 export interface ModuleManifest {
   name: string;
-  /** A Fastify plugin with the module's pages and JSON API. */
-  routes?: (app: FastifyInstance) => Promise<void>;
+  /** A Fastify plugin with the module's pages and JSON API (encapsulated: its hooks stay inside). */
+  routes?: ModulePlugin;
+  /** App-wide plugins (wrapped with fastify-plugin), registered before every module's routes. */
+  appPlugins?: ModulePlugin[];
   navigation?: NavEntry[];
   home?: HomePart[];
   jobs?: JobDefinition[];
   seed?: SeedStep[];
   grantLabels?: GrantLabeller;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The modules this application was built from, in order. */
+    modules: readonly ModuleManifest[];
+  }
+}
+
+/** The header menu of an application: every module's entries, in order. */
+export function navigationOf(modules: readonly ModuleManifest[]): NavEntry[] {
+  return modules.flatMap((m) => m.navigation ?? []).sort((a, b) => a.order - b.order);
+}
+
+/** The home page's parts, in order. */
+export function homePartsOf(modules: readonly ModuleManifest[]): HomePart[] {
+  return modules.flatMap((m) => m.home ?? []).sort((a, b) => a.order - b.order);
+}
+
+/** Seed steps of one kind, in order. */
+export function seedStepsOf(modules: readonly ModuleManifest[], kind: SeedStep['kind']): SeedStep[] {
+  return modules.flatMap((m) => m.seed ?? []).filter((s) => s.kind === kind).sort((a, b) => a.order - b.order);
+}
+
+/** Labels for grants from the module that knows institutions and units (none: no labels). */
+export async function labelGrants(modules: readonly ModuleManifest[], db: Db, grants: Grant[]): Promise<Map<string, { href: string; label: string }>> {
+  const labeller = modules.find((m) => m.grantLabels)?.grantLabels;
+  return labeller ? labeller(db, grants) : new Map();
 }

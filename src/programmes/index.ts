@@ -1,4 +1,16 @@
 /** The programmes module: classes, clubs, events and museum education programmes. */
-export { programmesRoutes } from './routes.js';
+import { canSomewhere } from '../platform/access.js';
+import type { ModuleManifest } from '../platform/module.js';
+import { programmesRoutes } from './routes.js';
+
+export const programmesModule: ModuleManifest = {
+  name: 'programmes',
+  routes: programmesRoutes,
+  navigation: [
+    { href: '/programmes', key: 'programmes.nav.programmes', order: 40 },
+    { href: '/calendar', key: 'programmes.nav.calendar', order: 41 },
+    { href: '/programmes/manage', key: 'programmes.nav.manage', order: 42, visible: (ctx) => canSomewhere(ctx.actor, 'institution.operate') },
+  ],
+};
 export { programmeActivity, type ProgrammeActivity, type ActivityFilter } from './stats.js';
 export { sendDueReminders } from './timer.js';

@@ -1,6 +1,6 @@
 import { defineMessages } from '../platform/i18n/index.js';
 
-const keys = defineMessages({
+export const messageKeys = defineMessages({
   'programmes.nav.programmes': ['Lớp học và sự kiện', 'Classes and events'],
   'programmes.nav.calendar': ['Lịch', 'Calendar'],
   'programmes.nav.manage': ['Quản lý chương trình', 'Manage programmes'],
@@ -330,5 +330,5 @@ const keys = defineMessages({
 });
 
 declare module '../platform/i18n/index.js' {
-  interface MessageKeys extends Record<(typeof keys)[number], true> {}
+  interface MessageKeys extends Record<(typeof messageKeys)[number], true> {}
 }

@@ -5,8 +5,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { programmeInstitutionRefs, programmeUnitRefs, programmeUnitSubtree, programmeUnitPath } from '../orgs/index.js';
 import { dbOf } from '../platform/http/context.js';
-import { canSomewhere } from '../platform/access.js';
-import { registerNav } from '../platform/web/layout.js';
 import { programmeApi } from './api.js';
 import { calendarEntries, markersBetween, ownEntries, seedNationalDays, type CalendarScope } from './calendar.js';
 import { icalendar } from './ics.js';
@@ -19,10 +17,6 @@ import './messages.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const checkinJs = fs.readFileSync(path.join(here, 'assets/checkin.js'), 'utf8');
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-
-registerNav({ href: '/programmes', key: 'programmes.nav.programmes', order: 40 });
-registerNav({ href: '/calendar', key: 'programmes.nav.calendar', order: 41 });
-registerNav({ href: '/programmes/manage', key: 'programmes.nav.manage', order: 42, visible: (ctx) => canSomewhere(ctx.actor, 'institution.operate') });
 
 /** Feeds reach back a month and forward a year: what a calendar app needs, no more. */
 async function sendFeed(req: FastifyRequest, reply: FastifyReply, scope: CalendarScope, name: string, unitIdsAbove: string[]) {

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { canSomewhere } from '../access.js';
 import { dbOf, pageContext, sendPage } from '../http/context.js';
 import { parseForm } from '../http/validation.js';
 import { allKeys, formatDateTime, hasMessage } from '../i18n/index.js';
 import { compareVi } from '../text/index.js';
 import { Button, Form, Pagination, qs, SelectField, TextField } from '../web/components.js';
 import type { PageContext } from '../web/context.js';
-import { Layout, registerNav } from '../web/layout.js';
+import { Layout } from '../web/layout.js';
 import { listAudit, type AuditRow } from './index.js';
 
 const Filter = Type.Object({
@@ -118,7 +117,6 @@ function AuditPage({ ctx, f, rows, total, page, pageSize }: { ctx: PageContext; 
 }
 
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  registerNav({ href: '/audit', key: 'nav.audit', order: 90, visible: (ctx) => canSomewhere(ctx.actor, 'audit.read') });
 
   app.get('/audit', { schema: { hide: true } }, async (req, reply) => {
     const f = parseForm(Filter, req.query);

@@ -1,6 +1,6 @@
 import { defineMessages } from '../i18n/index.js';
 
-const keys = defineMessages({
+export const messageKeys = defineMessages({
   'auth.login.title': ['Đăng nhập', 'Log in'],
   'auth.login.identifier': ['Email hoặc số điện thoại', 'Email or phone number'],
   'auth.login.password': ['Mật khẩu', 'Password'],
@@ -67,5 +67,5 @@ const keys = defineMessages({
 });
 
 declare module '../i18n/index.js' {
-  interface MessageKeys extends Record<(typeof keys)[number], true> {}
+  interface MessageKeys extends Record<(typeof messageKeys)[number], true> {}
 }

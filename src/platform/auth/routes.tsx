@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { grantLabels } from '../../orgs/index.js';
 import { tokenScopes, type Grant } from '../access.js';
 import { UnauthenticatedError, type Issue } from '../errors.js';
 import { dbOf, inTx, issuesOf, pageContext, safeNext, sendPage } from '../http/context.js';
 import { clearSessionCookie, setSessionCookie } from '../http/session.js';
 import { parseForm } from '../http/validation.js';
+import { labelGrants } from '../module.js';
 import { formatDateTime } from '../i18n/index.js';
 import { Button, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField, CheckboxField } from '../web/components.js';
 import type { PageContext } from '../web/context.js';
@@ -189,7 +189,7 @@ async function renderAccount(req: FastifyRequest, reply: FastifyReply, extra: { 
   requireSession(req);
   const db = dbOf(req);
   const grants = req.actor.kind === 'user' ? req.actor.grants : [];
-  const [labels, tokens] = await Promise.all([grantLabels(db, grants), listApiTokens(db, req.actor)]);
+  const [labels, tokens] = await Promise.all([labelGrants(req.server.modules, db, grants), listApiTokens(db, req.actor)]);
   return sendPage(reply, <AccountPage ctx={pageContext(req)} grants={grants} labels={labels} tokens={tokens} newToken={extra.newToken} issues={extra.issues ?? []} notice={extra.notice} />, extra.status);
 }
 

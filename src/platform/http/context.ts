@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Database, Db } from '../db/index.js';
 import type { Locale, Translate } from '../i18n/index.js';
 import type { Transport } from '../outbox/index.js';
+import type { NavEntry } from '../module.js';
 import type { PageContext } from '../web/context.js';
 
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    /** The header menu, assembled once from the modules' manifests. */
+    navigation: readonly NavEntry[];
   }
   interface FastifyRequest {
     actor: Actor;
@@ -47,6 +50,7 @@ export function pageContext(req: FastifyRequest): PageContext {
     csrfToken: req.csrfToken,
     url: req.url,
     demo: req.server.deps.config.DEMO_DATA,
+    nav: req.server.navigation,
   };
 }
 

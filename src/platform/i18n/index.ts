@@ -9,7 +9,7 @@ export type Params = Record<string, string | number>;
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MessageKeys {}
-export type MessageKey = keyof MessageKeys & string;
+export type MessageKey = Extract<keyof MessageKeys, string>;
 export type Translate = (key: string, params?: Params) => string;
 
 const catalogues: Record<Locale, Map<string, string>> = { vi: new Map(), en: new Map() };

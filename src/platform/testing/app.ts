@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../app.js';
+import { buildApp, prepareDatabase } from '../../app.js';
 import { createSession } from '../auth/service.js';
 import { loadConfig } from '../config.js';
 import type { Database, Db } from '../db/index.js';
@@ -17,6 +17,7 @@ export interface TestApp {
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  await prepareDatabase(database);
   const sent: Message[] = [];
   const app = await buildApp({
     config: loadConfig({ NODE_ENV: 'test', DEMO_DATA: 'false', ...env }),

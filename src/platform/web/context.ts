@@ -1,6 +1,7 @@
 import type { Actor, Permission } from '../access.js';
 import { canSomewhere } from '../access.js';
 import type { Locale, Translate } from '../i18n/index.js';
+import type { NavEntry } from '../module.js';
 
 /** What every page needs to know about the request that renders it. */
 export interface PageContext {
@@ -12,6 +13,8 @@ export interface PageContext {
   /** Path and query of the current page, for the language switch and "next" links. */
   url: string;
   demo: boolean;
+  /** The header menu's entries, from the modules' manifests. */
+  nav: readonly NavEntry[];
 }
 
 export function allowed(ctx: PageContext, permission: Permission): boolean {

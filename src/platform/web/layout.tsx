@@ -2,23 +2,6 @@ import type { ComponentChildren } from 'preact';
 import { Button, Form } from './components.js';
 import type { PageContext } from './context.js';
 
-export interface NavEntry {
-  href: string;
-  key: string;
-  order: number;
-  visible?: (ctx: PageContext) => boolean;
-}
-
-const nav: NavEntry[] = [];
-
-/** Modules add their top-level pages to the header menu. */
-export function registerNav(entry: NavEntry): void {
-  if (!nav.some((n) => n.href === entry.href)) {
-    nav.push(entry);
-    nav.sort((a, b) => a.order - b.order);
-  }
-}
-
 function langHref(url: string, lang: string): string {
   const u = new URL(url, 'http://x');
   u.searchParams.set('lang', lang);
@@ -69,7 +52,7 @@ export function Layout({ ctx, title, children, crumbs }: { ctx: PageContext; tit
           <nav class="site-nav" aria-label={ctx.t('site.menu')}>
             <ul class="container site-nav__list">
               <li><a href="/" aria-current={path === '/' ? 'page' : undefined}>{ctx.t('nav.home')}</a></li>
-              {nav.filter((n) => !n.visible || n.visible(ctx)).map((n) => (
+              {ctx.nav.filter((n) => !n.visible || n.visible(ctx)).map((n) => (
                 <li key={n.href}><a href={n.href} aria-current={path.startsWith(n.href) ? 'page' : undefined}>{ctx.t(n.key)}</a></li>
               ))}
             </ul>
