@@ -18,7 +18,7 @@ export const catalogueModule: ModuleManifest = {
     { href: '/catalogue/import', key: 'catalogue.nav.import', order: 21, visible: (ctx) => canSomewhere(ctx.actor, 'institution.operate') },
   ],
   home: [{ area: 'lead', order: 10, render: (ctx) => h(CatalogueSearchBox, { ctx }) }],
-  seed: [{ name: 'catalogue.demo', kind: 'demo', order: 20, run: seedDemoCatalogue }],
+  seed: [{ name: 'demo catalogue', kind: 'demo', order: 20, run: seedDemoCatalogue }],
 };
 
 export { importMarc, importMarcFile, undoMerge, type MarcImportReport, type MarcImportOptions, type ImportProblem } from './import.js';

@@ -27,6 +27,7 @@ import { labelRoutes } from './labels.js';
 import { DcPage, MarcPage, RecordPage, SearchPage, type SearchParams } from './views/opac.js';
 import { ImportPage, ItemFormPage, MergesPage, type ItemFormValues } from './views/staff.js';
 import './messages.js';
+import { messageKey } from '../platform/i18n/index.js';
 
 const tags = ['catalogue'];
 const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
@@ -72,10 +73,10 @@ async function presentedSearch(req: FastifyRequest, input: SearchInput) {
   const names = await libraryNames(db, result.facets.library.map((f) => f.value));
   return presentSearch(result, (facet, value) => {
     if (facet === 'library') return names.get(value) ?? value;
-    if (facet === 'material') return req.t(`catalogue.material.${value}`);
-    if (facet === 'ddc') return req.t(`catalogue.ddc.${value}`);
+    if (facet === 'material') return req.t(messageKey(`catalogue.material.${value}`));
+    if (facet === 'ddc') return req.t(messageKey(`catalogue.ddc.${value}`));
     if (facet === 'decade') return `${value}–${Number(value) + 9}`;
-    return req.t(`catalogue.language.${value}`) === `catalogue.language.${value}` ? value : req.t(`catalogue.language.${value}`);
+    return req.t(messageKey(`catalogue.language.${value}`)) === `catalogue.language.${value}` ? value : req.t(messageKey(`catalogue.language.${value}`));
   });
 }
 

@@ -9,6 +9,7 @@ import { formState } from './cycle.js';
 import { deleteEvidence, evidenceDir, evidenceTypes, listEvidence, maxEvidenceBytes, readEvidence, saveEvidence } from './evidence.js';
 import { criteria } from './model.js';
 import { CriterionPage } from './views/evidence.js';
+import { messageKey } from '../platform/i18n/index.js';
 
 const Uuid = Type.String({ format: 'uuid' });
 const CriterionParams = Type.Object({ id: Uuid, institutionId: Uuid, criterion: Type.Union(criteria.map((c) => Type.Literal(c))) });
@@ -50,7 +51,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/monitoring/periods/:id/institutions/:institutionId/criteria/:criterion', { schema: { hide: true, params: CriterionParams } }, (req, reply) => {
     const key = notices[(req.query as { notice?: string }).notice ?? ''];
-    return page(req, reply, req.params, key ? { notice: req.t(key) } : {});
+    return page(req, reply, req.params, key ? { notice: req.t(messageKey(key)) } : {});
   });
 
   app.post('/monitoring/periods/:id/institutions/:institutionId/criteria/:criterion/evidence', { schema: { hide: true, params: CriterionParams } }, async (req, reply) => {

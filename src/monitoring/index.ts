@@ -13,7 +13,7 @@ export const monitoringModule: ModuleManifest = {
     { href: '/monitoring', key: 'monitoring.nav', order: 70, visible: (ctx) => allowedSomewhere(ctx.actor, 'oversee') || allowedSomewhere(ctx.actor, 'report') },
     { href: '/transparency', key: 'monitoring.nav.public', order: 71 },
   ],
-  seed: [{ name: 'monitoring.indicators', kind: 'always', order: 10, run: (db) => ensurePlanIndicators(db) }],
+  seed: [{ name: 'plan indicators', kind: 'always', order: 10, run: (db) => ensurePlanIndicators(db) }],
 };
 export { generateAnnualReport, type AnnualReportOptions } from './report.js';
 export { sendReportingReminders } from './cycle.js';

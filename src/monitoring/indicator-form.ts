@@ -1,6 +1,7 @@
 import { issue, ValidationError, type Issue } from '../platform/errors.js';
 import { monitoredInstitutionTypes } from '../orgs/index.js';
 import { criteria, formulaKinds, measures, type Criterion, type Formula, type FormulaKind, type IndicatorDefinition, type Measure, type Target } from './model.js';
+import { messageKey } from '../platform/i18n/index.js';
 
 /** What the indicator edit page shows and sends back, every value as typed. */
 export interface IndicatorFormValues {
@@ -59,7 +60,7 @@ function decimal(raw: string): number | null {
 }
 
 function required(issues: Issue[], field: string, value: string, max: number): void {
-  if (!value) issues.push(issue(field, `monitoring.indicator.needed.${field}`));
+  if (!value) issues.push(issue(field, messageKey(`monitoring.indicator.needed.${field}`)));
   else if (value.length > max) issues.push(issue(field, 'errors.maxLength', { limit: max }));
 }
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { formatNumber, hasMessage, type Locale, type Translate } from '../platform/i18n/index.js';
+import { formatNumber, hasMessage, type Locale, type Translate, messageKey } from '../platform/i18n/index.js';
 import type { NetworkInstitution, NetworkUnit } from '../orgs/index.js';
 import type { MeasureValue } from './compute.js';
 import type { Completeness, FormState, PeriodRow, SubmissionRow } from './cycle.js';
@@ -10,11 +10,11 @@ import type { VisitRow, YearVisits } from './visits.js';
 
 export function typeLabel(t: Translate, type: string): string {
   const key = `orgs.type.${type}`;
-  return hasMessage(key) ? t(key) : type;
+  return hasMessage(key) ? t(messageKey(key)) : type;
 }
 
 export function sourceLabel(t: Translate, source: string): string {
-  return t(`monitoring.source.${source}`);
+  return t(messageKey(`monitoring.source.${source}`));
 }
 
 /** Where a yearly figure came from; for quarterly sums, which approved quarters were added up. */

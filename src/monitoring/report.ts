@@ -5,7 +5,7 @@ import {
 import type { Actor } from '../platform/access.js';
 import type { Db } from '../platform/db/index.js';
 import { NotFoundError } from '../platform/errors.js';
-import { hasMessage, translator, type Translate } from '../platform/i18n/index.js';
+import { hasMessage, translator, type Translate, messageKey } from '../platform/i18n/index.js';
 import { vnToday } from '../platform/time.js';
 import { allDetails, type IndicatorDetail, type IndicatorSummary } from './dashboard.js';
 import './messages.js';
@@ -248,7 +248,7 @@ async function buildXlsx(data: ReportData, year: number, t: Translate): Promise<
     d.rows.forEach((r, i) => {
       const result = r.decision ? (r.decision.met ? t('monitoring.detail.met') : t('monitoring.detail.notMet')) : r.value ? r.value.value : null;
       const source = r.decision ? sourceLabel(t, r.decision.source) : r.value ? valueSourceText(t, r.value) : '';
-      const note = r.decision?.note ? (hasMessage(r.decision.note) ? t(r.decision.note) : r.decision.note) + (r.decision.url ? ` ${r.decision.url}` : '') : r.decision?.url ?? '';
+      const note = r.decision?.note ? (hasMessage(r.decision.note) ? t(messageKey(r.decision.note)) : r.decision.note) + (r.decision.url ? ` ${r.decision.url}` : '') : r.decision?.url ?? '';
       ws.addRow([i + 1, r.institution.code, r.institution.name, typeLabel(t, r.institution.type), r.unit?.name ?? '', result, source, note]);
     });
     ws.columns.forEach((c, i) => { c.width = [6, 16, 44, 28, 28, 14, 24, 50][i] ?? 14; });

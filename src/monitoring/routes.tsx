@@ -31,6 +31,7 @@ import { DashboardPage, IndicatorPage } from './views/dashboard.js';
 import { IndicatorEditPage, IndicatorHistoryPage } from './views/indicators.js';
 import { VisitsPage } from './views/visits.js';
 import './messages.js';
+import { messageKey } from '../platform/i18n/index.js';
 
 const tags = ['monitoring'];
 const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
@@ -265,7 +266,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/monitoring/periods/:id/institutions/:institutionId', { schema: { hide: true, params: FormParams } }, (req, reply) => {
     const n = query(req).notice;
     const key = n ? formNotices[n] : undefined;
-    return renderForm(req, reply, req.params.id, req.params.institutionId, key ? { notice: req.t(key) } : {});
+    return renderForm(req, reply, req.params.id, req.params.institutionId, key ? { notice: req.t(messageKey(key)) } : {});
   });
 
   app.post('/monitoring/periods/:id/institutions/:institutionId', { schema: { hide: true, params: FormParams } }, async (req, reply) => {

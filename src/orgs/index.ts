@@ -18,7 +18,7 @@ export const orgsModule: ModuleManifest = {
   ],
   home: [{ area: 'main', order: 90, render: NetworkHomePart }],
   grantLabels,
-  seed: [{ name: 'orgs.demo', kind: 'demo', order: 10, run: seedDemoOrgs }],
+  seed: [{ name: 'demo network', kind: 'demo', order: 10, run: seedDemoOrgs }],
 };
 
 export {

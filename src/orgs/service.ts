@@ -17,6 +17,7 @@ import {
 import { requireSomewhere } from './guard.js';
 import { adminUnits, institutions, unitSuccessions } from './schema.js';
 import { institutionScope, institutionSubtree, inSubtree, unitPath, unitScope } from './scope.js';
+import { messageKey } from '../platform/i18n/index.js';
 
 export interface Page<T> {
   items: T[];
@@ -68,7 +69,7 @@ export interface PlacementCheck {
  */
 export function placementIssues(c: PlacementCheck, field: (f: UnitField) => string, row?: number): Issue[] {
   const out: Issue[] = [];
-  const add = (f: UnitField, key: string, params?: Record<string, string | number>) => out.push(issue(field(f), key, params, row));
+  const add = (f: UnitField, key: string, params?: Record<string, string | number>) => out.push(issue(field(f), messageKey(key), params, row));
   const { unit, parent } = c;
   if (!kindsByLevel[unit.level].includes(unit.kind)) add('kind', 'orgs.unit.kindLevel', { kinds: kindsByLevel[unit.level].join(', ') });
   if (unit.validTo !== null && unit.validTo < unit.validFrom) add('validTo', 'orgs.unit.periodOrder');

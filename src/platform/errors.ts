@@ -1,10 +1,11 @@
-import type { Params } from './i18n/index.js';
+import type { MessageKey, Params } from './i18n/index.js';
+import { messageKey } from './i18n/index.js';
 
 /** One thing wrong with the input: where (field, row, record) and a message key. */
 export interface Issue {
   /** Field name ("email"), or a location such as "row 3 / code". */
   field: string;
-  key: string;
+  key: MessageKey;
   params?: Params;
   /** 1-based row or record number for file imports. */
   row?: number;
@@ -15,7 +16,7 @@ export class DomainError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    readonly key: string,
+    readonly key: MessageKey,
     readonly issues: Issue[] = [],
     readonly params?: Params,
   ) {
@@ -31,7 +32,7 @@ export class ValidationError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(key = 'errors.forbidden') {
+  constructor(key: MessageKey = 'errors.forbidden') {
     super(403, 'forbidden', key);
   }
 }
@@ -43,18 +44,18 @@ export class UnauthenticatedError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(key = 'errors.notFound') {
+  constructor(key: MessageKey = 'errors.notFound') {
     super(404, 'not_found', key);
   }
 }
 
 export class ConflictError extends DomainError {
-  constructor(issues: Issue[], key = 'errors.conflict') {
+  constructor(issues: Issue[], key: MessageKey = 'errors.conflict') {
     super(409, 'conflict', key, issues);
   }
 }
 
-export function issue(field: string, key: string, params?: Params, row?: number): Issue {
+export function issue(field: string, key: MessageKey, params?: Params, row?: number): Issue {
   return row === undefined ? { field, key, ...(params ? { params } : {}) } : { field, key, row, ...(params ? { params } : {}) };
 }
 
@@ -62,7 +63,7 @@ export function issue(field: string, key: string, params?: Params, row?: number)
 export class Issues {
   readonly list: Issue[] = [];
   add(field: string, key: string, params?: Params, row?: number): this {
-    this.list.push(issue(field, key, params, row));
+    this.list.push(issue(field, messageKey(key), params, row));
     return this;
   }
   get empty(): boolean {

@@ -1,6 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../platform/db/index.js';
-import { formatDateTime, isLocale, translator, type Params } from '../platform/i18n/index.js';
+import { formatDateTime, isLocale, translator, type Params, messageKey } from '../platform/i18n/index.js';
 import { enqueue } from '../platform/outbox/index.js';
 import { users } from '../platform/schema.js';
 import './messages.js';
@@ -31,8 +31,8 @@ export async function tell(db: Db, contact: Contact | undefined, kind: string, p
   const t = translator(contact.locale);
   await enqueue(db, {
     recipient: contact.recipient,
-    subject: t(`programmes.mail.${kind}.subject`, params),
-    bodyText: t(`programmes.mail.${kind}.body`, { name: contact.displayName, ...params }),
+    subject: t(messageKey(`programmes.mail.${kind}.subject`), params),
+    bodyText: t(messageKey(`programmes.mail.${kind}.body`), { name: contact.displayName, ...params }),
   });
 }
 

@@ -28,6 +28,7 @@ import { CalendarPage, MarkerEditPage, MarkersPage, monthBounds, weekBounds, typ
 import { CampaignEditPage, CampaignPage, CampaignsPage, MyProgrammesPage, StatsPage } from './views/other.js';
 import { ManagePage, ProgrammeDetailPage, ProgrammeFormPage, ProgrammesPage, type Choice, type FormValues } from './views/programmes.js';
 import { AttendancePage, CancelProgrammePage, RegistrationsPage } from './views/staff.js';
+import { messageKey } from '../platform/i18n/index.js';
 
 type Q = Record<string, string | undefined>;
 type Body = Record<string, unknown>;
@@ -43,7 +44,7 @@ const notices: Record<string, string> = {
 function noticeOf(req: FastifyRequest): string | undefined {
   const q = req.query as Q;
   const key = q.notice ? notices[q.notice] : undefined;
-  return key ? req.t(key, { name: q.name ?? '' }) : undefined;
+  return key ? req.t(messageKey(key), { name: q.name ?? '' }) : undefined;
 }
 
 async function names(db: Db, rows: ProgrammeRow[]): Promise<Map<string, string>> {

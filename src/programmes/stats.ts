@@ -6,6 +6,7 @@ import { ForbiddenError } from '../platform/errors.js';
 import type { Translate } from '../platform/i18n/index.js';
 import { addDays, ageGroups, isDate, programmeKinds, topics, vnDate, vnInstant, type ProgrammeKind } from './model.js';
 import { attendance, groupBookings, programmes, programmeSessions, registrations } from './schema.js';
+import { messageKey } from '../platform/i18n/index.js';
 
 export interface ProgrammeActivity {
   institutionId: string;
@@ -131,7 +132,7 @@ function columns(t: Translate, names: Map<string, string>) {
     [t('programmes.stats.staffTraining'), (r) => r.staffTrainingAttendance],
     ...programmeKinds.map((k): [string, (r: ProgrammeActivity) => number] => [t(`programmes.kind.${k}`), (r) => r.byKind[k]]),
     ...topics.map((k): [string, (r: ProgrammeActivity) => number] => [t(`programmes.topic.${k}`), (r) => r.byTopic[k] ?? 0]),
-    ...[...ageGroups, 'unknown'].map((k): [string, (r: ProgrammeActivity) => number] => [t(`programmes.age.${k}`), (r) => r.attendanceByAgeGroup[k] ?? 0]),
+    ...[...ageGroups, 'unknown'].map((k): [string, (r: ProgrammeActivity) => number] => [t(messageKey(`programmes.age.${k}`)), (r) => r.attendanceByAgeGroup[k] ?? 0]),
   ];
   return cols;
 }

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { formatNumber } from '../../platform/i18n/index.js';
+import { formatNumber, messageKey } from '../../platform/i18n/index.js';
 import { Button, Notice, Pagination, qs, SummaryList, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
@@ -82,7 +82,7 @@ export function SearchPage({ ctx, params, result, notice }: { ctx: PageContext; 
               <li key={h.id}>
                 <h2><a href={h.url}>{h.title}</a></h2>
                 <p>{[h.authors[0] ?? h.responsibility, h.publisher, h.year].filter(Boolean).join(' · ')}</p>
-                <p class="muted">{t(`catalogue.material.${h.materialType}`)} · {h.copies === 0 ? t('catalogue.avail.none') : t('catalogue.avail.some', { available: h.available, copies: h.copies })}</p>
+                <p class="muted">{t(messageKey(`catalogue.material.${h.materialType}`))} · {h.copies === 0 ? t('catalogue.avail.none') : t('catalogue.avail.some', { available: h.available, copies: h.copies })}</p>
               </li>
             ))}
           </ol>
@@ -103,7 +103,7 @@ export function SearchPage({ ctx, params, result, notice }: { ctx: PageContext; 
 }
 
 function statusText(ctx: PageContext, status: string): string {
-  return ctx.t(`catalogue.status.${status}`);
+  return ctx.t(messageKey(`catalogue.status.${status}`));
 }
 
 export function RecordPage({ ctx, record, vancouver, items, permalink, staff, notice }: {
@@ -121,7 +121,7 @@ export function RecordPage({ ctx, record, vancouver, items, permalink, staff, no
         [t('catalogue.field.publication'), [record.place, record.publisher, record.year].filter(Boolean).join(', ')],
         [t('catalogue.field.edition'), record.edition],
         [t('catalogue.field.physical'), record.physical],
-        [t('catalogue.field.material'), t(`catalogue.material.${record.materialType}`)],
+        [t('catalogue.field.material'), t(messageKey(`catalogue.material.${record.materialType}`))],
         [t('catalogue.field.isbn'), record.isbns.map((i) => i.isbn13).join(', ')],
         [t('catalogue.field.series'), record.series.join('; ')],
         [t('catalogue.field.ddc'), record.ddc],

@@ -1,5 +1,5 @@
 import type { Issue } from '../../platform/errors.js';
-import { formatDateTime, formatNumber } from '../../platform/i18n/index.js';
+import { formatDateTime, formatNumber, messageKey } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, Form, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
@@ -64,7 +64,7 @@ function ImportReport({ ctx, report }: { ctx: PageContext; report: MarcImportRep
               {report.problems.map((p) => (
                 <tr key={`${p.recordNumber}-${p.code}`}>
                   <td>{p.recordNumber}</td><td>{p.offset ?? '—'}</td>
-                  <td>{t(`catalogue.problem.${p.code}`)}<br /><span class="muted">{p.message}</span></td>
+                  <td>{t(messageKey(`catalogue.problem.${p.code}`))}<br /><span class="muted">{p.message}</span></td>
                 </tr>
               ))}
             </tbody>
@@ -103,7 +103,7 @@ export function MergesPage({ ctx, merges, notice }: { ctx: PageContext; merges: 
                 <tr key={m.id}>
                   <td><a href={`/catalogue/records/${m.recordId}`}>{m.title}</a> ({t('catalogue.merges.items', { n: m.itemCount })})</td>
                   <td>{m.library}</td>
-                  <td>{t(`catalogue.basis.${m.matchedBy}`)}</td>
+                  <td>{t(messageKey(`catalogue.basis.${m.matchedBy}`))}</td>
                   <td>{formatDateTime(ctx.locale, m.createdAt)}</td>
                   <td>{m.undoneAt ? t('catalogue.merges.undone') : (
                     <Form ctx={ctx} action={`/catalogue/merges/${m.id}/undo`} class="inline-form"><Button variant="warning">{t('catalogue.merges.undo')}</Button></Form>
@@ -145,7 +145,7 @@ export function ItemFormPage({ ctx, record, item, libraries, statuses, values, i
         <TextField ctx={ctx} name="barcode" label={t('catalogue.item.barcode')} value={values.barcode} issues={issues} required width="medium" />
         <TextField ctx={ctx} name="callNumber" label={t('catalogue.holdings.callNumber')} value={values.callNumber} issues={issues} width="medium" />
         <TextField ctx={ctx} name="location" label={t('catalogue.holdings.location')} value={values.location} issues={issues} />
-        <SelectField ctx={ctx} name="status" label={t('catalogue.holdings.status')} value={values.status ?? 'available'} issues={issues} options={statuses.map((s) => ({ value: s, label: t(`catalogue.status.${s}`) }))} />
+        <SelectField ctx={ctx} name="status" label={t('catalogue.holdings.status')} value={values.status ?? 'available'} issues={issues} options={statuses.map((s) => ({ value: s, label: t(messageKey(`catalogue.status.${s}`)) }))} />
         <TextField ctx={ctx} name="price" label={t('catalogue.item.price')} value={str(values.price)} issues={issues} inputmode="numeric" width="short" />
         <TextField ctx={ctx} name="acquiredOn" label={t('catalogue.item.acquiredOn')} type="date" value={values.acquiredOn} issues={issues} width="medium" />
         <TextField ctx={ctx} name="note" label={t('catalogue.item.note')} value={values.note} issues={issues} />

@@ -1,5 +1,5 @@
 import type { Issue } from '../../platform/errors.js';
-import { formatDate, formatDateTime, formatNumber } from '../../platform/i18n/index.js';
+import { formatDate, formatDateTime, formatNumber, messageKey } from '../../platform/i18n/index.js';
 import { Button, CheckboxField, ErrorSummary, Form, Notice, qs, TextArea, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
@@ -12,7 +12,7 @@ export function periodName(ctx: PageContext, p: PeriodRow): string {
 }
 
 function statusText(ctx: PageContext, status: string): string {
-  return ctx.t(`monitoring.submission.status.${status}`);
+  return ctx.t(messageKey(`monitoring.submission.status.${status}`));
 }
 
 export function PeriodsPage({ ctx, periods, canOpen, worklists, issues, notice, values }: {
@@ -88,7 +88,7 @@ export function FormPage({ ctx, f, issues, notice, input }: {
             {f.fields.map((field) => {
               const seen = f.observed[field.name];
               return (
-                <TextField key={field.name} ctx={ctx} name={field.name} label={ctx.t(`monitoring.field.${field.name}`)} value={value(field.name)} issues={issues}
+                <TextField key={field.name} ctx={ctx} name={field.name} label={ctx.t(messageKey(`monitoring.field.${field.name}`))} value={value(field.name)} issues={issues}
                   inputmode="numeric" width="medium" required={field.required}
                   {...(seen !== undefined ? { hint: `${ctx.t('monitoring.observed.badge')} — ${ctx.t('monitoring.observed.value', { value: formatNumber(ctx.locale, seen) })}` } : {})} />
               );
@@ -121,7 +121,7 @@ export function FormPage({ ctx, f, issues, notice, input }: {
               <tbody>
                 {f.fields.map((field) => (
                   <tr key={field.name}>
-                    <th scope="row">{ctx.t(`monitoring.field.${field.name}`)}</th>
+                    <th scope="row">{ctx.t(messageKey(`monitoring.field.${field.name}`))}</th>
                     <td class="num" data-field={field.name}>{f.values[field.name] === null || f.values[field.name] === undefined ? '—' : formatNumber(ctx.locale, Number(f.values[field.name]))}</td>
                     <td>{f.observed[field.name] !== undefined ? ctx.t('monitoring.observed.value', { value: formatNumber(ctx.locale, f.observed[field.name] ?? 0) }) : ''}</td>
                   </tr>
@@ -158,7 +158,7 @@ export function FormPage({ ctx, f, issues, notice, input }: {
           <h2>{ctx.t('monitoring.submission.history')}</h2>
           <ol>
             {f.events.map((e) => (
-              <li key={e.id}>{formatDateTime(ctx.locale, e.at)} — {e.actorLabel}: {ctx.t(`monitoring.submission.action.${e.action}`)} → {statusText(ctx, e.toStatus)}{e.comment ? ` — “${e.comment}”` : ''}</li>
+              <li key={e.id}>{formatDateTime(ctx.locale, e.at)} — {e.actorLabel}: {ctx.t(messageKey(`monitoring.submission.action.${e.action}`))} → {statusText(ctx, e.toStatus)}{e.comment ? ` — “${e.comment}”` : ''}</li>
             ))}
           </ol>
         </>

@@ -7,6 +7,7 @@ import type { Dashboard, IndicatorDetail, IndicatorSummary } from '../dashboard.
 import type { EvidenceRow } from '../evidence.js';
 import { formatValue, sourceLabel, typeLabel, valueSourceText } from '../presenters.js';
 import { EvidenceLinks } from './evidence.js';
+import { messageKey } from '../../platform/i18n/index.js';
 
 function targetText(ctx: PageContext, kind: string, t: IndicatorSummary['target2025']): string {
   if (!t) return '—';
@@ -14,7 +15,7 @@ function targetText(ctx: PageContext, kind: string, t: IndicatorSummary['target2
 }
 
 export function StatusTag({ ctx, status }: { ctx: PageContext; status: string }) {
-  return <strong class={`tag tag--${status}`}>{ctx.t(`monitoring.status.${status}`)}</strong>;
+  return <strong class={`tag tag--${status}`}>{ctx.t(messageKey(`monitoring.status.${status}`))}</strong>;
 }
 
 function trend(ctx: PageContext, charts: ChartRenderer, s: IndicatorSummary): string {
@@ -165,7 +166,7 @@ export function IndicatorPage({ ctx, charts, detail, canOverride, canEdit, year,
                 <td>{r.decision ? (r.decision.met ? ctx.t('monitoring.detail.met') : ctx.t('monitoring.detail.notMet')) : formatValue('sum', r.value?.value ?? null, ctx.t, ctx.locale)}</td>
                 <td>{r.decision ? sourceLabel(ctx.t, r.decision.source) : r.value ? valueSourceText(ctx.t, r.value) : '—'}</td>
                 <td>
-                  {r.decision?.note ? (r.decision.source === 'observed' ? ctx.t(r.decision.note) : r.decision.note) : null}
+                  {r.decision?.note ? (r.decision.source === 'observed' ? ctx.t(messageKey(r.decision.note)) : r.decision.note) : null}
                   {r.decision?.url ? <> <a href={r.decision.url} rel="noopener noreferrer">{ctx.t('monitoring.form.evidenceUrl')}</a></> : null}
                   <EvidenceLinks ctx={ctx} files={evidence.get(r.institutionId) ?? []} />
                   {criterion && canOverride ? (

@@ -1,5 +1,5 @@
 import type { Issue } from '../../platform/errors.js';
-import { formatDateTime } from '../../platform/i18n/index.js';
+import { formatDateTime, messageKey } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, fieldError, Form, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
@@ -17,7 +17,7 @@ function indicatorHref(code: string, tail = ''): string {
 /** The formula in words: "Share of institutions meeting the criterion: provides LLL services". */
 export function formulaText(ctx: PageContext, def: IndicatorDefinition): string {
   const f = def.formula;
-  const what = f.kind === 'share' || f.kind === 'count' ? ctx.t(`monitoring.criterion.${f.criterion}`) : ctx.t(`monitoring.field.${measureField[f.measure]}`);
+  const what = f.kind === 'share' || f.kind === 'count' ? ctx.t(`monitoring.criterion.${f.criterion}`) : ctx.t(messageKey(`monitoring.field.${measureField[f.measure]}`));
   const base = f.kind === 'growth' ? ` (${ctx.t('monitoring.indicator.baseYear')} ${f.baseYear})` : '';
   return `${ctx.t(`monitoring.formula.${f.kind}`)}: ${what}${base}`;
 }
@@ -105,7 +105,7 @@ export function IndicatorEditPage({ ctx, indicator, values, issues, types }: {
         <SelectField ctx={ctx} name="criterion" label={ctx.t('monitoring.indicator.criterion')} hint={ctx.t('monitoring.indicator.criterionHint')} value={values.criterion}
           issues={issues} blank={ctx.t('monitoring.indicator.choose')} options={criteria.map((c) => ({ value: c, label: ctx.t(`monitoring.criterion.${c}`) }))} />
         <SelectField ctx={ctx} name="measure" label={ctx.t('monitoring.indicator.measure')} hint={ctx.t('monitoring.indicator.measureHint')} value={values.measure}
-          issues={issues} blank={ctx.t('monitoring.indicator.choose')} options={measures.map((m) => ({ value: m, label: ctx.t(`monitoring.field.${measureField[m]}`) }))} />
+          issues={issues} blank={ctx.t('monitoring.indicator.choose')} options={measures.map((m) => ({ value: m, label: ctx.t(messageKey(`monitoring.field.${measureField[m]}`)) }))} />
         <TextField ctx={ctx} name="baseYear" label={ctx.t('monitoring.indicator.baseYear')} hint={ctx.t('monitoring.indicator.baseYearHint')} value={values.baseYear}
           issues={issues} inputmode="numeric" width="short" />
         <h2 id="targets">{ctx.t('monitoring.indicator.targets')}</h2>
@@ -155,7 +155,7 @@ export function IndicatorHistoryPage({ ctx, indicator, history, canEdit }: {
               <div class="summary-list__row"><dt>{ctx.t('monitoring.indicator.changedBy')}</dt><dd>{h.changedBy}</dd></div>
               <div class="summary-list__row"><dt>{ctx.t('monitoring.indicator.note')}</dt><dd>{h.note ?? '—'}</dd></div>
               <div class="summary-list__row"><dt>{ctx.t('monitoring.indicator.changed')}</dt>
-                <dd>{before ? (changed.length ? changed.map((k) => ctx.t(k)).join(', ') : ctx.t('monitoring.indicator.unchanged')) : ctx.t('monitoring.indicator.firstVersion')}</dd></div>
+                <dd>{before ? (changed.length ? changed.map((k) => ctx.t(messageKey(k))).join(', ') : ctx.t('monitoring.indicator.unchanged')) : ctx.t('monitoring.indicator.firstVersion')}</dd></div>
             </dl>
             <details>
               <summary>{ctx.t('monitoring.indicator.definition')}<span class="visually-hidden"> — {ctx.t('monitoring.indicator.version', { version: h.version })}</span></summary>

@@ -1,5 +1,5 @@
 import type { Issue } from '../../platform/errors.js';
-import { formatDate, formatNumber } from '../../platform/i18n/index.js';
+import { formatDate, formatNumber, messageKey } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, Form, Notice, SelectField, TextField } from '../../platform/web/components.js';
 import { issueText } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
@@ -13,7 +13,7 @@ export function VisitsPage({ ctx, institutions, current, recent, totals, issues,
   issues: Issue[]; importIssues: Issue[]; notice?: string | undefined; values: Record<string, string | undefined>;
 }) {
   const { t } = ctx;
-  const options = <T extends string>(prefix: string, list: readonly T[]) => list.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
+  const options = <T extends string>(prefix: string, list: readonly T[]) => list.map((v) => ({ value: v, label: t(messageKey(`${prefix}.${v}`)) }));
   return (
     <Layout ctx={ctx} title={t('monitoring.visits.title')} crumbs={[{ href: '/monitoring', label: t('monitoring.nav') }]}>
       <h1>{t('monitoring.visits.title')}</h1>
@@ -72,8 +72,8 @@ export function VisitsPage({ ctx, institutions, current, recent, totals, issues,
                   <table>
                     <thead><tr><th scope="col">{t('monitoring.visits.date')}</th><th scope="col">{t('monitoring.visits.channel')}</th><th scope="col">{t('monitoring.visits.purpose')}</th><th scope="col" class="num">{t('monitoring.visits.visitors')}</th><th scope="col">{t('monitoring.visits.method')}</th></tr></thead>
                     <tbody>{recent.map((v) => (
-                      <tr key={v.id}><td>{v.granularity === 'month' ? v.day.slice(0, 7) : formatDate(ctx.locale, v.day)}</td><td>{t(`monitoring.visits.channel.${v.channel}`)}</td><td>{t(`monitoring.visits.purpose.${v.purpose}`)}</td>
-                        <td class="num">{formatNumber(ctx.locale, v.visitors)}{v.schoolGroupVisitors ? ` (${formatNumber(ctx.locale, v.schoolGroupVisitors)})` : ''}</td><td>{t(`monitoring.visits.method.${v.method}`)}</td></tr>
+                      <tr key={v.id}><td>{v.granularity === 'month' ? v.day.slice(0, 7) : formatDate(ctx.locale, v.day)}</td><td>{t(messageKey(`monitoring.visits.channel.${v.channel}`))}</td><td>{t(messageKey(`monitoring.visits.purpose.${v.purpose}`))}</td>
+                        <td class="num">{formatNumber(ctx.locale, v.visitors)}{v.schoolGroupVisitors ? ` (${formatNumber(ctx.locale, v.schoolGroupVisitors)})` : ''}</td><td>{t(messageKey(`monitoring.visits.method.${v.method}`))}</td></tr>
                     ))}</tbody>
                   </table>
                 </div>

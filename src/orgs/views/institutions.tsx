@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Issue } from '../../platform/errors.js';
-import { formatDate } from '../../platform/i18n/index.js';
+import { formatDate, messageKey } from '../../platform/i18n/index.js';
 import {
   Button, CheckboxField, ErrorSummary, Form, Notice, Pagination, qs, SelectField, SummaryList, TextArea, TextField,
 } from '../../platform/web/components.js';
@@ -119,7 +119,7 @@ export function InstitutionFormPage({ ctx, values, issues, institution }: {
   const title = institution ? t('orgs.institutions.edit', { name: institution.name }) : t('orgs.institutions.new');
   const back = institution ? `/institutions/${institution.id}` : '/institutions';
   const fields = ['code', 'name', 'type', 'unitCode', 'parentCode', 'address', 'phone', 'email', 'website', 'servesPublic', 'openedOn', 'closedOn', 'note'];
-  const labels = Object.fromEntries(fields.map((f) => [f, t(`orgs.institution.${f}`)]));
+  const labels = Object.fromEntries(fields.map((f) => [f, t(messageKey(`orgs.institution.${f}`))]));
   return (
     <Layout ctx={ctx} title={title} crumbs={[{ href: '/institutions', label: t('orgs.institutions.title') }, ...(institution ? [{ href: back, label: institution.name }] : [])]}>
       <ErrorSummary ctx={ctx} issues={labelled(ctx, issues, labels)} />

@@ -1,5 +1,5 @@
 import type { Issue } from '../../platform/errors.js';
-import { formatDate } from '../../platform/i18n/index.js';
+import { formatDate, messageKey } from '../../platform/i18n/index.js';
 import { issueText } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { vnToday } from '../../platform/time.js';
@@ -14,11 +14,11 @@ export function labelled(ctx: PageContext, issues: Issue[], labels: Record<strin
 }
 
 export function levelLabel(ctx: PageContext, level: string): string {
-  return ctx.t(`orgs.level.${level}`);
+  return ctx.t(messageKey(`orgs.level.${level}`));
 }
 
 export function typeLabel(ctx: PageContext, type: string): string {
-  return ctx.t(`orgs.type.${type}`);
+  return ctx.t(messageKey(`orgs.type.${type}`));
 }
 
 export function periodText(ctx: PageContext, from: string, to: string | null): string {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { dbOf, pageContext, sendPage } from '../http/context.js';
 import { parseForm } from '../http/validation.js';
-import { allKeys, formatDateTime, hasMessage } from '../i18n/index.js';
+import { allKeys, formatDateTime, hasMessage, messageKey } from '../i18n/index.js';
 import { compareVi } from '../text/index.js';
 import { Button, Form, Pagination, qs, SelectField, TextField } from '../web/components.js';
 import type { PageContext } from '../web/context.js';
@@ -28,11 +28,11 @@ export function presentAudit(r: AuditRow) {
 /** "programme.session.cancel" → "Hủy": the last word of an action names what was done. */
 function verbLabel(ctx: PageContext, action: string): string {
   const key = `audit.verb.${action.split('.').pop() ?? action}`;
-  return hasMessage(key) ? ctx.t(key) : action;
+  return hasMessage(key) ? ctx.t(messageKey(key)) : action;
 }
 
 function entityLabel(ctx: PageContext, type: string): string {
-  return hasMessage(`audit.entity.${type}`) ? ctx.t(`audit.entity.${type}`) : type;
+  return hasMessage(`audit.entity.${type}`) ? ctx.t(messageKey(`audit.entity.${type}`)) : type;
 }
 
 /** The item's own name as the change recorded it, when it has one. */

@@ -7,7 +7,7 @@ import { dbOf, inTx, issuesOf, pageContext, safeNext, sendPage } from '../http/c
 import { clearSessionCookie, setSessionCookie } from '../http/session.js';
 import { parseForm } from '../http/validation.js';
 import { labelGrants } from '../module.js';
-import { formatDateTime } from '../i18n/index.js';
+import { formatDateTime, messageKey } from '../i18n/index.js';
 import { Button, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField, CheckboxField } from '../web/components.js';
 import type { PageContext } from '../web/context.js';
 import { Layout } from '../web/layout.js';
@@ -152,7 +152,7 @@ function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: 
                   {tokens.map((tk) => (
                     <tr key={tk.id}>
                       <td>{tk.name}</td><td><code>{tk.prefix}…</code></td>
-                      <td>{tk.scopes.map((s) => t(`auth.tokens.scope.${s}`)).join(', ')}</td>
+                      <td>{tk.scopes.map((s) => t(messageKey(`auth.tokens.scope.${s}`))).join(', ')}</td>
                       <td>{formatDateTime(ctx.locale, tk.lastUsedAt) || '—'}</td>
                       <td>{formatDateTime(ctx.locale, tk.expiresAt) || '—'}</td>
                       <td>{tk.revokedAt ? t('auth.tokens.revoked') : (
@@ -169,7 +169,7 @@ function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: 
             <TextField ctx={ctx} name="name" label={t('auth.tokens.name')} hint={t('auth.tokens.nameHint')} issues={issues} required />
             <fieldset class="field">
               <legend>{t('auth.tokens.scopes')}</legend>
-              {Object.keys(tokenScopes).map((s) => <CheckboxField key={s} ctx={ctx} name={`scope_${s}`} label={t(`auth.tokens.scope.${s}`)} checked={s === 'read'} />)}
+              {Object.keys(tokenScopes).map((s) => <CheckboxField key={s} ctx={ctx} name={`scope_${s}`} label={t(messageKey(`auth.tokens.scope.${s}`))} checked={s === 'read'} />)}
             </fieldset>
             <SelectField ctx={ctx} name="expiresInDays" label={t('auth.tokens.expires')} value="365" issues={issues}
               options={['30', '90', '365', '730'].map((d) => ({ value: d, label: d }))} required />
@@ -209,7 +209,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/login', { schema: { hide: true } }, (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
-    const notice = q.notice && notices[q.notice] ? req.t(notices[q.notice] ?? '') : undefined;
+    const notice = q.notice && notices[q.notice] ? req.t(messageKey(notices[q.notice] ?? '')) : undefined;
     return sendPage(reply, <LoginPage ctx={pageContext(req)} values={{ next: safeNext(q.next, '') }} issues={[]} notice={notice} />);
   });
 
@@ -405,8 +405,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 function SimpleErrorPage({ ctx, keyName }: { ctx: PageContext; keyName: string }) {
   return (
-    <Layout ctx={ctx} title={ctx.t(keyName)}>
-      <h1>{ctx.t(keyName)}</h1>
+    <Layout ctx={ctx} title={ctx.t(messageKey(keyName))}>
+      <h1>{ctx.t(messageKey(keyName))}</h1>
       <p><a href="/forgot-password">{ctx.t('auth.forgot.title')}</a></p>
     </Layout>
   );

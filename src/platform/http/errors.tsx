@@ -4,13 +4,14 @@ import { issueText } from '../web/components.js';
 import { Layout } from '../web/layout.js';
 import { pageContext, sendPage, wantsJson } from './context.js';
 import { schemaIssues, type SchemaError } from './validation.js';
+import type { MessageKey } from '../i18n/index.js';
 
-function ErrorPage({ req, status, messageKey, issues }: { req: FastifyRequest; status: number; messageKey: string; issues: Issue[] }) {
+function ErrorPage({ req, status, titleKey, issues }: { req: FastifyRequest; status: number; titleKey: MessageKey; issues: Issue[] }) {
   const ctx = pageContext(req);
   const lead = status === 404 ? ctx.t('errors.notFound.lead') : status >= 500 ? ctx.t('errors.server.lead') : null;
   return (
-    <Layout ctx={ctx} title={ctx.t(messageKey)}>
-      <h1>{ctx.t(messageKey)}</h1>
+    <Layout ctx={ctx} title={ctx.t(titleKey)}>
+      <h1>{ctx.t(titleKey)}</h1>
       {lead ? <p class="lead">{lead}</p> : null}
       {issues.length ? <ul>{issues.map((i) => <li key={`${i.row ?? ''}${i.field}${i.key}`}>{i.field}: {issueText(ctx, i)}</li>)}</ul> : null}
       {status === 401 ? <p><a href={`/login?next=${encodeURIComponent(req.url)}`}>{ctx.t('nav.login')}</a></p> : null}
@@ -19,7 +20,7 @@ function ErrorPage({ req, status, messageKey, issues }: { req: FastifyRequest; s
   );
 }
 
-export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, code: string, key: string, issues: Issue[] = [], params?: Record<string, string | number>): FastifyReply {
+export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, code: string, key: MessageKey, issues: Issue[] = [], params?: Record<string, string | number>): FastifyReply {
   if (wantsJson(req)) {
     return reply.code(status).send({
       error: {
@@ -29,7 +30,7 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, status: numb
       },
     });
   }
-  return sendPage(reply, <ErrorPage req={req} status={status} messageKey={key} issues={issues} />, status);
+  return sendPage(reply, <ErrorPage req={req} status={status} titleKey={key} issues={issues} />, status);
 }
 
 export function errorHandler(error: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -1,6 +1,7 @@
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { ValidationError, type Issue } from '../errors.js';
+import { hasMessage, type MessageKey } from '../i18n/index.js';
 
 /** The shape shared by TypeBox's and Ajv's error objects. */
 export interface SchemaError {
@@ -36,7 +37,7 @@ export function schemaIssues(errors: Iterable<SchemaError>): Issue[] {
   for (const e of [...errors].flatMap(expandRequired)) {
     const field = fieldOf(e);
     if (seen.has(field)) continue;
-    let key: string;
+    let key: MessageKey;
     let params: Record<string, string | number> | undefined;
     switch (e.keyword) {
       case 'required': key = 'errors.required'; break;
@@ -49,7 +50,11 @@ export function schemaIssues(errors: Iterable<SchemaError>): Issue[] {
       case 'maximum': case 'exclusiveMaximum': key = 'errors.maximum'; params = { limit: Number(e.params.limit) }; break;
       case 'minItems': key = 'errors.minItems'; params = { limit: Number(e.params.limit) }; break;
       case 'maxItems': key = 'errors.maxItems'; params = { limit: Number(e.params.limit) }; break;
-      case 'format': key = `errors.format.${String(e.params.format)}`; break;
+      case 'format': {
+        const format = `errors.format.${String(e.params.format)}`;
+        key = hasMessage(format) ? format : 'errors.invalid';
+        break;
+      }
       case 'pattern': key = 'errors.pattern'; break;
       case 'type': key = 'errors.type'; params = { type: String(e.params.type) }; break;
       case 'enum': case 'const': case 'anyOf': case 'oneOf': key = 'errors.choice'; break;

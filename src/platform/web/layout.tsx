@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { Button, Form } from './components.js';
 import type { PageContext } from './context.js';
+import { messageKey } from '../i18n/index.js';
 
 function langHref(url: string, lang: string): string {
   const u = new URL(url, 'http://x');
@@ -53,7 +54,7 @@ export function Layout({ ctx, title, children, crumbs }: { ctx: PageContext; tit
             <ul class="container site-nav__list">
               <li><a href="/" aria-current={path === '/' ? 'page' : undefined}>{ctx.t('nav.home')}</a></li>
               {ctx.nav.filter((n) => !n.visible || n.visible(ctx)).map((n) => (
-                <li key={n.href}><a href={n.href} aria-current={path.startsWith(n.href) ? 'page' : undefined}>{ctx.t(n.key)}</a></li>
+                <li key={n.href}><a href={n.href} aria-current={path.startsWith(n.href) ? 'page' : undefined}>{ctx.t(messageKey(n.key))}</a></li>
               ))}
             </ul>
           </nav>

@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { formatDate, formatDateTime, formatNumber } from '../../platform/i18n/index.js';
+import { formatDate, formatDateTime, formatNumber, messageKey } from '../../platform/i18n/index.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { vnTime } from '../model.js';
 
 export function kindTag(ctx: PageContext, kind: string) {
-  return <span class="tag">{ctx.t(`programmes.kind.${kind}`)}</span>;
+  return <span class="tag">{ctx.t(messageKey(`programmes.kind.${kind}`))}</span>;
 }
 
 export function feeText(ctx: PageContext, fee: number): string {

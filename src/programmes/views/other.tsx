@@ -1,5 +1,5 @@
 import type { Issue } from '../../platform/errors.js';
-import { formatDateTime, formatNumber } from '../../platform/i18n/index.js';
+import { formatDateTime, formatNumber, messageKey } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, Form, Notice, qs, SelectField, SummaryList, TextArea, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
@@ -32,7 +32,7 @@ export function MyProgrammesPage({ ctx, entries, bookings, feedUrl, notice }: {
         <ul class="cards">{active.map((e) => (
           <li class="card" key={e.id}>
             <h2><a href={e.programme.url}>{e.programme.title}</a></h2>
-            <p><span class="tag">{t(`programmes.regStatus.${e.status}`)}</span></p>
+            <p><span class="tag">{t(messageKey(`programmes.regStatus.${e.status}`))}</span></p>
             {e.programme.nextSession ? <p>{t('programmes.next')}: {formatDateTime(ctx.locale, e.programme.nextSession)}</p> : null}
             <p>{e.programme.institution.name}{e.programme.venue ? ` · ${e.programme.venue}` : ''}</p>
             {e.status === 'confirmed' ? (
@@ -210,7 +210,7 @@ function Breakdown({ ctx, rows }: { ctx: PageContext; rows: ProgrammeActivity[] 
         <SummaryList rows={topics.map((k): [string, string] => [t(`programmes.topic.${k}`), n(byTopic[k])])} />
       </Section>
       <Section id="by-age" title={t('programmes.stats.byAge')}>
-        <SummaryList rows={[...ageGroups, 'unknown'].map((k): [string, string] => [t(`programmes.age.${k}`), n(byAge[k])])} />
+        <SummaryList rows={[...ageGroups, 'unknown'].map((k): [string, string] => [t(messageKey(`programmes.age.${k}`)), n(byAge[k])])} />
       </Section>
     </>
   );

@@ -1,5 +1,5 @@
 import type { Issue } from '../../platform/errors.js';
-import { formatDateTime } from '../../platform/i18n/index.js';
+import { formatDateTime, messageKey } from '../../platform/i18n/index.js';
 import {
   Button, ErrorSummary, Form, Notice, Pagination, qs, SelectField, SummaryList, TextArea, TextField,
 } from '../../platform/web/components.js';
@@ -25,13 +25,13 @@ export interface SearchValues {
 }
 
 const options = (ctx: PageContext, prefix: string, values: readonly string[]): Choice[] =>
-  values.map((v) => ({ value: v, label: ctx.t(`programmes.${prefix}.${v}`) }));
+  values.map((v) => ({ value: v, label: ctx.t(messageKey(`programmes.${prefix}.${v}`)) }));
 
 export function ProgrammeCard({ ctx, p }: { ctx: PageContext; p: ProgrammeView }) {
   return (
     <li class="card">
       <h3><a href={p.url}>{p.title}</a></h3>
-      <p>{kindTag(ctx, p.kind)} {p.status !== 'published' ? <span class="tag tag--ended">{ctx.t(`programmes.status.${p.status}`)}</span> : null}</p>
+      <p>{kindTag(ctx, p.kind)} {p.status !== 'published' ? <span class="tag tag--ended">{ctx.t(messageKey(`programmes.status.${p.status}`))}</span> : null}</p>
       <p>{p.institution.name}{p.venue ? ` · ${p.venue}` : ''}</p>
       {p.nextSession ? <p>{ctx.t('programmes.next')}: {formatDateTime(ctx.locale, p.nextSession)}</p> : null}
       <p class="muted">{feeText(ctx, p.fee)} · {p.kind === 'museum_education' ? ctx.t('programmes.groupsWelcome') : p.seatsLeft > 0 ? ctx.t('programmes.seatsLeft', { n: p.seatsLeft }) : ctx.t('programmes.full')}</p>
@@ -86,7 +86,7 @@ export function ProgrammeDetailPage({ ctx, p, sessions, manager, own, offered, i
   return (
     <Layout ctx={ctx} title={p.title} crumbs={[{ href: '/programmes', label: t('programmes.list.title') }]}>
       <h1>{p.title}</h1>
-      <p>{kindTag(ctx, p.kind)} {p.status !== 'published' ? <span class="tag tag--ended">{t(`programmes.status.${p.status}`)}</span> : null}</p>
+      <p>{kindTag(ctx, p.kind)} {p.status !== 'published' ? <span class="tag tag--ended">{t(messageKey(`programmes.status.${p.status}`))}</span> : null}</p>
       {notice ? <Notice kind="success">{notice}</Notice> : null}
       <ErrorSummary ctx={ctx} issues={issues} />
       {p.imageUrl ? <img src={p.imageUrl} alt="" /> : null}
@@ -97,8 +97,8 @@ export function ProgrammeDetailPage({ ctx, p, sessions, manager, own, offered, i
         [t('programmes.field.when'), `${dateText(ctx, p.startDate)}, ${p.startTime}–${p.endTime}`],
         [t('programmes.field.capacity'), p.kind === 'museum_education' ? String(p.capacity) : t('programmes.capacityOf', { taken: p.seatsTaken, capacity: p.capacity })],
         [t('programmes.field.fee'), feeText(ctx, p.fee)],
-        [t('programmes.field.audiences'), p.audiences.map((a) => t(`programmes.audience.${a}`)).join(', ')],
-        [t('programmes.field.topics'), p.topics.map((a) => t(`programmes.topic.${a}`)).join(', ')],
+        [t('programmes.field.audiences'), p.audiences.map((a) => t(messageKey(`programmes.audience.${a}`))).join(', ')],
+        [t('programmes.field.topics'), p.topics.map((a) => t(messageKey(`programmes.topic.${a}`))).join(', ')],
         [t('programmes.field.accessibility'), p.accessibility],
       ]} />
       {p.description ? p.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>) : null}
@@ -208,7 +208,7 @@ export function ProgrammeFormPage({ ctx, action, values, issues, institutions, c
         <TextField ctx={ctx} name="startTime" label={t('programmes.field.startTime')} hint={t('programmes.field.timeHint')} value={v('startTime')} issues={issues} required width="short" />
         <TextField ctx={ctx} name="endTime" label={t('programmes.field.endTime')} hint={t('programmes.field.timeHint')} value={v('endTime')} issues={issues} required width="short" />
         <SelectField ctx={ctx} name="repeat" label={t('programmes.field.repeat')} value={v('repeat') ?? 'none'} issues={issues}
-          options={['none', 'weekly', 'biweekly', 'monthly'].map((r) => ({ value: r, label: t(`programmes.repeat.${r}`) }))} />
+          options={['none', 'weekly', 'biweekly', 'monthly'].map((r) => ({ value: r, label: t(messageKey(`programmes.repeat.${r}`)) }))} />
         <TextField ctx={ctx} name="repeatUntil" type="date" label={t('programmes.field.repeatUntil')} hint={t('programmes.field.repeatUntilHint')} value={v('repeatUntil')} issues={issues} width="medium" />
         <details>
           <summary>{t('programmes.field.advanced')}</summary>
@@ -249,8 +249,8 @@ export function ManagePage({ ctx, items, canCreate }: { ctx: PageContext; items:
               {items.map((p) => (
                 <tr key={p.id}>
                   <td><a href={p.url}>{p.title}</a><br /><span class="muted">{p.institution.name}</span></td>
-                  <td>{t(`programmes.kind.${p.kind}`)}</td>
-                  <td>{t(`programmes.status.${p.status}`)}</td>
+                  <td>{t(messageKey(`programmes.kind.${p.kind}`))}</td>
+                  <td>{t(messageKey(`programmes.status.${p.status}`))}</td>
                   <td class="num">{p.seatsTaken}/{p.capacity}</td>
                 </tr>
               ))}

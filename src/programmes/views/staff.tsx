@@ -1,5 +1,5 @@
 import type { Issue } from '../../platform/errors.js';
-import { formatDateTime } from '../../platform/i18n/index.js';
+import { formatDateTime, messageKey } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, fieldError, Form, Notice, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
@@ -28,7 +28,7 @@ export function RegistrationsPage({ ctx, p, confirmed, waitlisted, bookings, ses
                 <thead><tr><th scope="col">{t('programmes.registrations.name')}</th><th scope="col">{t('programmes.registrations.code')}</th><th scope="col">{t('programmes.field.ageGroup')}</th><th scope="col">{t('common.actions')}</th></tr></thead>
                 <tbody>{confirmed.map((r) => (
                   <tr key={r.id}>
-                    <td>{r.name}</td><td><code>{r.code}</code></td><td>{r.ageGroup ? t(`programmes.age.${r.ageGroup}`) : '—'}</td>
+                    <td>{r.name}</td><td><code>{r.code}</code></td><td>{r.ageGroup ? t(messageKey(`programmes.age.${r.ageGroup}`)) : '—'}</td>
                     <td><Form ctx={ctx} action={`/programmes/${p.id}/registrations/${r.id}/cancel`} class="inline-form"><Button variant="warning">{t('programmes.registrations.cancel')}</Button></Form></td>
                   </tr>
                 ))}</tbody>
@@ -139,7 +139,7 @@ export function AttendancePage({ ctx, sheet, notice, issues }: { ctx: PageContex
         )}
       </Section>
       <Section id="walkin-title" title={t('programmes.attendance.walkIns')}>
-        {sheet.walkIns.length ? <ul>{sheet.walkIns.map((w) => <li key={w.id}>{w.name}{w.ageGroup ? ` (${t(`programmes.age.${w.ageGroup}`)})` : ''}</li>)}</ul> : null}
+        {sheet.walkIns.length ? <ul>{sheet.walkIns.map((w) => <li key={w.id}>{w.name}{w.ageGroup ? ` (${t(messageKey(`programmes.age.${w.ageGroup}`))})` : ''}</li>)}</ul> : null}
         <Form ctx={ctx} action={`${base}/walk-ins`}>
           <TextField ctx={ctx} name="name" label={t('programmes.attendance.walkInName')} issues={issues} required />
           <SelectField ctx={ctx} name="ageGroup" label={t('programmes.field.ageGroup')} blank={t('programmes.age.unsaid')}
