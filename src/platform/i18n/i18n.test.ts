@@ -35,3 +35,22 @@ describe('negotiateLocale', () => {
     expect(negotiateLocale(cookie)).toBe(expected);
   });
 });
+
+describe('plural forms', () => {
+  const en = translator('en');
+  const vi = translator('vi');
+
+  it.each([
+    [0, '0 records found'],
+    [1, '1 record found'],
+    ['1', '1 record found'],
+    [2, '2 records found'],
+    ['1,234', '1,234 records found'],
+  ])('English chooses the form by the count %s', (n, text) => {
+    expect(en('catalogue.search.count', { n })).toBe(text);
+  });
+
+  it('Vietnamese has one form', () => {
+    expect(vi('catalogue.search.count', { n: 1 })).toBe('Tìm thấy 1 biểu ghi');
+  });
+});

@@ -63,14 +63,22 @@ export function allKeys(locale: Locale): string[] {
   return [...catalogues[locale].keys()];
 }
 
+/** The count a plural form is chosen by: a number, or a number already formatted ("1,234"). */
+function countOf(n: string | number | undefined): number | undefined {
+  if (typeof n === 'number') return n;
+  if (n === undefined) return undefined;
+  const parsed = Number(n.replace(/[,\s\u00a0]/g, ''));
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
 /** A translator for one locale; "{name}" placeholders are filled from params. */
 export function translator(locale: Locale): Translate {
   const table = catalogues[locale];
   const rules = new Intl.PluralRules(locale === 'vi' ? 'vi-VN' : 'en-GB');
   return (key, params) => {
     const plural = locale === 'en' ? plurals.get(key) : undefined;
-    const count = params?.n;
-    const text = plural && typeof count === 'number' ? plural[rules.select(count) === 'one' ? 'one' : 'other'] : table.get(key) ?? catalogues.vi.get(key) ?? key;
+    const count = plural ? countOf(params?.n) : undefined;
+    const text = plural && count !== undefined ? plural[rules.select(count) === 'one' ? 'one' : 'other'] : table.get(key) ?? catalogues.vi.get(key) ?? key;
     if (!params) return text;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
