@@ -4,3 +4,4 @@ export { digitalVisits } from './digital.js';
 export { generateAnnualReport, type AnnualReportOptions } from './report.js';
 export { sendReportingReminders } from './cycle.js';
 export { ensurePlanIndicators } from './indicators.js';
+export { adoptLegacyEvidence } from './evidence.js';
