@@ -179,7 +179,12 @@ describe('evidence files for declared criteria', () => {
       institutionId: lib.id, year: 2027, criterion: 'lll_services', fileName: 'cu.png', kind: 'png', bytes: png.length,
       storedName: '0123456789abcdef0123456789abcdef.png', uploadedBy: 'x',
     }).returning();
+    const [lost] = await db.insert(monitoringEvidenceFiles).values({
+      institutionId: lib.id, year: 2027, criterion: 'lll_services', fileName: 'mat.pdf', kind: 'pdf', bytes: 10,
+      storedName: 'fedcba9876543210fedcba9876543210.pdf', uploadedBy: 'x',
+    }).returning();
     expect(await adoptLegacyEvidence(db, storageFor(t.app.deps.config), dataDir)).toBe(1);
+    expect((await staff.get(`/monitoring/evidence/${lost?.id}`)).statusCode).toBe(404);
     expect(await adoptLegacyEvidence(db, storageFor(t.app.deps.config), dataDir)).toBe(0);
     expect(await fs.readdir(legacy)).toEqual([]);
     const download = await staff.get(`/monitoring/evidence/${old?.id}`);

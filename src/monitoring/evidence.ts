@@ -6,7 +6,7 @@ import type { Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
 import { ConflictError, issue, NotFoundError, ValidationError } from '../platform/errors.js';
-import { releaseFile, sniffAllowed, storeFile, type FileStore } from '../platform/storage/index.js';
+import { isHash, releaseFile, sniffAllowed, storeFile, type FileStore } from '../platform/storage/index.js';
 import { normalizeVi } from '../platform/text/index.js';
 import { placementOf } from './compute.js';
 import { formState } from './cycle.js';
@@ -99,7 +99,7 @@ export async function deleteEvidence(db: Db, actor: Actor, periodId: string, id:
   if (f.period.year !== row.year) throw new NotFoundError('monitoring.evidence.notFound');
   if (!f.canEdit) throw new ConflictError([issue('file', 'monitoring.evidence.locked')], 'monitoring.evidence.locked');
   await db.delete(monitoringEvidenceFiles).where(eq(monitoringEvidenceFiles.id, id));
-  await releaseFile(db, row.storedName);
+  if (isHash(row.storedName)) await releaseFile(db, row.storedName);
   await recordAudit(db, actor, {
     action: 'monitoring.evidence.delete', entityType: 'monitoring_evidence_file', entityId: row.id,
     before: { year: row.year, criterion: row.criterion, fileName: row.fileName }, institutionId: row.institutionId, unitIds: scope.unitPath,
@@ -134,7 +134,8 @@ export async function readEvidence(db: Db, actor: Actor, id: string, store: File
   if (!row) throw new NotFoundError('monitoring.evidence.notFound');
   const scope = placement.institutionScope(row.institutionId);
   if (!allowedTo(actor, 'report', scope) && !allowedTo(actor, 'review', scope)) requireTo(actor, 'oversee', scope);
-  const stream = await store.stream(row.storedName).catch(() => null);
+  // A row whose file was lost before the storage names no hash.
+  const stream = isHash(row.storedName) ? await store.stream(row.storedName) : null;
   if (!stream) throw new NotFoundError('monitoring.evidence.notFound');
   return { row, stream };
 }
