@@ -5,8 +5,8 @@ import { buildApp, prepareDatabase } from './app.js';
 import { demoLogins, DEMO_PASSWORD, seedDemo } from './demo.js';
 import { importInstitutions, importUnits, type ImportReport } from './orgs/index.js';
 import { exportMarc, importMarcFile, refreshSearchIndex, warmSearchIndex } from './catalogue/index.js';
-import { generateAnnualReport, sendReportingReminders } from './monitoring/index.js';
-import { sendDueReminders } from './programmes/index.js';
+import { adoptLegacyEvidence, generateAnnualReport, sendReportingReminders } from './monitoring/index.js';
+import { adoptLegacyImages, sendDueReminders } from './programmes/index.js';
 import { systemActor } from './platform/access.js';
 import { backup, restore, RestoreError } from './platform/backup.js';
 import { terminalProgress } from './platform/cli/progress.js';
@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { openDatabase, redact, type Database, type Db } from './platform/db/index.js';
 import { DataDirLockedError } from './platform/db/lock.js';
 import { DomainError } from './platform/errors.js';
+import { storageFor } from './platform/storage/index.js';
 import { translator } from './platform/i18n/index.js';
 import { drainOutbox, fileTransport, smtpTransport, type Transport } from './platform/outbox/index.js';
 
@@ -46,11 +47,19 @@ async function open(config: Config, holder: 'server' | 'cli'): Promise<Database>
   return openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.dataDir, lock: holder });
 }
 
+/** Files kept under uploads/ before the file storage are moved into it, once. */
+async function adoptLegacyFiles(database: Database, config: Config): Promise<void> {
+  const store = storageFor(config);
+  await adoptLegacyEvidence(database.db, store, config.dataDir);
+  await adoptLegacyImages(database.db, store, config.dataDir);
+}
+
 async function serve(config: Config): Promise<void> {
   const started = performance.now();
   const database = await open(config, 'server');
   await database.migrate();
   await prepareDatabase(database);
+  await adoptLegacyFiles(database, config);
   const seeded = config.DEMO_DATA ? await seedDemo(database) : false;
   const transport = transportFor(config);
   const app = await buildApp({ config, database, transport });
@@ -123,6 +132,7 @@ async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>)
   try {
     await database.migrate();
     await prepareDatabase(database);
+    await adoptLegacyFiles(database, config);
     return await fn(database);
   } finally {
     await database.close();
@@ -258,18 +268,23 @@ async function main(argv: string[]): Promise<number> {
       const file = rest[0];
       if (!file) { console.error('Usage: suotdoi backup FILE'); return 2; }
       return withDatabase(config, async (db) => {
-        const header = await backup(db, file, terminalProgress());
+        const header = await backup(db, file, { store: storageFor(config), progress: terminalProgress() });
         const rows = header.tables.reduce((a, t) => a + t.rows, 0);
-        console.log(`Backup written to ${file}: ${header.tables.length} tables, ${rows} rows, ${fs.statSync(file).size} bytes.`);
-        return 0;
+        const files = (header.files?.count ?? 0) - header.missingFiles.length;
+        console.log(`Backup written to ${file}: ${header.tables.length} tables, ${rows} rows, ${files} stored files, ${fs.statSync(file).size} bytes.`);
+        if (header.missingFiles.length === 0) return 0;
+        console.error(`${header.missingFiles.length} stored file(s) that rows refer to are missing from the store and are not in the backup:`);
+        for (const hash of header.missingFiles) console.error(`  ${hash}`);
+        return 1;
       });
     }
     case 'restore': {
       const file = rest[0];
       if (!file || !fs.existsSync(file)) { console.error(`Usage: suotdoi restore FILE [--force]${file ? ` (no such file: ${file})` : ''}`); return 2; }
       return withDatabase(config, async (db) => {
-        const header = await restore(db, file, { force: Boolean(values.force), progress: terminalProgress() });
-        console.log(`Restored ${header.tables.reduce((a, t) => a + t.rows, 0)} rows from a backup made ${header.createdAt} (${header.source}).`);
+        const header = await restore(db, file, { store: storageFor(config), force: Boolean(values.force), progress: terminalProgress() });
+        const files = header.files?.count ?? 0;
+        console.log(`Restored ${header.tables.reduce((a, t) => a + t.rows, 0)} rows and ${files} stored files from a backup made ${header.createdAt} (${header.source}).`);
         return 0;
       });
     }

@@ -1,12 +1,11 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { DomainError, NotFoundError, ValidationError, issue, type Issue } from '../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
+import { storageFor, sweepFiles } from '../platform/storage/index.js';
 import { formState } from './cycle.js';
-import { deleteEvidence, evidenceDir, evidenceTypes, listEvidence, maxEvidenceBytes, readEvidence, saveEvidence } from './evidence.js';
+import { deleteEvidence, evidenceTypes, listEvidence, maxEvidenceBytes, readEvidence, saveEvidence } from './evidence.js';
 import { criteria } from './model.js';
 import { CriterionPage } from './views/evidence.js';
 import { messageKey } from '../platform/i18n/index.js';
@@ -38,6 +37,7 @@ function disposition(name: string): string {
 
 /** Evidence files for declared criteria: the criterion page, upload, removal and download. */
 export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const store = storageFor(app.deps.config);
   async function page(req: FastifyRequest, reply: FastifyReply, p: { id: string; institutionId: string; criterion: string }, extra: { issues?: Issue[]; notice?: string; status?: number } = {}) {
     const db = dbOf(req);
     const f = await formState(db, req.actor, p.id, p.institutionId);
@@ -57,7 +57,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/monitoring/periods/:id/institutions/:institutionId/criteria/:criterion/evidence', { schema: { hide: true, params: CriterionParams } }, async (req, reply) => {
     try {
       const upload = await readUpload(req);
-      await inTx(req, (tx) => saveEvidence(tx, req.actor, { periodId: req.params.id, institutionId: req.params.institutionId, criterion: req.params.criterion, fileName: upload.name, bytes: upload.bytes }, app.deps.config.dataDir));
+      await inTx(req, (tx) => saveEvidence(tx, req.actor, { periodId: req.params.id, institutionId: req.params.institutionId, criterion: req.params.criterion, fileName: upload.name, bytes: upload.bytes }, store));
       return reply.redirect(`${pageUrl(req.params)}?notice=uploaded`, 303);
     } catch (err) {
       const issues = issuesOf(err);
@@ -70,8 +70,8 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { hide: true, params: Type.Object({ id: Uuid, institutionId: Uuid, criterion: CriterionParams.properties.criterion, fileId: Uuid }) },
   }, async (req, reply) => {
     try {
-      const row = await inTx(req, (tx) => deleteEvidence(tx, req.actor, req.params.id, req.params.fileId, req.params.criterion));
-      await fs.rm(path.join(evidenceDir(app.deps.config.dataDir), row.storedName), { force: true });
+      await inTx(req, (tx) => deleteEvidence(tx, req.actor, req.params.id, req.params.fileId, req.params.criterion));
+      await sweepFiles(dbOf(req), store);
       return reply.redirect(`${pageUrl(req.params)}?notice=deleted`, 303);
     } catch (err) {
       const issues = issuesOf(err);
@@ -107,22 +107,22 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req, reply) => {
     const upload = await readUpload(req);
-    const row = await inTx(req, (tx) => saveEvidence(tx, req.actor, { periodId: req.params.id, institutionId: req.params.institutionId, criterion: req.params.criterion, fileName: upload.name, bytes: upload.bytes }, app.deps.config.dataDir));
+    const row = await inTx(req, (tx) => saveEvidence(tx, req.actor, { periodId: req.params.id, institutionId: req.params.institutionId, criterion: req.params.criterion, fileName: upload.name, bytes: upload.bytes }, store));
     return reply.code(201).send(present(row));
   });
 
   app.delete('/api/v1/monitoring/periods/:id/evidence/:fileId', {
     schema: { tags, summary: 'Remove an evidence file while the data set can still be edited', params: Type.Object({ id: Uuid, fileId: Uuid }), response: { 204: Type.Null() } },
   }, async (req, reply) => {
-    const row = await inTx(req, (tx) => deleteEvidence(tx, req.actor, req.params.id, req.params.fileId));
-    await fs.rm(path.join(evidenceDir(app.deps.config.dataDir), row.storedName), { force: true });
+    await inTx(req, (tx) => deleteEvidence(tx, req.actor, req.params.id, req.params.fileId));
+    await sweepFiles(dbOf(req), store);
     return reply.code(204).send(null);
   });
 
   app.get('/monitoring/evidence/:fileId', { schema: { hide: true, params: Type.Object({ fileId: Uuid }) } }, async (req, reply) => {
-    const { row, bytes } = await readEvidence(dbOf(req), req.actor, req.params.fileId, app.deps.config.dataDir);
+    const { row, stream } = await readEvidence(dbOf(req), req.actor, req.params.fileId, store);
     return reply.type(evidenceTypes[row.kind as keyof typeof evidenceTypes] ?? 'application/octet-stream')
       .header('content-disposition', disposition(row.fileName)).header('cache-control', 'private, no-store')
-      .header('x-content-type-options', 'nosniff').send(bytes);
+      .header('content-length', row.bytes).header('x-content-type-options', 'nosniff').send(stream);
   });
 };

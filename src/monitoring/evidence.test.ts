@@ -5,9 +5,11 @@ import { Document, Packer, Paragraph } from 'docx';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../platform/access.js';
+import { storageFor } from '../platform/storage/index.js';
 import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js';
 import { openPeriod } from './cycle.js';
-import { evidenceDir, evidenceKind, maxEvidenceBytes } from './evidence.js';
+import { adoptLegacyEvidence, evidenceKind, maxEvidenceBytes } from './evidence.js';
+import { monitoringEvidenceFiles } from './schema.js';
 import { makeInstitution, makeStaff, makeUnit } from './testing.js';
 
 let t: TestApp;
@@ -18,8 +20,15 @@ beforeAll(async () => {
 });
 afterAll(async () => { await t.close(); await fs.rm(dataDir, { recursive: true, force: true }); });
 
+/** Files the store holds on disk. */
+async function stored(): Promise<number> {
+  const entries = await fs.readdir(path.join(dataDir, 'files'), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).length;
+}
+
 const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);
+// The signature and the first chunk's header, as the sniffer reads them.
+const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from('IHDR'), Buffer.alloc(32, 1)]);
 const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(32, 2)]);
 
 async function docxFile(): Promise<Buffer> {
@@ -48,15 +57,15 @@ function upload(b: Browser, url: string, fileName: string, content: Buffer) {
 
 describe('evidence files for declared criteria', () => {
   it('knows PDF, JPEG, PNG, DOCX and XLSX by their bytes, whatever the name says', async () => {
-    expect(evidenceKind(pdf)).toBe('pdf');
-    expect(evidenceKind(jpeg)).toBe('jpg');
-    expect(evidenceKind(png)).toBe('png');
-    expect(evidenceKind(await docxFile())).toBe('docx');
-    expect(evidenceKind(await xlsxFile())).toBe('xlsx');
-    expect(evidenceKind(Buffer.from('MZ\x90\x00 not a document'))).toBeNull();
-    expect(evidenceKind(Buffer.from('<html><script>alert(1)</script></html>'))).toBeNull();
-    expect(evidenceKind(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64)]))).toBeNull();
-    expect(evidenceKind(Buffer.alloc(0))).toBeNull();
+    expect(await evidenceKind(pdf)).toBe('pdf');
+    expect(await evidenceKind(jpeg)).toBe('jpg');
+    expect(await evidenceKind(png)).toBe('png');
+    expect(await evidenceKind(await docxFile())).toBe('docx');
+    expect(await evidenceKind(await xlsxFile())).toBe('xlsx');
+    expect(await evidenceKind(Buffer.from('MZ\x90\x00 not a document'))).toBeNull();
+    expect(await evidenceKind(Buffer.from('<html><script>alert(1)</script></html>'))).toBeNull();
+    expect(await evidenceKind(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64)]))).toBeNull();
+    expect(await evidenceKind(Buffer.alloc(0))).toBeNull();
   });
 
   it('lets the institution upload while it can edit, officers above download, and refuses bad files and outsiders', async () => {
@@ -87,7 +96,7 @@ describe('evidence files for declared criteria', () => {
     expect(listed.body).toContain('so-lieu.xlsx');
     const ids = [...listed.body.matchAll(/href="\/monitoring\/evidence\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
     expect(ids).toHaveLength(2);
-    expect(await fs.readdir(evidenceDir(dataDir))).toHaveLength(2);
+    expect(await stored()).toBe(2);
 
     const renamed = await upload(staff, `${pageUrl}/evidence`, 'bao-cao.pdf', Buffer.from('MZ\x90\x00 this is a program'));
     expect(renamed.statusCode).toBe(422);
@@ -115,10 +124,10 @@ describe('evidence files for declared criteria', () => {
 
     const wrongPage = await staff.post(`${formUrl}/criteria/it_applied/evidence/${ids[1]}/delete`, {});
     expect(wrongPage.statusCode).toBe(404);
-    expect(await fs.readdir(evidenceDir(dataDir))).toHaveLength(2);
+    expect(await stored()).toBe(2);
     const removed = await staff.post(`${pageUrl}/evidence/${ids[1]}/delete`, {});
     expect(removed.statusCode).toBe(303);
-    expect(await fs.readdir(evidenceDir(dataDir))).toHaveLength(1);
+    expect(await stored()).toBe(1);
 
     const api = `/api/v1${pageUrl}/evidence`;
     const viaApi = await upload(staff, api, 'anh.png', png);
@@ -134,7 +143,7 @@ describe('evidence files for declared criteria', () => {
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('"file"');
     expect((await staff.json('DELETE', `/api/v1/monitoring/periods/${period.id}/evidence/${created.id}`)).statusCode).toBe(204);
-    expect(await fs.readdir(evidenceDir(dataDir))).toHaveLength(1);
+    expect(await stored()).toBe(1);
 
     // A declaration with a file attached needs no other evidence; once submitted, the data set and its files are locked.
     const submitted = await staff.post(formUrl, { intent: 'submit', visitsInPerson: '100', programmesHeld: '1', attendance: '20', staffTrained: '1', decl_lll_services: 'true' });
@@ -144,5 +153,42 @@ describe('evidence files for declared criteria', () => {
     expect((await staff.get(pageUrl)).body).not.toContain('enctype="multipart/form-data"');
     const audit = await t.database.query<{ action: string }>(`select action from audit_log where entity_type = 'monitoring_evidence_file' order by at`);
     expect(audit.map((a) => a.action)).toEqual(['monitoring.evidence.upload', 'monitoring.evidence.upload', 'monitoring.evidence.delete', 'monitoring.evidence.upload', 'monitoring.evidence.delete']);
+  });
+
+  it('stores the same bytes once, keeps them while another file refers to them, and moves files kept before the storage into it', async () => {
+    const db = t.database.db;
+    const lib = await makeInstitution(db, { unit: await makeUnit(db, { level: 'district' }), type: 'library_district' });
+    const period = await openPeriod(db, systemActor, { year: 2027 });
+    const staff = await as(await makeStaff(db, [{ role: 'staff', institution: lib }]));
+    const pageUrl = `/monitoring/periods/${period.id}/institutions/${lib.id}/criteria/lll_services`;
+    const same = Buffer.concat([pdf, Buffer.from('% một bản sao dùng hai lần\n')]);
+    const before = await stored();
+    expect((await upload(staff, `${pageUrl}/evidence`, 'ban-1.pdf', same)).statusCode).toBe(303);
+    expect((await upload(staff, `${pageUrl}/evidence`, 'ban-2.pdf', same)).statusCode).toBe(303);
+    expect(await stored()).toBe(before + 1);
+    const ids = [...(await staff.get(pageUrl)).body.matchAll(/href="\/monitoring\/evidence\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    expect(ids).toHaveLength(2);
+    expect((await staff.post(`${pageUrl}/evidence/${ids[0]}/delete`, {})).statusCode).toBe(303);
+    expect(await stored()).toBe(before + 1);
+    expect((await staff.get(`/monitoring/evidence/${ids[1]}`)).rawPayload.equals(same)).toBe(true);
+
+    const legacy = path.join(dataDir, 'uploads', 'monitoring');
+    await fs.mkdir(legacy, { recursive: true });
+    await fs.writeFile(path.join(legacy, '0123456789abcdef0123456789abcdef.png'), png);
+    const [old] = await db.insert(monitoringEvidenceFiles).values({
+      institutionId: lib.id, year: 2027, criterion: 'lll_services', fileName: 'cu.png', kind: 'png', bytes: png.length,
+      storedName: '0123456789abcdef0123456789abcdef.png', uploadedBy: 'x',
+    }).returning();
+    const [lost] = await db.insert(monitoringEvidenceFiles).values({
+      institutionId: lib.id, year: 2027, criterion: 'lll_services', fileName: 'mat.pdf', kind: 'pdf', bytes: 10,
+      storedName: 'fedcba9876543210fedcba9876543210.pdf', uploadedBy: 'x',
+    }).returning();
+    expect(await adoptLegacyEvidence(db, storageFor(t.app.deps.config), dataDir)).toBe(1);
+    expect((await staff.get(`/monitoring/evidence/${lost?.id}`)).statusCode).toBe(404);
+    expect(await adoptLegacyEvidence(db, storageFor(t.app.deps.config), dataDir)).toBe(0);
+    expect(await fs.readdir(legacy)).toEqual([]);
+    const download = await staff.get(`/monitoring/evidence/${old?.id}`);
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(png)).toBe(true);
   });
 });

@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { and, asc, eq } from 'drizzle-orm';
+import type { Readable } from 'node:stream';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
 import { ConflictError, issue, NotFoundError, ValidationError } from '../platform/errors.js';
+import { isHash, releaseFile, sniffAllowed, storeFile, type FileStore } from '../platform/storage/index.js';
 import { normalizeVi } from '../platform/text/index.js';
 import { placementOf } from './compute.js';
 import { formState } from './cycle.js';
@@ -27,25 +28,15 @@ export const evidenceTypes = {
 } as const;
 export type EvidenceKind = keyof typeof evidenceTypes;
 
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const kinds = Object.keys(evidenceTypes) as EvidenceKind[];
 
-/**
- * The file's type from its bytes, whatever it is called: PDF, JPEG and PNG by their signatures;
- * DOCX and XLSX are ZIP archives told apart by the parts they must hold.
- */
-export function evidenceKind(bytes: Buffer): EvidenceKind | null {
-  if (bytes.length >= 5 && bytes.toString('latin1', 0, 5) === '%PDF-') return 'pdf';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(PNG)) return 'png';
-  if (bytes.length >= 30 && bytes.subarray(0, 4).equals(ZIP) && bytes.includes('[Content_Types].xml', 0, 'latin1')) {
-    if (bytes.includes('word/document.xml', 0, 'latin1')) return 'docx';
-    if (bytes.includes('xl/workbook.xml', 0, 'latin1')) return 'xlsx';
-  }
-  return null;
+/** The file's type from its bytes, whatever it is called: PDF, JPEG, PNG, DOCX or XLSX. */
+export function evidenceKind(bytes: Buffer): Promise<EvidenceKind | null> {
+  return sniffAllowed(bytes, kinds);
 }
 
-export const evidenceDir = (dataDir: string) => path.join(dataDir, 'uploads', 'monitoring');
+/** Where files were kept before the file storage (moved into it by `adoptLegacyEvidence`). */
+const legacyDir = (dataDir: string) => path.join(dataDir, 'uploads', 'monitoring');
 
 /** A file name safe to show and to send back: the last path part, without control characters, at most 200 characters. */
 function cleanName(name: string, kind: EvidenceKind): string {
@@ -66,7 +57,7 @@ export interface EvidenceUpload {
  * Attaches a file to a criterion the institution declares for the period's year. Staff of the
  * institution only, and only while its data set can still be edited.
  */
-export async function saveEvidence(db: Db, actor: Actor, input: EvidenceUpload, dataDir: string): Promise<EvidenceRow> {
+export async function saveEvidence(db: Db, actor: Actor, input: EvidenceUpload, store: FileStore): Promise<EvidenceRow> {
   const placement = await placementOf(db);
   if (!placement.institutions.has(input.institutionId)) throw new NotFoundError('monitoring.institution.notFound');
   const scope = placement.institutionScope(input.institutionId);
@@ -76,36 +67,27 @@ export async function saveEvidence(db: Db, actor: Actor, input: EvidenceUpload, 
   if (!f.canEdit) throw new ConflictError([issue('file', 'monitoring.evidence.locked')], 'monitoring.evidence.locked');
   if (input.bytes.length === 0) throw new ValidationError([issue('file', 'monitoring.evidence.noFile')]);
   if (input.bytes.length > maxEvidenceBytes) throw new ValidationError([issue('file', 'monitoring.evidence.tooLarge', { mb: maxEvidenceBytes / 1024 / 1024 })]);
-  const kind = evidenceKind(input.bytes);
+  const kind = await evidenceKind(input.bytes);
   if (!kind) throw new ValidationError([issue('file', 'monitoring.evidence.badType')]);
   const year = f.period.year;
   const existing = await listEvidence(db, input.institutionId, year, input.criterion);
   if (existing.length >= maxEvidenceFiles) throw new ValidationError([issue('file', 'monitoring.evidence.tooMany', { n: maxEvidenceFiles })]);
-  const dir = evidenceDir(dataDir);
-  await fs.mkdir(dir, { recursive: true });
-  const storedName = `${randomBytes(16).toString('hex')}.${kind}`;
-  await fs.writeFile(path.join(dir, storedName), input.bytes, { flag: 'wx' });
-  // The bytes are written first; if the row cannot be written after them, they go again.
-  try {
-    const [row] = await db.insert(monitoringEvidenceFiles).values({
-      institutionId: input.institutionId, year, criterion: input.criterion, fileName: cleanName(input.fileName, kind), kind, bytes: input.bytes.length,
-      storedName, uploadedBy: actor.label,
-    }).returning();
-    if (!row) throw new NotFoundError();
-    await recordAudit(db, actor, {
-      action: 'monitoring.evidence.upload', entityType: 'monitoring_evidence_file', entityId: row.id,
-      after: { year, criterion: row.criterion, fileName: row.fileName, kind, bytes: row.bytes }, institutionId: row.institutionId, unitIds: scope.unitPath,
-    });
-    return row;
-  } catch (err) {
-    await fs.rm(path.join(dir, storedName), { force: true });
-    throw err;
-  }
+  const { hash } = await storeFile(db, store, input.bytes);
+  const [row] = await db.insert(monitoringEvidenceFiles).values({
+    institutionId: input.institutionId, year, criterion: input.criterion, fileName: cleanName(input.fileName, kind), kind, bytes: input.bytes.length,
+    storedName: hash, uploadedBy: actor.label,
+  }).returning();
+  if (!row) throw new NotFoundError();
+  await recordAudit(db, actor, {
+    action: 'monitoring.evidence.upload', entityType: 'monitoring_evidence_file', entityId: row.id,
+    after: { year, criterion: row.criterion, fileName: row.fileName, kind, bytes: row.bytes }, institutionId: row.institutionId, unitIds: scope.unitPath,
+  });
+  return row;
 }
 
 /**
  * Removes a file from a declaration while the data set can be edited (of the given criterion,
- * when the caller names one); answers the row so the caller can delete the bytes after commit.
+ * when the caller names one); the bytes go at the next sweep of the store, once nothing else refers to them.
  */
 export async function deleteEvidence(db: Db, actor: Actor, periodId: string, id: string, criterion?: string): Promise<EvidenceRow> {
   const placement = await placementOf(db);
@@ -117,6 +99,7 @@ export async function deleteEvidence(db: Db, actor: Actor, periodId: string, id:
   if (f.period.year !== row.year) throw new NotFoundError('monitoring.evidence.notFound');
   if (!f.canEdit) throw new ConflictError([issue('file', 'monitoring.evidence.locked')], 'monitoring.evidence.locked');
   await db.delete(monitoringEvidenceFiles).where(eq(monitoringEvidenceFiles.id, id));
+  if (isHash(row.storedName)) await releaseFile(db, row.storedName);
   await recordAudit(db, actor, {
     action: 'monitoring.evidence.delete', entityType: 'monitoring_evidence_file', entityId: row.id,
     before: { year: row.year, criterion: row.criterion, fileName: row.fileName }, institutionId: row.institutionId, unitIds: scope.unitPath,
@@ -145,13 +128,35 @@ export async function evidenceByInstitution(db: Db, year: number, criterion: Cri
  * A file and its bytes for someone entitled to see it: the institution's staff, the officers
  * who review or oversee it, and the Department.
  */
-export async function readEvidence(db: Db, actor: Actor, id: string, dataDir: string): Promise<{ row: EvidenceRow; bytes: Buffer }> {
+export async function readEvidence(db: Db, actor: Actor, id: string, store: FileStore): Promise<{ row: EvidenceRow; stream: Readable }> {
   const placement = await placementOf(db);
   const [row] = await db.select().from(monitoringEvidenceFiles).where(eq(monitoringEvidenceFiles.id, id));
   if (!row) throw new NotFoundError('monitoring.evidence.notFound');
   const scope = placement.institutionScope(row.institutionId);
   if (!allowedTo(actor, 'report', scope) && !allowedTo(actor, 'review', scope)) requireTo(actor, 'oversee', scope);
-  const bytes = await fs.readFile(path.join(evidenceDir(dataDir), row.storedName)).catch(() => null);
-  if (!bytes) throw new NotFoundError('monitoring.evidence.notFound');
-  return { row, bytes };
+  // A row whose file was lost before the storage names no hash.
+  const stream = isHash(row.storedName) ? await store.stream(row.storedName) : null;
+  if (!stream) throw new NotFoundError('monitoring.evidence.notFound');
+  return { row, stream };
+}
+
+/**
+ * Moves the files kept under `uploads/monitoring` before the file storage into it, once: each row
+ * then names its file by content hash. Rows whose file is gone are left as they are.
+ */
+export async function adoptLegacyEvidence(db: Db, store: FileStore, dataDir: string): Promise<number> {
+  const rows = await db.select().from(monitoringEvidenceFiles).where(sql`${monitoringEvidenceFiles.storedName} !~ '^[0-9a-f]{64}$'`);
+  let moved = 0;
+  for (const row of rows) {
+    const file = path.join(legacyDir(dataDir), path.basename(row.storedName));
+    const bytes = await fs.readFile(file).catch(() => null);
+    if (!bytes) continue;
+    await db.transaction(async (tx) => {
+      const { hash } = await storeFile(tx, store, bytes);
+      await tx.update(monitoringEvidenceFiles).set({ storedName: hash }).where(eq(monitoringEvidenceFiles.id, row.id));
+    });
+    await fs.rm(file, { force: true });
+    moved++;
+  }
+  return moved;
 }

@@ -18,3 +18,4 @@ export const monitoringModule: ModuleManifest = {
 export { generateAnnualReport, type AnnualReportOptions } from './report.js';
 export { sendReportingReminders } from './cycle.js';
 export { ensurePlanIndicators };
+export { adoptLegacyEvidence } from './evidence.js';

@@ -137,7 +137,7 @@ export const monitoringReminders = pgTable('monitoring_reminders', {
   sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.periodId, t.institutionId, t.daysBefore] })]);
 
-/** A file an institution attached as evidence for a criterion it declares; the bytes live under the data folder. */
+/** A file an institution attached as evidence for a criterion it declares; `stored_name` is its content hash in the file storage. */
 export const monitoringEvidenceFiles = pgTable('monitoring_evidence_files', {
   id: uuid('id').primaryKey().defaultRandom(),
   institutionId: uuid('institution_id').notNull(),

@@ -9,11 +9,16 @@ import { createApiToken, createSession, registerUser, requestPasswordReset } fro
 import { backup, restore, RestoreError } from './backup.js';
 import type { Database } from './db/index.js';
 import { roleGrants } from './schema.js';
+import { LocalStore, releaseFile, sha256, storeFile, type FileStore } from './storage/index.js';
 import { createTestDatabase } from './testing/db.js';
 
 let source: Database;
 let target: Database;
 let dir: string;
+let sourceStore: FileStore;
+let targetStore: FileStore;
+/** Stored files of the source: a small one, one over several backup lines, and one nothing refers to any more. */
+const files = [Buffer.from('Biên bản kiểm tra — tệp nhỏ'), Buffer.alloc(150 * 1024 + 7, 0xa5), Buffer.from('đã xoá')];
 
 async function snapshot(database: Database): Promise<Record<string, string[]>> {
   const tables = await database.query<{ name: string }>(
@@ -30,7 +35,11 @@ async function snapshot(database: Database): Promise<Record<string, string[]>> {
 beforeAll(async () => {
   [source, target] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suotdoi-backup-'));
+  sourceStore = new LocalStore(path.join(dir, 'source-files'));
+  targetStore = new LocalStore(path.join(dir, 'target-files'));
   const db = source.db;
+  for (const bytes of files) await db.transaction((tx) => storeFile(tx, sourceStore, bytes));
+  await db.transaction((tx) => releaseFile(tx, sha256(files[2] ?? Buffer.alloc(0))));
   const u = await registerUser(db, { displayName: 'Lê Thị Hoà "trích dẫn" \\ \n dòng mới', email: 'hoa@example.vn', password: '12345678' });
   await db.insert(roleGrants).values({ userId: u.id, role: 'sysadmin' });
   await createSession(db, u.id, 14);
@@ -48,12 +57,34 @@ afterAll(async () => {
 });
 
 describe('backup and restore', () => {
-  it('round-trip every row of every table', async () => {
+  it('round-trip every row of every table and the stored files rows refer to', async () => {
     const file = path.join(dir, 'full.backup');
-    const header = await backup(source, file);
+    const header = await backup(source, file, { store: sourceStore });
     expect(header.tables.find((t) => t.name === 'audit_log')?.rows).toBeGreaterThanOrEqual(2500);
-    await restore(target, file);
+    expect(header.files).toEqual({ count: 2, bytes: (files[0]?.length ?? 0) + (files[1]?.length ?? 0) });
+    expect(header.missingFiles).toEqual([]);
+    await restore(target, file, { store: targetStore });
     expect(await snapshot(target)).toEqual(await snapshot(source));
+    for (const bytes of files.slice(0, 2)) expect((await targetStore.get(sha256(bytes)))?.equals(bytes)).toBe(true);
+    expect(await targetStore.exists(sha256(files[2] ?? Buffer.alloc(0)))).toBe(false);
+  });
+
+  it('says which referenced files the store no longer has, and refuses a backup whose file bytes were damaged', async () => {
+    const lost = Buffer.from('tệp bị mất khỏi kho');
+    await source.db.transaction((tx) => storeFile(tx, sourceStore, lost));
+    await sourceStore.delete(sha256(lost));
+    const file = path.join(dir, 'lost.backup');
+    expect((await backup(source, file, { store: sourceStore })).missingFiles).toEqual([sha256(lost)]);
+    await source.db.transaction((tx) => releaseFile(tx, sha256(lost)));
+
+    const before = await snapshot(target);
+    const lines = zlib.gunzipSync(fs.readFileSync(path.join(dir, 'full.backup'))).toString().split('\n');
+    const at = lines.findIndex((l) => l.startsWith('{"storedFile":'));
+    lines[at + 1] = Buffer.from('bytes that are not the file').toString('base64');
+    const damaged = path.join(dir, 'damaged.backup');
+    fs.writeFileSync(damaged, zlib.gzipSync(lines.join('\n')));
+    await expect(restore(target, damaged, { store: targetStore, force: true })).rejects.toThrow(/is damaged/);
+    expect(await snapshot(target)).toEqual(before);
   });
 
   it('keeps sequences going after a restore', async () => {
@@ -64,9 +95,9 @@ describe('backup and restore', () => {
 
   it('refuses to overwrite a database that has data unless forced', async () => {
     const file = path.join(dir, 'again.backup');
-    await backup(source, file);
-    await expect(restore(target, file)).rejects.toThrow(/not empty/);
-    await restore(target, file, { force: true });
+    await backup(source, file, { store: sourceStore });
+    await expect(restore(target, file, { store: targetStore })).rejects.toThrow(/not empty/);
+    await restore(target, file, { store: targetStore, force: true });
     expect(await snapshot(target)).toEqual(await snapshot(source));
   });
 
@@ -74,10 +105,10 @@ describe('backup and restore', () => {
     const before = await snapshot(target);
     const junk = path.join(dir, 'junk.backup');
     fs.writeFileSync(junk, 'hello');
-    await expect(restore(target, junk, { force: true })).rejects.toBeInstanceOf(RestoreError);
+    await expect(restore(target, junk, { store: targetStore, force: true })).rejects.toBeInstanceOf(RestoreError);
     const other = path.join(dir, 'other.backup');
     fs.writeFileSync(other, zlib.gzipSync('{"format":"something-else"}\n'));
-    await expect(restore(target, other, { force: true })).rejects.toBeInstanceOf(RestoreError);
+    await expect(restore(target, other, { store: targetStore, force: true })).rejects.toBeInstanceOf(RestoreError);
     expect(await snapshot(target)).toEqual(before);
   });
 
@@ -87,7 +118,7 @@ describe('backup and restore', () => {
     const broken = [...good.slice(0, Math.floor(good.length / 2)), '{"id": "not a number", "oops": true'].join('\n');
     const file = path.join(dir, 'broken.backup');
     fs.writeFileSync(file, zlib.gzipSync(broken));
-    await expect(restore(target, file, { force: true })).rejects.toThrow();
+    await expect(restore(target, file, { store: targetStore, force: true })).rejects.toThrow();
     expect(await snapshot(target)).toEqual(before);
   });
 });

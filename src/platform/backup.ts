@@ -4,10 +4,15 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Database, RawClient } from './db/index.js';
+import { referencedFiles, type FileStore } from './storage/index.js';
 
 const FORMAT = 'suotdoi-backup';
-const VERSION = 1;
+/** Version 2 added the stored files after the tables; version 1 backups (no files) still restore. */
+const VERSION = 2;
+const VERSIONS = new Set([1, 2]);
 const BATCH = 2000;
+/** Bytes of a stored file per line (a multiple of 3, so each line is whole base64). */
+const FILE_LINE_BYTES = 48 * 1024;
 
 interface Header {
   format: string;
@@ -16,6 +21,13 @@ interface Header {
   source: Database['kind'];
   migrations: string[];
   tables: { name: string; rows: number }[];
+  /** The stored files that rows refer to, each written after the tables (absent before version 2). */
+  files?: { count: number; bytes: number };
+}
+
+/** A backup's header, and the referenced files the store could not give (their rows are kept). */
+export interface BackupResult extends Header {
+  missingFiles: string[];
 }
 
 export interface Progress {
@@ -49,19 +61,25 @@ async function appliedMigrations(database: Database): Promise<string[]> {
 
 /**
  * Writes every row of every table as gzip'd JSON lines: one header line, then for each table
- * a marker line and its rows. Portable between the embedded database and a server.
+ * a marker line and its rows, then each stored file that a row refers to: a marker line
+ * (`{"storedFile": hash, "size": n}`; column names are snake_case, so no row starts so) and its
+ * bytes in base64 lines. Portable between the embedded database and a
+ * server, and between the local and the S3 store.
  */
-export async function backup(database: Database, file: string, progress: Progress = quiet): Promise<Header> {
+export async function backup(database: Database, file: string, opts: { store: FileStore; progress?: Progress }): Promise<BackupResult> {
+  const progress = opts.progress ?? quiet;
   const names = (await tables(database)).filter((name) => !NOT_BACKED_UP.has(name));
   const counts = await Promise.all(names.map(async (name) => {
     const [row] = await database.query<{ n: number }>(`select count(*)::int as n from ${ident(name)}`);
     return { name, rows: row?.n ?? 0 };
   }));
+  const [totals] = await database.query<{ count: number; bytes: number }>('select count(*)::int as count, coalesce(sum(size), 0)::float8 as bytes from stored_files where refs > 0');
   const header: Header = {
     format: FORMAT, version: VERSION, createdAt: new Date().toISOString(), source: database.kind,
-    migrations: await appliedMigrations(database), tables: counts,
+    migrations: await appliedMigrations(database), tables: counts, files: totals ?? { count: 0, bytes: 0 },
   };
-  progress.start(counts.reduce((a, c) => a + c.rows, 0), 'backup');
+  const missingFiles: string[] = [];
+  progress.start(counts.reduce((a, c) => a + c.rows, 0) + (totals?.count ?? 0), 'backup');
   async function* lines() {
     yield `${JSON.stringify(header)}\n`;
     for (const { name } of counts) {
@@ -77,10 +95,34 @@ export async function backup(database: Database, file: string, progress: Progres
         after = rows[rows.length - 1]?.tid ?? after;
       }
     }
+    for (let page = await referencedFiles(database.db); page.length > 0; page = await referencedFiles(database.db, page[page.length - 1]?.hash)) {
+      for (const f of page) {
+        const stream = await opts.store.stream(f.hash);
+        if (!stream) {
+          missingFiles.push(f.hash);
+          continue;
+        }
+        yield `${JSON.stringify({ storedFile: f.hash, size: f.size })}\n`;
+        yield* base64Lines(stream);
+        progress.tick(1);
+      }
+    }
   }
   await pipeline(Readable.from(lines()), zlib.createGzip(), fs.createWriteStream(file));
   progress.stop();
-  return header;
+  return { ...header, missingFiles };
+}
+
+async function* base64Lines(stream: AsyncIterable<Uint8Array>): AsyncIterable<string> {
+  let rest = Buffer.alloc(0);
+  for await (const chunk of stream) {
+    rest = Buffer.concat([rest, chunk]);
+    while (rest.length >= FILE_LINE_BYTES) {
+      yield `${rest.subarray(0, FILE_LINE_BYTES).toString('base64')}\n`;
+      rest = rest.subarray(FILE_LINE_BYTES);
+    }
+  }
+  if (rest.length > 0) yield `${rest.toString('base64')}\n`;
 }
 
 export class RestoreError extends Error {
@@ -89,9 +131,10 @@ export class RestoreError extends Error {
 
 /**
  * Replaces the whole state with a backup. The database is migrated to the backup's version
- * first; everything is one transaction, so a failed restore leaves the old state in place.
+ * first; everything is one transaction, so a failed restore leaves the old state in place. The
+ * stored files are put back into the store (checked against their hashes) before it commits.
  */
-export async function restore(database: Database, file: string, opts: { force?: boolean; progress?: Progress } = {}): Promise<Header> {
+export async function restore(database: Database, file: string, opts: { store: FileStore; force?: boolean; progress?: Progress }): Promise<Header> {
   const progress = opts.progress ?? quiet;
   const input = readline.createInterface({ input: fs.createReadStream(file).pipe(zlib.createGunzip()), crlfDelay: Infinity });
   const it = input[Symbol.asyncIterator]();
@@ -107,7 +150,7 @@ export async function restore(database: Database, file: string, opts: { force?: 
   } catch {
     throw new RestoreError(`${file} is not a suotdoi backup`);
   }
-  if (header.format !== FORMAT || header.version !== VERSION) throw new RestoreError(`${file} is not a suotdoi backup of version ${VERSION}`);
+  if (header.format !== FORMAT || !VERSIONS.has(header.version)) throw new RestoreError(`${file} is not a suotdoi backup of version ${[...VERSIONS].join(' or ')}`);
   await database.migrate();
   const ours = await appliedMigrations(database);
   if (header.migrations.some((h, i) => ours[i] !== h) || ours.length !== header.migrations.length) {
@@ -123,12 +166,12 @@ export async function restore(database: Database, file: string, opts: { force?: 
       if (row?.any) throw new RestoreError('The database is not empty. Restoring replaces everything in it: run again with --force to do so.');
     }
   }
-  progress.start(header.tables.reduce((a, t) => a + t.rows, 0), 'restore');
+  progress.start(header.tables.reduce((a, t) => a + t.rows, 0) + (header.files?.count ?? 0), 'restore');
   try {
     await database.withClient(async (client) => {
       await client.exec('BEGIN');
       try {
-        await load(client, existing, it, progress);
+        await load(client, existing, it, opts.store, progress);
         await client.exec('COMMIT');
       } catch (err) {
         await client.exec('ROLLBACK');
@@ -142,7 +185,7 @@ export async function restore(database: Database, file: string, opts: { force?: 
   return header;
 }
 
-async function load(client: RawClient, existing: Set<string>, it: AsyncIterator<string>, progress: Progress): Promise<void> {
+async function load(client: RawClient, existing: Set<string>, it: AsyncIterator<string>, store: FileStore, progress: Progress): Promise<void> {
   // Foreign keys are not checked while loading (rows of a table may refer to later rows);
   // the backup was consistent when it was made.
   await client.exec('SET LOCAL session_replication_role = replica');
@@ -155,10 +198,29 @@ async function load(client: RawClient, existing: Set<string>, it: AsyncIterator<
     progress.tick(batch.length);
     batch = [];
   };
+  // A line read past the end of a file's bytes: the next marker, handled by the loop.
+  let pending: string | null = null;
+  async function* fileBytes(): AsyncIterable<Buffer> {
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return;
+      if (next.value.startsWith('{')) {
+        pending = next.value;
+        return;
+      }
+      if (next.value) yield Buffer.from(next.value, 'base64');
+    }
+  }
   for (;;) {
-    const next = await it.next();
-    if (next.done) break;
-    const line = next.value;
+    let line: string;
+    if (pending !== null) {
+      line = pending;
+      pending = null;
+    } else {
+      const next = await it.next();
+      if (next.done) break;
+      line = next.value;
+    }
     if (!line) continue;
     if (line.startsWith('{"table":')) {
       await flush();
@@ -166,6 +228,18 @@ async function load(client: RawClient, existing: Set<string>, it: AsyncIterator<
       if (!existing.has(table)) throw new RestoreError(`Unknown table in backup: ${table}`);
       continue;
     }
+    if (line.startsWith('{"storedFile":')) {
+      await flush();
+      table = null;
+      const marker = JSON.parse(line) as { storedFile: string; size: number };
+      const stored = await store.put(fileBytes());
+      if (stored.hash !== marker.storedFile || stored.size !== marker.size) {
+        throw new RestoreError(`The stored file ${marker.storedFile} in the backup is damaged (its bytes hash to ${stored.hash})`);
+      }
+      progress.tick(1);
+      continue;
+    }
+    if (!table) throw new RestoreError('The backup has rows outside any table');
     batch.push(line);
     if (batch.length >= BATCH) await flush();
   }

@@ -19,7 +19,18 @@ const Schema = Type.Object({
   UPLOAD_LIMIT_MB: Type.Number({ exclusiveMinimum: 0, maximum: 65536, default: 512 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
+  STORAGE: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
+  STORAGE_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$' })),
+  S3_BUCKET: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  S3_REGION: Type.String({ pattern: '^[a-z0-9-]+$', default: 'us-east-1' }),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  S3_PREFIX: Type.String({ pattern: '^([^/].*)?$', default: '' }),
+  S3_PATH_STYLE: Type.Boolean({ default: true }),
 });
+
+const S3_REQUIRED = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
 
 type Raw = Static<typeof Schema>;
 
@@ -30,7 +41,13 @@ export interface Config extends Raw {
   publicUrl: string;
   /** Cookies get the Secure flag when the public URL is https. */
   secureCookies: boolean;
+  /** Where uploaded files are kept (see `platform/storage`). */
+  storage: StorageSettings;
 }
+
+export type StorageSettings =
+  | { kind: 'local'; dir: string }
+  | { kind: 's3'; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string; pathStyle: boolean };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -65,11 +82,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }));
   }
   const raw = value as Raw;
+  const dataDir = path.resolve(cwd, raw.DATA_DIR);
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   return {
     ...raw,
-    dataDir: path.resolve(cwd, raw.DATA_DIR),
+    dataDir,
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
+    storage: storageSettings(raw, dataDir, cwd),
+  };
+}
+
+function storageSettings(raw: Raw, dataDir: string, cwd: string): StorageSettings {
+  if (raw.STORAGE === 'local') return { kind: 'local', dir: raw.STORAGE_DIR ? path.resolve(cwd, raw.STORAGE_DIR) : path.join(dataDir, 'files') };
+  const missing = S3_REQUIRED.filter((key) => !raw[key]);
+  if (missing.length) throw new ConfigError(missing.map((key) => `${key}: must be set when STORAGE=s3`));
+  const prefix = raw.S3_PREFIX && !raw.S3_PREFIX.endsWith('/') ? `${raw.S3_PREFIX}/` : raw.S3_PREFIX;
+  return {
+    kind: 's3', endpoint: raw.S3_ENDPOINT ?? '', bucket: raw.S3_BUCKET ?? '', region: raw.S3_REGION,
+    accessKeyId: raw.S3_ACCESS_KEY_ID ?? '', secretAccessKey: raw.S3_SECRET_ACCESS_KEY ?? '', prefix, pathStyle: raw.S3_PATH_STYLE,
   };
 }

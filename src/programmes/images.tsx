@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { eq } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import type { Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
 import { NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
+import { releaseFile, sniffAllowed, storageFor, storeFile, sweepFiles, type FileStore } from '../platform/storage/index.js';
 import { presentProgramme } from './presenters.js';
 import { programmes } from './schema.js';
 import { manageable, type ProgrammeRow } from './service.js';
@@ -19,34 +19,55 @@ export const maxImageBytes = 2 * 1024 * 1024;
 const types = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 type ImageExt = keyof typeof types;
 
-/** The image's type from its first bytes (JPEG, PNG or WebP), whatever the file is called. */
-export function imageKind(bytes: Buffer): ImageExt | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'webp';
-  return null;
+/** The image's type from its bytes (JPEG, PNG or WebP), whatever the file is called. */
+export function imageKind(bytes: Buffer): Promise<ImageExt | null> {
+  return sniffAllowed(bytes, Object.keys(types) as ImageExt[]);
 }
 
-export const imageDir = (dataDir: string) => path.join(dataDir, 'uploads', 'programmes');
+/** An uploaded image's address: its content hash and type. */
+const IMAGE_URL = /^\/programmes\/images\/([0-9a-f]{64})\.(jpg|png|webp)$/;
 
-/** Stores an uploaded image under a random name and makes it the programme's image; staff of the programme only. */
-export async function saveProgrammeImage(db: Db, actor: Actor, id: string, bytes: Buffer, dataDir: string): Promise<ProgrammeRow> {
+/** Stores an uploaded image and makes it the programme's image; staff of the programme only. The image it replaces goes at the next sweep. */
+export async function saveProgrammeImage(db: Db, actor: Actor, id: string, bytes: Buffer, store: FileStore): Promise<ProgrammeRow> {
   const { programme: before, scope } = await manageable(db, actor, id);
   if (bytes.length === 0) throw new ValidationError([{ field: 'image', key: 'programmes.errors.noImage' }]);
   if (bytes.length > maxImageBytes) throw new ValidationError([{ field: 'image', key: 'programmes.errors.imageTooLarge', params: { mb: 2 } }]);
-  const ext = imageKind(bytes);
+  const ext = await imageKind(bytes);
   if (!ext) throw new ValidationError([{ field: 'image', key: 'programmes.errors.imageType' }]);
-  const dir = imageDir(dataDir);
-  await fs.mkdir(dir, { recursive: true });
-  const name = `${randomBytes(16).toString('hex')}.${ext}`;
-  await fs.writeFile(path.join(dir, name), bytes, { flag: 'wx' });
-  const [row] = await db.update(programmes).set({ imageUrl: `/programmes/images/${name}`, updatedAt: new Date() }).where(eq(programmes.id, id)).returning();
+  const { hash } = await storeFile(db, store, bytes);
+  const previous = IMAGE_URL.exec(before.imageUrl ?? '')?.[1];
+  if (previous) await releaseFile(db, previous);
+  const [row] = await db.update(programmes).set({ imageUrl: `/programmes/images/${hash}.${ext}`, updatedAt: new Date() }).where(eq(programmes.id, id)).returning();
   if (!row) throw new NotFoundError();
   await recordAudit(db, actor, {
     action: 'programme.image', entityType: 'programme', entityId: id, before: { imageUrl: before.imageUrl }, after: { imageUrl: row.imageUrl, bytes: bytes.length },
     unitIds: scope.unitPath, institutionId: row.institutionId,
   });
   return row;
+}
+
+/**
+ * Moves the images kept under `uploads/programmes` before the file storage into it, once, and
+ * points the programmes at their new addresses. Programmes whose file is gone keep their address.
+ */
+export async function adoptLegacyImages(db: Db, store: FileStore, dataDir: string): Promise<number> {
+  const rows = await db.select({ id: programmes.id, imageUrl: programmes.imageUrl }).from(programmes).where(like(programmes.imageUrl, '/programmes/images/%'));
+  let moved = 0;
+  for (const row of rows) {
+    const legacy = /^\/programmes\/images\/([0-9a-f]{32}\.(jpg|png|webp))$/.exec(row.imageUrl ?? '');
+    if (!legacy?.[1]) continue;
+    const file = path.join(dataDir, 'uploads', 'programmes', legacy[1]);
+    const bytes = await fs.readFile(file).catch(() => null);
+    if (!bytes) continue;
+    await db.transaction(async (tx) => {
+      const { hash } = await storeFile(tx, store, bytes);
+      await tx.update(programmes).set({ imageUrl: `/programmes/images/${hash}.${legacy[2]}` })
+        .where(and(eq(programmes.id, row.id), eq(programmes.imageUrl, row.imageUrl ?? '')));
+    });
+    await fs.rm(file, { force: true });
+    moved++;
+  }
+  return moved;
 }
 
 /** The one file of the upload form, read up to one byte past the limit so a larger file is told apart. */
@@ -65,6 +86,7 @@ async function readImage(req: FastifyRequest): Promise<Buffer> {
 
 export const programmeImages: FastifyPluginAsyncTypebox = async (app) => {
   const hide = { schema: { hide: true } };
+  const store = storageFor(app.deps.config);
 
   async function page(req: FastifyRequest, reply: FastifyReply, id: string, issues: Issue[], status = 200) {
     const { programme } = await manageable(dbOf(req), req.actor, id);
@@ -76,7 +98,8 @@ export const programmeImages: FastifyPluginAsyncTypebox = async (app) => {
   app.post<{ Params: { id: string } }>('/programmes/:id/image', hide, async (req, reply) => {
     try {
       const bytes = await readImage(req);
-      await inTx(req, (tx) => saveProgrammeImage(tx, req.actor, req.params.id, bytes, app.deps.config.dataDir));
+      await inTx(req, (tx) => saveProgrammeImage(tx, req.actor, req.params.id, bytes, store));
+      await sweepFiles(dbOf(req), store);
       return reply.redirect(`/programmes/${req.params.id}?notice=saved`, 303);
     } catch (err) {
       const issues = issuesOf(err);
@@ -85,12 +108,16 @@ export const programmeImages: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
+  // Only the image a programme shows is served here, never another stored file by its hash.
   app.get<{ Params: { name: string } }>('/programmes/images/:name', hide, async (req, reply) => {
-    const match = /^([0-9a-f]{32})\.(jpg|png|webp)$/.exec(req.params.name);
-    if (!match) return reply.callNotFound();
-    const bytes = await fs.readFile(path.join(imageDir(app.deps.config.dataDir), req.params.name)).catch(() => null);
-    if (!bytes) return reply.callNotFound();
+    const url = `/programmes/images/${req.params.name}`;
+    const match = IMAGE_URL.exec(url);
+    if (!match?.[1]) return reply.callNotFound();
+    const [shown] = await dbOf(req).select({ id: programmes.id }).from(programmes).where(eq(programmes.imageUrl, url)).limit(1);
+    const stat = shown ? await store.stat(match[1]) : null;
+    const stream = stat ? await store.stream(match[1]) : null;
+    if (!stat || !stream) return reply.callNotFound();
     return reply.type(types[match[2] as ImageExt]).header('cache-control', 'public, max-age=31536000, immutable')
-      .header('x-content-type-options', 'nosniff').send(bytes);
+      .header('content-length', stat.size).header('x-content-type-options', 'nosniff').send(stream);
   });
 };

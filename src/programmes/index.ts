@@ -14,3 +14,4 @@ export const programmesModule: ModuleManifest = {
 };
 export { programmeActivity, type ProgrammeActivity, type ActivityFilter } from './stats.js';
 export { sendDueReminders } from './timer.js';
+export { adoptLegacyImages } from './images.js';
