@@ -64,6 +64,7 @@ describe('the audit log people can read', () => {
     expect(page.body).toContain('<span class="changes__field">Tên</span>');
     expect(page.body).toContain('Thư viện cũ');
     expect(page.body).not.toContain('updatedAt');
+    expect(page.body).toContain('<span class="changes__field">Người dùng</span>: <span class="changes__new">Quản trị Hoa</span>');
     expect(page.body).not.toContain(`>${adminId}<`);
   });
 

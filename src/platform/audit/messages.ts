@@ -53,6 +53,9 @@ export const auditKeys = defineMessages({
   'audit.field.capacity': ['Số chỗ', 'Places'],
   'audit.field.expiresAt': ['Hết hạn', 'Expires'],
   'audit.field.scopes': ['Quyền', 'Scopes'],
+  'audit.field.created': ['Số mục thêm mới', 'Added'],
+  'audit.field.updated': ['Số mục cập nhật', 'Updated'],
+  'audit.field.successions': ['Số quan hệ kế thừa', 'Successions'],
 });
 
 declare module '../i18n/index.js' {

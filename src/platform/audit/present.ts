@@ -34,7 +34,7 @@ export type AuditEntryOut = Static<typeof AuditEntryOut>;
 export type AuditChange = Static<typeof AuditChange>;
 
 /** Bookkeeping every row carries; a change to it tells a reader nothing. */
-const HIDDEN = new Set(['id', 'createdAt', 'updatedAt', 'created', 'updated']);
+const HIDDEN = new Set(['id', 'createdAt', 'updatedAt']);
 const LONGEST = 200;
 
 type Fields = Record<string, unknown>;
@@ -43,10 +43,15 @@ function fieldsOf(v: unknown): Fields {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Fields) : {};
 }
 
+function isBlank(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
 function changedFields(r: AuditRow): string[] {
   const b = fieldsOf(r.before);
   const a = fieldsOf(r.after);
-  return [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => !HIDDEN.has(k) && JSON.stringify(b[k]) !== JSON.stringify(a[k]));
+  const same = (x: unknown, y: unknown) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null) || (isBlank(x) && isBlank(y));
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => !HIDDEN.has(k) && !same(b[k], a[k]));
 }
 
 /** "programme.session.cancel" → "Hủy": the last word of an action names what was done. */
@@ -82,8 +87,8 @@ interface Show {
 }
 
 function shown(s: Show, kind: string | undefined, v: unknown): string | null {
-  if (v === undefined || v === null || v === '') return null;
-  if (Array.isArray(v)) return v.length ? v.map((x) => shown(s, kind, x) ?? '—').join(', ') : null;
+  if (isBlank(v)) return null;
+  if (Array.isArray(v)) return v.map((x) => shown(s, kind, x) ?? '—').join(', ');
   if (typeof v === 'boolean') return s.t(v ? 'common.yes' : 'common.no');
   if (typeof v === 'string') {
     const named = nameOf(s.names, kind, v);

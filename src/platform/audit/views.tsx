@@ -39,9 +39,10 @@ function Changes({ ctx, changes }: { ctx: PageContext; changes: AuditChange[] })
       {changes.map((c) => (
         <li key={c.field}>
           <span class="changes__field">{c.label}</span>:{' '}
-          <span class="changes__old"><span class="visually-hidden">{ctx.t('audit.before')} </span>{c.before ?? '—'}</span>
-          {' → '}
-          <span class="changes__new"><span class="visually-hidden">{ctx.t('audit.after')} </span>{c.after ?? '—'}</span>
+          {c.before === null ? null : (
+            <><span class="changes__old"><span class="visually-hidden">{ctx.t('audit.before')} </span>{c.before}</span>{' → '}</>
+          )}
+          <span class="changes__new">{c.before === null ? null : <span class="visually-hidden">{ctx.t('audit.after')} </span>}{c.after ?? '—'}</span>
         </li>
       ))}
     </ul>
