@@ -6,6 +6,7 @@ import { benchMarcParse } from './marc/parse.js';
 import { benchMonitoring, printMonitoring } from './monitoring/index.js';
 import { benchStartup, printStartup } from './platform/startup.js';
 import { benchProgrammes } from './programmes/index.js';
+import { benchWeight, printWeight } from './web/weight.js';
 
 const suites: Record<string, () => Promise<void>> = {
   startup: async () => printStartup(await benchStartup()),
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<void>> = {
   catalogue: async () => printCatalogue(await benchCatalogue(Number(process.env.CATALOGUE_RECORDS ?? 100_000))),
   programmes: async () => { await benchProgrammes(); },
   monitoring: async () => printMonitoring(await benchMonitoring()),
+  weight: async () => printWeight(await benchWeight()),
 };
 
 const asked = process.argv.slice(2);

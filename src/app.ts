@@ -1,13 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -16,12 +12,12 @@ import { modules as allModules } from './modules.js';
 import type { AppDeps } from './platform/http/context.js';
 import { errorHandler, notFoundHandler } from './platform/http/errors.js';
 import { requestContext } from './platform/http/session.js';
+import { staticAssets } from './platform/web/static.js';
+import { registerEntityNamer } from './platform/audit/names.js';
 import { navigationOf, seedStepsOf, type ModuleManifest } from './platform/module.js';
 import { systemActor } from './platform/access.js';
 import type { Database } from './platform/db/index.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
 
 /**
  * Brings a migrated database up to what the modules need before anything is served: each
@@ -44,6 +40,7 @@ export async function buildApp(deps: AppDeps, modules: readonly ModuleManifest[]
   app.decorate('deps', deps);
   app.decorate('modules', modules);
   app.decorate('navigation', navigationOf(modules));
+  for (const namer of modules.flatMap((m) => m.entityNames ?? [])) registerEntityNamer(namer);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -60,6 +57,7 @@ export async function buildApp(deps: AppDeps, modules: readonly ModuleManifest[]
     hsts: config.secureCookies,
     crossOriginEmbedderPolicy: false,
   });
+  await app.register(compress, { encodings: ['br', 'gzip'], globalDecompression: false });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: Math.round(config.BODY_LIMIT_MB * 1024 * 1024) });
   await app.register(multipart, { limits: { fileSize: Math.round(config.UPLOAD_LIMIT_MB * 1024 * 1024), files: 1, fields: 20 } });
@@ -78,10 +76,7 @@ export async function buildApp(deps: AppDeps, modules: readonly ModuleManifest[]
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: (h) => h });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  await app.register(fastifyStatic, { root: path.join(here, 'platform/web/assets'), prefix: '/assets/', maxAge: '7d' });
-  const htmx = await readFile(require.resolve('htmx.org/dist/htmx.min.js'));
-  app.get('/assets/htmx.min.js', { schema: { hide: true } }, (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=604800').send(htmx));
+  await app.register(staticAssets);
 
   await app.register(requestContext);
   app.setErrorHandler(errorHandler);

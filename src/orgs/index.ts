@@ -4,6 +4,7 @@
  */
 import type { ModuleManifest } from '../platform/module.js';
 import { NetworkHomePart } from './home.js';
+import { orgsEntityNames } from './names.js';
 import { orgsRoutes } from './routes.js';
 import { seedDemoOrgs } from './seed.js';
 import { grantLabels } from './service.js';
@@ -18,6 +19,7 @@ export const orgsModule: ModuleManifest = {
   ],
   home: [{ area: 'main', order: 90, render: NetworkHomePart }],
   grantLabels,
+  entityNames: orgsEntityNames,
   seed: [{ name: 'demo network', kind: 'demo', order: 10, run: seedDemoOrgs }],
 };
 

@@ -57,6 +57,17 @@ export type GrantLabeller = (db: Db, grants: Grant[]) => Promise<Map<string, { h
 /** A Fastify plugin of a module (plain or with the TypeBox type provider). */
 export type ModulePlugin = FastifyPluginAsync | FastifyPluginAsyncTypebox;
 
+/**
+ * Names for the ids the audit log shows, for one kind of item a module owns ("institution", "unit").
+ * `fields` lists the recorded fields whose values are such ids: "institutionId" anywhere, or
+ * "unit.parentId" only in entries about that item type. The kind's own entries are named too.
+ */
+export interface EntityNamer {
+  kind: string;
+  fields: string[];
+  names: (db: Db, ids: string[]) => Promise<Map<string, string>>;
+}
+
 /** What a module adds to the application; `src/modules.ts` lists them and `app.ts` assembles them. */
 export interface ModuleManifest {
   name: string;
@@ -69,6 +80,8 @@ export interface ModuleManifest {
   jobs?: JobDefinition[];
   seed?: SeedStep[];
   grantLabels?: GrantLabeller;
+  /** Passed to `registerEntityNamer` (platform/audit) when the app is assembled. */
+  entityNames?: EntityNamer[];
 }
 
 declare module 'fastify' {

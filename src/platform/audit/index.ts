@@ -41,7 +41,10 @@ export interface AuditFilter {
   entityType?: string;
   entityId?: string;
   action?: string;
+  /** Part of the person's name as recorded. */
   actor?: string;
+  actorId?: string;
+  institutionId?: string;
   from?: string;
   to?: string;
   page?: number;
@@ -52,6 +55,8 @@ export interface AuditRow {
   id: number;
   at: Date;
   actorLabel: string;
+  actorUserId: string | null;
+  institutionId: string | null;
   action: string;
   entityType: string;
   entityId: string | null;
@@ -74,6 +79,11 @@ function visibility(actor: Actor): SQL | undefined {
   return parts.length ? or(...parts) : sql`false`;
 }
 
+/** Throws unless the actor may read some part of the log (401 for anonymous, 403 for staff). */
+export function assertAuditReader(actor: Actor): void {
+  visibility(actor);
+}
+
 export async function listAudit(db: Db, actor: Actor, f: AuditFilter): Promise<{ rows: AuditRow[]; total: number; page: number; pageSize: number }> {
   const pageSize = Math.min(Math.max(f.pageSize ?? 50, 1), 200);
   const page = Math.max(f.page ?? 1, 1);
@@ -82,13 +92,16 @@ export async function listAudit(db: Db, actor: Actor, f: AuditFilter): Promise<{
     f.entityType ? eq(auditLog.entityType, f.entityType) : undefined,
     f.entityId ? eq(auditLog.entityId, f.entityId) : undefined,
     f.action ? eq(auditLog.action, f.action) : undefined,
+    f.actorId ? eq(auditLog.actorUserId, f.actorId) : undefined,
+    f.institutionId ? eq(auditLog.institutionId, f.institutionId) : undefined,
     f.actor ? sql`${auditLog.actorLabel} ilike ${`%${f.actor.replace(/[%_\\]/g, '\\$&')}%`}` : undefined,
     f.from ? gte(auditLog.at, new Date(`${f.from}T00:00:00+07:00`)) : undefined,
     f.to ? lt(auditLog.at, new Date(new Date(`${f.to}T00:00:00+07:00`).getTime() + 86_400_000)) : undefined,
   );
   const [rows, [count]] = await Promise.all([
     db.select({
-      id: auditLog.id, at: auditLog.at, actorLabel: auditLog.actorLabel, action: auditLog.action,
+      id: auditLog.id, at: auditLog.at, actorLabel: auditLog.actorLabel, actorUserId: auditLog.actorUserId, institutionId: auditLog.institutionId,
+      action: auditLog.action,
       entityType: auditLog.entityType, entityId: auditLog.entityId, before: auditLog.before, after: auditLog.after, ip: auditLog.ip,
     }).from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(pageSize).offset((page - 1) * pageSize),
     db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(where),

@@ -1,7 +1,7 @@
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { ValidationError, type Issue } from '../errors.js';
-import { hasMessage, type MessageKey } from '../i18n/index.js';
+import { messageKey, type MessageKey } from '../i18n/index.js';
 
 /** The shape shared by TypeBox's and Ajv's error objects. */
 export interface SchemaError {
@@ -50,11 +50,7 @@ export function schemaIssues(errors: Iterable<SchemaError>): Issue[] {
       case 'maximum': case 'exclusiveMaximum': key = 'errors.maximum'; params = { limit: Number(e.params.limit) }; break;
       case 'minItems': key = 'errors.minItems'; params = { limit: Number(e.params.limit) }; break;
       case 'maxItems': key = 'errors.maxItems'; params = { limit: Number(e.params.limit) }; break;
-      case 'format': {
-        const format = `errors.format.${String(e.params.format)}`;
-        key = hasMessage(format) ? format : 'errors.invalid';
-        break;
-      }
+      case 'format': key = messageKey(`errors.format.${String(e.params.format)}`); break;
       case 'pattern': key = 'errors.pattern'; break;
       case 'type': key = 'errors.type'; params = { type: String(e.params.type) }; break;
       case 'enum': case 'const': case 'anyOf': case 'oneOf': key = 'errors.choice'; break;

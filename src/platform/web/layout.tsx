@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { Button, Form } from './components.js';
 import type { PageContext } from './context.js';
 import { messageKey } from '../i18n/index.js';
+import { assetUrl, type AssetName } from './static.js';
 
 function langHref(url: string, lang: string): string {
   const u = new URL(url, 'http://x');
@@ -14,7 +15,17 @@ export interface Crumb {
   label: string;
 }
 
-export function Layout({ ctx, title, children, crumbs }: { ctx: PageContext; title: string; children: ComponentChildren; crumbs?: Crumb[] }) {
+export interface LayoutProps {
+  ctx: PageContext;
+  title: string;
+  children: ComponentChildren;
+  crumbs?: Crumb[];
+  /** Scripts this page needs beyond site.js; htmx (53 KB) only on pages whose markup carries `hx-` attributes. */
+  scripts?: AssetName[];
+}
+
+export function Layout({ ctx, title, children, crumbs, scripts = [] }: LayoutProps) {
+  const htmx = scripts.includes('htmx.min.js');
   const other = ctx.locale === 'vi' ? 'en' : 'vi';
   const path = new URL(ctx.url, 'http://x').pathname;
   return (
@@ -23,11 +34,11 @@ export function Layout({ ctx, title, children, crumbs }: { ctx: PageContext; tit
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} — ${ctx.t('site.name')}`}</title>
-        <link rel="stylesheet" href="/assets/site.css" />
-        <script src="/assets/htmx.min.js" defer></script>
-        <script src="/assets/site.js" defer></script>
+        <link rel="stylesheet" href={assetUrl('site.css')} />
+        {scripts.map((s) => <script key={s} src={assetUrl(s)} defer></script>)}
+        <script src={assetUrl('site.js')} defer></script>
       </head>
-      <body hx-headers={JSON.stringify({ 'x-csrf-token': ctx.csrfToken })}>
+      <body hx-headers={htmx ? JSON.stringify({ 'x-csrf-token': ctx.csrfToken }) : undefined}>
         <a class="skip-link" href="#main">{ctx.t('site.skip')}</a>
         <header class="site-header">
           <div class="container site-header__inner">
