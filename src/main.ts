@@ -5,17 +5,18 @@ import { buildApp } from './app.js';
 import { demoLogins, DEMO_PASSWORD, seedDemo } from './demo.js';
 import { importInstitutions, importUnits, type ImportReport } from './orgs/index.js';
 import { exportMarc, importMarcFile, refreshSearchIndex, warmSearchIndex } from './catalogue/index.js';
-import { generateAnnualReport, sendReportingReminders } from './monitoring/index.js';
-import { sendDueReminders } from './programmes/index.js';
+import { generateAnnualReport, monitoringJobs } from './monitoring/index.js';
+import { programmesJobs } from './programmes/index.js';
 import { systemActor } from './platform/access.js';
 import { backup, restore, RestoreError } from './platform/backup.js';
 import { terminalProgress } from './platform/cli/progress.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
-import { openDatabase, redact, type Database, type Db } from './platform/db/index.js';
+import { openDatabase, redact, type Database } from './platform/db/index.js';
 import { DataDirLockedError } from './platform/db/lock.js';
 import { DomainError } from './platform/errors.js';
 import { translator } from './platform/i18n/index.js';
-import { drainOutbox, fileTransport, smtpTransport, type Transport } from './platform/outbox/index.js';
+import { platformJobs, startJobRunner } from './platform/jobs/index.js';
+import { fileTransport, mailHandlers, smtpTransport, type Transport } from './platform/outbox/index.js';
 import './platform/messages.js';
 
 const usage = `suotdoi — lifelong-learning platform
@@ -65,14 +66,14 @@ async function serve(config: Config): Promise<void> {
   }
   if (!config.SMTP_URL) console.log(`Outgoing mail is written to ${config.dataDir}/outbox (set SMTP_URL to send it).`);
 
-  // Background work, each job on its own clock so a slow one never holds up the others (mail
-  // above all): send what the outbox holds, queue due reminders (reporting ones hourly), and bring
-  // the catalogue's search index up to date with other processes' writes, and (embedded database)
-  // vacuum and analyze what changed and let the write-ahead log be recycled.
-  const jobs = [
-    every(2_000, () => drainOutbox(database.db, transport)),
-    every(3_000, () => sendDueReminders(database.db, new Date())),
-    every(3_600_000, () => database.db.transaction((tx) => sendReportingReminders(tx as unknown as Db, new Date()))),
+  // Work shared with any other server on the same database (mail, reminders) goes through the jobs
+  // table; each process keeps its own catalogue search index up to date with other processes'
+  // writes, and (embedded database) vacuums and analyzes what changed and lets the write-ahead log
+  // be recycled, each on its own clock.
+  const runner = await startJobRunner({
+    db: database.db, handlers: mailHandlers(transport), recurring: [...platformJobs, ...programmesJobs, ...monitoringJobs], log: app.log,
+  });
+  const local = [
     every(3_000, () => refreshSearchIndex(database.db)),
     every(300_000, () => database.maintain()),
   ].map((job) => job((err) => app.log.error({ err }, 'background work')));
@@ -82,8 +83,9 @@ async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info(`${signal}: shutting down`);
-    for (const stopJob of jobs) stopJob();
+    for (const stopJob of local) stopJob();
     try {
+      await runner.stop();
       await app.close();
     } finally {
       await database.close();

@@ -3,4 +3,5 @@ export { monitoringRoutes } from './routes.js';
 export { digitalVisits } from './digital.js';
 export { generateAnnualReport, type AnnualReportOptions } from './report.js';
 export { sendReportingReminders } from './cycle.js';
+export { monitoringJobs } from './jobs.js';
 export { ensurePlanIndicators } from './indicators.js';

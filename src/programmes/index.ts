@@ -2,3 +2,4 @@
 export { programmesRoutes } from './routes.js';
 export { programmeActivity, type ProgrammeActivity, type ActivityFilter } from './stats.js';
 export { sendDueReminders } from './timer.js';
+export { programmesJobs } from './jobs.js';
