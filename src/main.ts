@@ -5,18 +5,21 @@ import { buildApp, prepareDatabase } from './app.js';
 import { demoLogins, DEMO_PASSWORD, seedDemo } from './demo.js';
 import { importInstitutions, importUnits, type ImportReport } from './orgs/index.js';
 import { exportMarc, importMarcFile, refreshSearchIndex, warmSearchIndex } from './catalogue/index.js';
-import { adoptLegacyEvidence, generateAnnualReport, sendReportingReminders } from './monitoring/index.js';
-import { adoptLegacyImages, sendDueReminders } from './programmes/index.js';
+import { adoptLegacyEvidence, generateAnnualReport } from './monitoring/index.js';
+import { adoptLegacyImages } from './programmes/index.js';
+import { modules } from './modules.js';
 import { systemActor } from './platform/access.js';
 import { backup, restore, RestoreError } from './platform/backup.js';
 import { terminalProgress } from './platform/cli/progress.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
-import { openDatabase, redact, type Database, type Db } from './platform/db/index.js';
+import { openDatabase, redact, type Database } from './platform/db/index.js';
 import { DataDirLockedError } from './platform/db/lock.js';
 import { DomainError } from './platform/errors.js';
-import { storageFor } from './platform/storage/index.js';
+import { storageFor, sweepFiles } from './platform/storage/index.js';
+import type { JobDefinition } from './platform/module.js';
 import { translator } from './platform/i18n/index.js';
-import { drainOutbox, fileTransport, smtpTransport, type Transport } from './platform/outbox/index.js';
+import { startJobRunner } from './platform/jobs/index.js';
+import { fileTransport, mailHandlers, smtpTransport, type Transport } from './platform/outbox/index.js';
 
 const usage = `suotdoi — lifelong-learning platform
 
@@ -54,6 +57,12 @@ async function adoptLegacyFiles(database: Database, config: Config): Promise<voi
   await adoptLegacyImages(database.db, store, config.dataDir);
 }
 
+/** Removes stored files that no row refers to any more (a crash between a delete and its sweep). */
+function fileSweep(config: Config): JobDefinition {
+  const store = storageFor(config);
+  return { name: 'storage.sweep', everyMs: 3_600_000, run: ({ db }) => sweepFiles(db, store) };
+}
+
 async function serve(config: Config): Promise<void> {
   const started = performance.now();
   const database = await open(config, 'server');
@@ -74,14 +83,14 @@ async function serve(config: Config): Promise<void> {
   }
   if (!config.SMTP_URL) console.log(`Outgoing mail is written to ${config.dataDir}/outbox (set SMTP_URL to send it).`);
 
-  // Background work, each job on its own clock so a slow one never holds up the others (mail
-  // above all): send what the outbox holds, queue due reminders (reporting ones hourly), and bring
-  // the catalogue's search index up to date with other processes' writes, and (embedded database)
-  // vacuum and analyze what changed and let the write-ahead log be recycled.
-  const jobs = [
-    every(2_000, () => drainOutbox(database.db, transport)),
-    every(3_000, () => sendDueReminders(database.db, new Date())),
-    every(3_600_000, () => database.db.transaction((tx) => sendReportingReminders(tx as unknown as Db, new Date()))),
+  // Work shared with any other server on the same database (mail, reminders) goes through the jobs
+  // table; each process keeps its own catalogue search index up to date with other processes'
+  // writes, and (embedded database) vacuums and analyzes what changed and lets the write-ahead log
+  // be recycled, each on its own clock.
+  const runner = await startJobRunner({
+    db: database.db, handlers: mailHandlers(transport), recurring: [...modules.flatMap((m) => m.jobs ?? []), fileSweep(config)], log: app.log,
+  });
+  const local = [
     every(3_000, () => refreshSearchIndex(database.db)),
     every(300_000, () => database.maintain()),
   ].map((job) => job((err) => app.log.error({ err }, 'background work')));
@@ -91,8 +100,9 @@ async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info(`${signal}: shutting down`);
-    for (const stopJob of jobs) stopJob();
+    for (const stopJob of local) stopJob();
     try {
+      await runner.stop();
       await app.close();
     } finally {
       await database.close();

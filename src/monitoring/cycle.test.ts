@@ -93,7 +93,7 @@ describe('the reporting cycle', () => {
       'monitoring.submission.save', 'monitoring.submission.submit', 'monitoring.submission.return', 'monitoring.submission.submit',
       'monitoring.submission.accept', 'monitoring.submission.approve', 'monitoring.submission.reopen',
     ]);
-    const mail = await database.query('select subject from outbox where recipient = $1', [n.staff.email]);
+    const mail = await database.query(`select payload ->> 'subject' as subject from jobs where kind = 'mail' and payload ->> 'recipient' = $1`, [n.staff.email]);
     expect(mail.length).toBe(4);
   });
 
@@ -192,7 +192,7 @@ describe('completeness and reminders', () => {
     const period = await openPeriod(db, systemActor, { year: ++year, deadline: '2030-11-15' });
     await saveForm(db, n.staff, period.id, n.districtLibrary.id, { values: good }, true);
     const at = (d: string) => new Date(`${d}T02:00:00Z`);
-    const count = async () => (await database.query<{ n: number }>('select count(*)::int as n from outbox where recipient = $1', [n.communeStaff.email]))[0]?.n;
+    const count = async () => (await database.query<{ n: number }>(`select count(*)::int as n from jobs where kind = 'mail' and payload ->> 'recipient' = $1`, [n.communeStaff.email]))[0]?.n;
     await sendReportingReminders(db, at('2030-10-31'));
     expect(await count()).toBe(0);
     await sendReportingReminders(db, at('2030-11-01'));
@@ -205,7 +205,7 @@ describe('completeness and reminders', () => {
     expect(await count()).toBe(3);
     await sendReportingReminders(db, at('2030-11-16'));
     expect(await count()).toBe(3);
-    const staffMail = await database.query<{ n: number }>('select count(*)::int as n from outbox where recipient = $1', [n.staff.email]);
+    const staffMail = await database.query<{ n: number }>(`select count(*)::int as n from jobs where kind = 'mail' and payload ->> 'recipient' = $1`, [n.staff.email]);
     expect(staffMail[0]?.n).toBe(0);
   });
 });

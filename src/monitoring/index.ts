@@ -2,6 +2,7 @@
 import type { ModuleManifest } from '../platform/module.js';
 import { digitalVisits } from './digital.js';
 import { ensurePlanIndicators } from './indicators.js';
+import { monitoringJobs } from './jobs.js';
 import { allowedSomewhere } from './permissions.js';
 import { monitoringRoutes } from './routes.js';
 
@@ -9,6 +10,7 @@ export const monitoringModule: ModuleManifest = {
   name: 'monitoring',
   appPlugins: [digitalVisits],
   routes: monitoringRoutes,
+  jobs: monitoringJobs,
   navigation: [
     { href: '/monitoring', key: 'monitoring.nav', order: 70, visible: (ctx) => allowedSomewhere(ctx.actor, 'oversee') || allowedSomewhere(ctx.actor, 'report') },
     { href: '/transparency', key: 'monitoring.nav.public', order: 71 },
@@ -19,3 +21,4 @@ export { generateAnnualReport, type AnnualReportOptions } from './report.js';
 export { sendReportingReminders } from './cycle.js';
 export { ensurePlanIndicators };
 export { adoptLegacyEvidence } from './evidence.js';
+export { monitoringJobs };

@@ -16,7 +16,7 @@ afterAll(async () => { await database.close(); });
 const good = { visitsInPerson: 1200, programmesHeld: 3, sessionsHeld: 6, registrations: 40, attendance: 200, staffTrained: 4 };
 
 async function mailTo(email: string): Promise<Array<{ subject: string; body: string }>> {
-  return database.query<{ subject: string; body: string }>('select subject, body_text as body from outbox where recipient = $1 order by created_at, id', [email]);
+  return database.query<{ subject: string; body: string }>(`select payload ->> 'subject' as subject, payload ->> 'bodyText' as body from jobs where kind = 'mail' and payload ->> 'recipient' = $1 order by created_at, id`, [email]);
 }
 
 async function speaksEnglish(email: string): Promise<void> {

@@ -45,7 +45,7 @@ describe('monitoring pages and API', () => {
 
     expect((await officer.post(`${formUrl}/return`, { comment_return: '' })).statusCode).toBe(422);
     expect((await officer.post(`${formUrl}/return`, { comment_return: 'Thiếu số buổi' })).statusCode).toBe(303);
-    expect(t.sent.length + (await t.database.query('select 1 from outbox')).length).toBeGreaterThan(0);
+    expect(t.sent.length + (await t.database.query(`select 1 from jobs where kind = 'mail'`)).length).toBeGreaterThan(0);
     const returned = await staff.get(formUrl);
     expect(returned.body).toContain('Thiếu số buổi');
     expect((await staff.post(formUrl, { intent: 'submit', ...fields, sessionsHeld: '5' })).statusCode).toBe(303);

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../platform/auth/service.js';
-import { outbox, roleGrants } from '../platform/schema.js';
+import { roleGrants } from '../platform/schema.js';
+import { sendQueuedMail } from '../platform/testing/mail.js';
 import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js';
 import type { InstitutionRow, UnitRow } from './model.js';
 import { makeActor, makeInstitution, makeUnit, type GrantSpec } from './testing.js';
@@ -125,7 +126,7 @@ describe('pages', () => {
     expect(refused.body).toContain('href="#f-email"');
     const sent = await manager.post(`/institutions/${libraryA.id}/staff/invite`, { email: 'ban.moi@example.org', role: 'staff' });
     expect(sent.statusCode).toBe(303);
-    const [mail] = await t.database.db.select().from(outbox).where(eq(outbox.recipient, 'ban.moi@example.org'));
+    const mail = (await sendQueuedMail(t.database.db)).find((m) => m.recipient === 'ban.moi@example.org');
     const token = /\/invitations\/([\w-]+)/.exec(mail?.bodyText ?? '')?.[1] ?? '';
     const visitor = await new Browser(t.app).get(`/invitations/${token}`);
     expect(visitor.body).toContain(`/login?next=${encodeURIComponent(`/invitations/${token}`)}`);

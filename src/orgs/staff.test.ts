@@ -4,7 +4,8 @@ import type { Actor } from '../platform/access.js';
 import type { Database, Db } from '../platform/db/index.js';
 import { DomainError } from '../platform/errors.js';
 import { translator } from '../platform/i18n/index.js';
-import { invitations, outbox, roleGrants } from '../platform/schema.js';
+import { invitations, roleGrants } from '../platform/schema.js';
+import { queuedMail, sendQueuedMail } from '../platform/testing/mail.js';
 import { createTestDatabase } from '../platform/testing/db.js';
 import { acceptInvitation, getInvitation, inviteStaff, listStaff, revokeGrant } from './staff.js';
 import { makeActor, makeInstitution, makeUnit } from './testing.js';
@@ -21,7 +22,7 @@ const t = translator('vi');
 const url = 'https://suotdoi.example';
 
 async function tokenSentTo(email: string): Promise<string> {
-  const [mail] = await db.select().from(outbox).where(eq(outbox.recipient, email));
+  const mail = (await sendQueuedMail(db)).find((m) => m.recipient === email);
   const match = /\/invitations\/([\w-]+)/.exec(mail?.bodyText ?? '');
   if (!match?.[1]) throw new Error(`no invitation mailed to ${email}`);
   return match[1];
@@ -41,11 +42,13 @@ describe('staff invitations', () => {
     const invitation = await inviteStaff(db, manager, { email: 'Moi.Nguoi@Example.org', role: 'staff', institutionId: library.id }, url, t);
     expect(invitation).toMatchObject({ email: 'moi.nguoi@example.org', role: 'staff', institutionId: library.id, unitId: null });
     expect(invitation.expiresAt.getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
-    const [mail] = await db.select().from(outbox).where(eq(outbox.recipient, 'moi.nguoi@example.org'));
+    const [mail] = await queuedMail(db, 'moi.nguoi@example.org');
     expect(mail?.subject).toContain(library.name);
-    expect(mail?.bodyText).toContain(`${url}/invitations/`);
+    expect(mail?.bodyText).not.toContain(`${url}/invitations/`);
     const token = await tokenSentTo('moi.nguoi@example.org');
-    expect(invitation.tokenHash).not.toContain(token);
+    const [stored] = await db.select().from(invitations).where(eq(invitations.id, invitation.id));
+    expect(stored?.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored?.tokenHash).not.toContain(token);
     expect((await getInvitation(db, token))?.status).toBe('open');
 
     const stranger = await makeActor(db, [], 'someone.else@example.org');
@@ -62,9 +65,19 @@ describe('staff invitations', () => {
     const library = await makeInstitution(db);
     const manager = await makeActor(db, [{ role: 'manager', institution: library }]);
     const row = await inviteStaff(db, manager, { email: 'tre.hen@example.org', role: 'staff', institutionId: library.id }, url, t);
+    const token = await tokenSentTo('tre.hen@example.org');
     await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, row.id));
     const invitee = await makeActor(db, [], 'tre.hen@example.org');
-    expect(await status(acceptInvitation(db, invitee, await tokenSentTo('tre.hen@example.org')))).toBe(404);
+    expect(await status(acceptInvitation(db, invitee, token))).toBe(404);
+  });
+
+  it('sends no link for an invitation that expired before its mail went out', async () => {
+    const library = await makeInstitution(db);
+    const manager = await makeActor(db, [{ role: 'manager', institution: library }]);
+    const row = await inviteStaff(db, manager, { email: 'muon.qua@example.org', role: 'staff', institutionId: library.id }, url, t);
+    await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, row.id));
+    expect((await sendQueuedMail(db)).filter((m) => m.recipient === 'muon.qua@example.org')).toEqual([]);
+    expect((await queuedMail(db, 'muon.qua@example.org')).map((m) => m.status)).toEqual(['dropped']);
   });
 
   it('lets a person hand out roles only up to their own, at the right kind of place', async () => {

@@ -2,12 +2,12 @@ import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
 import { authorize, can, canGrant, everywhere, type Actor, type Role, type Scope } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import { normaliseEmail } from '../platform/auth/service.js';
-import { randomToken, sha256 } from '../platform/auth/tokens.js';
+import { sha256 } from '../platform/auth/tokens.js';
 import type { Db } from '../platform/db/index.js';
 import { DomainError, ForbiddenError, issue, NotFoundError, UnauthenticatedError, ValidationError } from '../platform/errors.js';
 import { checkValue } from '../platform/http/validation.js';
 import type { Translate } from '../platform/i18n/index.js';
-import { enqueue } from '../platform/outbox/index.js';
+import { defineMailLink, enqueue, LINK } from '../platform/outbox/index.js';
 import { invitations, roleGrants, users } from '../platform/schema.js';
 import { InviteInput, isUuid } from './model.js';
 import './messages.js';
@@ -61,18 +61,17 @@ export async function inviteStaff(db: Db, actor: Actor, input: unknown, publicUr
   if (!place) throw new ValidationError([issue(field, atInstitution ? 'orgs.institution.notFound' : 'orgs.unit.notFound')]);
   // canGrant looks at roles only; can() also holds API tokens to their scopes.
   if (!can(actor, 'staff.invite', place.scope) || !canGrant(actor, data.role, place.scope)) throw new ForbiddenError();
-  const token = randomToken();
   const email = normaliseEmail(data.email);
   const [row] = await db.insert(invitations).values({
-    tokenHash: sha256(token), email, role: data.role, institutionId: atInstitution ? place.id : null, unitId: atInstitution ? null : place.id,
+    email, role: data.role, institutionId: atInstitution ? place.id : null, unitId: atInstitution ? null : place.id,
     invitedBy: actor.userId, expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
   }).returning();
   if (!row) throw new Error('insert returned nothing');
-  const link = `${publicUrl}/invitations/${token}`;
   await enqueue(db, {
     recipient: email,
     subject: t('orgs.invite.mail.subject', { place: place.name }),
-    bodyText: t('orgs.invite.mail.body', { role: t(`role.${data.role}`), place: place.name, link, days: INVITATION_DAYS }),
+    bodyText: t('orgs.invite.mail.body', { role: t(`role.${data.role}`), place: place.name, link: LINK, days: INVITATION_DAYS }),
+    account: actor.userId, link: { kind: INVITATION_LINK, id: row.id, url: `${publicUrl}/invitations/` },
   });
   await recordAudit(db, actor, {
     action: 'invite', entityType: 'invitation', entityId: row.id,
@@ -81,6 +80,12 @@ export async function inviteStaff(db: Db, actor: Actor, input: unknown, publicUr
   });
   return row;
 }
+
+const INVITATION_LINK = 'invitation';
+
+/** The invitation's token is minted when its mail is sent, while it is still open. */
+defineMailLink(INVITATION_LINK, async (db, id, tokenHash, now) => (await db.update(invitations).set({ tokenHash })
+  .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now))).returning({ id: invitations.id })).length > 0);
 
 export interface InvitationDetail {
   invitation: InvitationRow;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { canSomewhere } from './access.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { platformJobs } from './jobs/index.js';
 import type { ModuleManifest } from './module.js';
 import { homeRoutes } from './web/home.js';
 import './messages.js';
@@ -14,5 +15,6 @@ export const platformModule: ModuleManifest = {
     await app.register(authRoutes);
     await app.register(auditRoutes);
   },
+  jobs: platformJobs,
   navigation: [{ href: '/audit', key: 'nav.audit', order: 90, visible: (ctx) => canSomewhere(ctx.actor, 'audit.read') }],
 };

@@ -46,7 +46,9 @@ export const sessions = pgTable('sessions', {
 }, (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)]);
 
 export const passwordResets = pgTable('password_resets', {
-  tokenHash: text('token_hash').primaryKey(),
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** SHA-256 of the token in the mailed link, set when the mail is sent; the token itself is never stored. */
+  tokenHash: text('token_hash').unique(),
   userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
@@ -55,7 +57,8 @@ export const passwordResets = pgTable('password_resets', {
 
 export const invitations = pgTable('invitations', {
   id: uuid('id').primaryKey().defaultRandom(),
-  tokenHash: text('token_hash').notNull().unique(),
+  /** SHA-256 of the token in the mailed link, set when the mail is sent; the token itself is never stored. */
+  tokenHash: text('token_hash').unique(),
   email: text('email').notNull(),
   role: roleEnum('role').notNull(),
   institutionId: uuid('institution_id'),
@@ -103,18 +106,45 @@ export const auditLog = pgTable('audit_log', {
   index('audit_log_actor_idx').on(t.actorUserId),
 ]);
 
-export const outbox = pgTable('outbox', {
+/**
+ * Work done in the background by whichever app server claims it first (`FOR UPDATE SKIP LOCKED`):
+ * one-off jobs (mail above all) enqueued in the transaction that calls for them, retried with
+ * back-off. A claim holds the job until `locked_until`; past that, a crashed server's job is
+ * claimed again.
+ */
+export const jobs = pgTable('jobs', {
   id: uuid('id').primaryKey().defaultRandom(),
-  channel: text('channel').notNull().default('email'),
-  recipient: text('recipient').notNull(),
-  subject: text('subject').notNull(),
-  bodyText: text('body_text').notNull(),
-  status: text('status').notNull().default('pending'),
+  kind: text('kind').notNull(),
+  payload: jsonb('payload').notNull(),
+  /** Jobs of one key take turns with other keys' jobs (mail: the originating account, else the recipient). */
+  fairKey: text('fair_key').notNull(),
+  status: text('status', { enum: ['pending', 'running', 'done', 'failed', 'dropped'] }).notNull().default('pending'),
+  runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
   attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull().default(8),
   lastError: text('last_error'),
+  /** Which claim holds the job: only that claim can finish it. */
+  claimId: uuid('claim_id'),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  sentAt: timestamp('sent_at', { withTimezone: true }),
-}, (t) => [index('outbox_status_idx').on(t.status, t.createdAt)]);
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+}, (t) => [
+  index('jobs_due_idx').on(t.status, t.runAt),
+  index('jobs_fair_key_idx').on(t.kind, t.fairKey, t.createdAt),
+  index('jobs_mail_recipient_idx').on(sql`(${t.payload} ->> 'recipient')`, t.createdAt).where(sql`kind = 'mail'`),
+]);
+
+/** One row per recurring job: the server that claims a due turn moves `next_run_at` on, so each turn runs once. */
+export const jobSchedules = pgTable('job_schedules', {
+  name: text('name').primaryKey(),
+  everyMs: integer('every_ms').notNull(),
+  nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull().defaultNow(),
+  claimId: uuid('claim_id'),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  lastStartedAt: timestamp('last_started_at', { withTimezone: true }),
+  lastFinishedAt: timestamp('last_finished_at', { withTimezone: true }),
+  lastError: text('last_error'),
+});
 
 /** Small key/value state of the installation (demo data loaded, …). */
 export const systemState = pgTable('system_state', {

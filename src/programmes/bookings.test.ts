@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../platform/db/index.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
-import { auditLog, outbox } from '../platform/schema.js';
+import { auditLog } from '../platform/schema.js';
+import { queuedMail } from '../platform/testing/mail.js';
 import { createTestApp, type TestApp } from '../platform/testing/app.js';
 import { answerBooking, createBooking } from './bookings.js';
 import { addDays, vnDate } from './model.js';
@@ -29,7 +30,7 @@ describe('declining a school-group booking', () => {
     const { staff, teacher, booking } = await booked();
     const row = await answerBooking(db, staff, booking.id, { declineReason: '  Phòng trưng bày đang sửa chữa ' });
     expect(row).toMatchObject({ status: 'declined', note: 'Phòng trưng bày đang sửa chữa' });
-    const mails = await db.select().from(outbox).where(eq(outbox.recipient, teacher.label));
+    const mails = await queuedMail(db, teacher.label);
     const declined = mails.find((m) => m.subject.startsWith('Bảo tàng không nhận được đoàn'));
     expect(declined?.bodyText).toContain('Phòng trưng bày đang sửa chữa');
     const audits = await db.select().from(auditLog).where(and(eq(auditLog.action, 'programme.booking.decline'), eq(auditLog.entityId, booking.id)));

@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../platform/db/index.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
-import { auditLog, outbox } from '../platform/schema.js';
+import { auditLog } from '../platform/schema.js';
+import { queuedMail } from '../platform/testing/mail.js';
 import { createTestApp, type TestApp } from '../platform/testing/app.js';
 import { createBooking } from './bookings.js';
 import { addDays, vnDate } from './model.js';
@@ -17,7 +18,7 @@ let db: Db;
 beforeAll(async () => { t = await createTestApp(); db = t.database.db; });
 afterAll(async () => { await t.close(); });
 
-const subjectsTo = async (recipient: string) => (await db.select().from(outbox).where(eq(outbox.recipient, recipient))).map((r) => r.subject);
+const subjectsTo = async (recipient: string) => (await queuedMail(db, recipient)).map((r) => r.subject);
 
 describe('cancelling a whole programme', () => {
   it('cancels every session ahead, tells each registrant and booked school once, and is audited', async () => {

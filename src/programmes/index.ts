@@ -1,11 +1,13 @@
 /** The programmes module: classes, clubs, events and museum education programmes. */
 import { canSomewhere } from '../platform/access.js';
 import type { ModuleManifest } from '../platform/module.js';
+import { programmesJobs } from './jobs.js';
 import { programmesRoutes } from './routes.js';
 
 export const programmesModule: ModuleManifest = {
   name: 'programmes',
   routes: programmesRoutes,
+  jobs: programmesJobs,
   navigation: [
     { href: '/programmes', key: 'programmes.nav.programmes', order: 40 },
     { href: '/calendar', key: 'programmes.nav.calendar', order: 41 },
@@ -15,3 +17,4 @@ export const programmesModule: ModuleManifest = {
 export { programmeActivity, type ProgrammeActivity, type ActivityFilter } from './stats.js';
 export { sendDueReminders } from './timer.js';
 export { adoptLegacyImages } from './images.js';
+export { programmesJobs };

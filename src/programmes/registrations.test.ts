@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Db } from '../platform/db/index.js';
-import { outbox } from '../platform/schema.js';
+import { queuedMail } from '../platform/testing/mail.js';
 import { createTestDatabase } from '../platform/testing/db.js';
 import { addDays, vnDate, vnInstant } from './model.js';
 import { cancelRegistration, register } from './registrations.js';
@@ -19,8 +19,7 @@ afterAll(async () => { await database.close(); });
 const tx = <T>(fn: (t: Db) => Promise<T>) => db.transaction((t) => fn(t as unknown as Db));
 
 async function mailsTo(userEmail: string): Promise<string[]> {
-  const rows = await db.select().from(outbox).where(eq(outbox.recipient, userEmail));
-  return rows.map((r) => r.subject);
+  return (await queuedMail(db, userEmail)).map((r) => r.subject);
 }
 
 describe('registration', () => {

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../access.js';
 import type { Database, Db } from '../db/index.js';
 import { DomainError, ValidationError } from '../errors.js';
-import { drainOutbox, type Message } from '../outbox/index.js';
-import { outbox, roleGrants, sessions, users } from '../schema.js';
+import { roleGrants, sessions, users } from '../schema.js';
 import { createTestDatabase } from '../testing/db.js';
+import { queuedMail, sendQueuedMail } from '../testing/mail.js';
 import {
   authenticate, createApiToken, createSession, destroySession, loadSession, LoginError, registerUser, requestPasswordReset,
   resetPassword, revokeApiToken, tokenActor,
@@ -103,8 +103,7 @@ describe('password reset', () => {
     const s = await createSession(db, u.id, 14);
     await requestPasswordReset(db, 'f@example.vn', 'http://localhost:3000', mail);
     await requestPasswordReset(db, 'unknown@example.vn', 'http://localhost:3000', mail);
-    const sent: Message[] = [];
-    await drainOutbox(db, { send: async (m) => { sent.push(m); } });
+    const sent = await sendQueuedMail(db);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.recipient).toBe('f@example.vn');
     const token = /reset-password\/([\w-]+)/.exec(sent[0]?.bodyText ?? '')?.[1] ?? '';
@@ -118,10 +117,10 @@ describe('password reset', () => {
   it('retries a failed send and records the error', async () => {
     const u = await registerUser(db, { displayName: 'G', email: 'g@example.vn', password: '12345678' });
     await requestPasswordReset(db, 'g@example.vn', 'http://x', mail);
-    const r = await drainOutbox(db, { send: () => Promise.reject(new Error('SMTP down')) });
-    expect(r.failed).toBeGreaterThan(0);
-    const [row] = await db.select().from(outbox).where(eq(outbox.recipient, 'g@example.vn'));
-    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'SMTP down' });
+    await expect(sendQueuedMail(db, { send: () => Promise.reject(new Error('SMTP down')) })).resolves.toEqual([]);
+    const [row] = await database.query(`select status, attempts, last_error from jobs where payload ->> 'recipient' = 'g@example.vn'`);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, last_error: 'SMTP down' });
+    expect((await queuedMail(db, 'g@example.vn'))[0]?.bodyText).toBe('Mở {{link}}');
     expect(u.id).toBeTruthy();
   });
 });

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/index.js';
 import type { Db } from '../db/index.js';
 import { ConflictError, DomainError, Issues, NotFoundError, ValidationError } from '../errors.js';
 import { checkValue } from '../http/validation.js';
-import { enqueue } from '../outbox/index.js';
+import { defineMailLink, enqueue, LINK } from '../outbox/index.js';
 import { apiTokens, passwordResets, roleGrants, sessions, users } from '../schema.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { randomToken, sha256 } from './tokens.js';
@@ -173,16 +173,23 @@ export interface ResetMail {
 
 /**
  * Sends a reset link to the account's email (or phone, through the outbox's SMS channel).
- * Says nothing about whether the account exists.
+ * Says nothing about whether the account exists. The token is minted when the mail is sent.
  */
 export async function requestPasswordReset(db: Db, identifier: string, publicUrl: string, mail: ResetMail): Promise<void> {
   const [user] = await db.select().from(users).where(identifierCondition(identifier)).limit(1);
   if (!user || user.disabledAt) return;
-  const token = randomToken();
-  await db.insert(passwordResets).values({ tokenHash: sha256(token), userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) });
-  const link = `${publicUrl}/reset-password/${token}`;
-  await enqueue(db, { recipient: user.email ?? user.phone ?? '', subject: mail.subject, bodyText: mail.body(link) });
+  const [reset] = await db.insert(passwordResets).values({ userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) }).returning({ id: passwordResets.id });
+  if (!reset) throw new Error('insert returned nothing');
+  await enqueue(db, {
+    recipient: user.email ?? user.phone ?? '', subject: mail.subject, bodyText: mail.body(LINK), account: user.id,
+    link: { kind: RESET_LINK, id: reset.id, url: `${publicUrl}/reset-password/` },
+  });
 }
+
+const RESET_LINK = 'password_reset';
+
+defineMailLink(RESET_LINK, async (db, id, tokenHash, now) => (await db.update(passwordResets).set({ tokenHash })
+  .where(and(eq(passwordResets.id, id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now))).returning({ id: passwordResets.id })).length > 0);
 
 export async function resetPassword(db: Db, token: string, password: string): Promise<void> {
   checkValue(Type.Object({ password: PasswordSchema }), { password });
@@ -190,7 +197,7 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
   const [reset] = await db.select().from(passwordResets)
     .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date()))).limit(1);
   if (!reset) throw new NotFoundError('auth.resetExpired');
-  await db.update(passwordResets).set({ usedAt: new Date() }).where(eq(passwordResets.tokenHash, tokenHash));
+  await db.update(passwordResets).set({ usedAt: new Date() }).where(eq(passwordResets.id, reset.id));
   await db.update(users).set({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
     .where(eq(users.id, reset.userId));
   await db.delete(sessions).where(eq(sessions.userId, reset.userId));

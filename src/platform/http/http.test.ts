@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleGrants, users } from '../schema.js';
 import { Browser, createTestApp, type TestApp } from '../testing/app.js';
+import { sendQueuedMail } from '../testing/mail.js';
 import { eq } from 'drizzle-orm';
 
 let t: TestApp;
@@ -105,8 +106,7 @@ describe('registration and login through the pages', () => {
     const b = new Browser(t.app);
     await b.get('/forgot-password');
     expect((await b.post('/forgot-password', { identifier: 'quen@example.vn' })).body).toContain('đã được gửi');
-    const { drainOutbox } = await import('../outbox/index.js');
-    await drainOutbox(t.database.db, { send: async (m) => { t.sent.push(m); } });
+    t.sent.push(...(await sendQueuedMail(t.database.db)));
     const link = /\/reset-password\/[\w-]+/.exec(t.sent.at(-1)?.bodyText ?? '')?.[0] ?? '';
     expect(link).not.toBe('');
     await b.get(link);

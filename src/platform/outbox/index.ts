@@ -1,72 +1,92 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
-import nodemailer from 'nodemailer';
-import type { Db } from '../db/index.js';
-import { outbox } from '../schema.js';
+import { sql } from 'drizzle-orm';
+import { randomToken, sha256 } from '../auth/tokens.js';
+import { rowsOf, type Db } from '../db/index.js';
+import { enqueueJob } from '../jobs/queue.js';
+import type { JobHandler } from '../jobs/runner.js';
+import { LINK, linkStore } from './links.js';
+import type { Transport } from './transports.js';
+
+export { fileTransport, smtpTransport, type OutgoingMessage, type Transport } from './transports.js';
+export { defineMailLink, LINK, type LinkStore } from './links.js';
+
+/** The job kind that sends a mail. */
+export const MAIL = 'mail';
 
 export interface Message {
   recipient: string;
   subject: string;
+  /** The text; `LINK` in it stands for the one-time link, minted when the mail is sent. */
   bodyText: string;
+  /** The account whose action caused the mail, where there is one (counted for its hourly limit). */
+  account?: string | undefined;
+  /** The one-time link: a kind declared with `defineMailLink`, the id it opens, and the URL the token is appended to. */
+  link?: { kind: string; id: string; url: string } | undefined;
 }
 
-/** Queues a message in the caller's transaction; it is sent only if that transaction commits. */
+/**
+ * Mails per hour one recipient receives, and one account's actions cause. Mail past either is
+ * recorded as dropped with the reason and never sent, so a loop of clicks costs one row per
+ * click rather than everyone else's delay.
+ */
+export const MAIL_LIMITS = { perRecipientHour: 30, perAccountHour: 100 };
+
+const HOUR = 3_600_000;
+
+async function overLimit(db: Db, msg: Message, fairKey: string): Promise<string | null> {
+  const since = new Date(Date.now() - HOUR).toISOString();
+  const [row] = await rowsOf<{ recipient_n: number; account_n: number }>(db, sql`select
+      (select count(*)::int from jobs where kind = ${MAIL} and (payload ->> 'recipient') = ${msg.recipient}
+        and created_at > ${since}::timestamptz and status <> 'dropped') as recipient_n,
+      (select count(*)::int from jobs where kind = ${MAIL} and fair_key = ${fairKey} and created_at > ${since}::timestamptz
+        and status <> 'dropped') as account_n`);
+  if ((row?.recipient_n ?? 0) >= MAIL_LIMITS.perRecipientHour) return `rate limit: ${MAIL_LIMITS.perRecipientHour} mails to this recipient in the last hour`;
+  if (msg.account && (row?.account_n ?? 0) >= MAIL_LIMITS.perAccountHour) return `rate limit: ${MAIL_LIMITS.perAccountHour} mails caused by this account in the last hour`;
+  return null;
+}
+
+/**
+ * Queues a message in the caller's transaction; it is sent only if that transaction commits.
+ * Mail of one account (or, without one, to one recipient) takes turns with everyone else's.
+ */
 export async function enqueue(db: Db, msg: Message): Promise<void> {
-  await db.insert(outbox).values(msg);
+  const fairKey = msg.account ? `account:${msg.account}` : `to:${msg.recipient}`;
+  const dropped = await overLimit(db, msg, fairKey);
+  const payload = dropped
+    ? { recipient: msg.recipient, subject: msg.subject }
+    : { recipient: msg.recipient, subject: msg.subject, bodyText: msg.bodyText, ...(msg.link ? { link: msg.link } : {}) };
+  await enqueueJob(db, { kind: MAIL, payload, fairKey, ...(dropped ? { dropped } : {}) });
 }
 
-export interface Transport {
-  send(msg: Message & { id: string }): Promise<void>;
+interface StoredMail {
+  recipient: string;
+  subject: string;
+  bodyText: string;
+  link?: { kind: string; id: string; url: string };
 }
 
-/** Development transport: each message becomes an .eml file in the outbox folder. */
-export function fileTransport(dir: string, from: string): Transport {
+function storedMail(payload: Record<string, unknown>): StoredMail {
+  const { recipient, subject, bodyText, link } = payload;
+  if (typeof recipient !== 'string' || typeof subject !== 'string' || typeof bodyText !== 'string') throw new Error('not a mail');
+  return { recipient, subject, bodyText, ...(link ? { link: link as NonNullable<StoredMail['link']> } : {}) };
+}
+
+/**
+ * The handler of mail jobs: writes the one-time link in (minting its token and storing the hash
+ * first; a link no longer open drops the mail) and hands the message to the transport.
+ */
+export function mailHandlers(transport: Transport): Record<string, JobHandler> {
   return {
-    async send(msg) {
-      await fs.mkdir(dir, { recursive: true });
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const encoded = `=?UTF-8?B?${Buffer.from(msg.subject).toString('base64')}?=`;
-      const eml = [
-        `From: ${from}`, `To: ${msg.recipient}`, `Subject: ${encoded}`, `X-Subject-Text: ${msg.subject}`,
-        'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', msg.bodyText, '',
-      ].join('\r\n');
-      await fs.writeFile(path.join(dir, `${stamp}-${msg.id}.eml`), eml);
+    [MAIL]: async (job, { db, now }) => {
+      const mail = storedMail(job.payload);
+      let bodyText = mail.bodyText;
+      if (mail.link) {
+        const store = linkStore(mail.link.kind);
+        if (!store) throw new Error(`no mail link of kind ${mail.link.kind}`);
+        const token = randomToken();
+        if (!(await store(db, mail.link.id, sha256(token), now))) return { dropped: 'the link is no longer open' };
+        bodyText = bodyText.split(LINK).join(`${mail.link.url}${token}`);
+      }
+      await transport.send({ id: job.id, recipient: mail.recipient, subject: mail.subject, bodyText });
     },
   };
-}
-
-export function smtpTransport(url: string, from: string): Transport {
-  const mailer = nodemailer.createTransport(url);
-  return {
-    async send(msg) {
-      await mailer.sendMail({ from, to: msg.recipient, subject: msg.subject, text: msg.bodyText });
-    },
-  };
-}
-
-const MAX_ATTEMPTS = 8;
-
-/** Sends what is pending, oldest first; a failure is retried later, up to a limit. */
-export async function drainOutbox(db: Db, transport: Transport, limit = 50): Promise<{ sent: number; failed: number }> {
-  const pending = await db.select().from(outbox)
-    .where(and(eq(outbox.status, 'pending'), lt(outbox.attempts, MAX_ATTEMPTS)))
-    .orderBy(asc(outbox.createdAt)).limit(limit);
-  let sent = 0;
-  let failed = 0;
-  for (const row of pending) {
-    try {
-      await transport.send(row);
-      await db.update(outbox).set({ status: 'sent', sentAt: new Date(), attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, row.id));
-      sent++;
-    } catch (err) {
-      failed++;
-      await db.update(outbox).set({
-        attempts: sql`${outbox.attempts} + 1`,
-        lastError: (err as Error).message.slice(0, 500),
-        status: row.attempts + 1 >= MAX_ATTEMPTS ? 'failed' : 'pending',
-      }).where(eq(outbox.id, row.id));
-    }
-  }
-  return { sent, failed };
 }

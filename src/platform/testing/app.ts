@@ -4,21 +4,21 @@ import { createSession } from '../auth/service.js';
 import { loadConfig } from '../config.js';
 import type { Database, Db } from '../db/index.js';
 import { SESSION_COOKIE } from '../http/session.js';
-import type { Message } from '../outbox/index.js';
+import type { OutgoingMessage } from '../outbox/index.js';
 import { createTestDatabase } from './db.js';
 
 export interface TestApp {
   app: FastifyInstance;
   database: Database;
   /** Messages the outbox handed to the transport. */
-  sent: Message[];
+  sent: OutgoingMessage[];
   close(): Promise<void>;
 }
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   await prepareDatabase(database);
-  const sent: Message[] = [];
+  const sent: OutgoingMessage[] = [];
   const app = await buildApp({
     config: loadConfig({ NODE_ENV: 'test', DEMO_DATA: 'false', ...env }),
     database,
