@@ -16,6 +16,7 @@ import { catalogueRoutes } from './catalogue/index.js';
 import { digitalVisits, monitoringRoutes } from './monitoring/index.js';
 import { orgsRoutes } from './orgs/index.js';
 import { programmesRoutes } from './programmes/index.js';
+import { writeGuard } from './platform/auth/guard.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import type { AppDeps } from './platform/http/context.js';
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=604800').send(htmx));
 
   await app.register(requestContext);
+  await app.register(writeGuard);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 

@@ -49,6 +49,7 @@ const keys = defineMessages({
   'auth.tokens.scope.orgs:write': ['Sửa đơn vị hành chính và thiết chế', 'Edit administrative units and institutions'],
   'auth.tokens.scope.operate:write': ['Nghiệp vụ của thiết chế', 'Institution operations'],
   'auth.tokens.scope.monitoring:write': ['Nhập số liệu theo dõi, báo cáo', 'Enter monitoring data and reports'],
+  'auth.tokens.scope.self:write': ['Việc của riêng tôi: đăng ký, đặt lịch, hủy', 'My own actions: registrations, bookings, cancellations'],
   'auth.tokens.expires': ['Hết hạn sau (ngày)', 'Expires after (days)'],
   'auth.tokens.create': ['Tạo khóa', 'Create key'],
   'auth.tokens.created': ['Khóa mới (chép ngay, sẽ không hiện lại):', 'New key (copy it now, it will not be shown again):'],

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { grantLabels } from '../../orgs/index.js';
-import { tokenScopes, type Grant } from '../access.js';
+import { canSomewhere, tokenScopes, type Grant } from '../access.js';
 import { UnauthenticatedError, type Issue } from '../errors.js';
 import { dbOf, inTx, issuesOf, pageContext, safeNext, sendPage } from '../http/context.js';
 import { clearSessionCookie, setSessionCookie } from '../http/session.js';
@@ -62,7 +62,8 @@ export function presentToken(t: TokenView) {
   };
 }
 
-const loginLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+const loginLimit = { rateLimit: { max: 10, timeWindow: '1 minute' }, anonymousWrite: true };
+const open = { anonymousWrite: true };
 
 function LoginPage({ ctx, values, issues, notice }: { ctx: PageContext; values: Record<string, string | undefined>; issues: Issue[]; notice?: string | undefined }) {
   const { t } = ctx;
@@ -139,7 +140,7 @@ function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: 
           })}
         </ul>
       )}
-      {grants.length > 0 ? (
+      {canSomewhere(ctx.actor, 'tokens.create') ? (
         <section aria-labelledby="tokens-title">
           <h2 id="tokens-title">{t('auth.tokens.title')}</h2>
           <p>{t('auth.tokens.lead')}</p>
@@ -251,7 +252,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.post('/logout', { schema: { hide: true } }, async (req, reply) => {
+  app.post('/logout', { schema: { hide: true }, config: open }, async (req, reply) => {
     if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
     clearSessionCookie(reply);
     return reply.redirect('/login?notice=loggedOut', 303);
@@ -360,7 +361,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { user, csrfToken };
   });
 
-  app.post('/api/v1/auth/logout', { schema: { tags, summary: 'Log out', response: { 204: Type.Null() } } }, async (req, reply) => {
+  app.post('/api/v1/auth/logout', { config: open, schema: { tags, summary: 'Log out', response: { 204: Type.Null() } } }, async (req, reply) => {
     if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
     clearSessionCookie(reply);
     return reply.code(204).send(null);

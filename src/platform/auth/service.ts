@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Actor, Grant, TokenScope } from '../access.js';
-import { tokenScopes } from '../access.js';
+import { canSomewhere, tokenScopes } from '../access.js';
 import { recordAudit } from '../audit/index.js';
 import type { Db } from '../db/index.js';
 import { ConflictError, DomainError, Issues, NotFoundError, ValidationError } from '../errors.js';
@@ -229,7 +229,7 @@ const tokenColumns = {
 /** A staff member creates a token for a machine; the token never has more rights than they do. */
 export async function createApiToken(db: Db, actor: Actor, input: unknown): Promise<{ token: string; view: TokenView }> {
   if (actor.kind !== 'user') throw new DomainError(403, 'forbidden', 'auth.tokenNeedsUser');
-  if (!actor.grants.length) throw new DomainError(403, 'forbidden', 'errors.forbidden');
+  if (!canSomewhere(actor, 'tokens.create')) throw new DomainError(403, 'forbidden', 'errors.forbidden');
   const data = checkValue(CreateTokenInput, input);
   const secret = `${TOKEN_PREFIX}${randomToken(30)}`;
   const [view] = await db.insert(apiTokens).values({
