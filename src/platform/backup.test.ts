@@ -31,7 +31,7 @@ beforeAll(async () => {
   [source, target] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suotdoi-backup-'));
   const db = source.db;
-  const u = await registerUser(db, { displayName: 'Lê Thị Hoà "trích dẫn" \\ \n dòng mới', email: 'hoa@example.vn', password: '12345678' });
+  const u = await registerUser(db, { displayName: 'Lê Thị Hoà "trích dẫn" \\ \n dòng mới', email: 'hoa@example.vn', password: 'mật khẩu dài lắm' });
   await db.insert(roleGrants).values({ userId: u.id, role: 'sysadmin' });
   await createSession(db, u.id, 14);
   await requestPasswordReset(db, 'hoa@example.vn', 'http://x', { subject: 's', body: (l) => l });

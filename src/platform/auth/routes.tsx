@@ -12,7 +12,7 @@ import { Button, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField
 import type { PageContext } from '../web/context.js';
 import { Layout } from '../web/layout.js';
 import {
-  authenticate, createApiToken, createSession, destroySession, grantsFor, listApiTokens, LoginError, registerUser,
+  authenticate, createApiToken, PasswordSchema, createSession, destroySession, grantsFor, listApiTokens, LoginError, registerUser,
   requestPasswordReset, resetPassword, resetTokenValid, revokeApiToken, type TokenView,
 } from './service.js';
 import './messages.js';
@@ -339,7 +339,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags, summary: 'Register a learner account', body: Type.Object({
         displayName: Type.String({ minLength: 1, maxLength: 120 }), email: Type.Optional(Type.String({ maxLength: 254 })),
-        phone: Type.Optional(Type.String({ maxLength: 20 })), password: Type.String({ minLength: 8, maxLength: 200 }),
+        phone: Type.Optional(Type.String({ maxLength: 20 })), password: PasswordSchema,
       }, { additionalProperties: false }),
       response: { 201: Type.Object({ user: UserOut }), 409: ErrorOut, 422: ErrorOut },
     },

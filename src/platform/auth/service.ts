@@ -8,20 +8,35 @@ import { ConflictError, DomainError, Issues, NotFoundError, ValidationError } fr
 import { checkValue } from '../http/validation.js';
 import { enqueue } from '../outbox/index.js';
 import { apiTokens, passwordResets, roleGrants, sessions, users } from '../schema.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordIssues, verifyPassword } from './passwords.js';
 import { randomToken, sha256 } from './tokens.js';
 
 export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
 export const PhoneSchema = Type.String({ pattern: '^(\\+84|0)[0-9]{9,10}$' });
-export const PasswordSchema = Type.String({ minLength: 8, maxLength: 200 });
+/** The shape of a new password for the API documents; {@link passwordIssues} holds the whole rule. */
+export const PasswordSchema = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX });
 export const DisplayNameSchema = Type.String({ minLength: 1, maxLength: 120 });
 
 export const RegisterInput = Type.Object({
   displayName: DisplayNameSchema,
   email: Type.Optional(EmailSchema),
   phone: Type.Optional(PhoneSchema),
-  password: PasswordSchema,
+  password: Type.String(),
 }, { additionalProperties: false });
+
+/** Checks the input against the schema and the new password against the password rule, reporting both at once. */
+function checkWithPassword<T>(check: () => T, password: unknown, field = 'password'): T {
+  const rule = passwordIssues(password, field);
+  let value: T;
+  try {
+    value = check();
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError([...err.issues.filter((i) => i.field !== field), ...rule]);
+    throw err;
+  }
+  if (rule.length) throw new ValidationError(rule);
+  return value;
+}
 
 export interface RegisterData {
   displayName: string;
@@ -64,7 +79,7 @@ export async function registerUser(db: Db, input: RegisterData): Promise<UserSum
     phone: text(input.phone, (s) => s.replace(/[\s.-]/g, '')),
     password: input.password,
   };
-  const data = checkValue(RegisterInput, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined)));
+  const data = checkWithPassword(() => checkValue(RegisterInput, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined))), clean.password);
   if (!data.email && !data.phone) throw new ValidationError([{ field: 'email', key: 'auth.emailOrPhone' }]);
   const email = data.email ?? null;
   const phone = data.phone ? normalisePhone(data.phone) : null;
@@ -185,15 +200,26 @@ export async function requestPasswordReset(db: Db, identifier: string, publicUrl
 }
 
 export async function resetPassword(db: Db, token: string, password: string): Promise<void> {
-  checkValue(Type.Object({ password: PasswordSchema }), { password });
+  const rule = passwordIssues(password);
+  if (rule.length) throw new ValidationError(rule);
   const tokenHash = sha256(token);
   const [reset] = await db.select().from(passwordResets)
     .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date()))).limit(1);
   if (!reset) throw new NotFoundError('auth.resetExpired');
-  await db.update(passwordResets).set({ usedAt: new Date() }).where(eq(passwordResets.tokenHash, tokenHash));
   await db.update(users).set({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
     .where(eq(users.id, reset.userId));
-  await db.delete(sessions).where(eq(sessions.userId, reset.userId));
+  await revokeAccess(db, reset.userId);
+}
+
+/**
+ * After a password reset whoever held the old password, or a link or key made with it, holds
+ * nothing: every reset link of the account is used up, its sessions end and its API tokens are revoked.
+ */
+async function revokeAccess(db: Db, userId: string): Promise<void> {
+  const now = new Date();
+  await db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+  await db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
 }
 
 export async function resetTokenValid(db: Db, token: string): Promise<boolean> {

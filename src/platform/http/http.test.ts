@@ -80,7 +80,7 @@ describe('registration and login through the pages', () => {
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('error-summary');
     expect(res.body).toContain('Địa chỉ email không hợp lệ');
-    expect(res.body).toContain('Cần ít nhất 8 ký tự');
+    expect(res.body).toContain('Cần ít nhất 10 ký tự');
     expect(res.body).toContain('value="Trần &quot;An&quot; &lt;b>"');
   });
 
