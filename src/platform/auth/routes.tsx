@@ -12,9 +12,10 @@ import { Button, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField
 import type { PageContext } from '../web/context.js';
 import { Layout } from '../web/layout.js';
 import {
-  authenticate, createApiToken, PasswordSchema, createSession, destroySession, grantsFor, listApiTokens, LoginError, registerUser,
+  createApiToken, PasswordSchema, createSession, destroySession, grantsFor, listApiTokens, registerUser,
   requestPasswordReset, resetPassword, resetTokenValid, revokeApiToken, type TokenView,
 } from './service.js';
+import { authenticate, LoginError, type LoginPolicy } from './login.js';
 import './messages.js';
 
 const LoginForm = Type.Object({
@@ -202,6 +203,15 @@ async function startSession(req: FastifyRequest, reply: FastifyReply, userId: st
   return session.csrfToken;
 }
 
+/** The browser's known-device cookie: a year, for this site only, never readable by scripts. */
+const DEVICE_COOKIE = 'sd_device';
+
+async function logIn(req: FastifyRequest, reply: FastifyReply, identifier: string, password: string, policy: LoginPolicy) {
+  const { user, device } = await authenticate(dbOf(req), identifier, password, policy, { ip: req.ip, device: req.cookies[DEVICE_COOKIE] });
+  reply.setCookie(DEVICE_COOKIE, device, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.server.deps.config.secureCookies, maxAge: 365 * 86_400 });
+  return { user, csrfToken: await startSession(req, reply, user.id) };
+}
+
 const notices: Record<string, string> = { loggedOut: 'auth.loggedOut', reset: 'auth.reset.done' };
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -219,12 +229,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const values = { identifier: body.identifier, next: safeNext(body.next, '') };
     try {
       const form = parseForm(LoginForm, body);
-      const user = await authenticate(dbOf(req), form.identifier, form.password, policy);
-      await startSession(req, reply, user.id);
+      await logIn(req, reply, form.identifier, form.password, policy);
       return reply.redirect(safeNext(form.next, '/account'), 303);
     } catch (err) {
       if (err instanceof LoginError) {
-        return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={[{ field: 'identifier', key: err.key, ...(err.params ? { params: err.params } : {}) }]} />, 401);
+        return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={[{ field: 'identifier', key: err.key, ...(err.params ? { params: err.params } : {}) }]} />, err.status);
       }
       const issues = issuesOf(err);
       if (issues) return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={issues} />, 422);
@@ -353,12 +362,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags, summary: 'Log in; sets the session cookie',
       body: Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ user: UserOut, csrfToken: Type.String() }), 401: ErrorOut },
+      response: { 200: Type.Object({ user: UserOut, csrfToken: Type.String() }), 401: ErrorOut, 429: ErrorOut },
     },
   }, async (req, reply) => {
-    const user = await authenticate(dbOf(req), req.body.identifier, req.body.password, policy);
-    const csrfToken = await startSession(req, reply, user.id);
-    return { user, csrfToken };
+    return logIn(req, reply, req.body.identifier, req.body.password, policy);
   });
 
   app.post('/api/v1/auth/logout', { config: open, schema: { tags, summary: 'Log out', response: { 204: Type.Null() } } }, async (req, reply) => {

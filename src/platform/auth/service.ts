@@ -7,8 +7,8 @@ import type { Db } from '../db/index.js';
 import { ConflictError, DomainError, Issues, NotFoundError, ValidationError } from '../errors.js';
 import { checkValue } from '../http/validation.js';
 import { enqueue } from '../outbox/index.js';
-import { apiTokens, passwordResets, roleGrants, sessions, users } from '../schema.js';
-import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordIssues, verifyPassword } from './passwords.js';
+import { apiTokens, knownDevices, passwordResets, roleGrants, sessions, users } from '../schema.js';
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordIssues } from './passwords.js';
 import { randomToken, sha256 } from './tokens.js';
 
 export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
@@ -96,42 +96,6 @@ export async function registerUser(db: Db, input: RegisterData): Promise<UserSum
   return row;
 }
 
-export interface LoginPolicy {
-  maxFailures: number;
-  lockMinutes: number;
-}
-
-export class LoginError extends DomainError {
-  constructor(key: 'auth.badCredentials' | 'auth.locked' | 'auth.disabled', params?: Record<string, string | number>) {
-    super(401, 'login_failed', key, [], params);
-  }
-}
-
-/** Checks the password; counts failures and locks the account for a while after too many. */
-export async function authenticate(db: Db, identifier: string, password: string, policy: LoginPolicy): Promise<UserSummary> {
-  const [user] = await db.select().from(users).where(identifierCondition(identifier)).limit(1);
-  if (!user) {
-    await hashPassword(password); // same work whether or not the account exists
-    throw new LoginError('auth.badCredentials');
-  }
-  if (user.disabledAt) throw new LoginError('auth.disabled');
-  if (user.lockedUntil && user.lockedUntil > new Date()) {
-    throw new LoginError('auth.locked', { minutes: Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000) });
-  }
-  if (!(await verifyPassword(user.passwordHash, password))) {
-    const failures = user.failedLogins + 1;
-    const lock = failures >= policy.maxFailures;
-    await db.update(users).set({
-      failedLogins: lock ? 0 : failures,
-      lockedUntil: lock ? new Date(Date.now() + policy.lockMinutes * 60_000) : user.lockedUntil,
-    }).where(eq(users.id, user.id));
-    if (lock) throw new LoginError('auth.locked', { minutes: policy.lockMinutes });
-    throw new LoginError('auth.badCredentials');
-  }
-  if (user.failedLogins > 0 || user.lockedUntil) await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
-  return { id: user.id, displayName: user.displayName, email: user.email, phone: user.phone, locale: user.locale };
-}
-
 export interface NewSession {
   token: string;
   csrfToken: string;
@@ -213,13 +177,15 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
 
 /**
  * After a password reset whoever held the old password, or a link or key made with it, holds
- * nothing: every reset link of the account is used up, its sessions end and its API tokens are revoked.
+ * nothing: every reset link of the account is used up, its sessions end, its API tokens are revoked
+ * and the browsers it logged in from are no longer known (they got past the account's lock).
  */
 async function revokeAccess(db: Db, userId: string): Promise<void> {
   const now = new Date();
   await db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
   await db.delete(sessions).where(eq(sessions.userId, userId));
   await db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+  await db.delete(knownDevices).where(eq(knownDevices.userId, userId));
 }
 
 export async function resetTokenValid(db: Db, token: string): Promise<boolean> {
