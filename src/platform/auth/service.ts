@@ -170,8 +170,11 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
   const [reset] = await db.select().from(passwordResets)
     .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date()))).limit(1);
   if (!reset) throw new NotFoundError('auth.resetExpired');
-  await db.update(users).set({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
-    .where(eq(users.id, reset.userId));
+  // The link went to the account's email when it has one: opening it proves the address.
+  await db.update(users).set({
+    passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date(),
+    emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, case when ${users.email} is not null then now() end)`,
+  }).where(eq(users.id, reset.userId));
   await revokeAccess(db, reset.userId);
 }
 
