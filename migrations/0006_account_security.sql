@@ -12,6 +12,18 @@ CREATE TABLE "login_throttle" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "pending_registrations" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"display_name" text NOT NULL,
+	"email" text,
+	"phone" text,
+	"password_hash" text NOT NULL,
+	"locale" text DEFAULT 'vi' NOT NULL,
+	"next" text,
+	"expires_at" timestamp with time zone NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "email_verified_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "known_devices" ADD CONSTRAINT "known_devices_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "known_devices_user_idx" ON "known_devices" USING btree ("user_id");

@@ -66,6 +66,22 @@ export const knownDevices = pgTable('known_devices', {
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('known_devices_user_idx').on(t.userId)]);
 
+/**
+ * A registration waiting for the link mailed to its address: the account is made only when the
+ * link is opened, so that registering answers the same whether or not the address has an account.
+ */
+export const pendingRegistrations = pgTable('pending_registrations', {
+  tokenHash: text('token_hash').primaryKey(),
+  displayName: text('display_name').notNull(),
+  email: text('email'),
+  phone: text('phone'),
+  passwordHash: text('password_hash').notNull(),
+  locale: text('locale').notNull().default('vi'),
+  next: text('next'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const passwordResets = pgTable('password_resets', {
   tokenHash: text('token_hash').primaryKey(),
   userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),

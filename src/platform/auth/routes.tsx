@@ -5,18 +5,20 @@ import { grantLabels } from '../../orgs/index.js';
 import { canSomewhere, tokenScopes, type Grant } from '../access.js';
 import { UnauthenticatedError, type Issue } from '../errors.js';
 import { dbOf, inTx, issuesOf, pageContext, safeNext, sendPage } from '../http/context.js';
-import { clearSessionCookie, setSessionCookie } from '../http/session.js';
+import { clearSessionCookie } from '../http/session.js';
 import { parseForm } from '../http/validation.js';
 import { formatDateTime } from '../i18n/index.js';
 import { Button, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField, CheckboxField } from '../web/components.js';
 import type { PageContext } from '../web/context.js';
 import { Layout } from '../web/layout.js';
 import {
-  createApiToken, PasswordSchema, createSession, destroySession, grantsFor, listApiTokens, registerUser,
+  createApiToken, destroySession, grantsFor, listApiTokens,
   requestPasswordReset, resetPassword, resetTokenValid, revokeApiToken, type TokenView,
 } from './service.js';
 import { authenticate, LoginError, type LoginPolicy } from './login.js';
 import './messages.js';
+import { registrationRoutes } from './registration-routes.js';
+import { ErrorOut, loginLimit, startSession, UserOut } from './shared.js';
 
 const LoginForm = Type.Object({
   identifier: Type.String({ minLength: 1, maxLength: 254 }),
@@ -24,21 +26,6 @@ const LoginForm = Type.Object({
   next: Type.Optional(Type.String({ maxLength: 500 })),
 });
 
-const RegisterForm = Type.Object({
-  displayName: Type.String({ maxLength: 500 }),
-  email: Type.Optional(Type.String({ maxLength: 500 })),
-  phone: Type.Optional(Type.String({ maxLength: 500 })),
-  password: Type.String({ maxLength: 500 }),
-  next: Type.Optional(Type.String({ maxLength: 500 })),
-});
-
-const UserOut = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  displayName: Type.String(),
-  email: Type.Union([Type.String(), Type.Null()]),
-  phone: Type.Union([Type.String(), Type.Null()]),
-  locale: Type.String(),
-});
 const GrantOut = Type.Object({
   role: Type.String(),
   institutionId: Type.Union([Type.String(), Type.Null()]),
@@ -49,12 +36,6 @@ const TokenOut = Type.Object({
   createdAt: Type.String(), expiresAt: Type.Union([Type.String(), Type.Null()]),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]), revokedAt: Type.Union([Type.String(), Type.Null()]),
 });
-const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(), message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-});
 
 export function presentToken(t: TokenView) {
   return {
@@ -63,7 +44,6 @@ export function presentToken(t: TokenView) {
   };
 }
 
-const loginLimit = { rateLimit: { max: 10, timeWindow: '1 minute' }, anonymousWrite: true };
 const open = { anonymousWrite: true };
 
 function LoginPage({ ctx, values, issues, notice }: { ctx: PageContext; values: Record<string, string | undefined>; issues: Issue[]; notice?: string | undefined }) {
@@ -81,26 +61,6 @@ function LoginPage({ ctx, values, issues, notice }: { ctx: PageContext; values: 
       </Form>
       <p><a href="/forgot-password">{t('auth.login.forgot')}</a></p>
       <p>{t('auth.login.noAccount')} <a href={`/register${values.next ? `?next=${encodeURIComponent(values.next)}` : ''}`}>{t('nav.register')}</a></p>
-    </Layout>
-  );
-}
-
-function RegisterPage({ ctx, values, issues }: { ctx: PageContext; values: Record<string, string | undefined>; issues: Issue[] }) {
-  const { t } = ctx;
-  return (
-    <Layout ctx={ctx} title={t('auth.register.title')}>
-      <h1>{t('auth.register.title')}</h1>
-      <p class="lead">{t('auth.register.lead')}</p>
-      <ErrorSummary ctx={ctx} issues={issues} />
-      <Form ctx={ctx} action="/register">
-        <input type="hidden" name="next" value={values.next ?? ''} />
-        <TextField ctx={ctx} name="displayName" label={t('auth.register.displayName')} value={values.displayName} issues={issues} autocomplete="name" required />
-        <TextField ctx={ctx} name="email" type="email" label={t('auth.register.email')} value={values.email} issues={issues} autocomplete="email" inputmode="email" />
-        <TextField ctx={ctx} name="phone" type="tel" label={t('auth.register.phone')} hint={t('auth.register.phoneHint')} value={values.phone} issues={issues} autocomplete="tel" inputmode="tel" width="medium" />
-        <TextField ctx={ctx} name="password" type="password" label={t('auth.register.password')} hint={t('auth.register.passwordHint')} issues={issues} autocomplete="new-password" required width="medium" />
-        <Button>{t('auth.register.submit')}</Button>
-      </Form>
-      <p>{t('auth.register.haveAccount')} <a href="/login">{t('nav.login')}</a></p>
     </Layout>
   );
 }
@@ -195,13 +155,6 @@ async function renderAccount(req: FastifyRequest, reply: FastifyReply, extra: { 
   return sendPage(reply, <AccountPage ctx={pageContext(req)} grants={grants} labels={labels} tokens={tokens} newToken={extra.newToken} issues={extra.issues ?? []} notice={extra.notice} />, extra.status);
 }
 
-async function startSession(req: FastifyRequest, reply: FastifyReply, userId: string): Promise<string> {
-  const cfg = req.server.deps.config;
-  if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
-  const session = await createSession(dbOf(req), userId, cfg.SESSION_DAYS, req.headers['user-agent']);
-  setSessionCookie(reply, session.token, session.expiresAt);
-  return session.csrfToken;
-}
 
 /** The browser's known-device cookie: a year, for this site only, never readable by scripts. */
 const DEVICE_COOKIE = 'sd_device';
@@ -241,25 +194,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.get('/register', { schema: { hide: true } }, (req, reply) => {
-    const q = req.query as Record<string, string | undefined>;
-    return sendPage(reply, <RegisterPage ctx={pageContext(req)} values={{ next: safeNext(q.next, '') }} issues={[]} />);
-  });
-
-  app.post('/register', { schema: { hide: true }, config: loginLimit }, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, string | undefined>;
-    const values = { displayName: body.displayName, email: body.email, phone: body.phone, next: safeNext(body.next, '') };
-    try {
-      const form = parseForm(RegisterForm, body);
-      const user = await inTx(req, (tx) => registerUser(tx, { ...form, locale: req.locale }));
-      await startSession(req, reply, user.id);
-      return reply.redirect(safeNext(form.next, '/account?notice=welcome'), 303);
-    } catch (err) {
-      const issues = issuesOf(err);
-      if (issues) return sendPage(reply, <RegisterPage ctx={pageContext(req)} values={values} issues={issues} />, 422);
-      throw err;
-    }
-  });
+  await app.register(registrationRoutes);
 
   app.post('/logout', { schema: { hide: true }, config: open }, async (req, reply) => {
     if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
@@ -342,20 +277,6 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['accounts'];
   app.get('/api/v1/auth/csrf', { schema: { tags, summary: 'CSRF token for cookie-authenticated writes', response: { 200: Type.Object({ csrfToken: Type.String() }) } } },
     (req) => ({ csrfToken: req.csrfToken }));
-
-  app.post('/api/v1/auth/register', {
-    config: loginLimit,
-    schema: {
-      tags, summary: 'Register a learner account', body: Type.Object({
-        displayName: Type.String({ minLength: 1, maxLength: 120 }), email: Type.Optional(Type.String({ maxLength: 254 })),
-        phone: Type.Optional(Type.String({ maxLength: 20 })), password: PasswordSchema,
-      }, { additionalProperties: false }),
-      response: { 201: Type.Object({ user: UserOut }), 409: ErrorOut, 422: ErrorOut },
-    },
-  }, async (req, reply) => {
-    const user = await inTx(req, (tx) => registerUser(tx, { ...req.body, locale: req.locale }));
-    return reply.code(201).send({ user });
-  });
 
   app.post('/api/v1/auth/login', {
     config: loginLimit,

@@ -72,7 +72,15 @@ export function identifierCondition(identifier: string) {
 
 const text = (v: unknown, fn: (s: string) => string): unknown => (typeof v === 'string' ? (v.trim() ? fn(v) : undefined) : v);
 
-export async function registerUser(db: Db, input: RegisterData): Promise<UserSummary> {
+export interface CleanRegistration {
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  password: string;
+}
+
+/** Checks what a person typed to register (every field at once, the password rule too) and normalises it. */
+export function checkRegistration(input: RegisterData): CleanRegistration {
   const clean = {
     displayName: text(input.displayName, (s) => s.trim().replace(/\s+/g, ' ')),
     email: text(input.email, normaliseEmail),
@@ -81,13 +89,24 @@ export async function registerUser(db: Db, input: RegisterData): Promise<UserSum
   };
   const data = checkWithPassword(() => checkValue(RegisterInput, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined))), clean.password);
   if (!data.email && !data.phone) throw new ValidationError([{ field: 'email', key: 'auth.emailOrPhone' }]);
-  const email = data.email ?? null;
-  const phone = data.phone ? normalisePhone(data.phone) : null;
+  return { displayName: data.displayName, email: data.email ?? null, phone: data.phone ? normalisePhone(data.phone) : null, password: data.password };
+}
+
+/** Which of the addresses already belong to an account. */
+export async function takenAddresses(db: Db, email: string | null, phone: string | null): Promise<{ email: boolean; phone: boolean }> {
   const taken = await db.select({ email: users.email, phone: users.phone }).from(users)
     .where(or(email ? eq(users.email, email) : sql`false`, phone ? eq(users.phone, phone) : sql`false`));
+  return { email: Boolean(email && taken.some((t) => t.email === email)), phone: Boolean(phone && taken.some((t) => t.phone === phone)) };
+}
+
+/** Makes an account at once (tests and the command line); says which address is taken. */
+export async function registerUser(db: Db, input: RegisterData): Promise<UserSummary> {
+  const data = checkRegistration(input);
+  const { email, phone } = data;
+  const taken = await takenAddresses(db, email, phone);
   const issues = new Issues();
-  if (email && taken.some((t) => t.email === email)) issues.add('email', 'auth.emailTaken');
-  if (phone && taken.some((t) => t.phone === phone)) issues.add('phone', 'auth.phoneTaken');
+  if (taken.email) issues.add('email', 'auth.emailTaken');
+  if (taken.phone) issues.add('phone', 'auth.phoneTaken');
   if (!issues.empty) throw new ConflictError(issues.list);
   const [row] = await db.insert(users).values({
     displayName: data.displayName, email, phone, passwordHash: await hashPassword(data.password), locale: input.locale ?? 'vi',
