@@ -1,8 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../access.js';
 import type { Db } from '../db/index.js';
 import { roleGrants, users } from '../schema.js';
 import { createTestApp, signedIn, type TestApp } from '../testing/app.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import { createApiToken } from './service.js';
 
 let t: TestApp;
@@ -38,5 +40,27 @@ describe('who may make API tokens', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+  });
+});
+
+describe('changing the password', () => {
+  it('needs the current password and follows the rule; other sessions end, this one stays', async () => {
+    const [u] = await db.insert(users).values({ email: 'doi-mat-khau@example.vn', displayName: 'Đổi', passwordHash: await hashPassword('mật khẩu cũ đây') }).returning();
+    const here = await signedIn(t.app, db, u?.id ?? '');
+    const elsewhere = await signedIn(t.app, db, u?.id ?? '');
+    expect((await here.get('/account')).body).toContain('/account/password');
+    const wrong = await here.post('/account/password', { current: 'không phải', password: 'mật khẩu mới tinh' });
+    expect([wrong.statusCode, wrong.body.includes('Mật khẩu hiện tại không đúng')]).toEqual([422, true]);
+    const common = await here.json('PUT', '/api/v1/me/password', { current: 'mật khẩu cũ đây', password: 'iloveyou123' });
+    expect(common.statusCode).toBe(422);
+    expect(common.json<{ error: { issues: { field: string; code: string }[] } }>().error.issues).toMatchObject([{ field: 'password', code: 'auth.password.common' }]);
+    const ok = await here.post('/account/password', { current: 'mật khẩu cũ đây', password: 'mật khẩu mới tinh' });
+    expect(ok.statusCode).toBe(200);
+    expect((await here.get('/account')).statusCode).toBe(200);
+    expect((await elsewhere.get('/account')).statusCode).toBe(401);
+    const [row] = await db.select().from(users).where(eq(users.id, u?.id ?? ''));
+    expect(await verifyPassword(row?.passwordHash ?? '', 'mật khẩu mới tinh')).toBe(true);
+    const anonymous = await t.app.inject({ method: 'PUT', url: '/api/v1/me/password', payload: { nothing: 1 }, headers: { accept: 'application/json' } });
+    expect(anonymous.statusCode).toBe(401);
   });
 });

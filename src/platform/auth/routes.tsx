@@ -17,6 +17,7 @@ import {
 } from './service.js';
 import { authenticate, LoginError, type LoginPolicy } from './login.js';
 import './messages.js';
+import { passwordRoutes } from './password-routes.js';
 import { registrationRoutes } from './registration-routes.js';
 import { ErrorOut, loginLimit, startSession, UserOut } from './shared.js';
 
@@ -92,6 +93,7 @@ function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: 
       <h1>{t('auth.account.title')}</h1>
       {notice ? <Notice kind="success">{notice}</Notice> : null}
       <SummaryList rows={[[t('auth.register.displayName'), user?.displayName]]} />
+      <p><a href="/account/password">{t('auth.password.change')}</a></p>
       <h2>{t('auth.account.roles')}</h2>
       {grants.length === 0 ? <p>{t('auth.account.noRoles')}</p> : (
         <ul>
@@ -195,6 +197,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   await app.register(registrationRoutes);
+  await app.register(passwordRoutes);
 
   app.post('/logout', { schema: { hide: true }, config: open }, async (req, reply) => {
     if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Actor, Grant, TokenScope } from '../access.js';
 import { canSomewhere, tokenScopes } from '../access.js';
@@ -8,7 +8,7 @@ import { ConflictError, DomainError, Issues, NotFoundError, ValidationError } fr
 import { checkValue } from '../http/validation.js';
 import { enqueue } from '../outbox/index.js';
 import { apiTokens, knownDevices, passwordResets, roleGrants, sessions, users } from '../schema.js';
-import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordIssues } from './passwords.js';
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordIssues, verifyPassword } from './passwords.js';
 import { randomToken, sha256 } from './tokens.js';
 
 export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
@@ -207,6 +207,21 @@ async function revokeAccess(db: Db, userId: string): Promise<void> {
   await db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
   await db.delete(sessions).where(eq(sessions.userId, userId));
   await db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+  await db.delete(knownDevices).where(eq(knownDevices.userId, userId));
+}
+
+/**
+ * A signed-in person changes their password: the current one first, the new one by the password
+ * rule. Their other sessions end (the one in use stays) and the browsers known to bypass a lock are forgotten.
+ */
+export async function changePassword(db: Db, userId: string, current: unknown, next: unknown, keepSession: string | null): Promise<void> {
+  const issues = [...(typeof current === 'string' && current ? [] : [{ field: 'current', key: 'errors.required' }]), ...passwordIssues(next)];
+  if (issues.length) throw new ValidationError(issues);
+  const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
+  if (!user || !(await verifyPassword(user.passwordHash, String(current)))) throw new ValidationError([{ field: 'current', key: 'auth.password.wrongCurrent' }]);
+  await db.update(users).set({ passwordHash: await hashPassword(String(next)), updatedAt: new Date() }).where(eq(users.id, userId));
+  const others = keepSession ? and(eq(sessions.userId, userId), ne(sessions.idHash, sha256(keepSession))) : eq(sessions.userId, userId);
+  await db.delete(sessions).where(others);
   await db.delete(knownDevices).where(eq(knownDevices.userId, userId));
 }
 
