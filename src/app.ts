@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { modules as allModules } from './modules.js';
+import { writeGuard } from './platform/auth/guard.js';
 import type { AppDeps } from './platform/http/context.js';
 import { errorHandler, notFoundHandler } from './platform/http/errors.js';
 import { requestContext } from './platform/http/session.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AppDeps, modules: readonly ModuleManifest[]
   await app.register(staticAssets);
 
   await app.register(requestContext);
+  await app.register(writeGuard);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 

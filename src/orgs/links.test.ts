@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, requestPasswordReset, resetTokenValid } from '../platform/auth/service.js';
 import { backup } from '../platform/backup.js';
+import { registrationLinkValid, startRegistration } from '../platform/auth/registration.js';
 import { LocalStore } from '../platform/storage/index.js';
 import type { Database, Db } from '../platform/db/index.js';
 import { translator } from '../platform/i18n/index.js';
@@ -44,11 +45,12 @@ async function backupText(name: string): Promise<string> {
   return zlib.gunzipSync(fs.readFileSync(file)).toString();
 }
 
-/** Strings in the text a link could carry as its token (32 random bytes in base64url), that open an invitation or a reset. */
+/** Strings in the text a link could carry as its token (32 random bytes in base64url), that open an invitation, a reset or a registration. */
 async function acceptedTokens(text: string): Promise<string[]> {
   const accepted: string[] = [];
   for (const candidate of new Set(text.match(/[\w-]{43}/g) ?? [])) {
-    if ((await getInvitation(db, candidate))?.status === 'open' || (await resetTokenValid(db, candidate))) accepted.push(candidate);
+    const opens = (await getInvitation(db, candidate))?.status === 'open' || (await resetTokenValid(db, candidate)) || (await registrationLinkValid(db, candidate));
+    if (opens) accepted.push(candidate);
   }
   return accepted;
 }
@@ -60,13 +62,17 @@ describe('one-time links', () => {
     await inviteStaff(db, manager, { email: 'moi@example.org', role: 'staff', institutionId: library.id }, url, translator('vi'));
     await registerUser(db, { displayName: 'Quên', email: 'quen@example.org', password: 'mật khẩu cũ 1' });
     await requestPasswordReset(db, 'quen@example.org', url, { subject: 'Đặt lại', body: (link) => `Mở ${link}` });
+    await startRegistration(db, { displayName: 'Mới', email: 'moi.dangky@example.org', password: 'mật khẩu mới 2' }, url, {
+      confirm: { subject: 'Xác nhận', body: (link) => `Mở ${link}` }, existing: { subject: 'Đã có', body: (a, b) => `${a} ${b}` },
+    });
 
     expect(await acceptedTokens(await everyRow())).toEqual([]);
     expect(await acceptedTokens(await backupText('before.backup'))).toEqual([]);
 
     const sent = await sendQueuedMail(db);
-    const tokens = sent.map((m) => /\/(?:invitations|reset-password)\/([\w-]+)/.exec(m.bodyText)?.[1] ?? '');
-    expect(tokens).toHaveLength(2);
+    const tokens = sent.map((m) => /\/(?:invitations|reset-password|register\/confirm)\/([\w-]+)/.exec(m.bodyText)?.[1] ?? '');
+    expect(tokens).toHaveLength(3);
+    expect(tokens.every((tok) => tok.length === 43)).toBe(true);
     // The mailed tokens work, and the same search finds them in text that holds them.
     expect((await acceptedTokens(sent.map((m) => m.bodyText).join('\n'))).sort()).toEqual([...tokens].sort());
 

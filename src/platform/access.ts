@@ -60,6 +60,8 @@ export const tokenScopes = {
   'orgs:write': ['units.write', 'institutions.create', 'institutions.write'] as Permission[],
   'operate:write': ['institution.operate'] as Permission[],
   'monitoring:write': ['monitoring.report'] as Permission[],
+  /** What a person does for themselves (register for a programme, book, cancel their own); no staff permission. */
+  'self:write': [] as Permission[],
 } as const;
 export type TokenScope = keyof typeof tokenScopes;
 
@@ -106,6 +108,12 @@ export function canSomewhere(actor: Actor, permission: Permission): boolean {
 
 export function requireUser(actor: Actor): asserts actor is Extract<Actor, { kind: 'user' | 'token' }> {
   if (actor.kind !== 'user' && actor.kind !== 'token') throw new UnauthenticatedError();
+}
+
+/** A write the actor makes for themselves: a person, or a token of theirs holding the scope (a read-only token never writes). */
+export function requireWriteScope(actor: Actor, scope: TokenScope): asserts actor is Extract<Actor, { kind: 'user' | 'token' }> {
+  requireUser(actor);
+  if (actor.kind === 'token' && !actor.scopes.includes(scope)) throw new ForbiddenError('errors.tokenScope');
 }
 
 export function authorize(actor: Actor, permission: Permission, scope: Scope): void {

@@ -40,7 +40,7 @@ beforeAll(async () => {
   const db = source.db;
   for (const bytes of files) await db.transaction((tx) => storeFile(tx, sourceStore, bytes));
   await db.transaction((tx) => releaseFile(tx, sha256(files[2] ?? Buffer.alloc(0))));
-  const u = await registerUser(db, { displayName: 'Lê Thị Hoà "trích dẫn" \\ \n dòng mới', email: 'hoa@example.vn', password: '12345678' });
+  const u = await registerUser(db, { displayName: 'Lê Thị Hoà "trích dẫn" \\ \n dòng mới', email: 'hoa@example.vn', password: 'mật khẩu dài lắm' });
   await db.insert(roleGrants).values({ userId: u.id, role: 'sysadmin' });
   await createSession(db, u.id, 14);
   await requestPasswordReset(db, 'hoa@example.vn', 'http://x', { subject: 's', body: (l) => l });

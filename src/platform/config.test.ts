@@ -11,6 +11,16 @@ describe('configuration', () => {
     expect(c.DATABASE_URL).toBeUndefined();
   });
 
+  it('loads demo data by default only on a development or test site over plain http', () => {
+    expect(loadConfig({}).DEMO_DATA).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://localhost:4000' }).DEMO_DATA).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).DEMO_DATA).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: 'https://suotdoi.vinhlong.gov.vn' }).DEMO_DATA).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DEMO_DATA: 'true' }).DEMO_DATA).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'https://demo.suotdoi.vn', DEMO_DATA: 'yes' }).DEMO_DATA).toBe(true);
+    expect(loadConfig({ DEMO_DATA: 'off' }).DEMO_DATA).toBe(false);
+  });
+
   it('reads and converts values', () => {
     const c = loadConfig({ PORT: '8080', DEMO_DATA: 'no', PUBLIC_URL: 'https://suotdoi.vinhlong.gov.vn/', DATABASE_URL: 'postgres://u@h/db' }, '/x');
     expect(c.PORT).toBe(8080);

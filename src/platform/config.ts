@@ -14,7 +14,7 @@ const Schema = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   SESSION_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 14 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
-  DEMO_DATA: Type.Boolean({ default: true }),
+  DEMO_DATA: Type.Optional(Type.Boolean()),
   BODY_LIMIT_MB: Type.Number({ exclusiveMinimum: 0, maximum: 4096, default: 1 }),
   UPLOAD_LIMIT_MB: Type.Number({ exclusiveMinimum: 0, maximum: 65536, default: 512 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
@@ -34,7 +34,9 @@ const S3_REQUIRED = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_
 
 type Raw = Static<typeof Schema>;
 
-export interface Config extends Raw {
+export interface Config extends Omit<Raw, 'DEMO_DATA'> {
+  /** Load the labelled demo data; off by default in production and behind https. */
+  DEMO_DATA: boolean;
   /** Absolute data folder (embedded database, outbox files, uploads). */
   dataDir: string;
   /** Absolute URL the site is reached at, without a trailing slash. */
@@ -86,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   return {
     ...raw,
+    DEMO_DATA: raw.DEMO_DATA ?? (raw.NODE_ENV !== 'production' && !publicUrl.startsWith('https://')),
     dataDir,
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),

@@ -37,6 +37,7 @@ export const messageKeys = defineMessages({
   'errors.validation': ['Dữ liệu chưa hợp lệ', 'The data is not valid'],
   'errors.forbidden': ['Bạn không có quyền làm việc này', 'You are not allowed to do this'],
   'errors.unauthenticated': ['Bạn cần đăng nhập', 'You need to log in'],
+  'errors.tokenScope': ['Khóa API này không có quyền ghi dữ liệu này', 'This API key has no scope to write this'],
   'errors.notFound': ['Không tìm thấy trang hoặc mục này', 'Page or item not found'],
   'errors.notFound.lead': ['Đường dẫn có thể đã sai hoặc mục này đã bị xóa.', 'The address may be wrong, or the item has been removed.'],
   'errors.conflict': ['Dữ liệu trùng với dữ liệu đã có', 'This duplicates existing data'],

@@ -1,5 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { requireUser, type Actor } from '../platform/access.js';
+import { requireUser, requireWriteScope, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
@@ -23,7 +23,7 @@ async function checkDate(db: Db, p: ProgrammeRow, date: string, field: string, n
 
 /** A teacher books a museum education programme for a class on one of its offered dates. */
 export async function createBooking(db: Db, actor: Actor, programmeId: string, input: BookingInput, now: Date = new Date()): Promise<BookingRow> {
-  requireUser(actor);
+  requireWriteScope(actor, 'self:write');
   if (!isUuid(programmeId)) throw new NotFoundError();
   const [p] = await db.select().from(programmes).where(eq(programmes.id, programmeId)).limit(1);
   if (!p || p.status !== 'published') throw new NotFoundError();
@@ -90,7 +90,7 @@ export async function answerBooking(db: Db, actor: Actor, id: string, answer: Bo
 
 /** The teacher accepts the museum's proposed date (the booking is then confirmed) or cancels. */
 export async function teacherAnswer(db: Db, actor: Actor, id: string, accept: boolean): Promise<BookingRow> {
-  requireUser(actor);
+  requireWriteScope(actor, 'self:write');
   const before = await loadBooking(db, id);
   if (before.userId !== actor.userId) throw new NotFoundError();
   if (accept && (before.status !== 'proposed' || !before.proposedDate)) throw new ConflictError([{ field: 'status', key: 'programmes.errors.nothingProposed' }]);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { programmeInstitutionRefs, programmeUnitSubtree, programmeUnitPath } from '../orgs/index.js';
-import { canSomewhere, requireUser, type Actor } from '../platform/access.js';
+import { canSomewhere, requireUser, requireWriteScope, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
@@ -154,7 +154,8 @@ export async function listMarkers(db: Db): Promise<MarkerRow[]> {
  * anniversaries by the officers of their unit and above.
  */
 async function authorizeMarker(db: Db, actor: Actor, unitId: string | null): Promise<string[]> {
-  requireUser(actor);
+  // The unit officers' grants are read directly below, so a token is held to the scope for units here.
+  requireWriteScope(actor, 'orgs:write');
   if (!unitId) {
     if (!canSomewhere(actor, 'units.write')) throw new ForbiddenError();
     return [];

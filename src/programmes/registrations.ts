@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import { institutionScope } from '../orgs/index.js';
-import { authorize, can, requireUser, type Actor } from '../platform/access.js';
+import { authorize, can, requireUser, requireWriteScope, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
 import { ConflictError, NotFoundError, UnauthenticatedError } from '../platform/errors.js';
@@ -52,7 +52,7 @@ function isUniqueViolation(err: unknown): boolean {
  * never oversell; only when it is full is the row locked to put the person on the waitlist.
  */
 export async function register(db: Db, actor: Actor, programmeId: string, input: RegistrationInput, now: Date = new Date()): Promise<RegistrationRow> {
-  requireUser(actor);
+  requireWriteScope(actor, 'self:write');
   if (!isUuid(programmeId)) throw new NotFoundError();
   const [p] = await db.select().from(programmes).where(eq(programmes.id, programmeId)).limit(1);
   if (!p || p.status !== 'published') throw new NotFoundError();
@@ -121,7 +121,9 @@ export async function cancelRegistration(db: Db, actor: Actor, id: string): Prom
   const p = await lockProgramme(db, found.programmeId);
   const own = found.userId === actor.userId;
   const scope = await institutionScope(db, p.institutionId);
-  if (!own) {
+  if (own) {
+    requireWriteScope(actor, 'self:write');
+  } else {
     if (!can(actor, 'institution.operate', scope)) throw new NotFoundError();
     authorize(actor, 'institution.operate', scope);
   }

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, demo, desktop, expectAccessible, launchBrowser, logIn, newestMail, newVisitor, phone, screenshot, startServer,
+  chromiumAvailable, confirmRegistration, demo, desktop, expectAccessible, launchBrowser, logIn, newestMail, newVisitor, phone, screenshot, startServer,
   type RunningServer,
 } from './support.js';
 
@@ -84,7 +84,9 @@ describe.skipIf(!chromiumAvailable)('foundation journey in Chromium', () => {
     await page.getByLabel('Họ và tên').fill(learner.name);
     await page.getByLabel('Email').fill(learner.email);
     await page.getByLabel('Mật khẩu').fill(learner.password);
+    const registeredAt = Date.now();
     await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+    await confirmRegistration(page, server.dataDir, learner.email, registeredAt);
 
     await page.waitForURL('**/account?notice=welcome');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tài khoản của tôi');

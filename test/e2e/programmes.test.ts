@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, demo, expectAccessible, launchBrowser, logIn, newestMail, newVisitor, phone, screenshot, startServer, type RunningServer,
+  chromiumAvailable, confirmRegistration, demo, expectAccessible, launchBrowser, logIn, newestMail, newVisitor, phone, screenshot, startServer, type RunningServer,
 } from './support.js';
 
 const staffLogin = 'canbo.thuvien@demo.suotdoi.vn';
@@ -78,7 +78,9 @@ describe.skipIf(!chromiumAvailable)('programmes journey in Chromium', () => {
       await page.getByLabel('Họ và tên').fill(c.name);
       await page.getByLabel('Email').fill(c.email);
       await page.getByLabel('Mật khẩu').fill(c.password);
+      const registeredAt = Date.now();
       await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+      await confirmRegistration(page, server.dataDir, c.email, registeredAt);
       await page.waitForURL((u) => !u.pathname.startsWith('/register'));
       await page.goto(`/programmes?q=${encodeURIComponent('ky nang so')}`);
       await page.getByRole('link', { name: title }).click();

@@ -203,6 +203,16 @@ export async function newestMail(dataDir: string, to: string, since: number, tim
   }
 }
 
+/** Finishes a registration: opens the link mailed to the address and presses the button that makes the account. */
+export async function confirmRegistration(page: Page, dataDir: string, to: string, since: number): Promise<void> {
+  await page.waitForURL('**/register/sent');
+  const mail = await newestMail(dataDir, to, since);
+  const link = /https?:\/\/\S+\/register\/confirm\/\S+/.exec(mail.body)?.[0];
+  if (!link) throw new Error(`no registration link in the message:\n${mail.body}`);
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+}
+
 /** Logs in through the login page and waits until it has been left. */
 export async function logIn(page: Page, identifier: string, password: string = demo.password): Promise<void> {
   await page.goto('/login');

@@ -13,7 +13,9 @@ import {
 import {
   addSuccession, createInstitution, createUnit, getInstitution, getUnit, listInstitutions, listUnits, updateInstitution, updateUnit,
 } from '../service.js';
-import { acceptInvitation, inviteStaff, listStaff, revokeGrant } from '../staff.js';
+import { createSession, DisplayNameSchema, PasswordSchema } from '../../platform/auth/service.js';
+import { setSessionCookie } from '../../platform/http/session.js';
+import { acceptInvitation, acceptWithNewAccount, inviteStaff, listStaff, revokeGrant } from '../staff.js';
 
 const tags = ['orgs'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -145,6 +147,21 @@ export const orgsApi: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: GrantRefOut, ...errors },
     },
   }, async (req) => presentGrantRef(await inTx(req, (tx) => acceptInvitation(tx, req.actor, req.params.token))));
+
+  app.post('/api/v1/invitations/:token/account', {
+    config: { anonymousWrite: true },
+    schema: {
+      tags, summary: 'Create an account for the invitation\'s address (the link proves it) and accept; sets the session cookie',
+      params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) }),
+      body: Type.Object({ displayName: DisplayNameSchema, password: PasswordSchema }, { additionalProperties: false }),
+      response: { 201: GrantRefOut, ...errors },
+    },
+  }, async (req, reply) => {
+    const made = await inTx(req, (tx) => acceptWithNewAccount(tx, req.params.token, req.body, req.locale));
+    const session = await createSession(dbOf(req), made.userId, req.server.deps.config.SESSION_DAYS, req.headers['user-agent']);
+    setSessionCookie(reply, session.token, session.expiresAt);
+    return reply.code(201).send(presentGrantRef(made.grant));
+  });
 
   app.get('/api/v1/staff', {
     schema: { tags, summary: 'Staff and pending invitations of an institution or unit (staff.manage over it)', querystring: StaffQuery, response: { 200: StaffOut, ...errors } },

@@ -8,7 +8,9 @@ import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http
 import { parseForm } from '../../platform/http/validation.js';
 import { staffRoles } from '../model.js';
 import { presentStaff } from '../presenters.js';
-import { acceptInvitation, getInvitation, inviteStaff, listStaff, revokeGrant } from '../staff.js';
+import { createSession } from '../../platform/auth/service.js';
+import { setSessionCookie } from '../../platform/http/session.js';
+import { acceptInvitation, acceptWithNewAccount, getInvitation, inviteStaff, listStaff, revokeGrant, type GrantRow } from '../staff.js';
 import { InvitationPage, StaffSection } from '../views/staff.js';
 
 export interface StaffPlace {
@@ -73,21 +75,40 @@ export function staffPages(rerender: Record<StaffPlace['kind'], (req: FastifyReq
       });
     }
 
-    app.get('/invitations/:token', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
-      const detail = await getInvitation(dbOf(req), req.params.token);
+    const invitationPage = async (req: FastifyRequest, reply: FastifyReply, token: string, form: { issues?: Issue[]; displayName?: string } = {}) => {
+      const detail = await getInvitation(dbOf(req), token);
       if (!detail) throw new NotFoundError('orgs.invite.invalid');
       const { invitation: i, place } = detail;
       return sendPage(reply, (
         <InvitationPage
-          ctx={pageContext(req)} token={req.params.token} email={i.email} role={i.role} status={detail.status} expiresAt={i.expiresAt.toISOString()}
+          ctx={pageContext(req)} token={token} email={i.email} role={i.role} status={detail.status} expiresAt={i.expiresAt.toISOString()}
           place={place ? { href: `/${place.kind === 'institution' ? 'institutions' : 'units'}/${place.id}`, name: place.name } : null}
+          issues={form.issues ?? []} displayName={form.displayName}
         />
-      ));
-    });
+      ), form.issues?.length ? 422 : 200);
+    };
+    const grantHome = (grant: GrantRow) => (grant.institutionId ? `/institutions/${grant.institutionId}` : grant.unitId ? `/units/${grant.unitId}` : '/');
+
+    app.get('/invitations/:token', { schema: { hide: true, params: TokenParams } }, (req, reply) => invitationPage(req, reply, req.params.token));
 
     app.post('/invitations/:token', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
       const grant = await inTx(req, (tx) => acceptInvitation(tx, req.actor, req.params.token));
-      return reply.redirect(grant.institutionId ? `/institutions/${grant.institutionId}` : grant.unitId ? `/units/${grant.unitId}` : '/', 303);
+      return reply.redirect(grantHome(grant), 303);
+    });
+
+    app.post('/invitations/:token/account', { schema: { hide: true, params: TokenParams }, config: { anonymousWrite: true } }, async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const input = { displayName: body.displayName, password: body.password };
+      try {
+        const made = await inTx(req, (tx) => acceptWithNewAccount(tx, req.params.token, input, req.locale));
+        const session = await createSession(dbOf(req), made.userId, req.server.deps.config.SESSION_DAYS, req.headers['user-agent']);
+        setSessionCookie(reply, session.token, session.expiresAt);
+        return reply.redirect(grantHome(made.grant), 303);
+      } catch (err) {
+        const issues = issuesOf(err);
+        if (!issues) throw err;
+        return invitationPage(req, reply, req.params.token, { issues, ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}) });
+      }
     });
   };
 }

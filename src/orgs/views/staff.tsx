@@ -86,12 +86,15 @@ export interface InvitationPageProps {
   email: string;
   role: Role;
   place: { href: string; name: string } | null;
-  status: 'open' | 'accepted' | 'expired';
+  status: 'open' | 'accepted' | 'expired' | 'void';
   expiresAt: string;
+  /** The new-account form sent back with its problems. */
+  issues?: Issue[];
+  displayName?: string | undefined;
 }
 
-/** What an invitation offers; asks to log in or register first, then to accept. */
-export function InvitationPage({ ctx, token, email, role, place, status, expiresAt }: InvitationPageProps) {
+/** What an invitation offers; asks to log in first or to create an account from the link, then to accept. */
+export function InvitationPage({ ctx, token, email, role, place, status, expiresAt, issues = [], displayName }: InvitationPageProps) {
   const { t } = ctx;
   const here = `/invitations/${token}`;
   return (
@@ -105,6 +108,7 @@ export function InvitationPage({ ctx, token, email, role, place, status, expires
       ]} />
       {status === 'accepted' ? <Notice>{t('orgs.invite.alreadyAccepted')}</Notice>
         : status === 'expired' ? <Notice>{t('orgs.invite.expired')}</Notice>
+          : status === 'void' ? <Notice>{t('orgs.invite.void')}</Notice>
           : ctx.user ? (
             <Form ctx={ctx} action={here}>
               <p>{t('orgs.invite.acceptLead', { email })}</p>
@@ -113,10 +117,16 @@ export function InvitationPage({ ctx, token, email, role, place, status, expires
           ) : (
             <>
               <p>{t('orgs.invite.loginFirst', { email })}</p>
-              <p>
-                <a class="button" href={`/login?next=${encodeURIComponent(here)}`}>{t('nav.login')}</a>{' '}
-                <a class="button button--secondary" href={`/register?next=${encodeURIComponent(here)}`}>{t('nav.register')}</a>
-              </p>
+              <p><a class="button" href={`/login?next=${encodeURIComponent(here)}`}>{t('nav.login')}</a></p>
+              <h2>{t('orgs.invite.newAccount.title')}</h2>
+              <p>{t('orgs.invite.newAccount.lead', { email })}</p>
+              <ErrorSummary ctx={ctx} issues={issues} />
+              <Form ctx={ctx} action={`${here}/account`}>
+                <TextField ctx={ctx} name="displayName" label={t('auth.register.displayName')} value={displayName} issues={issues} autocomplete="name" required />
+                <TextField ctx={ctx} name="password" type="password" label={t('auth.register.password')} hint={t('auth.register.passwordHint')} issues={issues}
+                  autocomplete="new-password" required width="medium" />
+                <Button>{t('orgs.invite.newAccount.submit')}</Button>
+              </Form>
             </>
           )}
     </Layout>

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { tokenScopes, type Grant } from '../access.js';
+import { canSomewhere, tokenScopes, type Grant } from '../access.js';
 import { UnauthenticatedError, type Issue } from '../errors.js';
 import { dbOf, inTx, issuesOf, pageContext, safeNext, sendPage } from '../http/context.js';
-import { clearSessionCookie, setSessionCookie } from '../http/session.js';
+import { clearSessionCookie } from '../http/session.js';
 import { parseForm } from '../http/validation.js';
 import { labelGrants } from '../module.js';
 import { formatDateTime, messageKey } from '../i18n/index.js';
@@ -12,10 +12,14 @@ import { Button, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField
 import type { PageContext } from '../web/context.js';
 import { Layout } from '../web/layout.js';
 import {
-  authenticate, createApiToken, createSession, destroySession, grantsFor, listApiTokens, LoginError, registerUser,
+  createApiToken, destroySession, grantsFor, listApiTokens,
   requestPasswordReset, resetPassword, resetTokenValid, revokeApiToken, type TokenView,
 } from './service.js';
+import { authenticate, LoginError, type LoginPolicy } from './login.js';
 import './messages.js';
+import { passwordRoutes } from './password-routes.js';
+import { registrationRoutes } from './registration-routes.js';
+import { ErrorOut, loginLimit, startSession, UserOut } from './shared.js';
 
 const LoginForm = Type.Object({
   identifier: Type.String({ minLength: 1, maxLength: 254 }),
@@ -23,21 +27,6 @@ const LoginForm = Type.Object({
   next: Type.Optional(Type.String({ maxLength: 500 })),
 });
 
-const RegisterForm = Type.Object({
-  displayName: Type.String({ maxLength: 500 }),
-  email: Type.Optional(Type.String({ maxLength: 500 })),
-  phone: Type.Optional(Type.String({ maxLength: 500 })),
-  password: Type.String({ maxLength: 500 }),
-  next: Type.Optional(Type.String({ maxLength: 500 })),
-});
-
-const UserOut = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  displayName: Type.String(),
-  email: Type.Union([Type.String(), Type.Null()]),
-  phone: Type.Union([Type.String(), Type.Null()]),
-  locale: Type.String(),
-});
 const GrantOut = Type.Object({
   role: Type.String(),
   institutionId: Type.Union([Type.String(), Type.Null()]),
@@ -48,12 +37,6 @@ const TokenOut = Type.Object({
   createdAt: Type.String(), expiresAt: Type.Union([Type.String(), Type.Null()]),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]), revokedAt: Type.Union([Type.String(), Type.Null()]),
 });
-const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(), message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-});
 
 export function presentToken(t: TokenView) {
   return {
@@ -62,7 +45,7 @@ export function presentToken(t: TokenView) {
   };
 }
 
-const loginLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+const open = { anonymousWrite: true };
 
 function LoginPage({ ctx, values, issues, notice }: { ctx: PageContext; values: Record<string, string | undefined>; issues: Issue[]; notice?: string | undefined }) {
   const { t } = ctx;
@@ -79,26 +62,6 @@ function LoginPage({ ctx, values, issues, notice }: { ctx: PageContext; values: 
       </Form>
       <p><a href="/forgot-password">{t('auth.login.forgot')}</a></p>
       <p>{t('auth.login.noAccount')} <a href={`/register${values.next ? `?next=${encodeURIComponent(values.next)}` : ''}`}>{t('nav.register')}</a></p>
-    </Layout>
-  );
-}
-
-function RegisterPage({ ctx, values, issues }: { ctx: PageContext; values: Record<string, string | undefined>; issues: Issue[] }) {
-  const { t } = ctx;
-  return (
-    <Layout ctx={ctx} title={t('auth.register.title')}>
-      <h1>{t('auth.register.title')}</h1>
-      <p class="lead">{t('auth.register.lead')}</p>
-      <ErrorSummary ctx={ctx} issues={issues} />
-      <Form ctx={ctx} action="/register">
-        <input type="hidden" name="next" value={values.next ?? ''} />
-        <TextField ctx={ctx} name="displayName" label={t('auth.register.displayName')} value={values.displayName} issues={issues} autocomplete="name" required />
-        <TextField ctx={ctx} name="email" type="email" label={t('auth.register.email')} value={values.email} issues={issues} autocomplete="email" inputmode="email" />
-        <TextField ctx={ctx} name="phone" type="tel" label={t('auth.register.phone')} hint={t('auth.register.phoneHint')} value={values.phone} issues={issues} autocomplete="tel" inputmode="tel" width="medium" />
-        <TextField ctx={ctx} name="password" type="password" label={t('auth.register.password')} hint={t('auth.register.passwordHint')} issues={issues} autocomplete="new-password" required width="medium" />
-        <Button>{t('auth.register.submit')}</Button>
-      </Form>
-      <p>{t('auth.register.haveAccount')} <a href="/login">{t('nav.login')}</a></p>
     </Layout>
   );
 }
@@ -130,6 +93,7 @@ function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: 
       <h1>{t('auth.account.title')}</h1>
       {notice ? <Notice kind="success">{notice}</Notice> : null}
       <SummaryList rows={[[t('auth.register.displayName'), user?.displayName]]} />
+      <p><a href="/account/password">{t('auth.password.change')}</a></p>
       <h2>{t('auth.account.roles')}</h2>
       {grants.length === 0 ? <p>{t('auth.account.noRoles')}</p> : (
         <ul>
@@ -139,7 +103,7 @@ function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: 
           })}
         </ul>
       )}
-      {grants.length > 0 ? (
+      {canSomewhere(ctx.actor, 'tokens.create') ? (
         <section aria-labelledby="tokens-title">
           <h2 id="tokens-title">{t('auth.tokens.title')}</h2>
           <p>{t('auth.tokens.lead')}</p>
@@ -193,12 +157,14 @@ async function renderAccount(req: FastifyRequest, reply: FastifyReply, extra: { 
   return sendPage(reply, <AccountPage ctx={pageContext(req)} grants={grants} labels={labels} tokens={tokens} newToken={extra.newToken} issues={extra.issues ?? []} notice={extra.notice} />, extra.status);
 }
 
-async function startSession(req: FastifyRequest, reply: FastifyReply, userId: string): Promise<string> {
-  const cfg = req.server.deps.config;
-  if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
-  const session = await createSession(dbOf(req), userId, cfg.SESSION_DAYS, req.headers['user-agent']);
-  setSessionCookie(reply, session.token, session.expiresAt);
-  return session.csrfToken;
+
+/** The browser's known-device cookie: a year, for this site only, never readable by scripts. */
+const DEVICE_COOKIE = 'sd_device';
+
+async function logIn(req: FastifyRequest, reply: FastifyReply, identifier: string, password: string, policy: LoginPolicy) {
+  const { user, device } = await authenticate(dbOf(req), identifier, password, policy, { ip: req.ip, device: req.cookies[DEVICE_COOKIE] });
+  reply.setCookie(DEVICE_COOKIE, device, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.server.deps.config.secureCookies, maxAge: 365 * 86_400 });
+  return { user, csrfToken: await startSession(req, reply, user.id) };
 }
 
 const notices: Record<string, string> = { loggedOut: 'auth.loggedOut', reset: 'auth.reset.done' };
@@ -218,12 +184,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const values = { identifier: body.identifier, next: safeNext(body.next, '') };
     try {
       const form = parseForm(LoginForm, body);
-      const user = await authenticate(dbOf(req), form.identifier, form.password, policy);
-      await startSession(req, reply, user.id);
+      await logIn(req, reply, form.identifier, form.password, policy);
       return reply.redirect(safeNext(form.next, '/account'), 303);
     } catch (err) {
       if (err instanceof LoginError) {
-        return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={[{ field: 'identifier', key: err.key, ...(err.params ? { params: err.params } : {}) }]} />, 401);
+        return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={[{ field: 'identifier', key: err.key, ...(err.params ? { params: err.params } : {}) }]} />, err.status);
       }
       const issues = issuesOf(err);
       if (issues) return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={issues} />, 422);
@@ -231,27 +196,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.get('/register', { schema: { hide: true } }, (req, reply) => {
-    const q = req.query as Record<string, string | undefined>;
-    return sendPage(reply, <RegisterPage ctx={pageContext(req)} values={{ next: safeNext(q.next, '') }} issues={[]} />);
-  });
+  await app.register(registrationRoutes);
+  await app.register(passwordRoutes);
 
-  app.post('/register', { schema: { hide: true }, config: loginLimit }, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, string | undefined>;
-    const values = { displayName: body.displayName, email: body.email, phone: body.phone, next: safeNext(body.next, '') };
-    try {
-      const form = parseForm(RegisterForm, body);
-      const user = await inTx(req, (tx) => registerUser(tx, { ...form, locale: req.locale }));
-      await startSession(req, reply, user.id);
-      return reply.redirect(safeNext(form.next, '/account?notice=welcome'), 303);
-    } catch (err) {
-      const issues = issuesOf(err);
-      if (issues) return sendPage(reply, <RegisterPage ctx={pageContext(req)} values={values} issues={issues} />, 422);
-      throw err;
-    }
-  });
-
-  app.post('/logout', { schema: { hide: true } }, async (req, reply) => {
+  app.post('/logout', { schema: { hide: true }, config: open }, async (req, reply) => {
     if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
     clearSessionCookie(reply);
     return reply.redirect('/login?notice=loggedOut', 303);
@@ -333,34 +281,18 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/v1/auth/csrf', { schema: { tags, summary: 'CSRF token for cookie-authenticated writes', response: { 200: Type.Object({ csrfToken: Type.String() }) } } },
     (req) => ({ csrfToken: req.csrfToken }));
 
-  app.post('/api/v1/auth/register', {
-    config: loginLimit,
-    schema: {
-      tags, summary: 'Register a learner account', body: Type.Object({
-        displayName: Type.String({ minLength: 1, maxLength: 120 }), email: Type.Optional(Type.String({ maxLength: 254 })),
-        phone: Type.Optional(Type.String({ maxLength: 20 })), password: Type.String({ minLength: 8, maxLength: 200 }),
-      }, { additionalProperties: false }),
-      response: { 201: Type.Object({ user: UserOut }), 409: ErrorOut, 422: ErrorOut },
-    },
-  }, async (req, reply) => {
-    const user = await inTx(req, (tx) => registerUser(tx, { ...req.body, locale: req.locale }));
-    return reply.code(201).send({ user });
-  });
-
   app.post('/api/v1/auth/login', {
     config: loginLimit,
     schema: {
       tags, summary: 'Log in; sets the session cookie',
       body: Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ user: UserOut, csrfToken: Type.String() }), 401: ErrorOut },
+      response: { 200: Type.Object({ user: UserOut, csrfToken: Type.String() }), 401: ErrorOut, 429: ErrorOut },
     },
   }, async (req, reply) => {
-    const user = await authenticate(dbOf(req), req.body.identifier, req.body.password, policy);
-    const csrfToken = await startSession(req, reply, user.id);
-    return { user, csrfToken };
+    return logIn(req, reply, req.body.identifier, req.body.password, policy);
   });
 
-  app.post('/api/v1/auth/logout', { schema: { tags, summary: 'Log out', response: { 204: Type.Null() } } }, async (req, reply) => {
+  app.post('/api/v1/auth/logout', { config: open, schema: { tags, summary: 'Log out', response: { 204: Type.Null() } } }, async (req, reply) => {
     if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
     clearSessionCookie(reply);
     return reply.code(204).send(null);

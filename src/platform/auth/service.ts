@@ -1,27 +1,42 @@
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Actor, Grant, TokenScope } from '../access.js';
-import { tokenScopes } from '../access.js';
+import { canSomewhere, tokenScopes } from '../access.js';
 import { recordAudit } from '../audit/index.js';
 import type { Db } from '../db/index.js';
-import { ConflictError, DomainError, Issues, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, DomainError, issue, Issues, NotFoundError, ValidationError, type Issue } from '../errors.js';
 import { checkValue } from '../http/validation.js';
 import { defineMailLink, enqueue, LINK } from '../outbox/index.js';
-import { apiTokens, passwordResets, roleGrants, sessions, users } from '../schema.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { apiTokens, knownDevices, passwordResets, roleGrants, sessions, users } from '../schema.js';
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordIssues, verifyPassword } from './passwords.js';
 import { randomToken, sha256 } from './tokens.js';
 
 export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
 export const PhoneSchema = Type.String({ pattern: '^(\\+84|0)[0-9]{9,10}$' });
-export const PasswordSchema = Type.String({ minLength: 8, maxLength: 200 });
+/** The shape of a new password for the API documents; {@link passwordIssues} holds the whole rule. */
+export const PasswordSchema = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX });
 export const DisplayNameSchema = Type.String({ minLength: 1, maxLength: 120 });
 
 export const RegisterInput = Type.Object({
   displayName: DisplayNameSchema,
   email: Type.Optional(EmailSchema),
   phone: Type.Optional(PhoneSchema),
-  password: PasswordSchema,
+  password: Type.String(),
 }, { additionalProperties: false });
+
+/** Checks the input against the schema and the new password against the password rule, reporting both at once. */
+function checkWithPassword<T>(check: () => T, password: unknown, field = 'password'): T {
+  const rule = passwordIssues(password, field);
+  let value: T;
+  try {
+    value = check();
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError([...err.issues.filter((i) => i.field !== field), ...rule]);
+    throw err;
+  }
+  if (rule.length) throw new ValidationError(rule);
+  return value;
+}
 
 export interface RegisterData {
   displayName: string;
@@ -57,64 +72,47 @@ export function identifierCondition(identifier: string) {
 
 const text = (v: unknown, fn: (s: string) => string): unknown => (typeof v === 'string' ? (v.trim() ? fn(v) : undefined) : v);
 
-export async function registerUser(db: Db, input: RegisterData): Promise<UserSummary> {
+export interface CleanRegistration {
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  password: string;
+}
+
+/** Checks what a person typed to register (every field at once, the password rule too) and normalises it. */
+export function checkRegistration(input: RegisterData): CleanRegistration {
   const clean = {
     displayName: text(input.displayName, (s) => s.trim().replace(/\s+/g, ' ')),
     email: text(input.email, normaliseEmail),
     phone: text(input.phone, (s) => s.replace(/[\s.-]/g, '')),
     password: input.password,
   };
-  const data = checkValue(RegisterInput, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined)));
+  const data = checkWithPassword(() => checkValue(RegisterInput, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined))), clean.password);
   if (!data.email && !data.phone) throw new ValidationError([{ field: 'email', key: 'auth.emailOrPhone' }]);
-  const email = data.email ?? null;
-  const phone = data.phone ? normalisePhone(data.phone) : null;
+  return { displayName: data.displayName, email: data.email ?? null, phone: data.phone ? normalisePhone(data.phone) : null, password: data.password };
+}
+
+/** Which of the addresses already belong to an account. */
+export async function takenAddresses(db: Db, email: string | null, phone: string | null): Promise<{ email: boolean; phone: boolean }> {
   const taken = await db.select({ email: users.email, phone: users.phone }).from(users)
     .where(or(email ? eq(users.email, email) : sql`false`, phone ? eq(users.phone, phone) : sql`false`));
+  return { email: Boolean(email && taken.some((t) => t.email === email)), phone: Boolean(phone && taken.some((t) => t.phone === phone)) };
+}
+
+/** Makes an account at once (tests and the command line); says which address is taken. */
+export async function registerUser(db: Db, input: RegisterData): Promise<UserSummary> {
+  const data = checkRegistration(input);
+  const { email, phone } = data;
+  const taken = await takenAddresses(db, email, phone);
   const issues = new Issues();
-  if (email && taken.some((t) => t.email === email)) issues.add('email', 'auth.emailTaken');
-  if (phone && taken.some((t) => t.phone === phone)) issues.add('phone', 'auth.phoneTaken');
+  if (taken.email) issues.add('email', 'auth.emailTaken');
+  if (taken.phone) issues.add('phone', 'auth.phoneTaken');
   if (!issues.empty) throw new ConflictError(issues.list);
   const [row] = await db.insert(users).values({
     displayName: data.displayName, email, phone, passwordHash: await hashPassword(data.password), locale: input.locale ?? 'vi',
   }).returning({ id: users.id, displayName: users.displayName, email: users.email, phone: users.phone, locale: users.locale });
   if (!row) throw new Error('insert returned nothing');
   return row;
-}
-
-export interface LoginPolicy {
-  maxFailures: number;
-  lockMinutes: number;
-}
-
-export class LoginError extends DomainError {
-  constructor(key: 'auth.badCredentials' | 'auth.locked' | 'auth.disabled', params?: Record<string, string | number>) {
-    super(401, 'login_failed', key, [], params);
-  }
-}
-
-/** Checks the password; counts failures and locks the account for a while after too many. */
-export async function authenticate(db: Db, identifier: string, password: string, policy: LoginPolicy): Promise<UserSummary> {
-  const [user] = await db.select().from(users).where(identifierCondition(identifier)).limit(1);
-  if (!user) {
-    await hashPassword(password); // same work whether or not the account exists
-    throw new LoginError('auth.badCredentials');
-  }
-  if (user.disabledAt) throw new LoginError('auth.disabled');
-  if (user.lockedUntil && user.lockedUntil > new Date()) {
-    throw new LoginError('auth.locked', { minutes: Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000) });
-  }
-  if (!(await verifyPassword(user.passwordHash, password))) {
-    const failures = user.failedLogins + 1;
-    const lock = failures >= policy.maxFailures;
-    await db.update(users).set({
-      failedLogins: lock ? 0 : failures,
-      lockedUntil: lock ? new Date(Date.now() + policy.lockMinutes * 60_000) : user.lockedUntil,
-    }).where(eq(users.id, user.id));
-    if (lock) throw new LoginError('auth.locked', { minutes: policy.lockMinutes });
-    throw new LoginError('auth.badCredentials');
-  }
-  if (user.failedLogins > 0 || user.lockedUntil) await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
-  return { id: user.id, displayName: user.displayName, email: user.email, phone: user.phone, locale: user.locale };
 }
 
 export interface NewSession {
@@ -192,15 +190,46 @@ defineMailLink(RESET_LINK, async (db, id, tokenHash, now) => (await db.update(pa
   .where(and(eq(passwordResets.id, id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now))).returning({ id: passwordResets.id })).length > 0);
 
 export async function resetPassword(db: Db, token: string, password: string): Promise<void> {
-  checkValue(Type.Object({ password: PasswordSchema }), { password });
+  const rule = passwordIssues(password);
+  if (rule.length) throw new ValidationError(rule);
   const tokenHash = sha256(token);
   const [reset] = await db.select().from(passwordResets)
     .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date()))).limit(1);
   if (!reset) throw new NotFoundError('auth.resetExpired');
-  await db.update(passwordResets).set({ usedAt: new Date() }).where(eq(passwordResets.id, reset.id));
-  await db.update(users).set({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
-    .where(eq(users.id, reset.userId));
-  await db.delete(sessions).where(eq(sessions.userId, reset.userId));
+  // The link went to the account's email when it has one: opening it proves the address.
+  await db.update(users).set({
+    passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date(),
+    emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, case when ${users.email} is not null then now() end)`,
+  }).where(eq(users.id, reset.userId));
+  await revokeAccess(db, reset.userId);
+}
+
+/**
+ * After a password reset whoever held the old password, or a link or key made with it, holds
+ * nothing: every reset link of the account is used up, its sessions end, its API tokens are revoked
+ * and the browsers it logged in from are no longer known (they got past the account's lock).
+ */
+async function revokeAccess(db: Db, userId: string): Promise<void> {
+  const now = new Date();
+  await db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+  await db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+  await db.delete(knownDevices).where(eq(knownDevices.userId, userId));
+}
+
+/**
+ * A signed-in person changes their password: the current one first, the new one by the password
+ * rule. Their other sessions end (the one in use stays) and the browsers known to bypass a lock are forgotten.
+ */
+export async function changePassword(db: Db, userId: string, current: unknown, next: unknown, keepSession: string | null): Promise<void> {
+  const issues: Issue[] = [...(typeof current === 'string' && current ? [] : [issue('current', 'errors.required')]), ...passwordIssues(next)];
+  if (issues.length) throw new ValidationError(issues);
+  const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
+  if (!user || !(await verifyPassword(user.passwordHash, String(current)))) throw new ValidationError([{ field: 'current', key: 'auth.password.wrongCurrent' }]);
+  await db.update(users).set({ passwordHash: await hashPassword(String(next)), updatedAt: new Date() }).where(eq(users.id, userId));
+  const others = keepSession ? and(eq(sessions.userId, userId), ne(sessions.idHash, sha256(keepSession))) : eq(sessions.userId, userId);
+  await db.delete(sessions).where(others);
+  await db.delete(knownDevices).where(eq(knownDevices.userId, userId));
 }
 
 export async function resetTokenValid(db: Db, token: string): Promise<boolean> {
@@ -236,7 +265,7 @@ const tokenColumns = {
 /** A staff member creates a token for a machine; the token never has more rights than they do. */
 export async function createApiToken(db: Db, actor: Actor, input: unknown): Promise<{ token: string; view: TokenView }> {
   if (actor.kind !== 'user') throw new DomainError(403, 'forbidden', 'auth.tokenNeedsUser');
-  if (!actor.grants.length) throw new DomainError(403, 'forbidden', 'errors.forbidden');
+  if (!canSomewhere(actor, 'tokens.create')) throw new DomainError(403, 'forbidden', 'errors.forbidden');
   const data = checkValue(CreateTokenInput, input);
   const secret = `${TOKEN_PREFIX}${randomToken(30)}`;
   const [view] = await db.insert(apiTokens).values({

@@ -9,10 +9,26 @@ let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
 afterAll(async () => { await t.close(); });
 
+/** The link of the newest message to the address, once the outbox has been handed to the transport. */
+async function linkSentTo(recipient: string, path: string): Promise<string> {
+  t.sent.push(...(await sendQueuedMail(t.database.db)));
+  const body = t.sent.filter((m) => m.recipient === recipient).at(-1)?.bodyText ?? '';
+  return new RegExp(`${path}/[\\w-]+`).exec(body)?.[0] ?? '';
+}
+
+/** Registers through the pages, following the mailed link; returns the signed-in browser and the last answer. */
+async function registerThroughLink(b: Browser, form: Record<string, string>, recipient: string) {
+  await b.get('/register');
+  const asked = await b.post('/register', form);
+  expect([asked.statusCode, asked.headers.location]).toEqual([303, '/register/sent']);
+  const link = await linkSentTo(recipient, '/register/confirm');
+  expect((await b.get(link)).statusCode).toBe(200);
+  return b.post(link, {});
+}
+
 async function registered(email: string, password = 'mật khẩu 123'): Promise<Browser> {
   const b = new Browser(t.app);
-  await b.get('/register');
-  const res = await b.post('/register', { displayName: 'Người Học', email, password });
+  const res = await registerThroughLink(b, { displayName: 'Người Học', email, password }, email);
   expect(res.statusCode).toBe(303);
   return b;
 }
@@ -59,8 +75,7 @@ describe('pages', () => {
 describe('registration and login through the pages', () => {
   it('registers, sets a safe session cookie, logs out and in again', async () => {
     const b = new Browser(t.app);
-    await b.get('/register');
-    const res = await b.post('/register', { displayName: 'Phạm Văn Học', email: 'hoc@example.vn', password: 'mật khẩu 123' });
+    const res = await registerThroughLink(b, { displayName: 'Phạm Văn Học', email: 'hoc@example.vn', password: 'mật khẩu 123' }, 'hoc@example.vn');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/account?notice=welcome');
     const cookie = String(res.headers['set-cookie']);
@@ -74,6 +89,41 @@ describe('registration and login through the pages', () => {
     expect(again.statusCode).toBe(303);
   });
 
+  it('answers a taken address exactly as a new one, mails its owner instead, and makes nothing', async () => {
+    await registered('daco@example.vn');
+    const before = (await t.database.db.select().from(users)).length;
+    const answers = [];
+    for (const email of ['daco@example.vn', 'moi-tinh@example.vn']) {
+      const b = new Browser(t.app);
+      await b.get('/register');
+      const res = await b.post('/register', { displayName: 'Ai Đó', email, password: 'mật khẩu khác hẳn' });
+      answers.push([res.statusCode, res.headers.location, String(res.headers['set-cookie'] ?? '').includes('sd_session')]);
+    }
+    expect(answers[0]).toEqual([303, '/register/sent', false]);
+    expect(answers[1]).toEqual(answers[0]);
+    expect((await t.database.db.select().from(users)).length).toBe(before);
+    expect(await linkSentTo('daco@example.vn', '/register/confirm')).toBe('');
+    expect(t.sent.filter((m) => m.recipient === 'daco@example.vn').at(-1)?.subject).toBe('Có người định đăng ký bằng địa chỉ của bạn');
+    expect(await linkSentTo('moi-tinh@example.vn', '/register/confirm')).not.toBe('');
+    const api = new Browser(t.app);
+    await api.get('/login');
+    const taken = await api.json('POST', '/api/v1/auth/register', { displayName: 'Ai Đó', email: 'daco@example.vn', password: 'mật khẩu khác hẳn' });
+    expect([taken.statusCode, taken.body]).toEqual([202, '{"sent":true}']);
+  });
+
+  it('makes the account once from the link, with the address verified; a used or made-up link is 404', async () => {
+    const b = new Browser(t.app);
+    await b.get('/register');
+    await b.post('/register', { displayName: 'Một Lần', email: 'mot-lan@example.vn', password: 'mật khẩu một lần', next: '/programmes' });
+    const link = await linkSentTo('mot-lan@example.vn', '/register/confirm');
+    await b.get(link);
+    expect((await b.post(link, {})).headers.location).toBe('/programmes');
+    const [u] = await t.database.db.select().from(users).where(eq(users.email, 'mot-lan@example.vn'));
+    expect(u?.emailVerifiedAt).toBeInstanceOf(Date);
+    expect((await new Browser(t.app).get(link)).statusCode).toBe(404);
+    expect((await new Browser(t.app).get('/register/confirm/khong-co-that-dau')).statusCode).toBe(404);
+  });
+
   it('shows the form again with the errors and the values typed', async () => {
     const b = new Browser(t.app);
     await b.get('/register');
@@ -81,7 +131,7 @@ describe('registration and login through the pages', () => {
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('error-summary');
     expect(res.body).toContain('Địa chỉ email không hợp lệ');
-    expect(res.body).toContain('Cần ít nhất 8 ký tự');
+    expect(res.body).toContain('Cần ít nhất 10 ký tự');
     expect(res.body).toContain('value="Trần &quot;An&quot; &lt;b>"');
   });
 

@@ -63,7 +63,7 @@ export class Browser {
     return res;
   }
 
-  async json(method: 'POST' | 'PATCH' | 'DELETE' | 'GET', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+  async json(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
       method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
       headers: { cookie: this.cookieHeader, 'x-csrf-token': this.csrf, accept: 'application/json' },
