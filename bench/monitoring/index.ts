@@ -11,11 +11,11 @@ import { pathToFileURL } from 'node:url';
 import { systemActor } from '../../src/platform/access.js';
 import type { Database } from '../../src/platform/db/index.js';
 import { createTestDatabase } from '../../src/platform/testing/db.js';
-import { dashboard } from '../../src/monitoring/dashboard.js';
-import { ensurePlanIndicators } from '../../src/monitoring/indicators.js';
-import { generateAnnualReport } from '../../src/monitoring/report.js';
+import { dashboard } from '../../src/monitoring/reports/dashboard.js';
+import { ensurePlanIndicators } from '../../src/monitoring/indicators/indicators.js';
+import { generateAnnualReport } from '../../src/monitoring/reports/report.js';
 import { makeInstitution, makeUnit, type TestInstitution } from '../../src/monitoring/testing.js';
-import { rebuildVisitRollups, recordVisit } from '../../src/monitoring/visits.js';
+import { rebuildVisitRollups, recordVisit } from '../../src/monitoring/visits/visits.js';
 
 export interface MonitoringFigures {
   backend: string;

@@ -1,12 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { formatNumber, hasMessage, type Locale, type Translate } from '../platform/i18n/index.js';
 import type { NetworkInstitution, NetworkUnit } from '../orgs/index.js';
-import type { MeasureValue } from './compute.js';
-import type { Completeness, FormState, PeriodRow, SubmissionRow } from './cycle.js';
-import type { Dashboard, IndicatorDetail, IndicatorSummary } from './dashboard.js';
-import type { IndicatorRow, IndicatorVersionRow } from './indicators.js';
+import type { MeasureValue } from './indicators/compute.js';
+import type { Completeness, FormState, PeriodRow, SubmissionRow } from './cycle/cycle.js';
+import type { Dashboard, IndicatorDetail, IndicatorSummary } from './reports/dashboard.js';
+import type { IndicatorRow, IndicatorVersionRow } from './indicators/indicators.js';
 import { IndicatorDefinition } from './model.js';
-import type { VisitRow, YearVisits } from './visits.js';
+import type { VisitRow, YearVisits } from './visits/visits.js';
 
 export function typeLabel(t: Translate, type: string): string {
   const key = `orgs.type.${type}`;

@@ -3,7 +3,7 @@ import { formatDate, formatDateTime, formatNumber } from '../../platform/i18n/in
 import { Button, CheckboxField, ErrorSummary, Form, Notice, qs, TextArea, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { Completeness, FormState, PeriodRow } from '../cycle.js';
+import type { Completeness, FormState, PeriodRow } from '../cycle/cycle.js';
 import type { Transition } from '../model.js';
 import { typeLabel } from '../presenters.js';
 

@@ -2,9 +2,9 @@ import type { Issue } from '../../platform/errors.js';
 import { Button, ErrorSummary, Form, Notice, qs, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { ChartRenderer } from '../charts.js';
-import type { Dashboard, IndicatorDetail, IndicatorSummary } from '../dashboard.js';
-import type { EvidenceRow } from '../evidence.js';
+import type { ChartRenderer } from '../reports/charts.js';
+import type { Dashboard, IndicatorDetail, IndicatorSummary } from '../reports/dashboard.js';
+import type { EvidenceRow } from '../cycle/evidence.js';
 import { formatValue, sourceLabel, typeLabel, valueSourceText } from '../presenters.js';
 import { EvidenceLinks } from './evidence.js';
 

@@ -3,8 +3,8 @@ import { formatDateTime, formatNumber } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, fieldError, Form, Notice } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { FormState } from '../cycle.js';
-import { maxEvidenceBytes, type EvidenceRow } from '../evidence.js';
+import type { FormState } from '../cycle/cycle.js';
+import { maxEvidenceBytes, type EvidenceRow } from '../cycle/evidence.js';
 import { periodName } from './cycle.js';
 
 /** The files as a list of download links, or nothing when there are none. */

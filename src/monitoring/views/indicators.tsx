@@ -3,8 +3,8 @@ import { formatDateTime } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, fieldError, Form, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { IndicatorRow, IndicatorVersionRow } from '../indicators.js';
-import { changedParts, SPARE_TARGET_ROWS, type IndicatorFormValues } from '../indicator-form.js';
+import type { IndicatorRow, IndicatorVersionRow } from '../indicators/indicators.js';
+import { changedParts, SPARE_TARGET_ROWS, type IndicatorFormValues } from '../indicators/form.js';
 import { criteria, familyOf, formulaKinds, measureField, measures, type Family, type IndicatorDefinition } from '../model.js';
 import { typeLabel } from '../presenters.js';
 

@@ -6,7 +6,7 @@ import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
 import type { NetworkInstitution } from '../../orgs/index.js';
 import { visitChannels, visitMethods, visitPurposes } from '../model.js';
-import type { VisitRow, YearVisits } from '../visits.js';
+import type { VisitRow, YearVisits } from '../visits/visits.js';
 
 export function VisitsPage({ ctx, institutions, current, recent, totals, issues, importIssues, notice, values }: {
   ctx: PageContext; institutions: NetworkInstitution[]; current: NetworkInstitution | undefined; recent: VisitRow[]; totals: YearVisits[];

@@ -1,6 +1,6 @@
-import { issue, ValidationError, type Issue } from '../platform/errors.js';
-import { monitoredInstitutionTypes } from '../orgs/index.js';
-import { criteria, formulaKinds, measures, type Criterion, type Formula, type FormulaKind, type IndicatorDefinition, type Measure, type Target } from './model.js';
+import { issue, ValidationError, type Issue } from '../../platform/errors.js';
+import { monitoredInstitutionTypes } from '../../orgs/index.js';
+import { criteria, formulaKinds, measures, type Criterion, type Formula, type FormulaKind, type IndicatorDefinition, type Measure, type Target } from '../model.js';
 
 /** What the indicator edit page shows and sends back, every value as typed. */
 export interface IndicatorFormValues {

@@ -1,4 +1,4 @@
-import type { IndicatorDefinition } from './model.js';
+import type { IndicatorDefinition } from '../model.js';
 
 const libraries = ['library_provincial', 'library_district', 'library_commune', 'library_university', 'library_armed_forces', 'library_school', 'library_private_community'];
 const museums = ['museum_provincial', 'memorial_house', 'traditional_house', 'traditional_house_armed_forces'];

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
-import type { Actor } from '../platform/access.js';
-import { recordAudit } from '../platform/audit/index.js';
-import type { Db } from '../platform/db/index.js';
-import { ConflictError, issue, NotFoundError, ValidationError } from '../platform/errors.js';
-import { normalizeVi } from '../platform/text/index.js';
-import { placementOf } from './compute.js';
+import type { Actor } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit/index.js';
+import type { Db } from '../../platform/db/index.js';
+import { ConflictError, issue, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { normalizeVi } from '../../platform/text/index.js';
+import { placementOf } from '../indicators/compute.js';
 import { formState } from './cycle.js';
-import type { Criterion } from './model.js';
-import { allowedTo, requireTo } from './permissions.js';
-import { monitoringEvidenceFiles } from './schema.js';
+import type { Criterion } from '../model.js';
+import { allowedTo, requireTo } from '../permissions.js';
+import { monitoringEvidenceFiles } from '../schema.js';
 
 export type EvidenceRow = typeof monitoringEvidenceFiles.$inferSelect;
 

@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { DomainError, NotFoundError, ValidationError, issue, type Issue } from '../platform/errors.js';
-import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
-import { formState } from './cycle.js';
-import { deleteEvidence, evidenceDir, evidenceTypes, listEvidence, maxEvidenceBytes, readEvidence, saveEvidence } from './evidence.js';
-import { criteria } from './model.js';
-import { CriterionPage } from './views/evidence.js';
+import { DomainError, NotFoundError, ValidationError, issue, type Issue } from '../../platform/errors.js';
+import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
+import { formState } from '../cycle/cycle.js';
+import { deleteEvidence, evidenceDir, evidenceTypes, listEvidence, maxEvidenceBytes, readEvidence, saveEvidence } from '../cycle/evidence.js';
+import { criteria } from '../model.js';
+import { CriterionPage } from '../views/evidence.js';
 
 const Uuid = Type.String({ format: 'uuid' });
 const CriterionParams = Type.Object({ id: Uuid, institutionId: Uuid, criterion: Type.Union(criteria.map((c) => Type.Literal(c))) });

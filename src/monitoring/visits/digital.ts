@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Db } from '../platform/db/index.js';
-import { placementOf } from './compute.js';
-import { vnToday } from '../platform/time.js';
-import { Placement } from './network.js';
-import { monitoringVisits } from './schema.js';
+import type { Db } from '../../platform/db/index.js';
+import { placementOf } from '../indicators/compute.js';
+import { vnToday } from '../../platform/time.js';
+import { Placement } from '../network.js';
+import { monitoringVisits } from '../schema.js';
 import { refreshVisitRollups } from './visits.js';
 
 declare module 'fastify' {

@@ -1,37 +1,37 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { grantsOf } from '../platform/access.js';
-import { DomainError, ValidationError, issue, type Issue } from '../platform/errors.js';
-import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
-import { checkValue, parseForm } from '../platform/http/validation.js';
-import { registerNav } from '../platform/web/layout.js';
-import { vnToday } from '../platform/time.js';
-import { monitoredInstitutionTypes } from '../orgs/index.js';
-import { chartRenderer } from './charts.js';
-import { placementOf } from './compute.js';
+import { grantsOf } from '../../platform/access.js';
+import { DomainError, ValidationError, issue, type Issue } from '../../platform/errors.js';
+import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
+import { checkValue, parseForm } from '../../platform/http/validation.js';
+import { registerNav } from '../../platform/web/layout.js';
+import { vnToday } from '../../platform/time.js';
+import { monitoredInstitutionTypes } from '../../orgs/index.js';
+import { chartRenderer } from '../reports/charts.js';
+import { placementOf } from '../indicators/compute.js';
 import {
   completeness, formState, listPeriods, openPeriod, overrideCriterion, saveForm, transition, worklist, type FormInput,
-} from './cycle.js';
-import { dashboard, indicatorDetail } from './dashboard.js';
-import { evidenceRoutes } from './evidence-routes.js';
-import { evidenceByInstitution, type EvidenceRow } from './evidence.js';
-import { definitionFromForm, formValues, readIndicatorForm, type IndicatorFormValues } from './indicator-form.js';
-import { ensurePlanIndicators, getIndicator, indicatorHistory, listIndicators, updateIndicator } from './indicators.js';
-import { criteria, IndicatorDefinition, VisitInput, type Criterion } from './model.js';
-import { provinceScope } from './network.js';
-import { allowedSomewhere, allowedTo, requireTo } from './permissions.js';
+} from '../cycle/cycle.js';
+import { dashboard, indicatorDetail } from '../reports/dashboard.js';
+import { evidenceRoutes } from './evidence.js';
+import { evidenceByInstitution, type EvidenceRow } from '../cycle/evidence.js';
+import { definitionFromForm, formValues, readIndicatorForm, type IndicatorFormValues } from '../indicators/form.js';
+import { ensurePlanIndicators, getIndicator, indicatorHistory, listIndicators, updateIndicator } from '../indicators/indicators.js';
+import { criteria, IndicatorDefinition, VisitInput, type Criterion } from '../model.js';
+import { provinceScope } from '../network.js';
+import { allowedSomewhere, allowedTo, requireTo } from '../permissions.js';
 import {
   CompletenessOut, DashboardOut, DetailOut, IndicatorOut, IndicatorVersionOut, PeriodOut, presentCompleteness, presentDashboard, presentDetail, presentForm,
   presentIndicator, presentPeriod, presentSubmission, presentVersion, presentVisit, presentYearVisits, SubmissionOut, VisitOut, YearVisitsOut,
-} from './presenters.js';
-import { generateAnnualReport } from './report.js';
-import { deleteVisit, importVisitsCsv, listVisits, recordVisit, visitTotals } from './visits.js';
-import { CompletenessPage, FormPage, PeriodsPage, ReportPage } from './views/cycle.js';
-import { DashboardPage, IndicatorPage } from './views/dashboard.js';
-import { IndicatorEditPage, IndicatorHistoryPage } from './views/indicators.js';
-import { VisitsPage } from './views/visits.js';
-import './messages.js';
+} from '../presenters.js';
+import { generateAnnualReport } from '../reports/report.js';
+import { deleteVisit, importVisitsCsv, listVisits, recordVisit, visitTotals } from '../visits/visits.js';
+import { CompletenessPage, FormPage, PeriodsPage, ReportPage } from '../views/cycle.js';
+import { DashboardPage, IndicatorPage } from '../views/dashboard.js';
+import { IndicatorEditPage, IndicatorHistoryPage } from '../views/indicators.js';
+import { VisitsPage } from '../views/visits.js';
+import '../messages.js';
 
 registerNav({ href: '/monitoring', key: 'monitoring.nav', order: 70, visible: (ctx) => allowedSomewhere(ctx.actor, 'oversee') || allowedSomewhere(ctx.actor, 'report') });
 registerNav({ href: '/transparency', key: 'monitoring.nav.public', order: 71 });

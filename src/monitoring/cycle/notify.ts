@@ -1,13 +1,13 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Actor } from '../platform/access.js';
-import type { Db } from '../platform/db/index.js';
-import { isLocale, translator, type Locale } from '../platform/i18n/index.js';
-import { enqueue } from '../platform/outbox/index.js';
-import { roleGrants, users } from '../platform/schema.js';
-import type { NetworkInstitution, NetworkUnit } from '../orgs/index.js';
-import type { Placement } from './network.js';
-import { allowedTo } from './permissions.js';
-import './messages.js';
+import type { Actor } from '../../platform/access.js';
+import type { Db } from '../../platform/db/index.js';
+import { isLocale, translator, type Locale } from '../../platform/i18n/index.js';
+import { enqueue } from '../../platform/outbox/index.js';
+import { roleGrants, users } from '../../platform/schema.js';
+import type { NetworkInstitution, NetworkUnit } from '../../orgs/index.js';
+import type { Placement } from '../network.js';
+import { allowedTo } from '../permissions.js';
+import '../messages.js';
 
 /** Someone to write to, in the language they chose for the site (Vietnamese unless they chose English). */
 export interface Recipient {

@@ -2,14 +2,14 @@ import {
   AlignmentType, BorderStyle, Document, Packer, PageNumber, Paragraph, Table, TableCell, TableRow, TextRun, VerticalAlign, WidthType, Footer,
 } from 'docx';
 // ExcelJS is loaded when a workbook is made, not at start-up.
-import type { Actor } from '../platform/access.js';
-import type { Db } from '../platform/db/index.js';
-import { NotFoundError } from '../platform/errors.js';
-import { hasMessage, translator, type Translate } from '../platform/i18n/index.js';
-import { vnToday } from '../platform/time.js';
+import type { Actor } from '../../platform/access.js';
+import type { Db } from '../../platform/db/index.js';
+import { NotFoundError } from '../../platform/errors.js';
+import { hasMessage, translator, type Translate } from '../../platform/i18n/index.js';
+import { vnToday } from '../../platform/time.js';
 import { allDetails, type IndicatorDetail, type IndicatorSummary } from './dashboard.js';
-import './messages.js';
-import { formatValue, sourceLabel, typeLabel, valueSourceText } from './presenters.js';
+import '../messages.js';
+import { formatValue, sourceLabel, typeLabel, valueSourceText } from '../presenters.js';
 
 export interface AnnualReportOptions {
   year: number;

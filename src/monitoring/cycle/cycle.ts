@@ -1,23 +1,23 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Actor } from '../platform/access.js';
-import { recordAudit } from '../platform/audit/index.js';
-import type { Db } from '../platform/db/index.js';
-import { ConflictError, issue, NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
-import { translator } from '../platform/i18n/index.js';
-import { enqueue } from '../platform/outbox/index.js';
-import { normalizeVi } from '../platform/text/index.js';
-import { vnToday } from '../platform/time.js';
-import { threeLevelEnd, type NetworkInstitution, type NetworkUnit } from '../orgs/index.js';
-import { placementOf } from './compute.js';
+import type { Actor } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit/index.js';
+import type { Db } from '../../platform/db/index.js';
+import { ConflictError, issue, NotFoundError, ValidationError, type Issue } from '../../platform/errors.js';
+import { translator } from '../../platform/i18n/index.js';
+import { enqueue } from '../../platform/outbox/index.js';
+import { normalizeVi } from '../../platform/text/index.js';
+import { vnToday } from '../../platform/time.js';
+import { threeLevelEnd, type NetworkInstitution, type NetworkUnit } from '../../orgs/index.js';
+import { placementOf } from '../indicators/compute.js';
 import { institutionStaff, notifyDecision, notifySubmitted } from './notify.js';
-import { listIndicators } from './indicators.js';
+import { listIndicators } from '../indicators/indicators.js';
 import {
   DEFAULT_DEADLINE, fieldsFor, flow, REMINDER_DAYS, type Criterion, type FormField, type SubmissionStatus, type Transition,
-} from './model.js';
-import { Placement, provinceScope } from './network.js';
-import { allowedTo, requireTo } from './permissions.js';
-import { monitoringCriteria, monitoringEvidenceFiles, monitoringPeriods, monitoringReminders, monitoringSubmissionEvents, monitoringSubmissions } from './schema.js';
-import { observeRange, observerFor, type Observed } from './sources.js';
+} from '../model.js';
+import { Placement, provinceScope } from '../network.js';
+import { allowedTo, requireTo } from '../permissions.js';
+import { monitoringCriteria, monitoringEvidenceFiles, monitoringPeriods, monitoringReminders, monitoringSubmissionEvents, monitoringSubmissions } from '../schema.js';
+import { observeRange, observerFor, type Observed } from '../indicators/sources.js';
 
 export type PeriodRow = typeof monitoringPeriods.$inferSelect;
 export type SubmissionRow = typeof monitoringSubmissions.$inferSelect;

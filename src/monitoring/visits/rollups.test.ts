@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../platform/db/index.js';
-import type { DomainError } from '../platform/errors.js';
-import { createTestDatabase } from '../platform/testing/db.js';
-import { observeYear } from './sources.js';
+import type { Database } from '../../platform/db/index.js';
+import type { DomainError } from '../../platform/errors.js';
+import { createTestDatabase } from '../../platform/testing/db.js';
+import { observeYear } from '../indicators/sources.js';
 import { deleteVisit, importVisitsCsv, listVisits, rebuildVisitRollups, recordVisit, visitTotals } from './visits.js';
-import { makeInstitution, makeStaff, type TestInstitution } from './testing.js';
+import { makeInstitution, makeStaff, type TestInstitution } from '../testing.js';
 
 let database: Database;
 beforeAll(async () => { database = await createTestDatabase(); });

@@ -1,13 +1,13 @@
-import type { Actor } from '../platform/access.js';
-import type { Db } from '../platform/db/index.js';
-import { NotFoundError } from '../platform/errors.js';
-import { evaluate, loadYears, placementOf, statusOf, type Row, type Selection, type YearData } from './compute.js';
-import { getIndicator, listIndicators, type IndicatorRow } from './indicators.js';
-import { referenceDate, rollupLevel, type IndicatorStatus } from './model.js';
-import type { Placement } from './network.js';
-import { provinceScope } from './network.js';
-import { requireTo } from './permissions.js';
-import type { NetworkInstitution, NetworkUnit } from '../orgs/index.js';
+import type { Actor } from '../../platform/access.js';
+import type { Db } from '../../platform/db/index.js';
+import { NotFoundError } from '../../platform/errors.js';
+import { evaluate, loadYears, placementOf, statusOf, type Row, type Selection, type YearData } from '../indicators/compute.js';
+import { getIndicator, listIndicators, type IndicatorRow } from '../indicators/indicators.js';
+import { referenceDate, rollupLevel, type IndicatorStatus } from '../model.js';
+import type { Placement } from '../network.js';
+import { provinceScope } from '../network.js';
+import { requireTo } from '../permissions.js';
+import type { NetworkInstitution, NetworkUnit } from '../../orgs/index.js';
 
 export const FIRST_YEAR = 2023;
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../platform/errors.js';
-import { Browser, createTestApp, signedIn, type TestApp } from '../platform/testing/app.js';
-import { changedParts, definitionFromForm, formValues, readIndicatorForm, type IndicatorFormValues } from './indicator-form.js';
+import { DomainError } from '../../platform/errors.js';
+import { Browser, createTestApp, signedIn, type TestApp } from '../../platform/testing/app.js';
+import { changedParts, definitionFromForm, formValues, readIndicatorForm, type IndicatorFormValues } from './form.js';
 import { getIndicator, indicatorHistory } from './indicators.js';
-import type { IndicatorDefinition } from './model.js';
-import { makeStaff, makeUnit } from './testing.js';
+import type { IndicatorDefinition } from '../model.js';
+import { makeStaff, makeUnit } from '../testing.js';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });

@@ -1,16 +1,16 @@
 import { parse } from 'csv-parse/sync';
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Actor } from '../platform/access.js';
-import { recordAudit } from '../platform/audit/index.js';
-import type { Db } from '../platform/db/index.js';
-import { issue, NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
-import { foldVi } from '../platform/text/index.js';
-import { vnToday } from '../platform/time.js';
-import { placementOf } from './compute.js';
-import { visitChannels, visitMethods, visitPurposes, type VisitInput } from './model.js';
-import type { Placement } from './network.js';
-import { allowedTo, requireTo } from './permissions.js';
-import { monitoringVisitMonths, monitoringVisits, monitoringVisitYears } from './schema.js';
+import type { Actor } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit/index.js';
+import type { Db } from '../../platform/db/index.js';
+import { issue, NotFoundError, ValidationError, type Issue } from '../../platform/errors.js';
+import { foldVi } from '../../platform/text/index.js';
+import { vnToday } from '../../platform/time.js';
+import { placementOf } from '../indicators/compute.js';
+import { visitChannels, visitMethods, visitPurposes, type VisitInput } from '../model.js';
+import type { Placement } from '../network.js';
+import { allowedTo, requireTo } from '../permissions.js';
+import { monitoringVisitMonths, monitoringVisits, monitoringVisitYears } from '../schema.js';
 
 export type VisitRow = typeof monitoringVisits.$inferSelect;
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../platform/access.js';
-import type { Database } from '../platform/db/index.js';
-import { DomainError } from '../platform/errors.js';
-import { createTestDatabase } from '../platform/testing/db.js';
+import { systemActor } from '../../platform/access.js';
+import type { Database } from '../../platform/db/index.js';
+import { DomainError } from '../../platform/errors.js';
+import { createTestDatabase } from '../../platform/testing/db.js';
 import { completeness, formState, openPeriod, periodRange, saveForm, sendReportingReminders, transition, validateForm } from './cycle.js';
-import { ensurePlanIndicators } from './indicators.js';
-import { fieldsFor } from './model.js';
-import { makeInstitution, makeStaff, makeUnit } from './testing.js';
-import { recordVisit } from './visits.js';
+import { ensurePlanIndicators } from '../indicators/indicators.js';
+import { fieldsFor } from '../model.js';
+import { makeInstitution, makeStaff, makeUnit } from '../testing.js';
+import { recordVisit } from '../visits/visits.js';
 
 let database: Database;
 beforeAll(async () => {

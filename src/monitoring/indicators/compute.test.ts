@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../platform/access.js';
-import type { Database } from '../platform/db/index.js';
-import { createTestDatabase } from '../platform/testing/db.js';
+import { systemActor } from '../../platform/access.js';
+import type { Database } from '../../platform/db/index.js';
+import { createTestDatabase } from '../../platform/testing/db.js';
 import { evaluate, loadYears, placementOf, statusOf, targetFor } from './compute.js';
-import { overrideCriterion } from './cycle.js';
-import { dashboard, indicatorDetail } from './dashboard.js';
+import { overrideCriterion } from '../cycle/cycle.js';
+import { dashboard, indicatorDetail } from '../reports/dashboard.js';
 import { ensurePlanIndicators, getIndicator, indicatorHistory, listIndicators, updateIndicator } from './indicators.js';
-import type { DomainError } from '../platform/errors.js';
+import type { DomainError } from '../../platform/errors.js';
 import { planIndicators } from './seed.js';
-import { makeInstitution, makeStaff, makeUnit, succeed } from './testing.js';
-import { recordVisit } from './visits.js';
+import { makeInstitution, makeStaff, makeUnit, succeed } from '../testing.js';
+import { recordVisit } from '../visits/visits.js';
 
 let database: Database;
 beforeAll(async () => {

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../platform/access.js';
-import type { Database } from '../platform/db/index.js';
-import { createTestDatabase } from '../platform/testing/db.js';
-import { evaluate, loadYears, placementOf, sumQuarters } from './compute.js';
-import { openPeriod, saveForm, transition, type PeriodRow } from './cycle.js';
+import { systemActor } from '../../platform/access.js';
+import type { Database } from '../../platform/db/index.js';
+import { createTestDatabase } from '../../platform/testing/db.js';
+import { evaluate, loadYears, placementOf, sumQuarters } from '../indicators/compute.js';
+import { openPeriod, saveForm, transition, type PeriodRow } from '../cycle/cycle.js';
 import { indicatorDetail } from './dashboard.js';
-import { ensurePlanIndicators, getIndicator } from './indicators.js';
-import { presentDetail, valueSourceText } from './presenters.js';
-import { translator } from '../platform/i18n/index.js';
-import { makeInstitution, makeStaff, makeUnit, type TestInstitution } from './testing.js';
-import './messages.js';
+import { ensurePlanIndicators, getIndicator } from '../indicators/indicators.js';
+import { presentDetail, valueSourceText } from '../presenters.js';
+import { translator } from '../../platform/i18n/index.js';
+import { makeInstitution, makeStaff, makeUnit, type TestInstitution } from '../testing.js';
+import '../messages.js';
 
 let database: Database;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../platform/access.js';
-import type { Database } from '../platform/db/index.js';
-import { createTestDatabase } from '../platform/testing/db.js';
+import { systemActor } from '../../platform/access.js';
+import type { Database } from '../../platform/db/index.js';
+import { createTestDatabase } from '../../platform/testing/db.js';
 import { openPeriod, saveForm, transition } from './cycle.js';
-import { ensurePlanIndicators } from './indicators.js';
-import { makeInstitution, makeStaff, makeUnit } from './testing.js';
+import { ensurePlanIndicators } from '../indicators/indicators.js';
+import { makeInstitution, makeStaff, makeUnit } from '../testing.js';
 
 let database: Database;
 beforeAll(async () => {

@@ -1,15 +1,15 @@
 import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../platform/access.js';
-import type { Database } from '../platform/db/index.js';
-import type { DomainError } from '../platform/errors.js';
-import { createTestDatabase } from '../platform/testing/db.js';
-import { openPeriod, saveForm, transition } from './cycle.js';
-import { ensurePlanIndicators } from './indicators.js';
+import { systemActor } from '../../platform/access.js';
+import type { Database } from '../../platform/db/index.js';
+import type { DomainError } from '../../platform/errors.js';
+import { createTestDatabase } from '../../platform/testing/db.js';
+import { openPeriod, saveForm, transition } from '../cycle/cycle.js';
+import { ensurePlanIndicators } from '../indicators/indicators.js';
 import { generateAnnualReport } from './report.js';
-import { planIndicators } from './seed.js';
-import { makeInstitution, makeStaff, makeUnit } from './testing.js';
+import { planIndicators } from '../indicators/seed.js';
+import { makeInstitution, makeStaff, makeUnit } from '../testing.js';
 
 /** The files of a ZIP archive (DOCX, XLSX), read from its central directory. */
 function unzip(buf: Buffer): Map<string, Buffer> {

@@ -1,10 +1,10 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
-import { loadNetwork, networkStamp } from '../orgs/index.js';
-import type { Db } from '../platform/db/index.js';
-import { measureField, referenceDate, type Criterion, type IndicatorDefinition, type IndicatorStatus, type Measure, type Target } from './model.js';
+import { loadNetwork, networkStamp } from '../../orgs/index.js';
+import type { Db } from '../../platform/db/index.js';
+import { measureField, referenceDate, type Criterion, type IndicatorDefinition, type IndicatorStatus, type Measure, type Target } from '../model.js';
 import { criteriaOfYear, type CriterionFacts } from './declarations.js';
-import { Placement } from './network.js';
-import { monitoringPeriods, monitoringSubmissions } from './schema.js';
+import { Placement } from '../network.js';
+import { monitoringPeriods, monitoringSubmissions } from '../schema.js';
 import { observeYear, observerFor, type Observed } from './sources.js';
 
 export type DecisionSource = 'override' | 'observed' | 'declared' | 'none';

@@ -1,16 +1,16 @@
 import { asc, desc, eq, isNull } from 'drizzle-orm';
-import type { Actor } from '../platform/access.js';
-import { recordAudit } from '../platform/audit/index.js';
-import type { Db } from '../platform/db/index.js';
-import { ConflictError, issue, NotFoundError, ValidationError } from '../platform/errors.js';
-import { checkValue } from '../platform/http/validation.js';
-import { normalizeVi } from '../platform/text/index.js';
-import { monitoredInstitutionTypes } from '../orgs/index.js';
+import type { Actor } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit/index.js';
+import type { Db } from '../../platform/db/index.js';
+import { ConflictError, issue, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { checkValue } from '../../platform/http/validation.js';
+import { normalizeVi } from '../../platform/text/index.js';
+import { monitoredInstitutionTypes } from '../../orgs/index.js';
 import { placementOf } from './compute.js';
-import { IndicatorDefinition } from './model.js';
-import { provinceScope } from './network.js';
-import { requireTo } from './permissions.js';
-import { monitoringIndicators, monitoringIndicatorVersions } from './schema.js';
+import { IndicatorDefinition } from '../model.js';
+import { provinceScope } from '../network.js';
+import { requireTo } from '../permissions.js';
+import { monitoringIndicators, monitoringIndicatorVersions } from '../schema.js';
 import { planIndicators } from './seed.js';
 
 export type IndicatorRow = typeof monitoringIndicators.$inferSelect;

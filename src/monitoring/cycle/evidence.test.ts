@@ -4,11 +4,11 @@ import path from 'node:path';
 import { Document, Packer, Paragraph } from 'docx';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../platform/access.js';
-import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js';
+import { systemActor } from '../../platform/access.js';
+import { Browser, createTestApp, type TestApp } from '../../platform/testing/app.js';
 import { openPeriod } from './cycle.js';
 import { evidenceDir, evidenceKind, maxEvidenceBytes } from './evidence.js';
-import { makeInstitution, makeStaff, makeUnit } from './testing.js';
+import { makeInstitution, makeStaff, makeUnit } from '../testing.js';
 
 let t: TestApp;
 let dataDir: string;

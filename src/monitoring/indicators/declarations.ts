@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../platform/db/index.js';
-import { monitoringCriteria } from './schema.js';
+import type { Db } from '../../platform/db/index.js';
+import { monitoringCriteria } from '../schema.js';
 
 /** What the indicators read of a criterion row: the declaration with its evidence, and an officer's override. */
 export type CriterionFacts = Pick<typeof monitoringCriteria.$inferSelect, 'institutionId' | 'criterion' | 'declared' | 'evidenceText' | 'evidenceUrl' | 'override' | 'overrideReason'>;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../platform/db/index.js';
-import { DomainError } from '../platform/errors.js';
-import { createTestDatabase } from '../platform/testing/db.js';
+import type { Database } from '../../platform/db/index.js';
+import { DomainError } from '../../platform/errors.js';
+import { createTestDatabase } from '../../platform/testing/db.js';
 import { importVisitsCsv, listVisits, recordVisit, visitTotals } from './visits.js';
-import { makeInstitution, makeStaff } from './testing.js';
+import { makeInstitution, makeStaff } from '../testing.js';
 
 let database: Database;
 beforeAll(async () => { database = await createTestDatabase(); });

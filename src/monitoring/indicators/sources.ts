@@ -1,8 +1,8 @@
 import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Db } from '../platform/db/index.js';
-import { programmeActivity } from '../programmes/index.js';
-import type { Criterion } from './model.js';
-import { monitoringVisitMonths, monitoringVisitYears } from './schema.js';
+import type { Db } from '../../platform/db/index.js';
+import { programmeActivity } from '../../programmes/index.js';
+import type { Criterion } from '../model.js';
+import { monitoringVisitMonths, monitoringVisitYears } from '../schema.js';
 
 /** What the platform saw an institution do in a year, by yearly form field. */
 export type Observed = Record<string, number>;
