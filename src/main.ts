@@ -11,7 +11,7 @@ import { systemActor } from './platform/access.js';
 import { backup, restore, RestoreError } from './platform/backup.js';
 import { terminalProgress } from './platform/cli/progress.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
-import { openDatabase, redact, type Database, type Db } from './platform/db/index.js';
+import { openDatabase, redact, withTransaction, type Database } from './platform/db/index.js';
 import { DataDirLockedError } from './platform/db/lock.js';
 import { DomainError } from './platform/errors.js';
 import { translator } from './platform/i18n/index.js';
@@ -72,7 +72,7 @@ async function serve(config: Config): Promise<void> {
   const jobs = [
     every(2_000, () => drainOutbox(database.db, transport)),
     every(3_000, () => sendDueReminders(database.db, new Date())),
-    every(3_600_000, () => database.db.transaction((tx) => sendReportingReminders(tx as unknown as Db, new Date()))),
+    every(3_600_000, () => withTransaction(database.db, (tx) => sendReportingReminders(tx, new Date()))),
     every(3_000, () => refreshSearchIndex(database.db)),
     every(300_000, () => database.maintain()),
   ].map((job) => job((err) => app.log.error({ err }, 'background work')));

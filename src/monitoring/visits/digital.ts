@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Db } from '../../platform/db/index.js';
+import { withTransaction, type Db } from '../../platform/db/index.js';
 import { placementOf } from '../indicators/compute.js';
 import { vnToday } from '../../platform/time.js';
 import { Placement } from '../network.js';
@@ -157,7 +157,7 @@ export const digitalVisits = fp(async (app: FastifyInstance) => {
     const counts = counter.take();
     if (!counts.length) return 0;
     try {
-      return await app.deps.database.db.transaction((tx) => storeDigitalVisits(tx as unknown as Db, counts));
+      return await withTransaction(app.deps.database.db, (tx) => storeDigitalVisits(tx, counts));
     } catch (err) {
       counter.restore(counts);
       throw err;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../platform/db/index.js';
+import { withTransaction, type Database } from '../../platform/db/index.js';
 import type { DomainError } from '../../platform/errors.js';
 import { createTestDatabase } from '../../platform/testing/db.js';
 import { observeYear } from '../indicators/sources.js';
@@ -112,7 +112,7 @@ describe('yearly visit totals', () => {
     const db = database.db;
     const lib = await makeInstitution(db);
     const staff = await makeStaff(db, [{ role: 'staff', institution: lib }]);
-    await Promise.all([1, 2, 3, 4, 5, 6].map((d) => db.transaction((tx) => recordVisit(tx as unknown as typeof db, staff, { institutionId: lib.id, date: `2026-03-0${d}`, visitors: d * 10 }))));
+    await Promise.all([1, 2, 3, 4, 5, 6].map((d) => withTransaction(db, (tx) => recordVisit(tx, staff, { institutionId: lib.id, date: `2026-03-0${d}`, visitors: d * 10 }))));
     expect(await kept([lib])).toEqual(await raw([lib]));
     expect(await kept([lib])).toEqual([[2026, 'in_person', 'unknown', 210, 0, 0]]);
   });
