@@ -4,7 +4,7 @@
  */
 import './messages.js';
 
-export { catalogueRoutes } from './routes.js';
+export { catalogueRoutes } from './routes/index.js';
 export { importMarc, importMarcFile, undoMerge, type MarcImportReport, type MarcImportOptions, type ImportProblem } from './import.js';
 export { exportMarc, type MarcExportOptions, type MarcExportReport } from './export.js';
 export { searchCatalogue, type SearchInput, type SearchResult } from './search.js';

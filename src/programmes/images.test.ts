@@ -7,7 +7,7 @@ import type { Db } from '../platform/db/index.js';
 import { ForbiddenError, ValidationError } from '../platform/errors.js';
 import { auditLog } from '../platform/schema.js';
 import { createTestApp, type Browser, type TestApp } from '../platform/testing/app.js';
-import { imageDir, imageKind, maxImageBytes, saveProgrammeImage } from './images.js';
+import { imageDir, imageKind, maxImageBytes, saveProgrammeImage } from './routes/images.js';
 import { makeProgramme, makeStaff, signedIn } from './testing.js';
 
 let t: TestApp;

@@ -4,15 +4,15 @@ import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
-import type { Actor } from '../platform/access.js';
-import { recordAudit } from '../platform/audit/index.js';
-import type { Db } from '../platform/db/index.js';
-import { NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
-import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
-import { presentProgramme } from './presenters.js';
-import { programmes } from './schema.js';
-import { manageable, type ProgrammeRow } from './service.js';
-import { ImageUploadPage } from './views/staff.js';
+import type { Actor } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit/index.js';
+import type { Db } from '../../platform/db/index.js';
+import { NotFoundError, ValidationError, type Issue } from '../../platform/errors.js';
+import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
+import { presentProgramme } from '../presenters.js';
+import { programmes } from '../schema.js';
+import { manageable, type ProgrammeRow } from '../service.js';
+import { ImageUploadPage } from '../views/staff.js';
 
 export const maxImageBytes = 2 * 1024 * 1024;
 

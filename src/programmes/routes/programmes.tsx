@@ -1,33 +1,33 @@
 import QRCode from 'qrcode';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { programmeInstitutionRefs, programmeUnitOptions, programmeUnitRefs, programmeUnitSubtree, programmeUnitPath, unitScope } from '../orgs/index.js';
-import { can, canSomewhere, grantsOf, requireUser, type Actor } from '../platform/access.js';
-import type { Db } from '../platform/db/index.js';
-import { UnauthenticatedError, ValidationError, type Issue } from '../platform/errors.js';
-import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
-import { parseForm } from '../platform/http/validation.js';
-import { addWalkIn, checkIn, presentCounts, saveTickList, sessionSheet } from './attendance.js';
-import { answerBooking, bookingsOf, createBooking, myBookings, teacherAnswer } from './bookings.js';
+import { programmeInstitutionRefs, programmeUnitOptions, programmeUnitRefs, programmeUnitSubtree, programmeUnitPath, unitScope } from '../../orgs/index.js';
+import { can, canSomewhere, grantsOf, requireUser, type Actor } from '../../platform/access.js';
+import type { Db } from '../../platform/db/index.js';
+import { UnauthenticatedError, ValidationError, type Issue } from '../../platform/errors.js';
+import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
+import { parseForm } from '../../platform/http/validation.js';
+import { addWalkIn, checkIn, presentCounts, saveTickList, sessionSheet } from '../attendance.js';
+import { answerBooking, bookingsOf, createBooking, myBookings, teacherAnswer } from '../bookings.js';
 import {
   calendarDays, calendarEntries, createMarker, feedToken, listMarkers, markersBetween, updateMarker, type CalendarScope,
-} from './calendar.js';
-import { campaignCandidates, createCampaign, editableCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
-import { campaignFromForm, formValues, programmeFromForm, renameRule, usesRepeat } from './forms.js';
+} from '../calendar.js';
+import { campaignCandidates, createCampaign, editableCampaign, getCampaign, listCampaigns, updateCampaign } from '../campaigns.js';
+import { campaignFromForm, formValues, programmeFromForm, renameRule, usesRepeat } from '../forms.js';
 import {
   addDays, BookingInput, CampaignEditInput, CampaignInput, DeclineInput, isDate, MarkerInput, ProposeInput, RegistrationInput, vnDate, WalkInInput, weekStart,
-} from './model.js';
-import { presentProgramme, presentRegistration, presentSession } from './presenters.js';
-import { activeRegistration, cancelRegistration, myRegistrations, register, roster, waitlistPosition } from './registrations.js';
+} from '../model.js';
+import { presentProgramme, presentRegistration, presentSession } from '../presenters.js';
+import { activeRegistration, cancelRegistration, myRegistrations, register, roster, waitlistPosition } from '../registrations.js';
 import {
   cancelProgramme, cancelSession, createProgramme, listSessions, managedProgrammes, manageable, offeredDates, operableInstitutions, searchProgrammes,
   setProgrammeStatus, updateProgramme, visibleProgramme, type ProgrammeRow,
-} from './service.js';
-import { programmeActivity, requireStaffAnywhere, statsFilter, totalsOf } from './stats.js';
-import { CalendarPage, MarkerEditPage, MarkersPage, monthBounds, weekBounds, type CalendarView } from './views/calendar.js';
-import { CampaignEditPage, CampaignPage, CampaignsPage, MyProgrammesPage, StatsPage } from './views/other.js';
-import { ManagePage, ProgrammeDetailPage, ProgrammeFormPage, ProgrammesPage, type Choice, type FormValues } from './views/programmes.js';
-import { AttendancePage, CancelProgrammePage, RegistrationsPage } from './views/staff.js';
+} from '../service.js';
+import { programmeActivity, requireStaffAnywhere, statsFilter, totalsOf } from '../stats.js';
+import { CalendarPage, MarkerEditPage, MarkersPage, monthBounds, weekBounds, type CalendarView } from '../views/calendar.js';
+import { CampaignEditPage, CampaignPage, CampaignsPage, MyProgrammesPage, StatsPage } from '../views/other.js';
+import { ManagePage, ProgrammeDetailPage, ProgrammeFormPage, ProgrammesPage, type Choice, type FormValues } from '../views/programmes.js';
+import { AttendancePage, CancelProgrammePage, RegistrationsPage } from '../views/staff.js';
 
 type Q = Record<string, string | undefined>;
 type Body = Record<string, unknown>;

@@ -2,15 +2,15 @@ import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { institutionIdByCode, institutionScope } from '../orgs/index.js';
-import { authorize, canSomewhere, requireUser } from '../platform/access.js';
-import { ForbiddenError, issue, ValidationError, type Issue } from '../platform/errors.js';
-import { dbOf, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
-import { parseForm } from '../platform/http/validation.js';
-import { exportMarc, exportSizes } from './export.js';
-import { operableLibraries } from './libraries.js';
-import { ErrorOut } from './presenters.js';
-import { ExportPage, UNION } from './views/export.js';
+import { institutionIdByCode, institutionScope } from '../../orgs/index.js';
+import { authorize, canSomewhere, requireUser } from '../../platform/access.js';
+import { ForbiddenError, issue, ValidationError, type Issue } from '../../platform/errors.js';
+import { dbOf, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
+import { parseForm } from '../../platform/http/validation.js';
+import { exportMarc, exportSizes } from '../export.js';
+import { operableLibraries } from '../libraries.js';
+import { ErrorOut } from '../presenters.js';
+import { ExportPage, UNION } from '../views/export.js';
 
 const ExportQuery = Type.Object({
   library: Type.Optional(Type.String({ maxLength: 40, description: 'A library\'s code: only the records it holds copies of. Omitted: the whole union catalogue.' })),

@@ -1,26 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { programmeInstitutionRefs, programmeUnitSubtree } from '../orgs/index.js';
-import { ValidationError } from '../platform/errors.js';
-import { dbOf, inTx } from '../platform/http/context.js';
-import { checkIn, addWalkIn, sessionSheet } from './attendance.js';
-import { answerBooking, bookingsOf, createBooking, myBookings } from './bookings.js';
-import { calendarEntries, createMarker, listMarkers, markersBetween, updateMarker, type CalendarScope } from './calendar.js';
-import { createCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
+import { programmeInstitutionRefs, programmeUnitSubtree } from '../../orgs/index.js';
+import { ValidationError } from '../../platform/errors.js';
+import { dbOf, inTx } from '../../platform/http/context.js';
+import { checkIn, addWalkIn, sessionSheet } from '../attendance.js';
+import { answerBooking, bookingsOf, createBooking, myBookings } from '../bookings.js';
+import { calendarEntries, createMarker, listMarkers, markersBetween, updateMarker, type CalendarScope } from '../calendar.js';
+import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../campaigns.js';
 import {
   BookingInput, CampaignEditInput, CampaignInput, CancelSessionInput, DeclineInput, CheckInInput, MarkerInput, PeriodQuery, ProgrammeInput, ProposeInput, RegistrationInput, WalkInInput,
-} from './model.js';
+} from '../model.js';
 import {
   ActivityOut, BookingOut, CalendarEntryOut, CampaignOut, ErrorOut, MarkerDayOut, MarkerOut, page, presentActivity, presentBooking, presentCampaign,
   presentEntry, presentMarker, presentMarkerDay, presentProgramme, presentRegistration, presentSession, ProgrammeOut, RegistrationOut, SessionOut,
-} from './presenters.js';
-import { cancelRegistration, myRegistrations, register, roster } from './registrations.js';
+} from '../presenters.js';
+import { cancelRegistration, myRegistrations, register, roster } from '../registrations.js';
 import {
   cancelProgramme, cancelSession, createProgramme, listSessions, setProgrammeStatus, searchProgrammes, updateProgramme, visibleProgramme, type ProgrammeRow,
-} from './service.js';
-import { programmeActivity, requireStaffAnywhere } from './stats.js';
-import type { Db } from '../platform/db/index.js';
+} from '../service.js';
+import { programmeActivity, requireStaffAnywhere } from '../stats.js';
+import type { Db } from '../../platform/db/index.js';
 
 const tags = ['programmes'];
 const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };

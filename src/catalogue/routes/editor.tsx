@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { requireUser } from '../platform/access.js';
-import { ConflictError, ForbiddenError, issue, ValidationError } from '../platform/errors.js';
-import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/context.js';
-import { parseForm } from '../platform/http/validation.js';
-import { gridOf, recordFromGrid, recordFromSimple, type GridRow } from './editor.js';
-import { operableLibraries } from './libraries.js';
-import { SimpleForm } from './model.js';
-import { presentRecord } from './presenters.js';
-import { createRecord, deleteRecord, getRecord, itemsOf, updateRecord, type RecordRow } from './service.js';
-import { DeleteRecordPage } from './views/delete.js';
-import { MarcEditorPage, SimpleFormPage } from './views/editor.js';
+import { requireUser } from '../../platform/access.js';
+import { ConflictError, ForbiddenError, issue, ValidationError } from '../../platform/errors.js';
+import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
+import { parseForm } from '../../platform/http/validation.js';
+import { gridOf, recordFromGrid, recordFromSimple, type GridRow } from '../editor.js';
+import { operableLibraries } from '../libraries.js';
+import { SimpleForm } from '../model.js';
+import { presentRecord } from '../presenters.js';
+import { createRecord, deleteRecord, getRecord, itemsOf, updateRecord, type RecordRow } from '../service.js';
+import { DeleteRecordPage } from '../views/delete.js';
+import { MarcEditorPage, SimpleFormPage } from '../views/editor.js';
 
 const TEMPLATE: GridRow[] = [
   { tag: '008', ind1: '', ind2: '', data: '      s        vm            000 0 vie d' },

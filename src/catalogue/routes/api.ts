@@ -1,15 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { requireUser } from '../platform/access.js';
-import type { Db } from '../platform/db/index.js';
-import { issue, ValidationError } from '../platform/errors.js';
-import { dbOf, inTx } from '../platform/http/context.js';
-import { marcJsonOf, recordFromMarcJson, recordFromSimple } from './editor.js';
-import { libraryNames } from './libraries.js';
-import type { MarcRecord } from './marc/index.js';
-import { ItemFields, MarcJsonIn, SimpleFields } from './model.js';
-import { ErrorOut, ItemOut, presentItem, presentRecord, RecordOut } from './presenters.js';
-import { addItem, createRecord, deleteRecord, getItem, getRecord, updateItem, updateRecord, withdrawItem, type ItemRow } from './service.js';
+import { requireUser } from '../../platform/access.js';
+import type { Db } from '../../platform/db/index.js';
+import { issue, ValidationError } from '../../platform/errors.js';
+import { dbOf, inTx } from '../../platform/http/context.js';
+import { marcJsonOf, recordFromMarcJson, recordFromSimple } from '../editor.js';
+import { libraryNames } from '../libraries.js';
+import type { MarcRecord } from '../marc/index.js';
+import { ItemFields, MarcJsonIn, SimpleFields } from '../model.js';
+import { ErrorOut, ItemOut, presentItem, presentRecord, RecordOut } from '../presenters.js';
+import { addItem, createRecord, deleteRecord, getItem, getRecord, updateItem, updateRecord, withdrawItem, type ItemRow } from '../service.js';
 
 const tags = ['catalogue'];
 const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };

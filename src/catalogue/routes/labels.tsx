@@ -1,11 +1,11 @@
 import bwipjs from 'bwip-js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireUser } from '../platform/access.js';
-import { dbOf, pageContext, sendPage } from '../platform/http/context.js';
-import type { PageContext } from '../platform/web/context.js';
-import { Layout } from '../platform/web/layout.js';
-import { libraryNames } from './libraries.js';
-import { getItem, getRecord, itemsOf, type ItemRow } from './service.js';
+import { requireUser } from '../../platform/access.js';
+import { dbOf, pageContext, sendPage } from '../../platform/http/context.js';
+import type { PageContext } from '../../platform/web/context.js';
+import { Layout } from '../../platform/web/layout.js';
+import { libraryNames } from '../libraries.js';
+import { getItem, getRecord, itemsOf, type ItemRow } from '../service.js';
 
 /** A Code 128 barcode as SVG (with the human-readable text below the bars). */
 export function code128Svg(text: string): string {
