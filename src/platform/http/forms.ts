@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isValidElement, type VNode } from 'preact';
 import type { Static, TSchema } from 'typebox';
 import type { Db } from '../db/index.js';
-import type { Issue } from '../errors.js';
+import { DomainError, type Issue } from '../errors.js';
 import { inTx, issuesOf, sendPage } from './context.js';
 import { parseForm } from './validation.js';
 
@@ -19,8 +19,11 @@ export interface FormSubmission<S extends TSchema, R> {
   run: (tx: Db, input: Static<S>) => Promise<R>;
   /** Where to go once it is done (redirect after post, 303). */
   redirect: (result: R) => string;
-  /** The page shown again with the form's issues and what was typed (sent with 422), or a reply it sent itself. */
-  redisplay: (issues: Issue[], values: Record<string, string>) => VNode | FastifyReply | Promise<VNode | FastifyReply>;
+  /**
+   * The page shown again with the form's issues and what was typed (sent with 422), or a reply it
+   * sent itself; `status` is the refusal's own (422, or 409 for a conflict).
+   */
+  redisplay: (issues: Issue[], values: Record<string, string>, status: number) => VNode | FastifyReply | Promise<VNode | FastifyReply>;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function submitForm<S extends TSchema, R>(req: FastifyRequest, repl
   } catch (err) {
     const issues = issuesOf(err);
     if (!issues) throw err;
-    const page = await form.redisplay(issues, rawForm(req.body));
+    const page = await form.redisplay(issues, rawForm(req.body), err instanceof DomainError ? err.status : 422);
     return isValidElement(page) ? sendPage(reply, page, 422) : page;
   }
 }
