@@ -12,6 +12,7 @@ import { presentRecord } from '../presenters.js';
 import { createRecord, deleteRecord, getRecord, itemsOf, updateRecord, type RecordRow } from '../service.js';
 import { DeleteRecordPage } from '../views/delete.js';
 import { MarcEditorPage, SimpleFormPage } from '../views/editor.js';
+import { IdParams } from './common.js';
 
 const TEMPLATE: GridRow[] = [
   { tag: '008', ind1: '', ind2: '', data: '      s        vm            000 0 vie d' },
@@ -96,13 +97,13 @@ export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.get<{ Params: { id: string } }>('/catalogue/records/:id/edit', hide, async (req, reply) => {
+  app.get('/catalogue/records/:id/edit', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     requireUser(req.actor);
     const record = await getRecord(dbOf(req), req.params.id);
     return editor(req, reply, { action: `/catalogue/records/${record.id}/edit`, title: req.t('catalogue.editor.editTitle', { title: record.title }), leader: record.marc.leader, rows: gridOf(record.marc), deleteHref: `/catalogue/records/${record.id}/delete` });
   });
 
-  app.post<{ Params: { id: string } }>('/catalogue/records/:id/edit', hide, async (req, reply) => {
+  app.post('/catalogue/records/:id/edit', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     requireUser(req.actor);
     const record = await getRecord(dbOf(req), req.params.id);
     const form = gridFromBody(req.body);
@@ -118,12 +119,12 @@ export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.get<{ Params: { id: string } }>('/catalogue/records/:id/delete', hide, async (req, reply) => {
+  app.get('/catalogue/records/:id/delete', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     requireUser(req.actor);
     return confirmDelete(req, reply, await getRecord(dbOf(req), req.params.id));
   });
 
-  app.post<{ Params: { id: string } }>('/catalogue/records/:id/delete', hide, async (req, reply) => {
+  app.post('/catalogue/records/:id/delete', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     requireUser(req.actor);
     const record = await getRecord(dbOf(req), req.params.id);
     try {

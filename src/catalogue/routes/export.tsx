@@ -17,6 +17,8 @@ const ExportQuery = Type.Object({
   format: Type.Union([Type.Literal('iso2709'), Type.Literal('marcxml')], { description: 'ISO 2709 (MARC 21, UTF-8) or MARCXML' }),
 });
 type ExportQueryT = Static<typeof ExportQuery>;
+/** The page's own download link, read loosely so that a wrong choice shows the form again with its issue. */
+const FileQuery = Type.Object({ library: Type.Optional(Type.String({ maxLength: 200 })), format: Type.Optional(Type.String({ maxLength: 40 })) });
 
 const contentTypes = { iso2709: 'application/marc', marcxml: 'application/marcxml+xml; charset=utf-8' } as const;
 const extensions = { iso2709: 'mrc', marcxml: 'xml' } as const;
@@ -62,8 +64,8 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/catalogue/export', hide, async (req, reply) => page(req, reply, {}));
 
-  app.get('/catalogue/export/file', hide, async (req, reply) => {
-    const raw = (req.query ?? {}) as { library?: string; format?: string };
+  app.get('/catalogue/export/file', { schema: { hide: true, querystring: FileQuery } }, async (req, reply) => {
+    const raw = req.query;
     try {
       return await sendExport(req, reply, parseForm(ExportQuery, { ...raw, library: raw.library === UNION ? undefined : raw.library }));
     } catch (err) {

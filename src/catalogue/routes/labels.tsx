@@ -6,6 +6,7 @@ import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
 import { libraryNames } from '../libraries.js';
 import { getItem, getRecord, itemsOf, type ItemRow } from '../service.js';
+import { IdParams } from './common.js';
 
 /** A Code 128 barcode as SVG (with the human-readable text below the bars). */
 export function code128Svg(text: string): string {
@@ -34,13 +35,12 @@ function LabelsPage({ ctx, title, labels }: { ctx: PageContext; title: string; l
 }
 
 export const labelRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const hide = { schema: { hide: true } };
   const labelsOf = async (db: ReturnType<typeof dbOf>, title: string, rows: ItemRow[]): Promise<Label[]> => {
     const names = await libraryNames(db, rows.map((r) => r.institutionId));
     return rows.map((r) => ({ barcode: r.barcode, callNumber: r.callNumber, title, library: names.get(r.institutionId) ?? '' }));
   };
 
-  app.get<{ Params: { id: string } }>('/catalogue/items/:id/label', hide, async (req, reply) => {
+  app.get('/catalogue/items/:id/label', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     requireUser(req.actor);
     const db = dbOf(req);
     const item = await getItem(db, req.params.id);
@@ -48,7 +48,7 @@ export const labelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <LabelsPage ctx={pageContext(req)} title={record.title} labels={await labelsOf(db, record.title, [item])} />);
   });
 
-  app.get<{ Params: { id: string } }>('/catalogue/records/:id/labels', hide, async (req, reply) => {
+  app.get('/catalogue/records/:id/labels', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     requireUser(req.actor);
     const db = dbOf(req);
     const record = await getRecord(db, req.params.id);
