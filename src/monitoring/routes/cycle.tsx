@@ -40,8 +40,8 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const placement = await placementOf(db);
     if (req.actor.kind === 'anonymous') requireTo(req.actor, 'report', { unitPath: [], institutionPath: [] });
     const periods = await listPeriods(db);
-    const worklists = await Promise.all(periods.map(async (period) => ({ period, items: await worklist(db, req.actor, period.id), canOversee: allowedSomewhere(req.actor, 'oversee') })));
-    return sendPage(reply, <PeriodsPage ctx={pageContext(req)} periods={periods} worklists={worklists} canOpen={allowedTo(req.actor, 'administer', provinceScope(placement))}
+    const worklists = await Promise.all(periods.map(async (period) => ({ period: presentPeriod(period), items: await worklist(db, req.actor, period.id), canOversee: allowedSomewhere(req.actor, 'oversee') })));
+    return sendPage(reply, <PeriodsPage ctx={pageContext(req)} periods={periods.map(presentPeriod)} worklists={worklists} canOpen={allowedTo(req.actor, 'administer', provinceScope(placement))}
       issues={extra.issues ?? []} notice={extra.notice} values={extra.values ?? { year: String(currentYear()) }} />, extra.status);
   }
 

@@ -8,6 +8,7 @@ import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http
 import { formState } from '../cycle/cycle.js';
 import { deleteEvidence, evidenceDir, evidenceTypes, listEvidence, maxEvidenceBytes, readEvidence, saveEvidence } from '../cycle/evidence.js';
 import { criteria } from '../model.js';
+import { presentEvidence } from '../presenters.js';
 import { CriterionPage } from '../views/evidence.js';
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -43,7 +44,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const criterion = f.criteria.find((c) => c.criterion === p.criterion);
     if (!criterion) throw new NotFoundError('monitoring.evidence.unknownCriterion');
     const files = await listEvidence(db, p.institutionId, f.period.year, p.criterion);
-    return sendPage(reply, <CriterionPage ctx={pageContext(req)} f={f} criterion={criterion} files={files} issues={extra.issues ?? []} notice={extra.notice} />, extra.status);
+    return sendPage(reply, <CriterionPage ctx={pageContext(req)} f={f} criterion={criterion} files={files.map(presentEvidence)} issues={extra.issues ?? []} notice={extra.notice} />, extra.status);
   }
 
   const pageUrl = (p: { id: string; institutionId: string; criterion: string }) => `/monitoring/periods/${p.id}/institutions/${p.institutionId}/criteria/${p.criterion}`;

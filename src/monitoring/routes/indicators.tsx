@@ -15,7 +15,7 @@ import { getIndicator, indicatorHistory, listIndicators, updateIndicator } from 
 import { criteria, IndicatorDefinition, type Criterion } from '../model.js';
 import { provinceScope } from '../network.js';
 import { allowedSomewhere, allowedTo, requireTo } from '../permissions.js';
-import { DetailOut, IndicatorOut, IndicatorVersionOut, presentDetail, presentIndicator, presentVersion } from '../presenters.js';
+import { DetailOut, IndicatorOut, IndicatorVersionOut, presentDetail, presentEvidence, presentIndicator, presentVersion } from '../presenters.js';
 import { IndicatorPage } from '../views/dashboard.js';
 import { IndicatorEditPage, IndicatorHistoryPage } from '../views/indicators.js';
 import { CodeParams, currentYear, DashQuery, defaultUnit, errors, failed, filters, PageQuery, tags, Uuid, Year } from './common.js';
@@ -29,7 +29,8 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const detail = await indicatorDetail(db, req.actor, code, { ...f, unit });
     const placement = await placementOf(db);
     const formula = detail.summary.indicator.definition.formula;
-    const evidence = formula.kind === 'share' || formula.kind === 'count' ? await evidenceByInstitution(db, f.year, formula.criterion) : new Map<string, EvidenceRow[]>();
+    const found = formula.kind === 'share' || formula.kind === 'count' ? await evidenceByInstitution(db, f.year, formula.criterion) : new Map<string, EvidenceRow[]>();
+    const evidence = new Map([...found].map(([id, files]) => [id, files.map(presentEvidence)]));
     return sendPage(reply, <IndicatorPage ctx={pageContext(req)} charts={await chartRenderer()} detail={detail} year={f.year} issues={extra.issues ?? []} notice={extra.notice}
       canOverride={allowedSomewhere(req.actor, 'review')} canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))} evidence={evidence} />, extra.status);
   }
@@ -58,7 +59,7 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function renderEdit(req: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: IndicatorFormValues; issues?: Issue[]; status?: number } = {}) {
     const ind = await getIndicator(dbOf(req), code);
-    return sendPage(reply, <IndicatorEditPage ctx={pageContext(req)} indicator={ind} values={extra.values ?? formValues(ind.definition)} issues={extra.issues ?? []}
+    return sendPage(reply, <IndicatorEditPage ctx={pageContext(req)} indicator={presentIndicator(ind)} values={extra.values ?? formValues(ind.definition)} issues={extra.issues ?? []}
       types={monitoredInstitutionTypes} />, extra.status);
   }
 
@@ -88,7 +89,7 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const placement = await placementOf(db);
     if (!allowedSomewhere(req.actor, 'oversee')) requireTo(req.actor, 'oversee', provinceScope(placement));
     const ind = await getIndicator(db, req.params.code);
-    return sendPage(reply, <IndicatorHistoryPage ctx={pageContext(req)} indicator={ind} history={await indicatorHistory(db, ind.id)}
+    return sendPage(reply, <IndicatorHistoryPage ctx={pageContext(req)} indicator={presentIndicator(ind)} history={(await indicatorHistory(db, ind.id)).map(presentVersion)}
       canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))} />);
   });
 

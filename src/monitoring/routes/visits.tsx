@@ -22,7 +22,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const wanted = extra.institutionId ?? query(req).institution;
     const current = mine.find((i) => i.id === wanted) ?? mine[0];
     const [recent, totals] = current ? await Promise.all([listVisits(db, current.id), visitTotals(db, current.id)]) : [[], []];
-    return sendPage(reply, <VisitsPage ctx={pageContext(req)} institutions={mine} current={current} recent={recent} totals={totals} issues={extra.issues ?? []}
+    return sendPage(reply, <VisitsPage ctx={pageContext(req)} institutions={mine} current={current} recent={recent.map(presentVisit)} totals={totals} issues={extra.issues ?? []}
       importIssues={extra.importIssues ?? []} notice={extra.notice} values={extra.values ?? {}} />, extra.status);
   }
 
