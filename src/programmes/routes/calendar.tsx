@@ -10,6 +10,7 @@ import { parseForm } from '../../platform/http/validation.js';
 import { calendarDays, calendarEntries, createMarker, listMarkers, markersBetween, ownEntries, updateMarker, type CalendarScope } from '../calendar.js';
 import { icalendar } from '../ics.js';
 import { addDays, isDate, MarkerInput, vnDate, weekStart } from '../model.js';
+import { presentMarker } from '../presenters.js';
 import { CalendarPage, MarkerEditPage, MarkersPage, monthBounds, weekBounds, type CalendarView } from '../views/calendar.js';
 import { IdParams, markerValues, NoticeQuery, noticeOf, unitChoices, type Body } from './common.js';
 
@@ -111,7 +112,7 @@ export const calendarPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/calendar/markers', { schema: { hide: true, querystring: NoticeQuery } }, async (req, reply) => {
     const db = dbOf(req);
-    return sendPage(reply, <MarkersPage ctx={pageContext(req)} markers={await listMarkers(db)} units={await markerUnits(db)} issues={[]} values={{}}
+    return sendPage(reply, <MarkersPage ctx={pageContext(req)} markers={(await listMarkers(db)).map(presentMarker)} units={await markerUnits(db)} issues={[]} values={{}}
       notice={noticeOf(req)} canEdit={canEditMarkers(req.actor)} />);
   });
 
@@ -121,7 +122,7 @@ export const calendarPages: FastifyPluginAsyncTypebox = async (app) => {
     redirect: () => '/calendar/markers?notice=marker',
     redisplay: async (issues, values) => {
       const db = dbOf(req);
-      return <MarkersPage ctx={pageContext(req)} markers={await listMarkers(db)} units={await markerUnits(db)} issues={issues} values={values} canEdit={canEditMarkers(req.actor)} />;
+      return <MarkersPage ctx={pageContext(req)} markers={(await listMarkers(db)).map(presentMarker)} units={await markerUnits(db)} issues={issues} values={values} canEdit={canEditMarkers(req.actor)} />;
     },
   }));
 

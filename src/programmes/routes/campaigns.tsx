@@ -9,7 +9,7 @@ import { parseForm } from '../../platform/http/validation.js';
 import { campaignCandidates, createCampaign, editableCampaign, getCampaign, listCampaigns, updateCampaign } from '../campaigns.js';
 import { campaignFromForm } from '../forms.js';
 import { CampaignEditInput, CampaignInput } from '../model.js';
-import { presentProgramme } from '../presenters.js';
+import { presentCampaign, presentProgramme } from '../presenters.js';
 import { searchProgrammes } from '../service.js';
 import { CampaignEditPage, CampaignPage, CampaignsPage } from '../views/other.js';
 import { IdParams, names, NoticeQuery, noticeOf, unitChoices, type Body, type Q } from './common.js';
@@ -18,7 +18,7 @@ const canCreateCampaign = (actor: Actor) => canSomewhere(actor, 'institutions.cr
 
 async function campaignsPage(req: FastifyRequest, issues: Issue[], values: Q) {
   const db = dbOf(req);
-  return <CampaignsPage ctx={pageContext(req)} campaigns={await listCampaigns(db)} canCreate={canCreateCampaign(req.actor)}
+  return <CampaignsPage ctx={pageContext(req)} campaigns={(await listCampaigns(db)).map((c) => presentCampaign(c))} canCreate={canCreateCampaign(req.actor)}
     units={await unitChoices(db)} issues={issues} values={values} />;
 }
 
@@ -52,7 +52,7 @@ export const campaignPages: FastifyPluginAsyncTypebox = async (app) => {
     const found = await searchProgrammes(db, { campaignId: campaign.id, from: campaign.startsOn, pageSize: 100 });
     const inst = await names(db, found.items.map((i) => i.programme));
     const canEdit = req.actor.kind !== 'anonymous' && can(req.actor, 'institutions.create', await unitScope(db, campaign.unitId));
-    return sendPage(reply, <CampaignPage ctx={pageContext(req)} campaign={campaign} totals={totals} canEdit={canEdit} notice={noticeOf(req)}
+    return sendPage(reply, <CampaignPage ctx={pageContext(req)} campaign={presentCampaign(campaign)} totals={totals} canEdit={canEdit} notice={noticeOf(req)}
       items={found.items.map((i) => presentProgramme(i.programme, inst.get(i.programme.institutionId) ?? '', i.nextSession))} />);
   });
 

@@ -10,7 +10,7 @@ import { presentCounts } from '../attendance.js';
 import { bookingsOf, myBookings } from '../bookings.js';
 import { feedToken } from '../calendar.js';
 import { RegistrationInput } from '../model.js';
-import { presentProgramme, presentRegistration, presentSession } from '../presenters.js';
+import { presentBooking, presentProgramme, presentRegistration, presentSession } from '../presenters.js';
 import { cancelRegistration, myRegistrations, register, roster } from '../registrations.js';
 import { listSessions, manageable, offeredDates } from '../service.js';
 import { MyProgrammesPage } from '../views/other.js';
@@ -29,7 +29,7 @@ export async function registrationsPage(req: FastifyRequest, reply: FastifyReply
   return sendPage(reply, <RegistrationsPage ctx={pageContext(req)} p={presentProgramme(programme, inst.get(programme.institutionId) ?? '')}
     confirmed={list.confirmed.map((e) => presentRegistration(e.registration, e.name))}
     waitlisted={list.waitlisted.map((e) => presentRegistration(e.registration, e.name))}
-    bookings={bookings} sessions={sessions.map(presentSession)} present={present} offered={offeredDates(sessions, addDaysNow(new Date()))}
+    bookings={bookings.map(presentBooking)} sessions={sessions.map(presentSession)} present={present} offered={offeredDates(sessions, addDaysNow(new Date()))}
     notice={noticeOf(req)} issues={issues} />, status);
 }
 
@@ -45,7 +45,7 @@ async function myPage(req: FastifyRequest, reply: FastifyReply) {
     programme: presentProgramme(r.programme, inst.get(r.programme.institutionId) ?? '', r.nextSession),
   })));
   return sendPage(reply, <MyProgrammesPage ctx={pageContext(req)} entries={entries}
-    bookings={bookings.map((b) => ({ booking: b.booking, title: b.programme.title, programmeId: b.programme.id }))}
+    bookings={bookings.map((b) => ({ booking: presentBooking(b.booking), title: b.programme.title, programmeId: b.programme.id }))}
     feedUrl={`${base}/my/calendar/${token}/feed.ics`} notice={noticeOf(req)} />);
 }
 
