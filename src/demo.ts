@@ -3,7 +3,7 @@ import { modules } from './modules.js';
 import { institutionIdByCode, unitIdByCode } from './orgs/index.js';
 import { systemActor, type Role } from './platform/access.js';
 import { hashPassword } from './platform/auth/passwords.js';
-import type { Database, Db } from './platform/db/index.js';
+import { withTransaction, type Database, type Db } from './platform/db/index.js';
 import { seedStepsOf } from './platform/module.js';
 import { roleGrants, systemState, users } from './platform/schema.js';
 
@@ -36,8 +36,7 @@ export async function demoSeeded(db: Db): Promise<boolean> {
 /** Loads the labelled demo data once; running it again changes nothing. */
 export async function seedDemo(database: Database): Promise<boolean> {
   if (await demoSeeded(database.db)) return false;
-  await database.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  await withTransaction(database.db, async (tx) => {
     for (const step of seedStepsOf(modules, 'demo')) await step.run(tx, systemActor);
     const hash = await hashPassword(DEMO_PASSWORD);
     for (const login of demoLogins) {

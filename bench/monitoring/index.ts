@@ -9,13 +9,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import { systemActor } from '../../src/platform/access.js';
-import type { Database } from '../../src/platform/db/index.js';
+import { withTransaction, type Database } from '../../src/platform/db/index.js';
 import { createTestDatabase } from '../../src/platform/testing/db.js';
-import { dashboard } from '../../src/monitoring/dashboard.js';
-import { ensurePlanIndicators } from '../../src/monitoring/indicators.js';
-import { generateAnnualReport } from '../../src/monitoring/report.js';
+import { dashboard } from '../../src/monitoring/reports/dashboard.js';
+import { ensurePlanIndicators } from '../../src/monitoring/indicators/indicators.js';
+import { generateAnnualReport } from '../../src/monitoring/reports/report.js';
 import { makeInstitution, makeUnit, type TestInstitution } from '../../src/monitoring/testing.js';
-import { rebuildVisitRollups, recordVisit } from '../../src/monitoring/visits.js';
+import { rebuildVisitRollups, recordVisit } from '../../src/monitoring/visits/visits.js';
 
 export interface MonitoringFigures {
   backend: string;
@@ -156,7 +156,7 @@ export async function benchMonitoring(): Promise<MonitoringFigures> {
     if (!lib) throw new Error('no institution');
     const before = await dashboard(db, systemActor, { year: 2025, unit: provinceCode });
     const t0 = performance.now();
-    await db.transaction((tx) => recordVisit(tx as unknown as typeof db, systemActor, { institutionId: lib.id, date: '2025-06-10', visitors: 5000 }));
+    await withTransaction(db, (tx) => recordVisit(tx, systemActor, { institutionId: lib.id, date: '2025-06-10', visitors: 5000 }));
     const after = await dashboard(db, systemActor, { year: 2025, unit: provinceCode });
     const freshnessMs = performance.now() - t0;
     const changed = before.indicators.find((s) => s.indicator.code === 'visits.libraries')?.numerator !== after.indicators.find((s) => s.indicator.code === 'visits.libraries')?.numerator;

@@ -9,7 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
-import type { Database, Db } from '../../src/platform/db/index.js';
+import { withTransaction, type Database, type Db } from '../../src/platform/db/index.js';
 import { createTestDatabase } from '../../src/platform/testing/db.js';
 import { vnDate, vnInstant, addDays } from '../../src/programmes/model.js';
 import { register } from '../../src/programmes/registrations.js';
@@ -44,7 +44,7 @@ async function registrationRun(database: Database, label: string, clients = 200)
   const start = performance.now();
   await Promise.all(people.map(async (c) => {
     const t0 = performance.now();
-    await db.transaction((tx) => register(tx as unknown as Db, c, programme.id, {}));
+    await withTransaction(db, (tx) => register(tx, c, programme.id, {}));
     times.push(performance.now() - t0);
   }));
   return figures(`registration, ${clients} concurrent clients (${label})`, times, performance.now() - start);

@@ -7,7 +7,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { institutionIdByCode, institutionScope } from '../orgs/index.js';
 import { authorize, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
-import { rowsOf, type Db } from '../platform/db/index.js';
+import { rowsOf, withTransaction, type Db } from '../platform/db/index.js';
 import { issue, NotFoundError, ValidationError } from '../platform/errors.js';
 import { extract } from './extract.js';
 import {
@@ -247,8 +247,7 @@ class BatchWriter {
 
   private async commit(batch: PreparedBatch): Promise<void> {
     const { ctx, report } = this;
-    const r = await this.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
+    const r = await withTransaction(this.db, async (tx) => {
       if (ctx.lz4) await tx.execute(sql`set local default_toast_compression = lz4`);
       const res = batch.records.length ? await importBatch(tx, ctx, batch) : { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
       await tx.update(imports).set({
@@ -356,8 +355,7 @@ export async function importMarc(db: Db, actor: Actor, source: ImportSource, opt
   // The planner needs to know the catalogue grew before the next search reads a page of it: the
   // embedded database has no autovacuum, and a server's waits a while.
   if (report.added + report.merged >= ANALYZE_FROM) await db.execute(sql`analyze ${records}, ${items}`);
-  await db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  await withTransaction(db, async (tx) => {
     await tx.update(imports).set({ problems: report.problems.map((p) => ({ ...p })), finishedAt: new Date() }).where(eq(imports.id, run.id));
     await recordAudit(tx, actor, {
       action: 'catalogue.import', entityType: 'catalogue_import', entityId: run.id, institutionId, unitIds: scope.unitPath,

@@ -6,7 +6,7 @@ import { h } from 'preact';
 import { canSomewhere } from '../platform/access.js';
 import type { ModuleManifest } from '../platform/module.js';
 import { seedDemoCatalogue } from './demo.js';
-import { catalogueRoutes } from './routes.js';
+import { catalogueRoutes } from './routes/index.js';
 import { CatalogueSearchBox } from './views/opac.js';
 import './messages.js';
 

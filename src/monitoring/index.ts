@@ -1,10 +1,10 @@
 /** The monitoring module: indicators and targets, visits, the yearly reporting cycle, dashboards and reports. */
 import type { ModuleManifest } from '../platform/module.js';
-import { digitalVisits } from './digital.js';
-import { ensurePlanIndicators } from './indicators.js';
+import { ensurePlanIndicators } from './indicators/indicators.js';
 import { monitoringJobs } from './jobs.js';
 import { allowedSomewhere } from './permissions.js';
-import { monitoringRoutes } from './routes.js';
+import { monitoringRoutes } from './routes/index.js';
+import { digitalVisits } from './visits/digital.js';
 
 export const monitoringModule: ModuleManifest = {
   name: 'monitoring',
@@ -17,8 +17,7 @@ export const monitoringModule: ModuleManifest = {
   ],
   seed: [{ name: 'plan indicators', kind: 'always', order: 10, run: (db) => ensurePlanIndicators(db) }],
 };
-export { generateAnnualReport, type AnnualReportOptions } from './report.js';
-export { sendReportingReminders } from './cycle.js';
-export { ensurePlanIndicators };
-export { adoptLegacyEvidence } from './evidence.js';
-export { monitoringJobs };
+export { generateAnnualReport, type AnnualReportOptions } from './reports/report.js';
+export { sendReportingReminders } from './cycle/cycle.js';
+export { adoptLegacyEvidence } from './cycle/evidence.js';
+export { ensurePlanIndicators, monitoringJobs };

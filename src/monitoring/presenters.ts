@@ -1,12 +1,13 @@
 import { Type, type Static } from 'typebox';
 import { formatNumber, hasMessage, type Locale, type Translate, messageKey } from '../platform/i18n/index.js';
 import type { NetworkInstitution, NetworkUnit } from '../orgs/index.js';
-import type { MeasureValue } from './compute.js';
-import type { Completeness, FormState, PeriodRow, SubmissionRow } from './cycle.js';
-import type { Dashboard, IndicatorDetail, IndicatorSummary } from './dashboard.js';
-import type { IndicatorRow, IndicatorVersionRow } from './indicators.js';
+import type { MeasureValue } from './indicators/compute.js';
+import type { Completeness, FormState, PeriodRow, SubmissionRow } from './cycle/cycle.js';
+import type { Dashboard, IndicatorDetail, IndicatorSummary } from './reports/dashboard.js';
+import type { IndicatorRow, IndicatorVersionRow } from './indicators/indicators.js';
+import type { EvidenceRow } from './cycle/evidence.js';
 import { IndicatorDefinition } from './model.js';
-import type { VisitRow, YearVisits } from './visits.js';
+import type { VisitRow, YearVisits } from './visits/visits.js';
 
 export function typeLabel(t: Translate, type: string): string {
   const key = `orgs.type.${type}`;
@@ -84,6 +85,14 @@ export const VisitOut = Type.Object({
   id: Type.Integer(), day: Type.String(), granularity: Type.String(), channel: Type.String(), purpose: Type.String(), visitors: Type.Integer(),
   schoolGroupVisitors: Type.Integer(), method: Type.String(), source: Type.String(),
 });
+export const EvidenceOut = Type.Object({
+  id: Type.String(), fileName: Type.String(), kind: Type.String(), bytes: Type.Integer(), uploadedBy: Type.String(), uploadedAt: Type.String(),
+});
+export type PeriodView = Static<typeof PeriodOut>;
+export type IndicatorView = Static<typeof IndicatorOut>;
+export type IndicatorVersionView = Static<typeof IndicatorVersionOut>;
+export type VisitView = Static<typeof VisitOut>;
+export type EvidenceView = Static<typeof EvidenceOut>;
 export const YearVisitsOut = Type.Object({ year: Type.Integer(), inPerson: Type.Number(), digital: Type.Number(), schoolGroups: Type.Number(), estimated: Type.Number() });
 
 export function presentUnitRef(u: NetworkUnit | undefined): Static<typeof UnitRefOut> | null {
@@ -147,6 +156,9 @@ export function presentCompleteness(c: Completeness): Static<typeof Completeness
 }
 export function presentVisit(v: VisitRow): Static<typeof VisitOut> {
   return { id: v.id, day: v.day, granularity: v.granularity, channel: v.channel, purpose: v.purpose, visitors: v.visitors, schoolGroupVisitors: v.schoolGroupVisitors, method: v.method, source: v.source };
+}
+export function presentEvidence(e: EvidenceRow): EvidenceView {
+  return { id: e.id, fileName: e.fileName, kind: e.kind, bytes: e.bytes, uploadedBy: e.uploadedBy, uploadedAt: e.uploadedAt.toISOString() };
 }
 export function presentYearVisits(y: YearVisits): Static<typeof YearVisitsOut> {
   return y;

@@ -8,7 +8,7 @@ import { ForbiddenError, ValidationError } from '../platform/errors.js';
 import { auditLog } from '../platform/schema.js';
 import { createTestApp, type Browser, type TestApp } from '../platform/testing/app.js';
 import { storageFor, sweepFiles, type FileStore } from '../platform/storage/index.js';
-import { adoptLegacyImages, imageKind, maxImageBytes, saveProgrammeImage } from './images.js';
+import { adoptLegacyImages, imageKind, maxImageBytes, saveProgrammeImage } from './routes/images.js';
 import { programmes } from './schema.js';
 import { makeProgramme, makeStaff, signedIn } from './testing.js';
 

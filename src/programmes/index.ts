@@ -2,12 +2,14 @@
 import { canSomewhere } from '../platform/access.js';
 import type { ModuleManifest } from '../platform/module.js';
 import { programmesJobs } from './jobs.js';
-import { programmesRoutes } from './routes.js';
+import { seedNationalDays } from './calendar.js';
+import { programmesRoutes } from './routes/index.js';
 
 export const programmesModule: ModuleManifest = {
   name: 'programmes',
   routes: programmesRoutes,
   jobs: programmesJobs,
+  seed: [{ name: 'national days', kind: 'always', order: 20, run: (db) => seedNationalDays(db) }],
   navigation: [
     { href: '/programmes', key: 'programmes.nav.programmes', order: 40 },
     { href: '/calendar', key: 'programmes.nav.calendar', order: 41 },
@@ -16,5 +18,5 @@ export const programmesModule: ModuleManifest = {
 };
 export { programmeActivity, type ProgrammeActivity, type ActivityFilter } from './stats.js';
 export { sendDueReminders } from './timer.js';
-export { adoptLegacyImages } from './images.js';
+export { adoptLegacyImages } from './routes/images.js';
 export { programmesJobs };

@@ -64,7 +64,9 @@ export const BookingOut = Type.Object({
   date: Type.String(), proposedDate: Nullable(Type.String()), status: Type.String(), note: Nullable(Type.String()),
 });
 
-export function presentBooking(b: BookingRow): Static<typeof BookingOut> {
+export type BookingView = Static<typeof BookingOut>;
+
+export function presentBooking(b: BookingRow): BookingView {
   return {
     id: b.id, programmeId: b.programmeId, school: b.school, className: b.className, pupils: b.pupils,
     date: b.requestedDate, proposedDate: b.proposedDate, status: b.status, note: b.note,
@@ -90,7 +92,9 @@ export const MarkerOut = Type.Object({
   month: Type.Integer(), day: Type.Integer(), days: Type.Integer(), year: Nullable(Type.Integer()), unitId: Nullable(Type.String()), hidden: Type.Boolean(),
 });
 
-export function presentMarker(m: MarkerRow): Static<typeof MarkerOut> {
+export type MarkerView = Static<typeof MarkerOut>;
+
+export function presentMarker(m: MarkerRow): MarkerView {
   return { id: m.id, key: m.key, title: m.title, description: m.description, month: m.month, day: m.day, days: m.days, year: m.year, unitId: m.unitId, hidden: m.hidden };
 }
 
@@ -108,6 +112,7 @@ export const CampaignOut = Type.Object({
   id: Type.String(), title: Type.String(), description: Nullable(Type.String()), unitId: Type.String(),
   startsOn: Type.String(), endsOn: Type.String(), totals: Type.Optional(TotalsOut),
 });
+export type CampaignView = Static<typeof CampaignOut>;
 
 export function presentCampaign(c: CampaignRow, totals?: ActivityTotals): Static<typeof CampaignOut> {
   return { id: c.id, title: c.title, description: c.description, unitId: c.unitId, startsOn: c.startsOn, endsOn: c.endsOn, ...(totals ? { totals } : {}) };

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database, Db } from '../platform/db/index.js';
+import { withTransaction, type Database, type Db } from '../platform/db/index.js';
 import { queuedMail } from '../platform/testing/mail.js';
 import { createTestDatabase } from '../platform/testing/db.js';
 import { addDays, vnDate, vnInstant } from './model.js';
@@ -16,7 +16,7 @@ let db: Db;
 beforeAll(async () => { database = await createTestDatabase(); db = database.db; });
 afterAll(async () => { await database.close(); });
 
-const tx = <T>(fn: (t: Db) => Promise<T>) => db.transaction((t) => fn(t as unknown as Db));
+const tx = <T>(fn: (t: Db) => Promise<T>) => withTransaction(db, fn);
 
 async function mailsTo(userEmail: string): Promise<string[]> {
   return (await queuedMail(db, userEmail)).map((r) => r.subject);

@@ -1,4 +1,4 @@
-import type { Db } from '../platform/db/index.js';
+import { withTransaction, type Db } from '../platform/db/index.js';
 import { vnDate } from './model.js';
 import { remindTomorrow } from './registrations.js';
 import { extendOpenSchedules } from './service.js';
@@ -13,8 +13,8 @@ let extendedOn = '';
 export async function sendDueReminders(db: Db, now: Date = new Date()): Promise<number> {
   const today = vnDate(now);
   if (extendedOn !== today) {
-    await db.transaction((tx) => extendOpenSchedules(tx as unknown as Db, now));
+    await withTransaction(db, (tx) => extendOpenSchedules(tx, now));
     extendedOn = today;
   }
-  return db.transaction((tx) => remindTomorrow(tx as unknown as Db, now));
+  return withTransaction(db, (tx) => remindTomorrow(tx, now));
 }

@@ -3,11 +3,11 @@ import { formatDate, formatDateTime, formatNumber, messageKey } from '../../plat
 import { Button, CheckboxField, ErrorSummary, Form, Notice, qs, TextArea, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { Completeness, FormState, PeriodRow } from '../cycle.js';
+import type { Completeness, FormState } from '../cycle/cycle.js';
 import type { Transition } from '../model.js';
-import { typeLabel } from '../presenters.js';
+import { typeLabel, type PeriodView } from '../presenters.js';
 
-export function periodName(ctx: PageContext, p: PeriodRow): string {
+export function periodName(ctx: PageContext, p: PeriodView): string {
   return p.quarter ? ctx.t('monitoring.period.nameQuarter', { quarter: p.quarter, year: p.year }) : ctx.t('monitoring.period.name', { year: p.year });
 }
 
@@ -16,8 +16,8 @@ function statusText(ctx: PageContext, status: string): string {
 }
 
 export function PeriodsPage({ ctx, periods, canOpen, worklists, issues, notice, values }: {
-  ctx: PageContext; periods: PeriodRow[]; canOpen: boolean; issues: Issue[]; notice?: string | undefined;
-  worklists: Array<{ period: PeriodRow; items: Completeness['items']; canOversee: boolean }>; values: Record<string, string | undefined>;
+  ctx: PageContext; periods: PeriodView[]; canOpen: boolean; issues: Issue[]; notice?: string | undefined;
+  worklists: Array<{ period: PeriodView; items: Completeness['items']; canOversee: boolean }>; values: Record<string, string | undefined>;
 }) {
   return (
     <Layout ctx={ctx} title={ctx.t('monitoring.period.title')} crumbs={[{ href: '/monitoring', label: ctx.t('monitoring.nav') }]}>

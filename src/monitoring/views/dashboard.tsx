@@ -2,10 +2,9 @@ import type { Issue } from '../../platform/errors.js';
 import { Button, ErrorSummary, Form, Notice, qs, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { ChartRenderer } from '../charts.js';
-import type { Dashboard, IndicatorDetail, IndicatorSummary } from '../dashboard.js';
-import type { EvidenceRow } from '../evidence.js';
-import { formatValue, sourceLabel, typeLabel, valueSourceText } from '../presenters.js';
+import type { ChartRenderer } from '../reports/charts.js';
+import type { Dashboard, IndicatorDetail, IndicatorSummary } from '../reports/dashboard.js';
+import { formatValue, sourceLabel, typeLabel, valueSourceText, type EvidenceView } from '../presenters.js';
 import { EvidenceLinks } from './evidence.js';
 import { messageKey } from '../../platform/i18n/index.js';
 
@@ -99,7 +98,7 @@ export function DashboardPage({ ctx, charts, board, types, links, title, lead, p
 export function IndicatorPage({ ctx, charts, detail, canOverride, canEdit, year, issues, notice, evidence }: {
   ctx: PageContext; charts: ChartRenderer; detail: IndicatorDetail; canOverride: boolean; canEdit: boolean; year: number; issues: Issue[]; notice?: string | undefined;
   /** Evidence files attached to the criterion, by institution. */
-  evidence: Map<string, EvidenceRow[]>;
+  evidence: Map<string, EvidenceView[]>;
 }) {
   const s = detail.summary;
   const def = s.indicator.definition;

@@ -3,12 +3,13 @@ import { formatDateTime, formatNumber } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, fieldError, Form, Notice } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { FormState } from '../cycle.js';
-import { maxEvidenceBytes, type EvidenceRow } from '../evidence.js';
+import type { FormState } from '../cycle/cycle.js';
+import { maxEvidenceBytes } from '../cycle/evidence.js';
+import type { EvidenceView } from '../presenters.js';
 import { periodName } from './cycle.js';
 
 /** The files as a list of download links, or nothing when there are none. */
-export function EvidenceLinks({ ctx, files }: { ctx: PageContext; files: EvidenceRow[] }) {
+export function EvidenceLinks({ ctx, files }: { ctx: PageContext; files: EvidenceView[] }) {
   if (!files.length) return null;
   return (
     <ul>
@@ -28,7 +29,7 @@ export function EvidenceLinks({ ctx, files }: { ctx: PageContext; files: Evidenc
  * edited, an upload form.
  */
 export function CriterionPage({ ctx, f, criterion, files, issues, notice }: {
-  ctx: PageContext; f: FormState; criterion: FormState['criteria'][number]; files: EvidenceRow[]; issues: Issue[]; notice?: string | undefined;
+  ctx: PageContext; f: FormState; criterion: FormState['criteria'][number]; files: EvidenceView[]; issues: Issue[]; notice?: string | undefined;
 }) {
   const { t } = ctx;
   const formUrl = `/monitoring/periods/${f.period.id}/institutions/${f.institution.id}`;

@@ -3,10 +3,9 @@ import { formatDateTime, messageKey } from '../../platform/i18n/index.js';
 import { Button, ErrorSummary, fieldError, Form, SelectField, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { IndicatorRow, IndicatorVersionRow } from '../indicators.js';
-import { changedParts, SPARE_TARGET_ROWS, type IndicatorFormValues } from '../indicator-form.js';
+import { changedParts, SPARE_TARGET_ROWS, type IndicatorFormValues } from '../indicators/form.js';
 import { criteria, familyOf, formulaKinds, measureField, measures, type Family, type IndicatorDefinition } from '../model.js';
-import { typeLabel } from '../presenters.js';
+import { typeLabel, type IndicatorVersionView, type IndicatorView } from '../presenters.js';
 
 const families: readonly Family[] = ['library', 'museum', 'centre'];
 
@@ -80,7 +79,7 @@ function TargetCell({ ctx, name, label, value, issues, numeric }: { ctx: PageCon
 }
 
 export function IndicatorEditPage({ ctx, indicator, values, issues, types }: {
-  ctx: PageContext; indicator: IndicatorRow; values: IndicatorFormValues; issues: Issue[]; types: readonly string[];
+  ctx: PageContext; indicator: IndicatorView; values: IndicatorFormValues; issues: Issue[]; types: readonly string[];
 }) {
   const rows = [...values.targets, ...Array.from({ length: SPARE_TARGET_ROWS }, () => ({ year: '', value: '', upper: '' }))];
   const title = ctx.t('monitoring.indicator.editTitle', { code: indicator.code });
@@ -135,7 +134,7 @@ export function IndicatorEditPage({ ctx, indicator, values, issues, types }: {
 
 /** Every version of an indicator, newest first, with who changed it, when, why and what changed. */
 export function IndicatorHistoryPage({ ctx, indicator, history, canEdit }: {
-  ctx: PageContext; indicator: IndicatorRow; history: IndicatorVersionRow[]; canEdit: boolean;
+  ctx: PageContext; indicator: IndicatorView; history: IndicatorVersionView[]; canEdit: boolean;
 }) {
   const title = ctx.t('monitoring.indicator.historyTitle', { code: indicator.code });
   return (

@@ -6,10 +6,11 @@ import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
 import type { NetworkInstitution } from '../../orgs/index.js';
 import { visitChannels, visitMethods, visitPurposes } from '../model.js';
-import type { VisitRow, YearVisits } from '../visits.js';
+import type { VisitView } from '../presenters.js';
+import type { YearVisits } from '../visits/visits.js';
 
 export function VisitsPage({ ctx, institutions, current, recent, totals, issues, importIssues, notice, values }: {
-  ctx: PageContext; institutions: NetworkInstitution[]; current: NetworkInstitution | undefined; recent: VisitRow[]; totals: YearVisits[];
+  ctx: PageContext; institutions: NetworkInstitution[]; current: NetworkInstitution | undefined; recent: VisitView[]; totals: YearVisits[];
   issues: Issue[]; importIssues: Issue[]; notice?: string | undefined; values: Record<string, string | undefined>;
 }) {
   const { t } = ctx;

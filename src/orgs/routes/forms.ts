@@ -29,9 +29,3 @@ export function formatOf(upload: Upload): 'json' | 'csv' {
   if (ext === 'csv') return 'csv';
   return /^\uFEFF?\s*[[{]/.test(upload.text) ? 'json' : 'csv';
 }
-
-/** The fields of a posted form as typed, for showing them again beside its errors. */
-export function rawForm(body: unknown): Record<string, string> {
-  if (!body || typeof body !== 'object') return {};
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf'));
-}

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { can, canSomewhere } from '../../platform/access.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
+import { submitForm } from '../../platform/http/forms.js';
 import { parseForm } from '../../platform/http/validation.js';
 import { requireSomewhere } from '../guard.js';
 import { importInstitutions } from '../import-institutions.js';
@@ -13,7 +14,7 @@ import { institutionScope } from '../scope.js';
 import { createInstitution, getInstitution, listInstitutions, updateInstitution } from '../service.js';
 import { ImportPage } from '../views/import.js';
 import { InstitutionDetailPage, InstitutionFormPage, InstitutionListPage, type InstitutionFormValues } from '../views/institutions.js';
-import { formatOf, rawForm, readUpload } from './forms.js';
+import { formatOf, readUpload } from './forms.js';
 import { staffSection, type StaffFormState } from './staff.js';
 
 const ListQuery = Type.Object({
@@ -67,17 +68,12 @@ export const institutionPages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <InstitutionFormPage ctx={pageContext(req)} values={{ servesPublic: true }} issues={[]} />);
   });
 
-  app.post('/institutions', { schema: { hide: true } }, async (req, reply) => {
-    try {
-      const row = await inTx(req, (tx) => createInstitution(tx, req.actor, institutionInput(parseForm(InstitutionForm, req.body))));
-      return reply.redirect(`/institutions/${row.id}?saved=1`, 303);
-    } catch (err) {
-      const issues = issuesOf(err);
-      if (!issues) throw err;
-      const values = rawForm(req.body);
-      return sendPage(reply, <InstitutionFormPage ctx={pageContext(req)} values={{ ...values, servesPublic: values.servesPublic === 'true' }} issues={issues} />, 422);
-    }
-  });
+  app.post('/institutions', { schema: { hide: true } }, async (req, reply) => submitForm(req, reply, {
+    schema: InstitutionForm,
+    run: (tx, form) => createInstitution(tx, req.actor, institutionInput(form)),
+    redirect: (row) => `/institutions/${row.id}?saved=1`,
+    redisplay: (issues, values) => <InstitutionFormPage ctx={pageContext(req)} values={{ ...values, servesPublic: values.servesPublic === 'true' }} issues={issues} />,
+  }));
 
   app.get('/institutions/import', { schema: { hide: true } }, async (req, reply) => {
     requireSomewhere(req.actor, 'institutions.create');
@@ -112,16 +108,13 @@ export const institutionPages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <InstitutionFormPage ctx={pageContext(req)} values={values} issues={[]} institution={i} />);
   });
 
-  app.post('/institutions/:id', { schema: { hide: true, params: Params } }, async (req, reply) => {
-    try {
-      const row = await inTx(req, (tx) => updateInstitution(tx, req.actor, req.params.id, institutionInput(parseForm(InstitutionForm, req.body))));
-      return reply.redirect(`/institutions/${row.id}?saved=1`, 303);
-    } catch (err) {
-      const issues = issuesOf(err);
-      if (!issues) throw err;
+  app.post('/institutions/:id', { schema: { hide: true, params: Params } }, async (req, reply) => submitForm(req, reply, {
+    schema: InstitutionForm,
+    run: (tx, form) => updateInstitution(tx, req.actor, req.params.id, institutionInput(form)),
+    redirect: (row) => `/institutions/${row.id}?saved=1`,
+    redisplay: async (issues, values) => {
       const { institution } = await getInstitution(dbOf(req), req.params.id);
-      const values = rawForm(req.body);
-      return sendPage(reply, <InstitutionFormPage ctx={pageContext(req)} values={{ ...values, servesPublic: values.servesPublic === 'true' }} issues={issues} institution={institution} />, 422);
-    }
-  });
+      return <InstitutionFormPage ctx={pageContext(req)} values={{ ...values, servesPublic: values.servesPublic === 'true' }} issues={issues} institution={institution} />;
+    },
+  }));
 };

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { can, canSomewhere } from '../../platform/access.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
+import { submitForm } from '../../platform/http/forms.js';
 import { parseForm } from '../../platform/http/validation.js';
 import { requireSomewhere } from '../guard.js';
 import { importUnits } from '../import-units.js';
@@ -15,7 +16,7 @@ import { createUnit, getUnit, listUnits, unitWriteScope, updateUnit } from '../s
 import { ImportPage } from '../views/import.js';
 import { UnitDetailPage, UnitFormPage, UnitListPage, type UnitFormValues } from '../views/units.js';
 import { staffSection, type StaffFormState } from './staff.js';
-import { formatOf, rawForm, readUpload } from './forms.js';
+import { formatOf, readUpload } from './forms.js';
 
 const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -62,16 +63,12 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <UnitFormPage ctx={pageContext(req)} values={{ level: 'commune', kind: 'Xã', validFrom: vnToday() }} issues={[]} />);
   });
 
-  app.post('/units', { schema: { hide: true } }, async (req, reply) => {
-    try {
-      const row = await inTx(req, (tx) => createUnit(tx, req.actor, unitInput(parseForm(UnitForm, req.body))));
-      return reply.redirect(`/units/${row.id}?saved=1`, 303);
-    } catch (err) {
-      const issues = issuesOf(err);
-      if (!issues) throw err;
-      return sendPage(reply, <UnitFormPage ctx={pageContext(req)} values={rawForm(req.body)} issues={issues} />, 422);
-    }
-  });
+  app.post('/units', { schema: { hide: true } }, async (req, reply) => submitForm(req, reply, {
+    schema: UnitForm,
+    run: (tx, form) => createUnit(tx, req.actor, unitInput(form)),
+    redirect: (row) => `/units/${row.id}?saved=1`,
+    redisplay: (issues, values) => <UnitFormPage ctx={pageContext(req)} values={values} issues={issues} />,
+  }));
 
   app.get('/units/import', { schema: { hide: true } }, async (req, reply) => {
     requireSomewhere(req.actor, 'units.write');
@@ -102,15 +99,13 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <UnitFormPage ctx={pageContext(req)} values={values} issues={[]} unit={unit} />);
   });
 
-  app.post('/units/:id', { schema: { hide: true, params: Params } }, async (req, reply) => {
-    try {
-      const row = await inTx(req, (tx) => updateUnit(tx, req.actor, req.params.id, unitInput(parseForm(UnitForm, req.body))));
-      return reply.redirect(`/units/${row.id}?saved=1`, 303);
-    } catch (err) {
-      const issues = issuesOf(err);
-      if (!issues) throw err;
+  app.post('/units/:id', { schema: { hide: true, params: Params } }, async (req, reply) => submitForm(req, reply, {
+    schema: UnitForm,
+    run: (tx, form) => updateUnit(tx, req.actor, req.params.id, unitInput(form)),
+    redirect: (row) => `/units/${row.id}?saved=1`,
+    redisplay: async (issues, values) => {
       const { unit } = await getUnit(dbOf(req), req.params.id);
-      return sendPage(reply, <UnitFormPage ctx={pageContext(req)} values={rawForm(req.body)} issues={issues} unit={unit} />, 422);
-    }
-  });
+      return <UnitFormPage ctx={pageContext(req)} values={values} issues={issues} unit={unit} />;
+    },
+  }));
 };

@@ -8,7 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction, PgTransactionConfig } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { acquireLock, type DataLock } from './lock.js';
 
@@ -17,6 +17,14 @@ export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.m
 /** The database handle every service takes: the same type on PGlite and on PostgreSQL. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
 export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
+
+/**
+ * Runs `fn` in one transaction. A transaction answers every query a database handle does, so
+ * services take it as a `Db`; this is the one place that says so.
+ */
+export function withTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>, config?: PgTransactionConfig): Promise<T> {
+  return db.transaction((tx) => fn(tx as unknown as Db), config);
+}
 
 /** The rows of a raw query (both drivers answer it with `{ rows }`). */
 export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {

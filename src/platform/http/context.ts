@@ -4,7 +4,7 @@ import { renderToString } from 'preact-render-to-string';
 import type { Actor } from '../access.js';
 import { DomainError, type Issue } from '../errors.js';
 import type { Config } from '../config.js';
-import type { Database, Db } from '../db/index.js';
+import { withTransaction, type Database, type Db } from '../db/index.js';
 import type { Locale, Translate } from '../i18n/index.js';
 import type { Transport } from '../outbox/index.js';
 import type { NavEntry } from '../module.js';
@@ -38,7 +38,7 @@ export function dbOf(req: FastifyRequest): Db {
 
 /** Runs a unit of work in one transaction. */
 export function inTx<T>(req: FastifyRequest, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return dbOf(req).transaction((tx) => fn(tx as unknown as Db));
+  return withTransaction(dbOf(req), fn);
 }
 
 export function pageContext(req: FastifyRequest): PageContext {

@@ -2,7 +2,8 @@ import type { Issue } from '../../platform/errors.js';
 import { Button, ErrorSummary, Form, Notice, SelectField, TextField, CheckboxField, qs } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { CalendarEntry, DaySummary, MarkerDay, MarkerRow } from '../calendar.js';
+import type { CalendarEntry, DaySummary, MarkerDay } from '../calendar.js';
+import type { MarkerView } from '../presenters.js';
 import { addDays, vnTime } from '../model.js';
 import { dateText, Section } from './common.js';
 import type { Choice } from './programmes.js';
@@ -130,7 +131,7 @@ export function CalendarPage(p: CalendarPageProps) {
 }
 
 export function MarkersPage({ ctx, markers, units, issues, values, notice, canEdit }: {
-  ctx: PageContext; markers: MarkerRow[]; units: Map<string, string>; issues: Issue[]; values: Record<string, string | undefined>; notice?: string | undefined; canEdit: boolean;
+  ctx: PageContext; markers: MarkerView[]; units: Map<string, string>; issues: Issue[]; values: Record<string, string | undefined>; notice?: string | undefined; canEdit: boolean;
 }) {
   const { t } = ctx;
   return (

@@ -3,10 +3,8 @@ import { formatDateTime, formatNumber, messageKey } from '../../platform/i18n/in
 import { Button, ErrorSummary, Form, Notice, qs, SelectField, SummaryList, TextArea, TextField } from '../../platform/web/components.js';
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
-import type { BookingRow } from '../bookings.js';
-import type { CampaignRow } from '../campaigns.js';
 import { ageGroups, programmeKinds, topics } from '../model.js';
-import type { ProgrammeView } from '../presenters.js';
+import type { BookingView, CampaignView, ProgrammeView } from '../presenters.js';
 import { breakdownOf, type ActivityTotals, type ProgrammeActivity } from '../stats.js';
 import { Checkboxes, dateText, Section } from './common.js';
 import { ProgrammeCard, type Choice } from './programmes.js';
@@ -20,7 +18,7 @@ export interface MyEntry {
 }
 
 export function MyProgrammesPage({ ctx, entries, bookings, feedUrl, notice }: {
-  ctx: PageContext; entries: MyEntry[]; bookings: Array<{ booking: BookingRow; title: string; programmeId: string }>; feedUrl: string; notice?: string | undefined;
+  ctx: PageContext; entries: MyEntry[]; bookings: Array<{ booking: BookingView; title: string; programmeId: string }>; feedUrl: string; notice?: string | undefined;
 }) {
   const { t } = ctx;
   const active = entries.filter((e) => e.status !== 'cancelled');
@@ -50,8 +48,8 @@ export function MyProgrammesPage({ ctx, entries, bookings, feedUrl, notice }: {
           <ul class="cards">{bookings.map(({ booking: b, title, programmeId }) => (
             <li class="card" key={b.id}>
               <h3><a href={`/programmes/${programmeId}`}>{title}</a></h3>
-              <p>{b.school}{b.className ? ` — ${b.className}` : ''}: {t('programmes.bookings.summary', { pupils: b.pupils, date: dateText(ctx, b.requestedDate) })}</p>
-              <p><span class="tag">{t(`programmes.bookingStatus.${b.status}`)}</span></p>
+              <p>{b.school}{b.className ? ` — ${b.className}` : ''}: {t('programmes.bookings.summary', { pupils: b.pupils, date: dateText(ctx, b.date) })}</p>
+              <p><span class="tag">{t(messageKey(`programmes.bookingStatus.${b.status}`))}</span></p>
               {b.status === 'proposed' && b.proposedDate ? (
                 <>
                   <p>{t('programmes.bookings.proposedOn', { date: dateText(ctx, b.proposedDate) })}</p>
@@ -87,7 +85,7 @@ function Totals({ ctx, totals }: { ctx: PageContext; totals: ActivityTotals }) {
 }
 
 export function CampaignsPage({ ctx, campaigns, canCreate, units, issues, values }: {
-  ctx: PageContext; campaigns: CampaignRow[]; canCreate: boolean; units: Choice[]; issues: Issue[]; values: Record<string, string | undefined>;
+  ctx: PageContext; campaigns: CampaignView[]; canCreate: boolean; units: Choice[]; issues: Issue[]; values: Record<string, string | undefined>;
 }) {
   const { t } = ctx;
   return (
@@ -138,7 +136,7 @@ export function CampaignEditPage({ ctx, id, units, candidates, issues, values, c
 }
 
 export function CampaignPage({ ctx, campaign, totals, items, canEdit, notice }: {
-  ctx: PageContext; campaign: CampaignRow; totals: ActivityTotals; items: ProgrammeView[]; canEdit: boolean; notice?: string | undefined;
+  ctx: PageContext; campaign: CampaignView; totals: ActivityTotals; items: ProgrammeView[]; canEdit: boolean; notice?: string | undefined;
 }) {
   const { t } = ctx;
   return (

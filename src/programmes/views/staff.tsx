@@ -4,13 +4,12 @@ import { Button, ErrorSummary, fieldError, Form, Notice, SelectField, TextField 
 import type { PageContext } from '../../platform/web/context.js';
 import { Layout } from '../../platform/web/layout.js';
 import type { SessionSheet } from '../attendance.js';
-import type { BookingRow } from '../bookings.js';
 import { ageGroups } from '../model.js';
-import type { ProgrammeView, RegistrationView, SessionView } from '../presenters.js';
+import type { BookingView, ProgrammeView, RegistrationView, SessionView } from '../presenters.js';
 import { dateText, Section } from './common.js';
 
 export function RegistrationsPage({ ctx, p, confirmed, waitlisted, bookings, sessions, present, offered, notice, issues }: {
-  ctx: PageContext; p: ProgrammeView; confirmed: RegistrationView[]; waitlisted: RegistrationView[]; bookings: BookingRow[];
+  ctx: PageContext; p: ProgrammeView; confirmed: RegistrationView[]; waitlisted: RegistrationView[]; bookings: BookingView[];
   sessions: SessionView[]; present: Map<string, number>; offered: string[]; notice?: string | undefined; issues: Issue[];
 }) {
   const { t } = ctx;
@@ -47,8 +46,8 @@ export function RegistrationsPage({ ctx, p, confirmed, waitlisted, bookings, ses
             <ul class="cards">{bookings.map((b) => (
               <li class="card" key={b.id}>
                 <h3>{b.school}{b.className ? ` — ${b.className}` : ''}</h3>
-                <p>{t('programmes.bookings.summary', { pupils: b.pupils, date: dateText(ctx, b.requestedDate) })}</p>
-                <p><span class="tag">{t(`programmes.bookingStatus.${b.status}`)}</span>{b.proposedDate ? ` ${t('programmes.bookings.proposedOn', { date: dateText(ctx, b.proposedDate) })}` : ''}</p>
+                <p>{t('programmes.bookings.summary', { pupils: b.pupils, date: dateText(ctx, b.date) })}</p>
+                <p><span class="tag">{t(messageKey(`programmes.bookingStatus.${b.status}`))}</span>{b.proposedDate ? ` ${t('programmes.bookings.proposedOn', { date: dateText(ctx, b.proposedDate) })}` : ''}</p>
                 {b.note ? <p class="muted">{b.note}</p> : null}
                 {b.status === 'requested' || b.status === 'proposed' ? (
                   <>
@@ -57,7 +56,7 @@ export function RegistrationsPage({ ctx, p, confirmed, waitlisted, bookings, ses
                       <div class="field">
                         <label for={`f-date-${b.id}`}>{t('programmes.bookings.propose')}</label>
                         <select id={`f-date-${b.id}`} name="date" class="input" required>
-                          {offered.filter((d) => d !== b.requestedDate).map((d) => <option key={d} value={d}>{dateText(ctx, d)}</option>)}
+                          {offered.filter((d) => d !== b.date).map((d) => <option key={d} value={d}>{dateText(ctx, d)}</option>)}
                         </select>
                       </div>
                       <Button variant="secondary">{t('programmes.bookings.proposeSubmit')}</Button>

@@ -1,0 +1,16 @@
+import type { Db } from '../../platform/db/index.js';
+import { Type } from 'typebox';
+import { libraryNames } from '../libraries.js';
+import { ErrorOut, presentItem } from '../presenters.js';
+import type { ItemRow } from '../service.js';
+
+export const tags = ['catalogue'];
+export const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
+export const IdParams = Type.Object({ id: Type.String() });
+/** What a page after a redirect says happened (`?notice=saved`). */
+export const NoticeQuery = Type.Object({ notice: Type.Optional(Type.String({ maxLength: 40 })) });
+
+export async function presentedItems(db: Db, rows: ItemRow[]) {
+  const names = await libraryNames(db, rows.map((r) => r.institutionId));
+  return rows.map((i) => presentItem(i, names.get(i.institutionId) ?? ''));
+}
