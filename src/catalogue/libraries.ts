@@ -23,7 +23,7 @@ export async function operableLibraries(db: Db, actor: Actor): Promise<LibraryRe
   };
   if (isSysadmin(actor)) await addAll();
   for (const g of grantsOf(actor)) {
-    if (!roleAllows(g.role, 'institution.operate')) continue;
+    if (!roleAllows(g.role, 'catalogue.write')) continue;
     if (g.institutionId) {
       const { institution: i } = await getInstitution(db, g.institutionId);
       found.set(i.id, { id: i.id, code: i.code, name: i.name });

@@ -30,7 +30,7 @@ import { ImportPage, ItemFormPage, MergesPage, type ItemFormValues } from './vie
 import './messages.js';
 
 registerNav({ href: '/catalogue', key: 'catalogue.nav.search', order: 20 });
-registerNav({ href: '/catalogue/import', key: 'catalogue.nav.import', order: 21, visible: (ctx) => canSomewhere(ctx.actor, 'institution.operate') });
+registerNav({ href: '/catalogue/import', key: 'catalogue.nav.import', order: 21, visible: (ctx) => canSomewhere(ctx.actor, 'catalogue.write') });
 
 const tags = ['catalogue'];
 const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
@@ -173,7 +173,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const permalink = new URL(`/catalogue/records/${record.id}`, req.server.deps.config.publicUrl).toString();
     const notice = (req.query as { notice?: string }).notice === 'saved' ? req.t('catalogue.notice.saved') : undefined;
     const view = presentRecord(record);
-    return sendPage(reply, <RecordPage ctx={pageContext(req)} record={view} vancouver={citationVancouver(view, record.marc)} items={items} permalink={permalink} staff={canSomewhere(req.actor, 'institution.operate')} notice={notice} />);
+    return sendPage(reply, <RecordPage ctx={pageContext(req)} record={view} vancouver={citationVancouver(view, record.marc)} items={items} permalink={permalink} staff={canSomewhere(req.actor, 'catalogue.write')} notice={notice} />);
   });
 
   app.get<{ Params: { id: string } }>('/catalogue/records/:id/marc', hide, async (req, reply) => {

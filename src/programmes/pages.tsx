@@ -61,7 +61,7 @@ async function campaignChoices(db: Db): Promise<Choice[]> {
 }
 
 function isStaff(actor: Actor): boolean {
-  return canSomewhere(actor, 'institution.operate');
+  return canSomewhere(actor, 'programmes.operate');
 }
 
 function requireSignedIn(req: FastifyRequest): void {

@@ -22,7 +22,7 @@ const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 registerNav({ href: '/programmes', key: 'programmes.nav.programmes', order: 40 });
 registerNav({ href: '/calendar', key: 'programmes.nav.calendar', order: 41 });
-registerNav({ href: '/programmes/manage', key: 'programmes.nav.manage', order: 42, visible: (ctx) => canSomewhere(ctx.actor, 'institution.operate') });
+registerNav({ href: '/programmes/manage', key: 'programmes.nav.manage', order: 42, visible: (ctx) => canSomewhere(ctx.actor, 'programmes.operate') });
 
 /** Feeds reach back a month and forward a year: what a calendar app needs, no more. */
 async function sendFeed(req: FastifyRequest, reply: FastifyReply, scope: CalendarScope, name: string, unitIdsAbove: string[]) {

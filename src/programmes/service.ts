@@ -43,14 +43,14 @@ export async function loadProgramme(db: Db, id: string): Promise<ProgrammeRow> {
 /** Whether the actor runs this programme's institution. */
 export async function canManage(db: Db, actor: Actor, p: Pick<ProgrammeRow, 'institutionId'>): Promise<boolean> {
   if (actor.kind === 'anonymous') return false;
-  return can(actor, 'institution.operate', await institutionScope(db, p.institutionId));
+  return can(actor, 'programmes.operate', await institutionScope(db, p.institutionId));
 }
 
 /** Loads a programme the actor may manage, with its scope for the audit log. */
 export async function manageable(db: Db, actor: Actor, id: string): Promise<{ programme: ProgrammeRow; scope: Scope }> {
   const programme = await loadProgramme(db, id);
   const scope = await institutionScope(db, programme.institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'programmes.operate', scope);
   return { programme, scope };
 }
 
@@ -162,7 +162,7 @@ function snapshot(p: ProgrammeRow) {
 
 export async function createProgramme(db: Db, actor: Actor, input: ProgrammeInput): Promise<ProgrammeRow> {
   const scope = await programmeScope(db, input.institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'programmes.operate', scope);
   const issues = await inputIssues(db, input);
   if (issues.length) throw new ValidationError(issues);
   const unitId = scope.unitPath[0];
@@ -184,7 +184,7 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, input: P
   const { programme: before, scope } = await manageable(db, actor, id);
   await db.execute(sql`select id from programmes where id = ${id} for update`);
   if (input.institutionId !== before.institutionId) {
-    authorize(actor, 'institution.operate', await programmeScope(db, input.institutionId));
+    authorize(actor, 'programmes.operate', await programmeScope(db, input.institutionId));
   }
   const issues = await inputIssues(db, input);
   if (input.capacity < before.confirmedCount) {
@@ -371,7 +371,7 @@ export async function operableInstitutions(db: Db, actor: Actor): Promise<Array<
   const found = new Map([...(await programmeInstitutionRefs(db, ids)).values()].map((r) => [r.id, { id: r.id, name: r.name }]));
   for (const g of grants) {
     if (!g.unitId || (g.role !== 'unit_officer' && g.role !== 'dept_admin')) continue;
-    if (!can(actor, 'institution.operate', await unitScope(db, g.unitId))) continue;
+    if (!can(actor, 'programmes.operate', await unitScope(db, g.unitId))) continue;
     for (let page = 1; ; page += 1) {
       const batch = await listInstitutions(db, { unit: g.unitId, page, pageSize: 500 });
       for (const item of batch.items) found.set(item.institution.id, { id: item.institution.id, name: item.institution.name });
