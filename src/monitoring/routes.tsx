@@ -7,7 +7,7 @@ import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../platform/http/co
 import { checkValue, parseForm } from '../platform/http/validation.js';
 import { registerNav } from '../platform/web/layout.js';
 import { vnToday } from '../platform/time.js';
-import { monitoredInstitutionTypes } from '../orgs/index.js';
+import { institutionTypes } from '../orgs/index.js';
 import { chartRenderer } from './charts.js';
 import { placementOf } from './compute.js';
 import {
@@ -39,7 +39,7 @@ registerNav({ href: '/transparency', key: 'monitoring.nav.public', order: 71 });
 const tags = ['monitoring'];
 const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
 const UnitCode = Type.String({ pattern: '^[0-9]{2,10}$', maxLength: 10 });
-const TypeName = Type.String({ enum: [...monitoredInstitutionTypes] });
+const TypeName = Type.String({ enum: [...institutionTypes] });
 const DashQuery = Type.Object({ year: Type.Optional(Year), unit: Type.Optional(UnitCode), type: Type.Optional(TypeName) });
 const Uuid = Type.String({ format: 'uuid' });
 const ErrorOut = Type.Object({
@@ -63,7 +63,7 @@ function filters(req: FastifyRequest): { year: number; unit?: string | undefined
   const q = query(req);
   const year = /^\d{4}$/.test(q.year ?? '') ? Number(q.year) : currentYear();
   const unit = /^\d{2,10}$/.test(q.unit?.trim() ?? '') ? q.unit?.trim() : undefined;
-  const type = (monitoredInstitutionTypes as readonly string[]).includes(q.type ?? '') ? q.type : undefined;
+  const type = (institutionTypes as readonly string[]).includes(q.type ?? '') ? q.type : undefined;
   return { year, unit, type };
 }
 
@@ -116,7 +116,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { href: '/monitoring/report', label: ctx.t('monitoring.report.title') },
       ...(allowedSomewhere(req.actor, 'report') ? [{ href: '/monitoring/visits', label: ctx.t('monitoring.visits.title') }] : []),
     ];
-    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...monitoredInstitutionTypes]} links={links} publicView={false}
+    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...institutionTypes]} links={links} publicView={false}
       title={ctx.t('monitoring.dashboard.title')} lead={ctx.t('monitoring.dashboard.lead', { year: board.year })} />);
   });
 
@@ -124,7 +124,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const f = filters(req);
     const board = await dashboard(dbOf(req), null, { ...f, approvedOnly: true });
     const ctx = pageContext(req);
-    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...monitoredInstitutionTypes]} links={[]} publicView
+    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...institutionTypes]} links={[]} publicView
       title={ctx.t('monitoring.public.title')} lead={ctx.t('monitoring.public.lead')} />);
   });
 
@@ -165,7 +165,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function renderEdit(req: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: IndicatorFormValues; issues?: Issue[]; status?: number } = {}) {
     const ind = await getIndicator(dbOf(req), code);
     return sendPage(reply, <IndicatorEditPage ctx={pageContext(req)} indicator={ind} values={extra.values ?? formValues(ind.definition)} issues={extra.issues ?? []}
-      types={monitoredInstitutionTypes} />, extra.status);
+      types={institutionTypes} />, extra.status);
   }
 
   const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 60 }) });

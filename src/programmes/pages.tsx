@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { programmeInstitutionRefs, programmeUnitOptions, programmeUnitRefs, programmeUnitSubtree, programmeUnitPath, unitScope } from '../orgs/index.js';
+import { institutionRefs, unitOptions, unitRefs, unitSubtree, unitPath, unitScope } from '../orgs/index.js';
 import { can, canSomewhere, grantsOf, requireUser, type Actor } from '../platform/access.js';
 import type { Db } from '../platform/db/index.js';
 import { UnauthenticatedError, ValidationError, type Issue } from '../platform/errors.js';
@@ -47,12 +47,12 @@ function noticeOf(req: FastifyRequest): string | undefined {
 }
 
 async function names(db: Db, rows: ProgrammeRow[]): Promise<Map<string, string>> {
-  const refs = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+  const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
   return new Map([...refs].map(([id, r]) => [id, r.name]));
 }
 
 async function unitChoices(db: Db): Promise<Choice[]> {
-  const units = await programmeUnitOptions(db, vnDate(new Date()));
+  const units = await unitOptions(db, vnDate(new Date()));
   return units.map((u) => ({ value: u.id, label: u.level === 'province' ? u.name : u.level === 'district' ? `— ${u.name}` : `— — ${u.name}` }));
 }
 
@@ -73,7 +73,7 @@ async function formPage(req: FastifyRequest, reply: FastifyReply, action: string
   const own = await operableInstitutions(db, req.actor);
   const current = typeof values.institutionId === 'string' ? values.institutionId : undefined;
   if (current && !own.some((o) => o.id === current)) {
-    const extra = await programmeInstitutionRefs(db, [current]);
+    const extra = await institutionRefs(db, [current]);
     for (const r of extra.values()) own.push({ id: r.id, name: r.name });
   }
   return sendPage(reply, <ProgrammeFormPage ctx={pageContext(req)} action={action} values={values} issues={issues}
@@ -209,10 +209,10 @@ export const programmePages: FastifyPluginAsyncTypebox = async (app) => {
     requireStaffAnywhere(req.actor);
     const db = dbOf(req);
     const f = statsFilter(req.query as Q);
-    const unitIds = f.unitId ? await programmeUnitSubtree(db, f.unitId) : undefined;
+    const unitIds = f.unitId ? await unitSubtree(db, f.unitId) : undefined;
     const issues: Issue[] = f.to < f.from ? [{ field: 'to', key: 'programmes.errors.endBeforeStart' }] : [];
     const rows = issues.length ? [] : await programmeActivity(db, { from: f.from, to: f.to, ...(unitIds ? { unitIds } : {}) });
-    const refs = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+    const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
     const nameMap = new Map([...refs].map(([id, r]) => [id, r.name]));
     return sendPage(reply, <StatsPage ctx={pageContext(req)} rows={rows} names={nameMap} totals={totalsOf(rows)} values={f} units={await unitChoices(db)} issues={issues} />, issues.length ? 422 : 200);
   });
@@ -407,17 +407,17 @@ export const programmePages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get<{ Params: { unitId: string } }>('/calendar/units/:unitId', hide, async (req, reply) => {
     const db = dbOf(req);
-    const unit = (await programmeUnitRefs(db, [req.params.unitId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.unitId);
+    const unit = (await unitRefs(db, [req.params.unitId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.unitId);
     if (!unit) return reply.callNotFound();
-    return calendarPage(req, reply, { kind: 'unit', unitId: unit.id, subtree: await programmeUnitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), `/calendar/units/${unit.id}`, await programmeUnitPath(db, unit.id));
+    return calendarPage(req, reply, { kind: 'unit', unitId: unit.id, subtree: await unitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), `/calendar/units/${unit.id}`, await unitPath(db, unit.id));
   });
 
   app.get<{ Params: { institutionId: string } }>('/calendar/institutions/:institutionId', hide, async (req, reply) => {
     const db = dbOf(req);
-    const inst = (await programmeInstitutionRefs(db, [req.params.institutionId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.institutionId);
+    const inst = (await institutionRefs(db, [req.params.institutionId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.institutionId);
     if (!inst) return reply.callNotFound();
     return calendarPage(req, reply, { kind: 'institution', institutionId: inst.id }, req.t('programmes.calendar.ofInstitution', { name: inst.name }),
-      `/calendar/institutions/${inst.id}`, await programmeUnitPath(db, inst.unitId));
+      `/calendar/institutions/${inst.id}`, await unitPath(db, inst.unitId));
   });
 
   const canEditMarkers = (actor: Actor) => canSomewhere(actor, 'units.write') || grantsOf(actor).some((g) => g.role === 'unit_officer');

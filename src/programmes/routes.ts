@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { programmeInstitutionRefs, programmeUnitRefs, programmeUnitSubtree, programmeUnitPath } from '../orgs/index.js';
+import { institutionRefs, unitRefs, unitSubtree, unitPath } from '../orgs/index.js';
 import { dbOf } from '../platform/http/context.js';
 import { canSomewhere } from '../platform/access.js';
 import { registerNav } from '../platform/web/layout.js';
@@ -50,16 +50,16 @@ export const programmesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get<{ Params: { unitId: string } }>('/calendar/units/:unitId/feed.ics', hide, async (req, reply) => {
     const db = dbOf(req);
-    const unit = isUuid(req.params.unitId) ? (await programmeUnitRefs(db, [req.params.unitId])).get(req.params.unitId) : undefined;
+    const unit = isUuid(req.params.unitId) ? (await unitRefs(db, [req.params.unitId])).get(req.params.unitId) : undefined;
     if (!unit) return reply.callNotFound();
-    return sendFeed(req, reply, { kind: 'unit', unitId: unit.id, subtree: await programmeUnitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), await programmeUnitPath(db, unit.id));
+    return sendFeed(req, reply, { kind: 'unit', unitId: unit.id, subtree: await unitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), await unitPath(db, unit.id));
   });
 
   app.get<{ Params: { institutionId: string } }>('/calendar/institutions/:institutionId/feed.ics', hide, async (req, reply) => {
     const db = dbOf(req);
-    const inst = isUuid(req.params.institutionId) ? (await programmeInstitutionRefs(db, [req.params.institutionId])).get(req.params.institutionId) : undefined;
+    const inst = isUuid(req.params.institutionId) ? (await institutionRefs(db, [req.params.institutionId])).get(req.params.institutionId) : undefined;
     if (!inst) return reply.callNotFound();
-    return sendFeed(req, reply, { kind: 'institution', institutionId: inst.id }, req.t('programmes.calendar.ofInstitution', { name: inst.name }), await programmeUnitPath(db, inst.unitId));
+    return sendFeed(req, reply, { kind: 'institution', institutionId: inst.id }, req.t('programmes.calendar.ofInstitution', { name: inst.name }), await unitPath(db, inst.unitId));
   });
 
   app.get<{ Params: { token: string } }>('/my/calendar/:token/feed.ics', hide, async (req, reply) => {
@@ -74,9 +74,9 @@ export const programmesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       requireStaffAnywhere(req.actor);
       const db = dbOf(req);
       const f = statsFilter(req.query as Record<string, string | undefined>);
-      const unitIds = f.unitId && isUuid(f.unitId) ? await programmeUnitSubtree(db, f.unitId) : undefined;
+      const unitIds = f.unitId && isUuid(f.unitId) ? await unitSubtree(db, f.unitId) : undefined;
       const rows = await programmeActivity(db, { from: f.from, to: f.to, ...(unitIds ? { unitIds } : {}) });
-      const refs = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+      const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
       const names = new Map([...refs].map(([id, r]) => [id, r.name]));
       const file = `hoat-dong-${f.from}-${f.to}.${format}`;
       reply.header('content-disposition', `attachment; filename="${file}"`).header('cache-control', 'no-store');
