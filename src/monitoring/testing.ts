@@ -2,7 +2,9 @@ import { systemActor, type Actor, type Grant, type Role } from '../platform/acce
 import { registerUser } from '../platform/auth/service.js';
 import type { Db } from '../platform/db/index.js';
 import { roleGrants } from '../platform/schema.js';
+import { vnToday } from '../platform/time.js';
 import { addSuccession, createInstitution, createUnit, type InstitutionType } from '../orgs/index.js';
+import { recordVisit } from './visits.js';
 
 /** Test factories: each makes what it needs through the orgs module's public functions, parents included. */
 
@@ -63,4 +65,9 @@ export async function makeStaff(db: Db, grants: Array<{ role: Role; institution?
     out.push(grant);
   }
   return { kind: 'user', userId: user.id, grants: out, label: email, email, password };
+}
+
+/** One monitoring write (today's visitors) at the institution, for the access matrix across modules. */
+export function writeVisits(db: Db, actor: Actor, institutionId: string): Promise<unknown> {
+  return recordVisit(db, actor, { institutionId, date: vnToday(), visitors: 3 });
 }
