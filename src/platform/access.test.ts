@@ -1,5 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { can, canGrant, canSomewhere, systemActor, anonymous, typeAllows, type Actor, type Grant, type Permission, type Scope } from './access.js';
+import { rowsOf } from './db/index.js';
+import { users } from './schema.js';
+import { createTestDatabase } from './testing/db.js';
+import { can, canGrant, canSomewhere, systemActor, anonymous, tokenScopes, typeAllows, type Actor, type Grant, type Permission, type Scope } from './access.js';
 
 const P = 'province-86';
 const D855 = 'district-855';
@@ -89,5 +95,29 @@ describe('canGrant', () => {
     ['sysadmin makes sysadmins', user(g('sysadmin')), 'sysadmin', province, true],
   ] as const)('%s', (_n, actor, role, scope, expected) => {
     expect(canGrant(actor, role, scope)).toBe(expected);
+  });
+});
+
+describe('the migration to permissions per module', () => {
+  it('gives a token made with the old operate:write scope the scopes of every module, and leaves others alone', async () => {
+    const dir = path.resolve('migrations');
+    const file = fs.readdirSync(dir).find((f) => /^\d{4}_perms\.sql$/.test(f));
+    expect(file).toBeDefined();
+    const database = await createTestDatabase();
+    try {
+      const { db } = database;
+      const [user] = await db.insert(users).values({ displayName: 'Khóa cũ', email: 'khoa.cu@example.org', passwordHash: 'x' }).returning();
+      await db.execute(sql`insert into api_tokens (name, prefix, token_hash, scopes, user_id) values
+        ('cũ', 'a', 'h1', ${sql.raw("array['read','operate:write']")}, ${user!.id}), ('đọc', 'b', 'h2', ${sql.raw("array['read']")}, ${user!.id})`);
+      await db.execute(sql.raw(fs.readFileSync(path.join(dir, file!), 'utf8')));
+      const rows = await rowsOf<{ name: string; scopes: string[] }>(db, sql`select name, scopes from api_tokens order by prefix`);
+      expect(rows).toEqual([
+        { name: 'cũ', scopes: ['catalogue:write', 'circulation:write', 'digital:write', 'museum:write', 'programmes:write', 'read'] },
+        { name: 'đọc', scopes: ['read'] },
+      ]);
+      for (const scope of rows[0]!.scopes) expect(Object.keys(tokenScopes)).toContain(scope);
+    } finally {
+      await database.close();
+    }
   });
 });
