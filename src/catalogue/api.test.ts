@@ -129,7 +129,7 @@ describe('JSON write API: records', () => {
 
     const manager = await makeActor(db, [{ role: 'manager', institution: lib }]);
     const readOnly = (await createApiToken(db, manager, { name: 'đọc', scopes: ['read'] })).token;
-    const writer = (await createApiToken(db, manager, { name: 'ghi', scopes: ['operate:write'] })).token;
+    const writer = (await createApiToken(db, manager, { name: 'ghi', scopes: ['catalogue:write'] })).token;
     expect((await call(readOnly, 'POST', '/api/v1/catalogue/records', input)).statusCode).toBe(403);
     expect((await call(writer, 'POST', '/api/v1/catalogue/records', input)).statusCode).toBe(201);
     expect((await call(writer, 'POST', '/api/v1/catalogue/records', { ...input, institutionId: other.lib.id })).statusCode).toBe(403);

@@ -334,7 +334,7 @@ export async function importMarc(db: Db, actor: Actor, source: ImportSource, opt
   const institutionId = await institutionIdByCode(db, libraryCode);
   if (!institutionId) throw new ValidationError([issue('library', 'catalogue.import.unknownLibrary', { code: opts.libraryCode })]);
   const scope = await institutionScope(db, institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'catalogue.write', scope);
   const fileName = 'path' in source ? path.basename(source.path) : source.fileName ?? 'upload';
   const [run] = await db.insert(imports).values({ institutionId, fileName, createdBy: actor.label }).returning({ id: imports.id });
   if (!run) throw new NotFoundError();
@@ -382,7 +382,7 @@ export async function undoMerge(db: Db, actor: Actor, mergeId: string): Promise<
   const [m] = await db.select().from(merges).where(eq(merges.id, mergeId)).for('update');
   if (!m) throw new NotFoundError();
   const scope = await institutionScope(db, m.institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'catalogue.write', scope);
   if (m.undoneAt) throw new ValidationError([issue('merge', 'catalogue.merge.alreadyUndone')]);
   const id = randomUUID();
   const x = extract(m.incoming);

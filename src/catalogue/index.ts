@@ -15,7 +15,7 @@ export const catalogueModule: ModuleManifest = {
   routes: catalogueRoutes,
   navigation: [
     { href: '/catalogue', key: 'catalogue.nav.search', order: 20 },
-    { href: '/catalogue/import', key: 'catalogue.nav.import', order: 21, visible: (ctx) => canSomewhere(ctx.actor, 'institution.operate') },
+    { href: '/catalogue/import', key: 'catalogue.nav.import', order: 21, visible: (ctx) => canSomewhere(ctx.actor, 'catalogue.write') },
   ],
   home: [{ area: 'lead', order: 10, render: (ctx) => h(CatalogueSearchBox, { ctx }) }],
   seed: [{ name: 'demo catalogue', kind: 'demo', order: 20, run: seedDemoCatalogue }],

@@ -57,7 +57,7 @@ async function barcodeFree(db: Db, barcode: string, except?: string): Promise<vo
 export async function addItem(db: Db, actor: Actor, recordId: string, input: ItemInput): Promise<ItemRow> {
   await getRecord(db, recordId);
   const scope = await institutionScope(db, input.institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'catalogue.write', scope);
   const barcode = input.barcode.trim().toUpperCase();
   await barcodeFree(db, barcode);
   const [row] = await db.insert(items).values({
@@ -72,7 +72,7 @@ export async function addItem(db: Db, actor: Actor, recordId: string, input: Ite
 export async function updateItem(db: Db, actor: Actor, id: string, input: Omit<ItemInput, 'institutionId'>): Promise<ItemRow> {
   const before = await getItem(db, id);
   const scope = await institutionScope(db, before.institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'catalogue.write', scope);
   const barcode = input.barcode.trim().toUpperCase();
   await barcodeFree(db, barcode, id);
   const [row] = await db.update(items).set({
@@ -88,7 +88,7 @@ export async function updateItem(db: Db, actor: Actor, id: string, input: Omit<I
 export async function withdrawItem(db: Db, actor: Actor, id: string, note?: string): Promise<ItemRow> {
   const before = await getItem(db, id);
   const scope = await institutionScope(db, before.institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'catalogue.write', scope);
   const [row] = await db.update(items).set({ status: 'withdrawn', note: blank(note) ?? before.note, updatedAt: new Date() }).where(eq(items.id, id)).returning();
   if (!row) throw new NotFoundError();
   await recordAudit(db, actor, { action: 'catalogue.item.withdraw', entityType: 'catalogue_item', entityId: id, institutionId: row.institutionId, unitIds: scope.unitPath, before, after: row });
@@ -103,7 +103,7 @@ async function addTerms(db: Db, x: ReturnType<typeof extract>): Promise<void> {
 /** Creates a record (from the MARC editor or the simple form) for a library that catalogues it. */
 export async function createRecord(db: Db, actor: Actor, institutionId: string, marc: MarcRecord): Promise<RecordRow> {
   const scope = await institutionScope(db, institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'catalogue.write', scope);
   const x = extract(marc);
   const [row] = await db.insert(records).values({ id: randomUUID(), marc, ...x, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null }).returning();
   if (!row) throw new NotFoundError();
@@ -121,7 +121,7 @@ export async function updateRecord(db: Db, actor: Actor, id: string, institution
   const holders = (await db.selectDistinct({ id: items.institutionId }).from(items).where(eq(items.recordId, id))).map((r) => r.id);
   if (holders.length && !holders.includes(institutionId)) throw new ConflictError([issue('institution', 'catalogue.record.notHolder')]);
   const scope = await institutionScope(db, institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'catalogue.write', scope);
   const x = extract(marc);
   const [row] = await db.update(records).set({ marc, ...x, updatedAt: new Date() }).where(eq(records.id, id)).returning();
   if (!row) throw new NotFoundError();
@@ -137,7 +137,7 @@ export async function updateRecord(db: Db, actor: Actor, id: string, institution
 export async function deleteRecord(db: Db, actor: Actor, id: string, institutionId: string): Promise<void> {
   const before = await getRecord(db, id);
   const scope = await institutionScope(db, institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'catalogue.write', scope);
   const [held] = await db.select({ n: count() }).from(items).where(eq(items.recordId, id));
   const n = held?.n ?? 0;
   if (n > 0) throw new ConflictError([issue('id', 'catalogue.record.hasItems', { n })], 'catalogue.record.cannotDelete');

@@ -1,5 +1,8 @@
+import type { Actor } from '../platform/access.js';
+import type { Db } from '../platform/db/index.js';
 import type { Browser } from '../platform/testing/app.js';
 import type { DataField, MarcField, MarcRecord } from './marc/index.js';
+import { createRecord } from './service.js';
 
 /** A small bibliographic record for tests, built from plain fields. */
 export interface RecordSpec {
@@ -54,6 +57,11 @@ export function upload(b: Browser, url: string, file: { name: string; bytes: Uin
   parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/marc\r\n\r\n`), Buffer.from(file.bytes), Buffer.from(`\r\n--${boundary}--\r\n`));
   const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   return b.app.inject({ method: 'POST', url: `${url}?_csrf=${encodeURIComponent(b.csrf)}`, payload: Buffer.concat(parts), headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+}
+
+/** One catalogue write (a new record) at the institution, for the access matrix across modules. */
+export function writeCatalogue(db: Db, actor: Actor, institutionId: string): Promise<unknown> {
+  return createRecord(db, actor, institutionId, testRecord({ title: 'Thử quyền biên mục' }));
 }
 
 export { signedIn } from '../platform/testing/app.js';

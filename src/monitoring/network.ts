@@ -130,7 +130,7 @@ export class Placement {
       inst = inst.parentId ? this.institutions.get(inst.parentId) : undefined;
     }
     const own = this.institutions.get(institutionId);
-    return { unitPath: own ? this.unitScope(own.unitId).unitPath : [], institutionPath: path };
+    return { unitPath: own ? this.unitScope(own.unitId).unitPath : [], institutionPath: path, ...(own ? { institutionType: own.type } : {}) };
   }
 
   unitByCode(code: string, on: string): NetworkUnit | undefined {

@@ -2,7 +2,9 @@ import { systemActor, type Actor, type Grant, type Role } from '../platform/acce
 import { registerUser } from '../platform/auth/service.js';
 import type { Db } from '../platform/db/index.js';
 import { roleGrants } from '../platform/schema.js';
-import { addSuccession, createInstitution, createUnit, type MonitoredInstitutionType } from '../orgs/index.js';
+import { vnToday } from '../platform/time.js';
+import { addSuccession, createInstitution, createUnit, type InstitutionType } from '../orgs/index.js';
+import { recordVisit } from './visits/visits.js';
 
 /** Test factories: each makes what it needs through the orgs module's public functions, parents included. */
 
@@ -38,10 +40,10 @@ export interface TestInstitution {
   id: string;
   code: string;
   name: string;
-  type: MonitoredInstitutionType;
+  type: InstitutionType;
 }
 
-export async function makeInstitution(db: Db, spec: { type?: MonitoredInstitutionType; unit?: TestUnit; openedOn?: string | null; closedOn?: string | null; name?: string } = {}): Promise<TestInstitution> {
+export async function makeInstitution(db: Db, spec: { type?: InstitutionType; unit?: TestUnit; openedOn?: string | null; closedOn?: string | null; name?: string } = {}): Promise<TestInstitution> {
   const unit = spec.unit ?? await makeUnit(db, { level: 'district' });
   const code = `TT-${next()}`;
   const row = await createInstitution(db, systemActor, {
@@ -63,4 +65,9 @@ export async function makeStaff(db: Db, grants: Array<{ role: Role; institution?
     out.push(grant);
   }
   return { kind: 'user', userId: user.id, grants: out, label: email, email, password };
+}
+
+/** One monitoring write (today's visitors) at the institution, for the access matrix across modules. */
+export function writeVisits(db: Db, actor: Actor, institutionId: string): Promise<unknown> {
+  return recordVisit(db, actor, { institutionId, date: vnToday(), visitors: 3 });
 }

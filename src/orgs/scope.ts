@@ -25,19 +25,19 @@ export async function unitScope(db: Db, unitId: string): Promise<Scope> {
   return { unitPath: await unitPath(db, unitId), institutionPath: [] };
 }
 
-/** The institution and the institutions it sits in (nearest first), and its unit's path. */
+/** The institution and the institutions it sits in (nearest first), its unit's path, and its type (which decides the modules it may use). */
 export async function institutionScope(db: Db, institutionId: string): Promise<Scope> {
   if (!isUuid(institutionId)) return { unitPath: [], institutionPath: [] };
-  const rows = await rowsOf<{ id: string; unit_id: string }>(db, sql`
-    with recursive up(id, parent_id, unit_id, depth) as (
-      select id, parent_id, unit_id, 0 from institutions where id = ${institutionId}
+  const rows = await rowsOf<{ id: string; unit_id: string; type: string }>(db, sql`
+    with recursive up(id, parent_id, unit_id, type, depth) as (
+      select id, parent_id, unit_id, type::text, 0 from institutions where id = ${institutionId}
       union all
-      select i.id, i.parent_id, i.unit_id, up.depth + 1 from institutions i join up on i.id = up.parent_id where up.depth < ${MAX_DEPTH}
+      select i.id, i.parent_id, i.unit_id, i.type::text, up.depth + 1 from institutions i join up on i.id = up.parent_id where up.depth < ${MAX_DEPTH}
     )
-    select id, unit_id from up order by depth`);
+    select id, unit_id, type from up order by depth`);
   const own = rows[0];
   if (!own) return { unitPath: [], institutionPath: [] };
-  return { unitPath: await unitPath(db, own.unit_id), institutionPath: rows.map((r) => r.id) };
+  return { unitPath: await unitPath(db, own.unit_id), institutionPath: rows.map((r) => r.id), institutionType: own.type };
 }
 
 /** A condition true for rows whose `column` is the unit or one of its descendants. */

@@ -116,7 +116,8 @@ describe('scopes', () => {
     expect((await unitScope(db, commune.id)).unitPath).toEqual([commune.id, district, province]);
     const centre = await makeInstitution(db, { unit: commune, type: 'culture_centre_commune' });
     const library = await makeInstitution(db, { unit: commune, parent: centre, type: 'library_commune' });
-    expect(await institutionScope(db, library.id)).toEqual({ unitPath: [commune.id, district, province], institutionPath: [library.id, centre.id] });
+    expect(await institutionScope(db, library.id)).toEqual({ unitPath: [commune.id, district, province], institutionPath: [library.id, centre.id], institutionType: 'library_commune' });
+    expect((await institutionScope(db, centre.id)).institutionType).toBe('culture_centre_commune');
     expect(await unitScope(db, 'not-an-id')).toEqual({ unitPath: [], institutionPath: [] });
   });
 });

@@ -35,7 +35,11 @@ export const permissions = [
   'audit.read',
   'tokens.create',
   'users.manage',
-  'institution.operate',
+  'catalogue.write',
+  'circulation.operate',
+  'digital.write',
+  'museum.write',
+  'programmes.operate',
   'monitoring.report',
   'monitoring.review',
   'monitoring.view',
@@ -43,22 +47,53 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
+/** The work an institution's staff do in the modules: books, loans, digital documents, museum objects, programmes, figures. */
+const operating: readonly Permission[] = ['catalogue.write', 'circulation.operate', 'digital.write', 'museum.write', 'programmes.operate', 'monitoring.report'];
+
 const byRole: Record<Role, readonly Permission[]> = {
-  staff: ['institution.operate', 'monitoring.report'],
-  manager: ['institution.operate', 'monitoring.report', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create'],
+  staff: operating,
+  manager: [...operating, 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create'],
   unit_officer: ['institutions.create', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create', 'monitoring.review', 'monitoring.view'],
   dept_admin: [
     'units.write', 'institutions.create', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create', 'users.manage',
-    'institution.operate', 'monitoring.report', 'monitoring.review', 'monitoring.view', 'monitoring.administer',
+    ...operating, 'monitoring.review', 'monitoring.view', 'monitoring.administer',
   ],
   sysadmin: permissions,
 };
+
+const libraries = [
+  'library_provincial', 'library_district', 'library_commune', 'library_university', 'library_armed_forces', 'library_school',
+  'library_private_community', 'commune_cultural_post_office',
+] as const;
+const museums = ['museum_provincial', 'memorial_house', 'traditional_house', 'traditional_house_armed_forces'] as const;
+
+/**
+ * The institution types (as orgs stores them) that may use a module's permission; a permission
+ * absent here is open to every type. Libraries (and the commune cultural post offices that keep
+ * a reading room) catalogue and lend books; museums and memorial or traditional houses catalogue
+ * objects; both hold digital documents; every institution runs programmes and reports figures.
+ */
+export const typeRules: Partial<Record<Permission, readonly string[]>> = {
+  'catalogue.write': libraries,
+  'circulation.operate': libraries,
+  'museum.write': museums,
+  'digital.write': [...libraries, ...museums],
+};
+
+/** Whether an institution of this type may use the permission at all, whoever asks. */
+export function typeAllows(permission: Permission, institutionType: string): boolean {
+  return typeRules[permission]?.includes(institutionType) ?? true;
+}
 
 /** API token scopes and the permissions each one lets a token use. */
 export const tokenScopes = {
   read: [] as Permission[],
   'orgs:write': ['units.write', 'institutions.create', 'institutions.write'] as Permission[],
-  'operate:write': ['institution.operate'] as Permission[],
+  'catalogue:write': ['catalogue.write'] as Permission[],
+  'circulation:write': ['circulation.operate'] as Permission[],
+  'digital:write': ['digital.write'] as Permission[],
+  'museum:write': ['museum.write'] as Permission[],
+  'programmes:write': ['programmes.operate'] as Permission[],
   'monitoring:write': ['monitoring.report'] as Permission[],
   /** What a person does for themselves (register for a programme, book, cancel their own); no staff permission. */
   'self:write': [] as Permission[],
@@ -69,6 +104,8 @@ export type TokenScope = keyof typeof tokenScopes;
 export interface Scope {
   unitPath: string[];
   institutionPath: string[];
+  /** The target institution's type (as orgs stores it), when the write lands on an institution; its type rule then applies. */
+  institutionType?: string;
 }
 
 export const everywhere: Scope = { unitPath: [], institutionPath: [] };
@@ -88,8 +125,13 @@ export function grantsOf(actor: Actor): Grant[] {
   return actor.kind === 'user' || actor.kind === 'token' ? actor.grants : [];
 }
 
-/** Deny by default: true only when a grant of the actor has the permission over the scope. */
+/**
+ * Deny by default: true only when the target institution's type may use the permission and a
+ * grant of the actor has the permission over the scope. The type rule binds everyone, the
+ * operator at the command line too: a museum holds no book catalogue.
+ */
 export function can(actor: Actor, permission: Permission, scope: Scope): boolean {
+  if (scope.institutionType !== undefined && !typeAllows(permission, scope.institutionType)) return false;
   if (actor.kind === 'system') return true;
   if (actor.kind === 'anonymous') return false;
   if (actor.kind === 'token') {

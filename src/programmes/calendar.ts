@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { programmeInstitutionRefs, programmeUnitSubtree, programmeUnitPath } from '../orgs/index.js';
+import { institutionRefs, unitSubtree, unitPath } from '../orgs/index.js';
 import { canSomewhere, requireUser, requireWriteScope, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
@@ -37,7 +37,7 @@ export interface CalendarEntry {
 async function scopeCondition(db: Db, scope: CalendarScope): Promise<SQL | undefined> {
   if (scope.kind === 'institution') return eq(programmes.institutionId, scope.institutionId);
   if (scope.kind === 'unit') {
-    const ids = scope.subtree ?? await programmeUnitSubtree(db, scope.unitId);
+    const ids = scope.subtree ?? await unitSubtree(db, scope.unitId);
     return ids.length ? inArray(programmes.unitId, ids) : sql`false`;
   }
   return undefined;
@@ -54,7 +54,7 @@ export async function calendarEntries(db: Db, scope: CalendarScope, from: string
       eq(programmes.status, 'published'), await scopeCondition(db, scope),
       gte(programmeSessions.startsAt, vnInstant(from)), lt(programmeSessions.startsAt, vnInstant(to)),
     )).orderBy(asc(programmeSessions.startsAt), asc(programmes.sortKey)).limit(limit);
-  const names = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+  const names = await institutionRefs(db, rows.map((r) => r.institutionId));
   return rows.map(({ cancelledAt, ...r }) => ({ ...r, cancelled: Boolean(cancelledAt), institutionName: names.get(r.institutionId)?.name ?? '' }));
 }
 
@@ -84,7 +84,7 @@ export async function calendarDays(db: Db, scope: CalendarScope, from: string, t
     n: sql<number>`count(*) over (partition by ${day})`.as('n'),
   }).from(programmeSessions).innerJoin(programmes, eq(programmes.id, programmeSessions.programmeId)).where(where).as('ranked');
   const rows = await db.select().from(ranked).where(sql`${ranked.rn} <= ${perDay}`).orderBy(asc(ranked.day), asc(ranked.rn));
-  const names = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+  const names = await institutionRefs(db, rows.map((r) => r.institutionId));
   const out: DaySummary[] = [];
   for (let d = from; d < to; d = addDays(d, 1)) out.push({ date: d, count: 0, first: [] });
   const byDate = new Map(out.map((s) => [s.date, s]));
@@ -123,7 +123,7 @@ export interface MarkerDay {
 /** The markers falling in [from, to): national ones everywhere, local ones on their unit's calendars. */
 export async function markersBetween(db: Db, scope: CalendarScope, from: string, to: string, unitIdsAbove: string[] = []): Promise<MarkerDay[]> {
   let local: SQL | undefined;
-  if (scope.kind === 'unit') local = inArray(calendarMarkers.unitId, [...new Set([...(scope.subtree ?? await programmeUnitSubtree(db, scope.unitId)), ...unitIdsAbove])]);
+  if (scope.kind === 'unit') local = inArray(calendarMarkers.unitId, [...new Set([...(scope.subtree ?? await unitSubtree(db, scope.unitId)), ...unitIdsAbove])]);
   else if (scope.kind === 'institution') local = unitIdsAbove.length ? inArray(calendarMarkers.unitId, unitIdsAbove) : undefined;
   else local = sql`true`;
   const rows = await db.select().from(calendarMarkers).where(and(
@@ -160,7 +160,7 @@ async function authorizeMarker(db: Db, actor: Actor, unitId: string | null): Pro
     if (!canSomewhere(actor, 'units.write')) throw new ForbiddenError();
     return [];
   }
-  const path = await programmeUnitPath(db, unitId);
+  const path = await unitPath(db, unitId);
   if (path.length === 0) throw new ValidationError([{ field: 'unitId', key: 'programmes.errors.noUnit' }]);
   const grants = actor.grants.filter((g) => g.role === 'sysadmin' || (g.unitId && path.includes(g.unitId) && g.role !== 'staff'));
   if (grants.length === 0) throw new ForbiddenError();
@@ -220,6 +220,6 @@ export async function ownEntries(db: Db, token: string): Promise<CalendarEntry[]
     .innerJoin(programmeSessions, eq(programmeSessions.programmeId, programmes.id))
     .where(and(eq(registrations.userId, feed.userId), eq(registrations.status, 'confirmed'), eq(programmes.status, 'published'), gte(programmeSessions.startsAt, since)))
     .orderBy(asc(programmeSessions.startsAt)).limit(2000);
-  const names = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+  const names = await institutionRefs(db, rows.map((r) => r.institutionId));
   return rows.map(({ cancelledAt, ...r }) => ({ ...r, cancelled: Boolean(cancelledAt), institutionName: names.get(r.institutionId)?.name ?? '' }));
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, ne, notInArray } from 'drizzle-orm';
-import { programmeUnitSubtree, unitScope } from '../orgs/index.js';
+import { unitSubtree, unitScope } from '../orgs/index.js';
 import { authorize, type Actor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
@@ -43,7 +43,7 @@ export async function editableCampaign(db: Db, actor: Actor, id: string): Promis
 
 /** The programmes a campaign of this unit may take in: those of institutions in its subtree, not cancelled, plus its own. */
 export async function campaignCandidates(db: Db, unitId: string, campaignId: string): Promise<Array<typeof programmes.$inferSelect>> {
-  const units = await programmeUnitSubtree(db, unitId);
+  const units = await unitSubtree(db, unitId);
   if (units.length === 0) return [];
   const rows = await db.select().from(programmes)
     .where(and(inArray(programmes.unitId, units), ne(programmes.status, 'cancelled'))).orderBy(programmes.sortKey).limit(500);
@@ -65,7 +65,7 @@ export async function updateCampaign(db: Db, actor: Actor, id: string, input: Ca
   const ids = [...new Set(input.programmeIds)];
   const beforeIds = (await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.campaignId, id))).map((r) => r.id);
   if (ids.length) {
-    const units = new Set(await programmeUnitSubtree(db, input.unitId));
+    const units = new Set(await unitSubtree(db, input.unitId));
     const found = await db.select({ id: programmes.id, unitId: programmes.unitId, status: programmes.status }).from(programmes).where(inArray(programmes.id, ids));
     const fits = new Set(found.filter((p) => units.has(p.unitId) && (p.status !== 'cancelled' || beforeIds.includes(p.id))).map((p) => p.id));
     if (ids.some((x) => !fits.has(x))) issues.push({ field: 'programmeIds', key: 'programmes.errors.campaignProgramme' });

@@ -13,7 +13,7 @@ export const programmesModule: ModuleManifest = {
   navigation: [
     { href: '/programmes', key: 'programmes.nav.programmes', order: 40 },
     { href: '/calendar', key: 'programmes.nav.calendar', order: 41 },
-    { href: '/programmes/manage', key: 'programmes.nav.manage', order: 42, visible: (ctx) => canSomewhere(ctx.actor, 'institution.operate') },
+    { href: '/programmes/manage', key: 'programmes.nav.manage', order: 42, visible: (ctx) => canSomewhere(ctx.actor, 'programmes.operate') },
   ],
 };
 export { programmeActivity, type ProgrammeActivity, type ActivityFilter } from './stats.js';

@@ -124,8 +124,8 @@ export async function cancelRegistration(db: Db, actor: Actor, id: string): Prom
   if (own) {
     requireWriteScope(actor, 'self:write');
   } else {
-    if (!can(actor, 'institution.operate', scope)) throw new NotFoundError();
-    authorize(actor, 'institution.operate', scope);
+    if (!can(actor, 'programmes.operate', scope)) throw new NotFoundError();
+    authorize(actor, 'programmes.operate', scope);
   }
   const [current] = await db.select().from(registrations).where(eq(registrations.id, id)).limit(1);
   if (!current || current.status === 'cancelled') return { registration: current ?? found, promoted: [] };
@@ -232,7 +232,7 @@ export async function roster(db: Db, actor: Actor, programmeId: string): Promise
   if (!p) throw new NotFoundError();
   const scope = await institutionScope(db, p.institutionId);
   if (actor.kind === 'anonymous') throw new UnauthenticatedError();
-  if (!can(actor, 'institution.operate', scope)) throw new NotFoundError();
+  if (!can(actor, 'programmes.operate', scope)) throw new NotFoundError();
   const rows = await db.select().from(registrations)
     .where(and(eq(registrations.programmeId, programmeId), ne(registrations.status, 'cancelled')))
     .orderBy(asc(registrations.createdAt), asc(registrations.id));

@@ -1,8 +1,6 @@
 import { and, asc, desc, eq, exists, gte, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import {
-  institutionScope, listInstitutions, programmeInstitutionRefs, programmeUnitSubtree, unitScope,
-} from '../orgs/index.js';
-import { authorize, can, grantsOf, isSysadmin, type Actor, type Scope } from '../platform/access.js';
+import { institutionScope, operableInstitutions as operableIn, unitSubtree } from '../orgs/index.js';
+import { authorize, can, grantsOf, isSysadmin, roleAllows, type Actor, type Scope } from '../platform/access.js';
 import { recordAudit } from '../platform/audit/index.js';
 import { escapeLike, type Db } from '../platform/db/index.js';
 import { ConflictError, NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
@@ -43,14 +41,14 @@ export async function loadProgramme(db: Db, id: string): Promise<ProgrammeRow> {
 /** Whether the actor runs this programme's institution. */
 export async function canManage(db: Db, actor: Actor, p: Pick<ProgrammeRow, 'institutionId'>): Promise<boolean> {
   if (actor.kind === 'anonymous') return false;
-  return can(actor, 'institution.operate', await institutionScope(db, p.institutionId));
+  return can(actor, 'programmes.operate', await institutionScope(db, p.institutionId));
 }
 
 /** Loads a programme the actor may manage, with its scope for the audit log. */
 export async function manageable(db: Db, actor: Actor, id: string): Promise<{ programme: ProgrammeRow; scope: Scope }> {
   const programme = await loadProgramme(db, id);
   const scope = await institutionScope(db, programme.institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'programmes.operate', scope);
   return { programme, scope };
 }
 
@@ -162,7 +160,7 @@ function snapshot(p: ProgrammeRow) {
 
 export async function createProgramme(db: Db, actor: Actor, input: ProgrammeInput): Promise<ProgrammeRow> {
   const scope = await programmeScope(db, input.institutionId);
-  authorize(actor, 'institution.operate', scope);
+  authorize(actor, 'programmes.operate', scope);
   const issues = await inputIssues(db, input);
   if (issues.length) throw new ValidationError(issues);
   const unitId = scope.unitPath[0];
@@ -184,7 +182,7 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, input: P
   const { programme: before, scope } = await manageable(db, actor, id);
   await db.execute(sql`select id from programmes where id = ${id} for update`);
   if (input.institutionId !== before.institutionId) {
-    authorize(actor, 'institution.operate', await programmeScope(db, input.institutionId));
+    authorize(actor, 'programmes.operate', await programmeScope(db, input.institutionId));
   }
   const issues = await inputIssues(db, input);
   if (input.capacity < before.confirmedCount) {
@@ -309,7 +307,7 @@ export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = n
     eq(programmeSessions.programmeId, programmes.id), isNull(programmeSessions.cancelledAt),
     gte(programmeSessions.endsAt, from), to ? lt(programmeSessions.startsAt, new Date(to.getTime() + 86_400_000)) : undefined,
   );
-  const units = f.unitId && isUuid(f.unitId) ? await programmeUnitSubtree(db, f.unitId) : null;
+  const units = f.unitId && isUuid(f.unitId) ? await unitSubtree(db, f.unitId) : null;
   const words = f.q ? tokensVi(f.q).map(foldVi) : [];
   const tone = f.q ? toneKeyVi(f.q) : '';
   const anySessionWindow = and(
@@ -345,14 +343,14 @@ export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = n
 /** The institutions whose programmes the actor runs, from their grants; sysadmins and unit grants see by unit. */
 export async function managedProgrammes(db: Db, actor: Actor): Promise<ProgrammeRow[]> {
   if (actor.kind === 'anonymous') return [];
-  const grants = grantsOf(actor).filter((g) => g.role === 'staff' || g.role === 'manager' || g.role === 'dept_admin');
+  const grants = grantsOf(actor).filter((g) => roleAllows(g.role, 'programmes.operate'));
   if (!isSysadmin(actor) && grants.length === 0) return [];
   const parts: SQL[] = [];
   const institutionIds = grants.map((g) => g.institutionId).filter((x): x is string => Boolean(x));
   if (institutionIds.length) parts.push(inArray(programmes.institutionId, institutionIds));
   for (const g of grants) {
     if (g.unitId) {
-      const ids = await programmeUnitSubtree(db, g.unitId);
+      const ids = await unitSubtree(db, g.unitId);
       if (ids.length) parts.push(inArray(programmes.unitId, ids));
     }
   }
@@ -360,25 +358,9 @@ export async function managedProgrammes(db: Db, actor: Actor): Promise<Programme
   return db.select().from(programmes).where(where).orderBy(desc(programmes.updatedAt)).limit(500);
 }
 
-/**
- * The open institutions an actor may create programmes for, by name: those of their institution
- * grants, and every one in the subtree of a unit-wide grant whose role runs institutions there.
- */
+/** The open institutions an actor may create programmes for, every one of them, by type and name. */
 export async function operableInstitutions(db: Db, actor: Actor): Promise<Array<{ id: string; name: string }>> {
-  const grants = grantsOf(actor);
-  const ids = grants.filter((g) => g.role === 'staff' || g.role === 'manager').map((g) => g.institutionId)
-    .filter((x): x is string => Boolean(x));
-  const found = new Map([...(await programmeInstitutionRefs(db, ids)).values()].map((r) => [r.id, { id: r.id, name: r.name }]));
-  for (const g of grants) {
-    if (!g.unitId || (g.role !== 'unit_officer' && g.role !== 'dept_admin')) continue;
-    if (!can(actor, 'institution.operate', await unitScope(db, g.unitId))) continue;
-    for (let page = 1; ; page += 1) {
-      const batch = await listInstitutions(db, { unit: g.unitId, page, pageSize: 500 });
-      for (const item of batch.items) found.set(item.institution.id, { id: item.institution.id, name: item.institution.name });
-      if (page * batch.pageSize >= batch.total) break;
-    }
-  }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  return (await operableIn(db, actor, 'programmes.operate')).map(({ id, name }) => ({ id, name }));
 }
 
 /** The Vietnamese calendar day of each session, for booking dates. */

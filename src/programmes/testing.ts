@@ -33,5 +33,11 @@ export async function makeProgramme(db: Db, spec: Partial<ProgrammeInput> & { st
   return { programme, staff: made.actor, institution: made.institution };
 }
 
+/** One programmes write (a new draft class) at the institution, for the access matrix across modules. */
+export function writeProgramme(db: Db, actor: Actor, institutionId: string): Promise<unknown> {
+  return createProgramme(db, actor, {
+    kind: 'class', title: 'Thử quyền', institutionId, startDate: addDays(vnDate(new Date()), 7), startTime: '09:00', endTime: '10:00', capacity: 10,
+  });
+}
 
 export { signedIn } from '../platform/testing/app.js';

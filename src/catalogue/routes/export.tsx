@@ -33,8 +33,8 @@ async function sendExport(req: FastifyRequest, reply: FastifyReply, q: ExportQue
   if (q.library) {
     const id = await institutionIdByCode(db, q.library);
     if (!id) throw new ValidationError([issue('library', 'catalogue.import.unknownLibrary', { code: q.library })]);
-    authorize(req.actor, 'institution.operate', await institutionScope(db, id));
-  } else if (!canSomewhere(req.actor, 'institution.operate')) {
+    authorize(req.actor, 'catalogue.write', await institutionScope(db, id));
+  } else if (!canSomewhere(req.actor, 'catalogue.write')) {
     throw new ForbiddenError();
   }
   const out = new PassThrough();
@@ -55,7 +55,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const page = async (req: FastifyRequest, reply: FastifyReply, values: { library?: string | undefined; format?: string | undefined }, issues?: Issue[], status = 200) => {
     requireUser(req.actor);
-    if (!canSomewhere(req.actor, 'institution.operate')) throw new ForbiddenError();
+    if (!canSomewhere(req.actor, 'catalogue.write')) throw new ForbiddenError();
     const db = dbOf(req);
     const libraries = await operableLibraries(db, req.actor);
     const sizes = await exportSizes(db, libraries.map((l) => l.id));

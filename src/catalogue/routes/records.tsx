@@ -32,7 +32,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const permalink = new URL(`/catalogue/records/${record.id}`, req.server.deps.config.publicUrl).toString();
     const notice = req.query.notice === 'saved' ? req.t('catalogue.notice.saved') : undefined;
     const view = presentRecord(record);
-    return sendPage(reply, <RecordPage ctx={pageContext(req)} record={view} vancouver={citationVancouver(view, record.marc)} items={items} permalink={permalink} staff={canSomewhere(req.actor, 'institution.operate')} notice={notice} />);
+    return sendPage(reply, <RecordPage ctx={pageContext(req)} record={view} vancouver={citationVancouver(view, record.marc)} items={items} permalink={permalink} staff={canSomewhere(req.actor, 'catalogue.write')} notice={notice} />);
   });
 
   app.get('/catalogue/records/:id/marc', { schema: { hide: true, params: IdParams } }, async (req, reply) => {

@@ -39,7 +39,7 @@ export function DeleteRecordPage({ ctx, record, copies, withdrawn, libraries, in
           <p>{t('catalogue.delete.lead')}</p>
           <Form ctx={ctx} action={`${href}/delete`}>
             <SelectField ctx={ctx} name="institutionId" label={t('catalogue.editor.library')} hint={t('catalogue.delete.libraryHint')} value={institutionId} issues={issues} required
-              options={libraries.map((l) => ({ value: l.id, label: l.name }))} />
+              options={libraries.map((l) => ({ value: l.id, group: t(`orgs.type.${l.type}`), label: l.name }))} />
             <Button variant="warning">{t('catalogue.delete.action')}</Button>
           </Form>
           <p><a href={href}>{t('catalogue.delete.back')}</a></p>

@@ -19,7 +19,7 @@ export function MarcEditorPage({ ctx, action, title, leader, rows, libraries, in
       {issues?.length ? <ErrorSummary ctx={ctx} issues={issues} /> : null}
       <p>{t('catalogue.editor.lead')}</p>
       <Form ctx={ctx} action={action}>
-        <SelectField ctx={ctx} name="institutionId" label={t('catalogue.editor.library')} hint={t('catalogue.editor.libraryHint')} value={institutionId} issues={issues} options={libraries.map((l) => ({ value: l.id, label: l.name }))} />
+        <SelectField ctx={ctx} name="institutionId" label={t('catalogue.editor.library')} hint={t('catalogue.editor.libraryHint')} value={institutionId} issues={issues} options={libraries.map((l) => ({ value: l.id, group: t(`orgs.type.${l.type}`), label: l.name }))} />
         <TextField ctx={ctx} name="leader" label={t('catalogue.editor.leader')} hint={t('catalogue.editor.leaderHint')} value={leader} issues={issues} required />
         <div class="table-wrap">
           <table>
@@ -60,7 +60,7 @@ export function SimpleFormPage({ ctx, values, libraries, issues }: { ctx: PageCo
       {issues?.length ? <ErrorSummary ctx={ctx} issues={issues} /> : null}
       <p>{t('catalogue.simple.lead')} <a href="/catalogue/records/new/marc">{t('catalogue.simple.toMarc')}</a></p>
       <Form ctx={ctx} action="/catalogue/records/new">
-        <SelectField ctx={ctx} name="institutionId" label={t('catalogue.editor.library')} value={values.institutionId} issues={issues} options={libraries.map((l) => ({ value: l.id, label: l.name }))} />
+        <SelectField ctx={ctx} name="institutionId" label={t('catalogue.editor.library')} value={values.institutionId} issues={issues} options={libraries.map((l) => ({ value: l.id, group: t(`orgs.type.${l.type}`), label: l.name }))} />
         <TextField ctx={ctx} name="title" label={t('catalogue.simple.titleField')} value={values.title} issues={issues} required />
         <TextField ctx={ctx} name="subtitle" label={t('catalogue.simple.subtitle')} value={values.subtitle} issues={issues} />
         <TextField ctx={ctx} name="author" label={t('catalogue.simple.author')} hint={t('catalogue.simple.authorHint')} value={values.author} issues={issues} />

@@ -26,7 +26,7 @@ export function ExportPage({ ctx, libraries, sizes, values, issues }: {
         <SelectField ctx={ctx} name="library" label={t('catalogue.export.library')} hint={t('catalogue.export.libraryHint')} value={values.library || UNION} issues={issues} required
           options={[
             { value: UNION, label: t('catalogue.export.union', { n: n(sizes.union) }) },
-            ...libraries.map((l) => ({ value: l.code, label: t('catalogue.export.libraryOption', { name: l.name, code: l.code, n: n(sizes.byLibrary.get(l.id) ?? 0) }) })),
+            ...libraries.map((l) => ({ value: l.code, group: t(`orgs.type.${l.type}`), label: t('catalogue.export.libraryOption', { name: l.name, code: l.code, n: n(sizes.byLibrary.get(l.id) ?? 0) }) })),
           ]} />
         <fieldset class={`field${formatError ? ' field--error' : ''}`} id="f-format" aria-describedby={formatError ? 'f-format-error' : undefined}>
           <legend>{t('catalogue.export.format')}</legend>

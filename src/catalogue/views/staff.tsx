@@ -20,7 +20,7 @@ export function ImportPage({ ctx, libraries, report, issues, values }: {
       {report ? <ImportReport ctx={ctx} report={report} /> : null}
       <p>{t('catalogue.import.lead')}</p>
       <form method="post" action={`/catalogue/import?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" novalidate data-upload-progress="upload-progress">
-        <SelectField ctx={ctx} name="library" label={t('catalogue.import.library')} value={values?.library} issues={issues} options={libraries.map((l) => ({ value: l.code, label: `${l.name} (${l.code})` }))} />
+        <SelectField ctx={ctx} name="library" label={t('catalogue.import.library')} value={values?.library} issues={issues} options={libraries.map((l) => ({ value: l.code, group: t(`orgs.type.${l.type}`), label: `${l.name} (${l.code})` }))} />
         <SelectField ctx={ctx} name="encoding" label={t('catalogue.import.encoding')} hint={t('catalogue.import.encodingHint')} value={values?.encoding} blank={t('catalogue.import.encodingAuto')}
           options={encodings.map((e) => ({ value: e, label: t(`catalogue.encoding.${e}`) }))} />
         <div class="field">
@@ -141,7 +141,7 @@ export function ItemFormPage({ ctx, record, item, libraries, statuses, values, i
       <p class="lead">{record.title}</p>
       {issues?.length ? <ErrorSummary ctx={ctx} issues={issues} /> : null}
       <Form ctx={ctx} action={item ? `/catalogue/items/${item.id}/edit` : `/catalogue/records/${record.id}/items/new`}>
-        {item ? null : <SelectField ctx={ctx} name="institutionId" label={t('catalogue.holdings.library')} value={values.institutionId} issues={issues} options={libraries.map((l) => ({ value: l.id, label: l.name }))} />}
+        {item ? null : <SelectField ctx={ctx} name="institutionId" label={t('catalogue.holdings.library')} value={values.institutionId} issues={issues} options={libraries.map((l) => ({ value: l.id, group: t(`orgs.type.${l.type}`), label: l.name }))} />}
         <TextField ctx={ctx} name="barcode" label={t('catalogue.item.barcode')} value={values.barcode} issues={issues} required width="medium" />
         <TextField ctx={ctx} name="callNumber" label={t('catalogue.holdings.callNumber')} value={values.callNumber} issues={issues} width="medium" />
         <TextField ctx={ctx} name="location" label={t('catalogue.holdings.location')} value={values.location} issues={issues} />

@@ -7,7 +7,7 @@ import { translator } from '../../platform/i18n/index.js';
 import { enqueue } from '../../platform/outbox/index.js';
 import { normalizeVi } from '../../platform/text/index.js';
 import { vnToday } from '../../platform/time.js';
-import { threeLevelEnd, type NetworkInstitution, type NetworkUnit } from '../../orgs/index.js';
+import { THREE_LEVEL_END, type NetworkInstitution, type NetworkUnit } from '../../orgs/index.js';
 import { placementOf } from '../indicators/compute.js';
 import { institutionStaff, notifyDecision, notifySubmitted } from './notify.js';
 import { listIndicators } from '../indicators/indicators.js';
@@ -75,7 +75,7 @@ async function observedFor(db: Db, period: PeriodRow, institutionId: string): Pr
  */
 export function reviewUnit(placement: Placement, institutionId: string, period: Pick<PeriodRow, 'deadline'>): NetworkUnit | undefined {
   const on = period.deadline;
-  const level = on <= threeLevelEnd ? 'district' : 'commune';
+  const level = on <= THREE_LEVEL_END ? 'district' : 'commune';
   const inst = placement.institutions.get(institutionId);
   if (!inst) return undefined;
   const chain = placement.chainOn(inst.unitId, on);
@@ -375,7 +375,7 @@ export async function completeness(db: Db, actor: Actor, periodId: string, unitI
     inArray(monitoringSubmissions.institutionId, expected.map((i) => i.id)))) : [];
   const byInst = new Map(subs.map((s) => [s.institutionId, s]));
   const today = vnToday(now);
-  const level = period.deadline <= threeLevelEnd ? 'district' : 'commune';
+  const level = period.deadline <= THREE_LEVEL_END ? 'district' : 'commune';
   const blank = (key: string, label: string): CompletenessGroup => ({ key, label, expected: 0, submitted: 0, onTime: 0, approved: 0 });
   const total = blank('all', '');
   const units = new Map<string, CompletenessGroup>();
@@ -461,6 +461,6 @@ export async function worklist(db: Db, actor: Actor, periodId: string): Promise<
   const subs = expected.length ? await db.select().from(monitoringSubmissions).where(and(eq(monitoringSubmissions.periodId, periodId),
     inArray(monitoringSubmissions.institutionId, expected.map((i) => i.id)))) : [];
   const byInst = new Map(subs.map((s) => [s.institutionId, s]));
-  const level = period.deadline <= threeLevelEnd ? 'district' : 'commune';
+  const level = period.deadline <= THREE_LEVEL_END ? 'district' : 'commune';
   return expected.map((institution) => ({ institution, submission: byInst.get(institution.id) ?? null, unit: placement.rollupUnit(institution.id, level, period.deadline) }));
 }

@@ -1,5 +1,5 @@
 import { issue, ValidationError, type Issue } from '../../platform/errors.js';
-import { monitoredInstitutionTypes } from '../../orgs/index.js';
+import { institutionTypes } from '../../orgs/index.js';
 import { criteria, formulaKinds, measures, type Criterion, type Formula, type FormulaKind, type IndicatorDefinition, type Measure, type Target } from '../model.js';
 import { messageKey } from '../../platform/i18n/index.js';
 
@@ -93,7 +93,7 @@ export function definitionFromForm(v: IndicatorFormValues): IndicatorDefinition 
   required(issues, 'note', v.note, 1000);
   const types = [...new Set(v.types)];
   if (!types.length) issues.push(issue('types', 'monitoring.indicator.typesNeeded'));
-  for (const t of types) if (!(monitoredInstitutionTypes as readonly string[]).includes(t)) issues.push(issue('types', 'monitoring.indicator.badType', { type: t }));
+  for (const t of types) if (!(institutionTypes as readonly string[]).includes(t)) issues.push(issue('types', 'monitoring.indicator.badType', { type: t }));
   const formula = formulaOf(v, issues);
   const targets: Target[] = [];
   const seen = new Map<number, number>();

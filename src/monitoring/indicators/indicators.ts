@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/index.js';
 import { ConflictError, issue, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { checkValue } from '../../platform/http/validation.js';
 import { normalizeVi } from '../../platform/text/index.js';
-import { monitoredInstitutionTypes } from '../../orgs/index.js';
+import { institutionTypes } from '../../orgs/index.js';
 import { placementOf } from './compute.js';
 import { IndicatorDefinition } from '../model.js';
 import { provinceScope } from '../network.js';
@@ -48,7 +48,7 @@ export async function indicatorHistory(db: Db, indicatorId: string): Promise<Ind
 function normalise(def: IndicatorDefinition): IndicatorDefinition {
   const issues = [];
   for (const [i, t] of def.types.entries()) {
-    if (!(monitoredInstitutionTypes as readonly string[]).includes(t)) issues.push(issue(`types.${i}`, 'monitoring.indicator.badType', { type: t }));
+    if (!(institutionTypes as readonly string[]).includes(t)) issues.push(issue(`types.${i}`, 'monitoring.indicator.badType', { type: t }));
   }
   const years = new Set<number>();
   for (const [i, t] of def.targets.entries()) {

@@ -4,7 +4,7 @@ import { grantsOf } from '../../platform/access.js';
 import { DomainError } from '../../platform/errors.js';
 import { dbOf } from '../../platform/http/context.js';
 import { vnToday } from '../../platform/time.js';
-import { monitoredInstitutionTypes } from '../../orgs/index.js';
+import { institutionTypes } from '../../orgs/index.js';
 import { placementOf } from '../indicators/compute.js';
 import { provinceScope } from '../network.js';
 import { allowedTo } from '../permissions.js';
@@ -12,7 +12,7 @@ import { allowedTo } from '../permissions.js';
 export const tags = ['monitoring'];
 export const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
 export const UnitCode = Type.String({ pattern: '^[0-9]{2,10}$', maxLength: 10 });
-export const TypeName = Type.String({ enum: [...monitoredInstitutionTypes] });
+export const TypeName = Type.String({ enum: [...institutionTypes] });
 export const DashQuery = Type.Object({ year: Type.Optional(Year), unit: Type.Optional(UnitCode), type: Type.Optional(TypeName) });
 export const Uuid = Type.String({ format: 'uuid' });
 const ErrorOut = Type.Object({
@@ -36,7 +36,7 @@ export function filters(req: FastifyRequest): { year: number; unit?: string | un
   const q = query(req);
   const year = /^\d{4}$/.test(q.year ?? '') ? Number(q.year) : currentYear();
   const unit = /^\d{2,10}$/.test(q.unit?.trim() ?? '') ? q.unit?.trim() : undefined;
-  const type = (monitoredInstitutionTypes as readonly string[]).includes(q.type ?? '') ? q.type : undefined;
+  const type = (institutionTypes as readonly string[]).includes(q.type ?? '') ? q.type : undefined;
   return { year, unit, type };
 }
 

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { ValidationError, issue, type Issue } from '../../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
 import { checkValue } from '../../platform/http/validation.js';
-import { monitoredInstitutionTypes } from '../../orgs/index.js';
+import { institutionTypes } from '../../orgs/index.js';
 import { chartRenderer } from '../reports/charts.js';
 import { placementOf } from '../indicators/compute.js';
 import { overrideCriterion } from '../cycle/cycle.js';
@@ -60,7 +60,7 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function renderEdit(req: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: IndicatorFormValues; issues?: Issue[]; status?: number } = {}) {
     const ind = await getIndicator(dbOf(req), code);
     return sendPage(reply, <IndicatorEditPage ctx={pageContext(req)} indicator={presentIndicator(ind)} values={extra.values ?? formValues(ind.definition)} issues={extra.issues ?? []}
-      types={monitoredInstitutionTypes} />, extra.status);
+      types={institutionTypes} />, extra.status);
   }
 
   app.get('/monitoring/indicators/:code/edit', { schema: { hide: true, params: CodeParams } }, async (req, reply) => {

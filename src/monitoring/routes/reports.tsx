@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { dbOf, pageContext, sendPage } from '../../platform/http/context.js';
-import { monitoredInstitutionTypes } from '../../orgs/index.js';
+import { institutionTypes } from '../../orgs/index.js';
 import { chartRenderer } from '../reports/charts.js';
 import { placementOf } from '../indicators/compute.js';
 import { dashboard } from '../reports/dashboard.js';
@@ -25,7 +25,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { href: '/monitoring/report', label: ctx.t('monitoring.report.title') },
       ...(allowedSomewhere(req.actor, 'report') ? [{ href: '/monitoring/visits', label: ctx.t('monitoring.visits.title') }] : []),
     ];
-    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...monitoredInstitutionTypes]} links={links} publicView={false}
+    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...institutionTypes]} links={links} publicView={false}
       title={ctx.t('monitoring.dashboard.title')} lead={ctx.t('monitoring.dashboard.lead', { year: board.year })} />);
   });
 
@@ -33,7 +33,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const f = filters(req);
     const board = await dashboard(dbOf(req), null, { ...f, approvedOnly: true });
     const ctx = pageContext(req);
-    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...monitoredInstitutionTypes]} links={[]} publicView
+    return sendPage(reply, <DashboardPage ctx={ctx} charts={await chartRenderer()} board={board} types={[...institutionTypes]} links={[]} publicView
       title={ctx.t('monitoring.public.title')} lead={ctx.t('monitoring.public.lead')} />);
   });
 

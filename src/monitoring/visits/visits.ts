@@ -3,7 +3,7 @@ import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit/index.js';
 import type { Db } from '../../platform/db/index.js';
-import { issue, NotFoundError, ValidationError, type Issue } from '../../platform/errors.js';
+import { issue, NotFoundError, UnauthenticatedError, ValidationError, type Issue } from '../../platform/errors.js';
 import { foldVi } from '../../platform/text/index.js';
 import { vnToday } from '../../platform/time.js';
 import { placementOf } from '../indicators/compute.js';
@@ -148,6 +148,7 @@ async function store(db: Db, actor: Actor, rows: CleanVisit[], source: 'manual' 
 
 /** Records one count (replacing the count of the same day, channel and purpose). */
 export async function recordVisit(db: Db, actor: Actor, input: VisitInput): Promise<CleanVisit> {
+  if (actor.kind === 'anonymous') throw new UnauthenticatedError();
   const placement = await placementOf(db);
   const v = clean(input);
   const field = (f: string) => f;
@@ -211,6 +212,7 @@ export interface ImportReport {
  * each bad row is reported by its line number and column.
  */
 export async function importVisitsCsv(db: Db, actor: Actor, text: string): Promise<ImportReport> {
+  if (actor.kind === 'anonymous') throw new UnauthenticatedError();
   const placement = await placementOf(db);
   let records: string[][];
   try {

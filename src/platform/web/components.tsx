@@ -89,6 +89,19 @@ export function TextArea(p: FieldProps & { rows?: number }) {
 export interface Option {
   value: string;
   label: string;
+  /** Consecutive options with the same group are shown under it (an optgroup), so a long list stays usable without scripts. */
+  group?: string;
+}
+
+/** Options split into runs of the same group, in order. */
+function runs(options: Option[]): Array<{ group: string | undefined; options: Option[] }> {
+  const out: Array<{ group: string | undefined; options: Option[] }> = [];
+  for (const o of options) {
+    const last = out.at(-1);
+    if (last && last.group === o.group) last.options.push(o);
+    else out.push({ group: o.group, options: [o] });
+  }
+  return out;
 }
 
 export function SelectField(p: Omit<FieldProps, 'type' | 'autocomplete' | 'inputmode' | 'width'> & { options: Option[]; blank?: string }) {
@@ -102,7 +115,10 @@ export function SelectField(p: Omit<FieldProps, 'type' | 'autocomplete' | 'input
       <select id={`f-${p.name}`} name={p.name} class="input" required={p.required}
         aria-describedby={describedBy(p.name, p.hint, error)} aria-invalid={error ? 'true' : undefined}>
         {p.blank !== undefined ? <option value="">{p.blank}</option> : null}
-        {p.options.map((o) => <option key={o.value} value={o.value} selected={o.value === current}>{o.label}</option>)}
+        {runs(p.options).map((run) => {
+          const items = run.options.map((o) => <option key={o.value} value={o.value} selected={o.value === current}>{o.label}</option>);
+          return run.group === undefined ? items : <optgroup key={run.group} label={run.group}>{items}</optgroup>;
+        })}
       </select>
     </div>
   );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { programmeInstitutionRefs, programmeUnitSubtree } from '../../orgs/index.js';
+import { institutionRefs, unitSubtree } from '../../orgs/index.js';
 import { ValidationError } from '../../platform/errors.js';
 import { dbOf, inTx } from '../../platform/http/context.js';
 import { checkIn, addWalkIn, sessionSheet } from '../attendance.js';
@@ -29,7 +29,7 @@ const SessionParams = Type.Object({ id: Type.String(), sid: Type.String() });
 const writeSecurity: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
 async function nameOf(db: Db, rows: ProgrammeRow[]): Promise<Map<string, string>> {
-  const refs = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+  const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
   return new Map([...refs].map(([id, r]) => [id, r.name]));
 }
 
@@ -252,9 +252,9 @@ export const programmeApi: FastifyPluginAsyncTypebox = async (app) => {
     const db = dbOf(req);
     const q = req.query;
     if (q.to < q.from) throw new ValidationError([{ field: 'to', key: 'programmes.errors.endBeforeStart' }]);
-    const unitIds = q.unitId ? await programmeUnitSubtree(db, q.unitId) : undefined;
+    const unitIds = q.unitId ? await unitSubtree(db, q.unitId) : undefined;
     const rows = await programmeActivity(db, { from: q.from, to: q.to, ...(q.institutionId ? { institutionIds: [q.institutionId] } : {}), ...(unitIds ? { unitIds } : {}) });
-    const refs = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+    const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
     const names = new Map([...refs].map(([id, r]) => [id, r.name]));
     return rows.map((r) => presentActivity(r, names));
   });

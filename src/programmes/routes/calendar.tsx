@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { programmeInstitutionRefs, programmeUnitPath, programmeUnitRefs, programmeUnitSubtree } from '../../orgs/index.js';
+import { institutionRefs, unitPath, unitRefs, unitSubtree } from '../../orgs/index.js';
 import { canSomewhere, grantsOf, type Actor } from '../../platform/access.js';
 import type { Db } from '../../platform/db/index.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
@@ -74,33 +74,33 @@ export const calendarPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/calendar/units/:unitId', { schema: { ...page.schema, params: UnitParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const unit = (await programmeUnitRefs(db, [req.params.unitId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.unitId);
+    const unit = (await unitRefs(db, [req.params.unitId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.unitId);
     if (!unit) return reply.callNotFound();
-    return calendarPage(req, reply, { kind: 'unit', unitId: unit.id, subtree: await programmeUnitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), `/calendar/units/${unit.id}`, await programmeUnitPath(db, unit.id));
+    return calendarPage(req, reply, { kind: 'unit', unitId: unit.id, subtree: await unitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), `/calendar/units/${unit.id}`, await unitPath(db, unit.id));
   });
 
   app.get('/calendar/institutions/:institutionId', { schema: { ...page.schema, params: InstitutionParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const inst = (await programmeInstitutionRefs(db, [req.params.institutionId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.institutionId);
+    const inst = (await institutionRefs(db, [req.params.institutionId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.institutionId);
     if (!inst) return reply.callNotFound();
     return calendarPage(req, reply, { kind: 'institution', institutionId: inst.id }, req.t('programmes.calendar.ofInstitution', { name: inst.name }),
-      `/calendar/institutions/${inst.id}`, await programmeUnitPath(db, inst.unitId));
+      `/calendar/institutions/${inst.id}`, await unitPath(db, inst.unitId));
   });
 
   app.get('/calendar/feed.ics', { schema: { hide: true } }, async (req, reply) => sendFeed(req, reply, { kind: 'all' }, req.t('programmes.calendar.title'), []));
 
   app.get('/calendar/units/:unitId/feed.ics', { schema: { hide: true, params: UnitParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const unit = isUuid(req.params.unitId) ? (await programmeUnitRefs(db, [req.params.unitId])).get(req.params.unitId) : undefined;
+    const unit = isUuid(req.params.unitId) ? (await unitRefs(db, [req.params.unitId])).get(req.params.unitId) : undefined;
     if (!unit) return reply.callNotFound();
-    return sendFeed(req, reply, { kind: 'unit', unitId: unit.id, subtree: await programmeUnitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), await programmeUnitPath(db, unit.id));
+    return sendFeed(req, reply, { kind: 'unit', unitId: unit.id, subtree: await unitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), await unitPath(db, unit.id));
   });
 
   app.get('/calendar/institutions/:institutionId/feed.ics', { schema: { hide: true, params: InstitutionParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const inst = isUuid(req.params.institutionId) ? (await programmeInstitutionRefs(db, [req.params.institutionId])).get(req.params.institutionId) : undefined;
+    const inst = isUuid(req.params.institutionId) ? (await institutionRefs(db, [req.params.institutionId])).get(req.params.institutionId) : undefined;
     if (!inst) return reply.callNotFound();
-    return sendFeed(req, reply, { kind: 'institution', institutionId: inst.id }, req.t('programmes.calendar.ofInstitution', { name: inst.name }), await programmeUnitPath(db, inst.unitId));
+    return sendFeed(req, reply, { kind: 'institution', institutionId: inst.id }, req.t('programmes.calendar.ofInstitution', { name: inst.name }), await unitPath(db, inst.unitId));
   });
 
   app.get('/my/calendar/:token/feed.ics', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {

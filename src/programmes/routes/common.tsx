@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { programmeInstitutionRefs, programmeUnitOptions } from '../../orgs/index.js';
+import { institutionRefs, unitOptions } from '../../orgs/index.js';
 import { canSomewhere, type Actor } from '../../platform/access.js';
 import type { Db } from '../../platform/db/index.js';
 import { UnauthenticatedError, type Issue } from '../../platform/errors.js';
@@ -39,17 +39,17 @@ export function noticeOf(req: FastifyRequest): string | undefined {
 }
 
 export async function names(db: Db, rows: ProgrammeRow[]): Promise<Map<string, string>> {
-  const refs = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+  const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
   return new Map([...refs].map(([id, r]) => [id, r.name]));
 }
 
 export async function unitChoices(db: Db): Promise<Choice[]> {
-  const units = await programmeUnitOptions(db, vnDate(new Date()));
+  const units = await unitOptions(db, vnDate(new Date()));
   return units.map((u) => ({ value: u.id, label: u.level === 'province' ? u.name : u.level === 'district' ? `— ${u.name}` : `— — ${u.name}` }));
 }
 
 export function isStaff(actor: Actor): boolean {
-  return canSomewhere(actor, 'institution.operate');
+  return canSomewhere(actor, 'programmes.operate');
 }
 
 export function requireSignedIn(req: FastifyRequest): void {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { programmeInstitutionRefs } from '../../orgs/index.js';
+import { institutionRefs } from '../../orgs/index.js';
 import type { Db } from '../../platform/db/index.js';
 import type { Issue } from '../../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
@@ -28,7 +28,7 @@ async function formPage(req: FastifyRequest, reply: FastifyReply, action: string
   const own = await operableInstitutions(db, req.actor);
   const current = typeof values.institutionId === 'string' ? values.institutionId : undefined;
   if (current && !own.some((o) => o.id === current)) {
-    const extra = await programmeInstitutionRefs(db, [current]);
+    const extra = await institutionRefs(db, [current]);
     for (const r of extra.values()) own.push({ id: r.id, name: r.name });
   }
   return sendPage(reply, <ProgrammeFormPage ctx={pageContext(req)} action={action} values={values} issues={issues}

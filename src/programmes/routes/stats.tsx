@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { programmeInstitutionRefs, programmeUnitSubtree } from '../../orgs/index.js';
+import { institutionRefs, unitSubtree } from '../../orgs/index.js';
 import type { Issue } from '../../platform/errors.js';
 import { dbOf, pageContext, sendPage } from '../../platform/http/context.js';
 import { activityCsv, activityXlsx, programmeActivity, requireStaffAnywhere, statsFilter, totalsOf } from '../stats.js';
@@ -17,10 +17,10 @@ export const statsPages: FastifyPluginAsyncTypebox = async (app) => {
     requireStaffAnywhere(req.actor);
     const db = dbOf(req);
     const f = statsFilter(req.query);
-    const unitIds = f.unitId ? await programmeUnitSubtree(db, f.unitId) : undefined;
+    const unitIds = f.unitId ? await unitSubtree(db, f.unitId) : undefined;
     const issues: Issue[] = f.to < f.from ? [{ field: 'to', key: 'programmes.errors.endBeforeStart' }] : [];
     const rows = issues.length ? [] : await programmeActivity(db, { from: f.from, to: f.to, ...(unitIds ? { unitIds } : {}) });
-    const refs = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+    const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
     const nameMap = new Map([...refs].map(([id, r]) => [id, r.name]));
     return sendPage(reply, <StatsPage ctx={pageContext(req)} rows={rows} names={nameMap} totals={totalsOf(rows)} values={f} units={await unitChoices(db)} issues={issues} />, issues.length ? 422 : 200);
   });
@@ -30,9 +30,9 @@ export const statsPages: FastifyPluginAsyncTypebox = async (app) => {
       requireStaffAnywhere(req.actor);
       const db = dbOf(req);
       const f = statsFilter(req.query);
-      const unitIds = f.unitId && isUuid(f.unitId) ? await programmeUnitSubtree(db, f.unitId) : undefined;
+      const unitIds = f.unitId && isUuid(f.unitId) ? await unitSubtree(db, f.unitId) : undefined;
       const rows = await programmeActivity(db, { from: f.from, to: f.to, ...(unitIds ? { unitIds } : {}) });
-      const refs = await programmeInstitutionRefs(db, rows.map((r) => r.institutionId));
+      const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
       const names = new Map([...refs].map(([id, r]) => [id, r.name]));
       const file = `hoat-dong-${f.from}-${f.to}.${format}`;
       reply.header('content-disposition', `attachment; filename="${file}"`).header('cache-control', 'no-store');

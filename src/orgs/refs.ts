@@ -3,15 +3,15 @@ import { inSubtree } from './scope.js';
 import type { Db } from '../platform/db/index.js';
 import { adminUnits, institutions } from './schema.js';
 
-/** What the programmes module shows of an institution. */
-export interface ProgrammeInstitutionRef {
+/** What another module shows of an institution it refers to. */
+export interface InstitutionRef {
   id: string;
   name: string;
   unitId: string;
 }
 
 /** Names and units of the given institutions (read-only), keyed by id. */
-export async function programmeInstitutionRefs(db: Db, ids: string[]): Promise<Map<string, ProgrammeInstitutionRef>> {
+export async function institutionRefs(db: Db, ids: string[]): Promise<Map<string, InstitutionRef>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const rows = await db.select({ id: institutions.id, name: institutions.name, unitId: institutions.unitId })
@@ -19,15 +19,16 @@ export async function programmeInstitutionRefs(db: Db, ids: string[]): Promise<M
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export interface ProgrammeUnitRef {
+/** What another module shows of a unit it refers to. */
+export interface UnitRef {
   id: string;
   name: string;
   level: 'province' | 'district' | 'commune';
   parentId: string | null;
 }
 
-/** Units in force on the day, in Vietnamese order, for place filters and calendar pickers. */
-export async function programmeUnitOptions(db: Db, on: string): Promise<ProgrammeUnitRef[]> {
+/** Units in force on the day, by level and in Vietnamese order, for place filters and pickers. */
+export async function unitOptions(db: Db, on: string): Promise<UnitRef[]> {
   return db.select({ id: adminUnits.id, name: adminUnits.name, level: adminUnits.level, parentId: adminUnits.parentId })
     .from(adminUnits)
     .where(and(lte(adminUnits.validFrom, on), or(isNull(adminUnits.validTo), sql`${adminUnits.validTo} >= ${on}`)))
@@ -35,7 +36,7 @@ export async function programmeUnitOptions(db: Db, on: string): Promise<Programm
 }
 
 /** Units by id (any period). */
-export async function programmeUnitRefs(db: Db, ids: string[]): Promise<Map<string, ProgrammeUnitRef>> {
+export async function unitRefs(db: Db, ids: string[]): Promise<Map<string, UnitRef>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const rows = await db.select({ id: adminUnits.id, name: adminUnits.name, level: adminUnits.level, parentId: adminUnits.parentId })
@@ -44,10 +45,7 @@ export async function programmeUnitRefs(db: Db, ids: string[]): Promise<Map<stri
 }
 
 /** The unit and every unit below it, at any depth. */
-export async function programmeUnitSubtree(db: Db, unitId: string): Promise<string[]> {
+export async function unitSubtree(db: Db, unitId: string): Promise<string[]> {
   const rows = await db.select({ id: adminUnits.id }).from(adminUnits).where(inSubtree(adminUnits.id, unitId));
   return rows.map((r) => r.id);
 }
-
-/** The unit's id followed by its ancestors' ids, nearest first. */
-export { unitPath as programmeUnitPath } from './scope.js';

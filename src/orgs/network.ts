@@ -1,10 +1,7 @@
 import { asc, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/index.js';
-import { institutionTypes, THREE_LEVEL_END, type InstitutionType, type UnitLevel } from './model.js';
+import type { InstitutionType, UnitLevel } from './model.js';
 import { adminUnits, institutions, unitSuccessions } from './schema.js';
-
-export { institutionTypes as monitoredInstitutionTypes, THREE_LEVEL_END as threeLevelEnd };
-export type { InstitutionType as MonitoredInstitutionType, UnitLevel as MonitoredUnitLevel };
 
 export interface NetworkUnit {
   id: string;
