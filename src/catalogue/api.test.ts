@@ -190,7 +190,7 @@ describe('the audit log', () => {
     const manager = await signedIn(t.app, db, (await makeActor(db, [{ role: 'manager', institution: lib }])).userId);
     const page = await manager.get(`/audit?entityId=${id}`);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<td>Xóa</td><td>Biểu ghi thư mục<br/>');
-    expect(page.body).toContain('<td>Tạo mới</td><td>Biểu ghi thư mục<br/>');
+    expect(page.body).toContain('<strong>Xóa</strong> · Biểu ghi thư mục:');
+    expect(page.body).toContain('<strong>Tạo mới</strong> · Biểu ghi thư mục:');
   });
 });

@@ -46,7 +46,7 @@ describe('API tokens and the writes a person makes for themselves', () => {
 
   it('a token with a staff write scope but not self:write still cannot act for its owner as a citizen', async () => {
     const { programme } = await makeProgramme(db);
-    const { person, token } = await tokenOf(['read', 'operate:write']);
+    const { person, token } = await tokenOf(['read', 'programmes:write']);
     expect((await call(token, 'POST', `/api/v1/programmes/${programme.id}/registrations`, {})).statusCode).toBe(403);
     const own = await register(db, person, programme.id, {});
     expect((await call(token, 'DELETE', `/api/v1/registrations/${own.id}`)).statusCode).toBe(403);
