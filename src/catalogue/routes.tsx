@@ -191,7 +191,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <ImportPage ctx={pageContext(req)} libraries={await operableLibraries(dbOf(req), req.actor)} />);
   });
 
-  app.post('/catalogue/import', hide, async (req, reply) => {
+  app.post('/catalogue/import', { ...hide, config: { upload: true } }, async (req, reply) => {
     requireUser(req.actor);
     const libraries = await operableLibraries(dbOf(req), req.actor);
     try {

@@ -227,7 +227,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.post('/monitoring/visits/import', { schema: { hide: true } }, async (req, reply) => {
+  app.post('/monitoring/visits/import', { schema: { hide: true }, config: { upload: true } }, async (req, reply) => {
     const file = await req.file();
     const text = file ? (await file.toBuffer()).toString('utf8') : '';
     try {
