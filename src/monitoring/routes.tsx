@@ -61,7 +61,7 @@ function query(req: FastifyRequest): Record<string, string | undefined> {
 /** Reads the page filters leniently: a bad value falls back to the default instead of failing. */
 function filters(req: FastifyRequest): { year: number; unit?: string | undefined; type?: string | undefined } {
   const q = query(req);
-  const year = /^\d{4}$/.test(q.year ?? '') ? Number(q.year) : currentYear();
+  const year = /^(20\d\d|2100)$/.test(q.year ?? '') ? Number(q.year) : currentYear();
   const unit = /^\d{2,10}$/.test(q.unit?.trim() ?? '') ? q.unit?.trim() : undefined;
   const type = (monitoredInstitutionTypes as readonly string[]).includes(q.type ?? '') ? q.type : undefined;
   return { year, unit, type };

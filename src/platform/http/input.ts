@@ -102,10 +102,12 @@ function guardMultipart(req: FastifyRequest, needsCsrf: boolean): void {
 
 /**
  * Input no handler should have to think about: NUL characters in the query, the path, a form or
- * JSON body or a multipart field answer 400 naming the field; a broken multipart body answers 400.
+ * JSON body or a multipart field answer 400 naming the field; a broken multipart body answers 400;
+ * a multipart body sent to a route that takes no upload answers 415.
  */
 export const inputGuards = fp(async (app: FastifyInstance) => {
   app.addHook('preValidation', async (req) => {
+    if (req.isMultipart() && !req.routeOptions.config.upload) throw new DomainError(415, 'unsupported_media_type', 'errors.badRequest', [issue('body', 'errors.multipart')]);
     const field = nulField(req.params, 'params') ?? nulField(req.query, 'querystring') ?? nulField(req.body);
     if (field) refuseNul(field);
   });
