@@ -135,7 +135,7 @@ describe('bad input on every route never answers 5xx', () => {
         const cookie = browser ? [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
         for (const req of requestsFor(route, browser?.csrf ?? '')) {
           const res = await t.app.inject({ ...req, headers: { ...(req.headers ?? {}), ...(cookie ? { cookie } : {}) } });
-          if (res.statusCode >= 500) failures.push(`${route.method} ${route.url} ← ${String(req.url)} ${typeof req.payload === 'string' ? req.payload.slice(0, 60) : ''}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+          if (res.statusCode >= 500) failures.push(`${route.method} ${route.url} ← ${typeof req.url === 'string' ? req.url : ''} ${typeof req.payload === 'string' ? req.payload.slice(0, 60) : ''}: ${res.statusCode} ${res.body.slice(0, 200)}`);
         }
       }
       expect(failures).toEqual([]);
