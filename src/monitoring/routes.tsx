@@ -32,6 +32,7 @@ import { DashboardPage, IndicatorPage } from './views/dashboard.js';
 import { IndicatorEditPage, IndicatorHistoryPage } from './views/indicators.js';
 import { VisitsPage } from './views/visits.js';
 import './messages.js';
+import { ErrorOut } from '../platform/http/schemas.js';
 
 registerNav({ href: '/monitoring', key: 'monitoring.nav', order: 70, visible: (ctx) => allowedSomewhere(ctx.actor, 'oversee') || allowedSomewhere(ctx.actor, 'report') });
 registerNav({ href: '/transparency', key: 'monitoring.nav.public', order: 71 });
@@ -42,12 +43,6 @@ const UnitCode = Type.String({ pattern: '^[0-9]{2,10}$', maxLength: 10 });
 const TypeName = Type.String({ enum: [...monitoredInstitutionTypes] });
 const DashQuery = Type.Object({ year: Type.Optional(Year), unit: Type.Optional(UnitCode), type: Type.Optional(TypeName) });
 const Uuid = Type.String({ format: 'uuid' });
-const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(), message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-});
 const errors = { 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
 
 function currentYear(): number {

@@ -14,18 +14,13 @@ import {
   addSuccession, createInstitution, createUnit, getInstitution, getUnit, listInstitutions, listUnits, updateInstitution, updateUnit,
 } from '../service.js';
 import { acceptInvitation, inviteStaff, listStaff, revokeGrant } from '../staff.js';
+import { ErrorOut } from '../../platform/http/schemas.js';
+export { ErrorOut } from '../../platform/http/schemas.js';
 
 const tags = ['orgs'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 
-export const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-});
 const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
 const readErrors = { 400: ErrorOut, 404: ErrorOut };
 

@@ -16,6 +16,7 @@ import {
   requestPasswordReset, resetPassword, resetTokenValid, revokeApiToken, type TokenView,
 } from './service.js';
 import './messages.js';
+import { ErrorOut } from '../http/schemas.js';
 
 const LoginForm = Type.Object({
   identifier: Type.String({ minLength: 1, maxLength: 254 }),
@@ -47,12 +48,6 @@ const TokenOut = Type.Object({
   id: Type.String(), name: Type.String(), prefix: Type.String(), scopes: Type.Array(Type.String()),
   createdAt: Type.String(), expiresAt: Type.Union([Type.String(), Type.Null()]),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]), revokedAt: Type.Union([Type.String(), Type.Null()]),
-});
-const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(), message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
 });
 
 export function presentToken(t: TokenView) {

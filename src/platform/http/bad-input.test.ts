@@ -82,6 +82,10 @@ describe('bad input on every route never answers 5xx', () => {
     const known = new Set(routes.map((r) => `${r.method} ${r.url}`));
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(documented.length).toBeGreaterThan(20);
+    const text = JSON.stringify(doc);
+    expect(Object.keys((doc as { components?: { schemas?: object } }).components?.schemas ?? {})).toContain('ErrorOut');
+    expect(text.match(/"error":\{"type":"object"/g)).toHaveLength(1);
+    expect(text.match(/"#\/components\/schemas\/ErrorOut"/g)?.length).toBeGreaterThan(20);
     expect(documented.filter((r) => !known.has(r))).toEqual([]);
     expect(routes.some((r) => r.method === 'GET' && r.url === '/login')).toBe(true);
     expect(routes.some((r) => r.method === 'POST' && r.url === '/catalogue/import')).toBe(true);

@@ -6,6 +6,7 @@ import { randomToken, safeEqual } from '../auth/tokens.js';
 import { ForbiddenError } from '../errors.js';
 import { isLocale, negotiateLocale, translator, type Translate } from '../i18n/index.js';
 import { inputGuards } from './input.js';
+import { registerApiSchemas } from './schemas.js';
 
 export const SESSION_COOKIE = 'sd_session';
 const CSRF_COOKIE = 'sd_csrf';
@@ -97,5 +98,6 @@ export const requestContext = fp(async (app: FastifyInstance) => {
     if (typeof sent !== 'string' || !req.csrfToken || !safeEqual(sent, req.csrfToken)) throw new ForbiddenError('errors.csrf');
   });
 
+  registerApiSchemas(app);
   await app.register(inputGuards);
 });
