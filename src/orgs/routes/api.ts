@@ -15,6 +15,7 @@ import {
 } from '../service.js';
 import { acceptInvitation, inviteStaff, listStaff, revokeGrant } from '../staff.js';
 import { ErrorOut } from '../../platform/http/schemas.js';
+import { IsoDate } from '../../platform/http/schemas.js';
 export { ErrorOut } from '../../platform/http/schemas.js';
 
 const tags = ['orgs'];
@@ -27,7 +28,7 @@ const readErrors = { 400: ErrorOut, 404: ErrorOut };
 const UnitQuery = Type.Object({
   q: Text(200),
   level: Type.Optional(Type.Enum(unitLevels)),
-  at: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Literal('all')], { description: 'In force on this date (default today), or "all".' })),
+  at: Type.Optional(Type.Union([IsoDate, Type.Literal('all')], { description: 'In force on this date (default today), or "all".' })),
   parentId: Type.Optional(Type.String({ format: 'uuid' })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
