@@ -64,6 +64,7 @@ export async function buildApp(deps: AppDeps, modules: readonly ModuleManifest[]
   await app.register(multipart, { limits: { fileSize: Math.round(config.UPLOAD_LIMIT_MB * 1024 * 1024), files: 1, fields: 20 } });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { itemStatuses } from './service.js';
+import { IsoDate } from '../platform/http/schemas.js';
 
 /** The quick cataloguing form's fields (the web form and the JSON API share them). */
 export const SimpleFields = {
@@ -24,7 +25,7 @@ export const ItemFields = {
   location: Type.Optional(Type.String({ maxLength: 200 })),
   status: Type.Optional(Type.Union(itemStatuses.map((s) => Type.Literal(s)))),
   price: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_000_000_000 })),
-  acquiredOn: Type.Optional(Type.String({ format: 'date' })),
+  acquiredOn: Type.Optional(IsoDate),
   note: Type.Optional(Type.String({ maxLength: 500 })),
 };
 

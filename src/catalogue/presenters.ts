@@ -3,15 +3,10 @@ import { dcElements, toDublinCore } from './dublin-core.js';
 import { isbn13to10 } from './isbn.js';
 import type { SearchResult } from './search.js';
 import type { ItemRow, RecordRow } from './service.js';
+export { ErrorOut } from '../platform/http/schemas.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-export const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(), message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-});
 
 export const ItemOut = Type.Object({
   id: Type.String(), recordId: Type.String(), library: Type.Object({ id: Type.String(), name: Type.String() }),

@@ -51,12 +51,7 @@ export function testRecord(spec: RecordSpec): MarcRecord {
 
 /** Posts one file (and form fields) as a multipart form, with the CSRF token in the query string. */
 export function upload(b: Browser, url: string, file: { name: string; bytes: Uint8Array }, fields: Record<string, string>) {
-  const boundary = '----suotdoi-catalogue-test';
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/marc\r\n\r\n`), Buffer.from(file.bytes), Buffer.from(`\r\n--${boundary}--\r\n`));
-  const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  return b.app.inject({ method: 'POST', url: `${url}?_csrf=${encodeURIComponent(b.csrf)}`, payload: Buffer.concat(parts), headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return b.upload(url, { field: 'file', name: file.name, bytes: file.bytes, type: 'application/marc' }, fields);
 }
 
 /** One catalogue write (a new record) at the institution, for the access matrix across modules. */

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { foldVi } from '../platform/text/index.js';
 import { institutionTypeEnum, unitLevelEnum, type adminUnits, type institutions } from './schema.js';
+import { IsoDate } from '../platform/http/schemas.js';
 
 export type UnitRow = typeof adminUnits.$inferSelect;
 export type InstitutionRow = typeof institutions.$inferSelect;
@@ -79,7 +80,7 @@ export function parseLevel(value: string): UnitLevel | undefined {
 
 const Code = Type.String({ pattern: '^\\s*[0-9]{2,10}\\s*$', maxLength: 20 });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
-const DateString = Type.String({ format: 'date' });
+const DateString = IsoDate;
 const InstitutionCode = Type.String({ pattern: '^\\s*[A-Za-z0-9][A-Za-z0-9._-]{0,39}\\s*$', maxLength: 50 });
 
 const unitFields = {

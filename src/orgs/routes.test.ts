@@ -43,9 +43,7 @@ function multipart(fileName: string, content: string): { payload: string; conten
 }
 
 async function upload(b: Browser, url: string, fileName: string, content: string) {
-  const { payload, contentType } = multipart(fileName, content);
-  const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  return t.app.inject({ method: 'POST', url: `${url}?_csrf=${encodeURIComponent(b.csrf)}`, payload, headers: { cookie, 'content-type': contentType } });
+  return b.upload(url, { field: 'file', name: fileName, bytes: content, type: 'text/plain' });
 }
 
 describe('pages', () => {

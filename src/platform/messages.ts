@@ -63,6 +63,8 @@ export const messageKeys = defineMessages({
   'errors.choice': ['Giá trị không nằm trong danh sách cho phép', 'Not one of the allowed values'],
   'errors.unknownField': ['Trường không được hỗ trợ', 'Unknown field'],
   'errors.invalid': ['Giá trị không hợp lệ', 'Not a valid value'],
+  'errors.nul': ['Chứa ký tự NUL không được phép', 'Contains a NUL character, which is not allowed'],
+  'errors.multipart': ['Biểu mẫu tải tệp gửi lên bị hỏng hoặc không đầy đủ', 'The upload form arrived broken or incomplete'],
   'errors.atRow': ['Dòng {row}', 'Row {row}'],
   'errors.back': ['Quay lại trang chủ', 'Back to the home page'],
   'common.save': ['Lưu', 'Save'],

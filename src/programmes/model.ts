@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { IsoDate } from '../platform/http/schemas.js';
 
 export const programmeKinds = ['event', 'class', 'club', 'museum_education'] as const;
 export type ProgrammeKind = (typeof programmeKinds)[number];
@@ -50,7 +51,7 @@ export function isDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
-const DateString = Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const DateString = IsoDate;
 const TimeString = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
 const Uuid = Type.String({ format: 'uuid' });
 

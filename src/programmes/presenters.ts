@@ -6,6 +6,7 @@ import { vnDate, vnTime } from './model.js';
 import type { RegistrationRow } from './registrations.js';
 import type { ProgrammeRow, SessionRow } from './service.js';
 import type { ActivityTotals, ProgrammeActivity } from './stats.js';
+export { ErrorOut } from '../platform/http/schemas.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -133,9 +134,3 @@ export function page<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
 }
 
-export const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(), message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-});

@@ -57,7 +57,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <ImportPage ctx={pageContext(req)} libraries={await operableLibraries(dbOf(req), req.actor)} />);
   });
 
-  app.post('/catalogue/import', { schema: { hide: true } }, async (req, reply) => {
+  app.post('/catalogue/import', { schema: { hide: true }, config: { upload: true } }, async (req, reply) => {
     requireUser(req.actor);
     const libraries = await operableLibraries(dbOf(req), req.actor);
     try {

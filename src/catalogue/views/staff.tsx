@@ -19,7 +19,8 @@ export function ImportPage({ ctx, libraries, report, issues, values }: {
       {issues?.length ? <ErrorSummary ctx={ctx} issues={issues} /> : null}
       {report ? <ImportReport ctx={ctx} report={report} /> : null}
       <p>{t('catalogue.import.lead')}</p>
-      <form method="post" action={`/catalogue/import?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" novalidate data-upload-progress="upload-progress">
+      <form method="post" action="/catalogue/import" enctype="multipart/form-data" novalidate data-upload-progress="upload-progress">
+        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
         <SelectField ctx={ctx} name="library" label={t('catalogue.import.library')} value={values?.library} issues={issues} options={libraries.map((l) => ({ value: l.code, group: t(`orgs.type.${l.type}`), label: `${l.name} (${l.code})` }))} />
         <SelectField ctx={ctx} name="encoding" label={t('catalogue.import.encoding')} hint={t('catalogue.import.encodingHint')} value={values?.encoding} blank={t('catalogue.import.encodingAuto')}
           options={encodings.map((e) => ({ value: e, label: t(`catalogue.encoding.${e}`) }))} />

@@ -48,11 +48,7 @@ async function as(person: { email: string; password: string }): Promise<Browser>
 }
 
 function upload(b: Browser, url: string, fileName: string, content: Buffer) {
-  const boundary = '----suotdoi-evidence-boundary';
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  const payload = Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  return t.app.inject({ method: 'POST', url: `${url}?_csrf=${encodeURIComponent(b.csrf)}`, payload, headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return b.upload(url, { field: 'file', name: fileName, bytes: content });
 }
 
 describe('evidence files for declared criteria', () => {

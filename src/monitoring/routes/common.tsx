@@ -8,6 +8,7 @@ import { institutionTypes } from '../../orgs/index.js';
 import { placementOf } from '../indicators/compute.js';
 import { provinceScope } from '../network.js';
 import { allowedTo } from '../permissions.js';
+import { ErrorOut } from '../../platform/http/schemas.js';
 
 export const tags = ['monitoring'];
 export const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
@@ -15,12 +16,6 @@ export const UnitCode = Type.String({ pattern: '^[0-9]{2,10}$', maxLength: 10 })
 export const TypeName = Type.String({ enum: [...institutionTypes] });
 export const DashQuery = Type.Object({ year: Type.Optional(Year), unit: Type.Optional(UnitCode), type: Type.Optional(TypeName) });
 export const Uuid = Type.String({ format: 'uuid' });
-const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(), message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-});
 export const errors = { 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
 
 export function currentYear(): number {
@@ -34,7 +29,7 @@ export function query(req: FastifyRequest): Record<string, string | undefined> {
 /** Reads the page filters leniently: a bad value falls back to the default instead of failing. */
 export function filters(req: FastifyRequest): { year: number; unit?: string | undefined; type?: string | undefined } {
   const q = query(req);
-  const year = /^\d{4}$/.test(q.year ?? '') ? Number(q.year) : currentYear();
+  const year = /^(20\d\d|2100)$/.test(q.year ?? '') ? Number(q.year) : currentYear();
   const unit = /^\d{2,10}$/.test(q.unit?.trim() ?? '') ? q.unit?.trim() : undefined;
   const type = (institutionTypes as readonly string[]).includes(q.type ?? '') ? q.type : undefined;
   return { year, unit, type };

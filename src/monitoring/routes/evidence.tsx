@@ -55,7 +55,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return page(req, reply, req.params, key ? { notice: req.t(messageKey(key)) } : {});
   });
 
-  app.post('/monitoring/periods/:id/institutions/:institutionId/criteria/:criterion/evidence', { schema: { hide: true, params: CriterionParams } }, async (req, reply) => {
+  app.post('/monitoring/periods/:id/institutions/:institutionId/criteria/:criterion/evidence', { schema: { hide: true, params: CriterionParams }, config: { upload: true } }, async (req, reply) => {
     try {
       const upload = await readUpload(req);
       await inTx(req, (tx) => saveEvidence(tx, req.actor, { periodId: req.params.id, institutionId: req.params.institutionId, criterion: req.params.criterion, fileName: upload.name, bytes: upload.bytes }, store));
@@ -106,6 +106,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags, summary: 'Attach an evidence file (PDF, JPEG, PNG, DOCX or XLSX, at most 10 MB) as multipart form field `file`',
       consumes: ['multipart/form-data'], params: CriterionParams, response: { 201: EvidenceOut },
     },
+    config: { upload: true },
   }, async (req, reply) => {
     const upload = await readUpload(req);
     const row = await inTx(req, (tx) => saveEvidence(tx, req.actor, { periodId: req.params.id, institutionId: req.params.institutionId, criterion: req.params.criterion, fileName: upload.name, bytes: upload.bytes }, store));

@@ -41,7 +41,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.post('/monitoring/visits/import', { schema: { hide: true, querystring: PageQuery } }, async (req, reply) => {
+  app.post('/monitoring/visits/import', { schema: { hide: true, querystring: PageQuery }, config: { upload: true } }, async (req, reply) => {
     const file = await req.file();
     const text = file ? (await file.toBuffer()).toString('utf8') : '';
     try {

@@ -72,7 +72,7 @@ export function CriterionPage({ ctx, f, criterion, files, issues, notice }: {
         </div>
       ) : <p>{t('monitoring.evidence.none')}</p>}
       {f.canEdit ? (
-        <Form ctx={ctx} action={`${base}/evidence?_csrf=${encodeURIComponent(ctx.csrfToken)}`} multipart>
+        <Form ctx={ctx} action={`${base}/evidence`} multipart>
           <div class={`field${error ? ' field--error' : ''}`}>
             <label for="f-file">{t('monitoring.evidence.upload')}</label>
             <p class="hint" id="f-file-hint">{t('monitoring.evidence.hint', { mb: maxEvidenceBytes / 1024 / 1024 })}</p>

@@ -16,25 +16,20 @@ import {
 import { createSession, DisplayNameSchema, PasswordSchema } from '../../platform/auth/service.js';
 import { setSessionCookie } from '../../platform/http/session.js';
 import { acceptInvitation, acceptWithNewAccount, inviteStaff, listStaff, revokeGrant } from '../staff.js';
+import { ErrorOut, IsoDate } from '../../platform/http/schemas.js';
+export { ErrorOut } from '../../platform/http/schemas.js';
 
 const tags = ['orgs'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 
-export const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-});
 const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
 const readErrors = { 400: ErrorOut, 404: ErrorOut };
 
 const UnitQuery = Type.Object({
   q: Text(200),
   level: Type.Optional(Type.Enum(unitLevels)),
-  at: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Literal('all')], { description: 'In force on this date (default today), or "all".' })),
+  at: Type.Optional(Type.Union([IsoDate, Type.Literal('all')], { description: 'In force on this date (default today), or "all".' })),
   parentId: Type.Optional(Type.String({ format: 'uuid' })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),

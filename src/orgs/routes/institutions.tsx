@@ -80,7 +80,7 @@ export const institutionPages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <ImportPage ctx={pageContext(req)} kind="institutions" issues={[]} />);
   });
 
-  app.post('/institutions/import', { schema: { hide: true } }, async (req, reply) => {
+  app.post('/institutions/import', { schema: { hide: true }, config: { upload: true } }, async (req, reply) => {
     requireSomewhere(req.actor, 'institutions.create');
     try {
       const upload = await readUpload(req);

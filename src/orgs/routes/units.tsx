@@ -75,7 +75,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <ImportPage ctx={pageContext(req)} kind="units" issues={[]} />);
   });
 
-  app.post('/units/import', { schema: { hide: true } }, async (req, reply) => {
+  app.post('/units/import', { schema: { hide: true }, config: { upload: true } }, async (req, reply) => {
     requireSomewhere(req.actor, 'units.write');
     try {
       const upload = await readUpload(req);

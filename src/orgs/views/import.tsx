@@ -38,7 +38,7 @@ export function ImportPage({ ctx, kind, result, issues }: { ctx: PageContext; ki
         </Notice>
       ) : null}
       <p class="lead">{t(`orgs.import.${kind}.lead`)}</p>
-      <Form ctx={ctx} action={`/${kind}/import?_csrf=${encodeURIComponent(ctx.csrfToken)}`} multipart>
+      <Form ctx={ctx} action={`/${kind}/import`} multipart>
         <div class={`field${error ? ' field--error' : ''}`}>
           <label for="f-file">{t('common.file')}</label>
           <p class="hint" id="f-file-hint">{t(`orgs.import.${kind}.fileHint`)}</p>

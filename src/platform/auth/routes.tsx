@@ -19,7 +19,8 @@ import { authenticate, LoginError, type LoginPolicy } from './login.js';
 import './messages.js';
 import { passwordRoutes } from './password-routes.js';
 import { registrationRoutes } from './registration-routes.js';
-import { ErrorOut, loginLimit, startSession, UserOut } from './shared.js';
+import { loginLimit, startSession, UserOut } from './shared.js';
+import { ErrorOut } from '../http/schemas.js';
 
 const LoginForm = Type.Object({
   identifier: Type.String({ minLength: 1, maxLength: 254 }),

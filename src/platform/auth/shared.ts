@@ -14,12 +14,7 @@ export const UserOut = Type.Object({
   phone: Type.Union([Type.String(), Type.Null()]),
   locale: Type.String(),
 });
-export const ErrorOut = Type.Object({
-  error: Type.Object({
-    code: Type.String(), message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-});
+export { ErrorOut } from '../http/schemas.js';
 
 /** Logs the browser in as the user, ending the session it had; returns the new CSRF token. */
 export async function startSession(req: FastifyRequest, reply: FastifyReply, userId: string): Promise<string> {

@@ -27,6 +27,8 @@ declare module 'fastify' {
     locale: Locale;
     t: Translate;
     csrfToken: string;
+    /** An upload's CSRF token is checked as its multipart fields are read (see `inputGuards`). */
+    csrfDeferred: boolean;
     sessionToken: string | null;
     user: { id: string; displayName: string; email: string | null; phone: string | null } | null;
   }
@@ -61,7 +63,7 @@ export function sendPage(reply: FastifyReply, page: VNode, status = 200): Fastif
 
 /** Where to go after a form: only local paths, never another site. */
 export function safeNext(next: unknown, fallback = '/'): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : fallback;
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x5b\x5d-\x7e]*$/.test(next) ? next : fallback;
 }
 
 export function wantsJson(req: FastifyRequest): boolean {

@@ -5,6 +5,8 @@ import { loadSession, tokenActor } from '../auth/service.js';
 import { randomToken, safeEqual } from '../auth/tokens.js';
 import { ForbiddenError } from '../errors.js';
 import { isLocale, negotiateLocale, translator, type Translate } from '../i18n/index.js';
+import { inputGuards } from './input.js';
+import { registerApiSchemas } from './schemas.js';
 
 export const SESSION_COOKIE = 'sd_session';
 const CSRF_COOKIE = 'sd_csrf';
@@ -29,8 +31,9 @@ export function clearSessionCookie(reply: FastifyReply): void {
 
 /**
  * Who is asking and in which language: a bearer token, a session cookie, or nobody.
- * Every unsafe request made with a cookie must carry the CSRF token (form field, header, or
- * for file uploads the query string); bearer-token requests are not exposed to CSRF.
+ * Every unsafe request made with a cookie must carry the CSRF token as a header or a form field
+ * (never in the address); an upload route checks a multipart form's `_csrf` field as it reads the
+ * body, before the file. Bearer-token requests are not exposed to CSRF.
  */
 export const requestContext = fp(async (app: FastifyInstance) => {
   // Reference-typed decorations start as null and are filled in for every request below.
@@ -40,6 +43,7 @@ export const requestContext = fp(async (app: FastifyInstance) => {
   app.decorateRequest('csrfToken', '');
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('user', null);
+  app.decorateRequest('csrfDeferred', false);
 
   app.addHook('onRequest', async (req, reply) => {
     req.actor = { ...anonymous, ip: req.ip };
@@ -86,8 +90,14 @@ export const requestContext = fp(async (app: FastifyInstance) => {
   app.addHook('preHandler', async (req) => {
     if (!unsafe.has(req.method) || req.actor.kind === 'token') return;
     const body = req.body as Record<string, unknown> | undefined;
-    const query = req.query as Record<string, unknown> | undefined;
-    const sent = req.headers['x-csrf-token'] ?? (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? (req.isMultipart() ? query?._csrf : undefined);
+    const sent = req.headers['x-csrf-token'] ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+    if (sent === undefined && req.routeOptions.config.upload && req.isMultipart()) {
+      req.csrfDeferred = true;
+      return;
+    }
     if (typeof sent !== 'string' || !req.csrfToken || !safeEqual(sent, req.csrfToken)) throw new ForbiddenError('errors.csrf');
   });
+
+  registerApiSchemas(app);
+  await app.register(inputGuards);
 });

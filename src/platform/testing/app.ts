@@ -27,6 +27,18 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   return { app, database, sent, close: async () => { await app.close(); await database.close(); } };
 }
 
+/** A multipart/form-data body: the fields in order, then one file. */
+export function multipartBody(fields: Record<string, string>, file?: { field: string; name: string; bytes: Uint8Array | string; type?: string }): { payload: Buffer; contentType: string } {
+  const boundary = '----suotdoi-test-boundary';
+  const parts = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(Buffer.from(file.bytes), Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
 /** A browser-like client: keeps cookies and sends the CSRF token the last page carried. */
 export class Browser {
   cookies = new Map<string, string>();
@@ -59,6 +71,14 @@ export class Browser {
     const res = await this.app.inject({
       method: 'POST', url, payload: body, headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
     });
+    this.remember(res);
+    return res;
+  }
+
+  /** Posts a multipart form as a browser does: its `_csrf` field first (unless told otherwise or given another), then the fields, then the file. */
+  async upload(url: string, file: { field: string; name: string; bytes: Uint8Array | string; type?: string }, fields: Record<string, string> = {}, opts: { csrf?: string | false } = {}): Promise<LightMyRequestResponse> {
+    const { payload, contentType } = multipartBody({ ...(opts.csrf === false ? {} : { _csrf: opts.csrf ?? this.csrf }), ...fields }, file);
+    const res = await this.app.inject({ method: 'POST', url, payload, headers: { cookie: this.cookieHeader, 'content-type': contentType } });
     this.remember(res);
     return res;
   }

@@ -21,6 +21,7 @@ import {
 } from '../service.js';
 import { programmeActivity, requireStaffAnywhere } from '../stats.js';
 import type { Db } from '../../platform/db/index.js';
+import { IsoDate } from '../../platform/http/schemas.js';
 
 const tags = ['programmes'];
 const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
@@ -41,12 +42,12 @@ const SearchQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
   kind: Type.Optional(Type.String()), topic: Type.Optional(Type.String()), audience: Type.Optional(Type.String()),
   unitId: Type.Optional(Type.String()), institutionId: Type.Optional(Type.String()), campaignId: Type.Optional(Type.String()),
-  from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })),
+  from: Type.Optional(IsoDate), to: Type.Optional(IsoDate),
   page: Type.Optional(Type.Integer({ minimum: 1 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 
 const CalendarQuery = Type.Object({
-  from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }),
+  from: IsoDate, to: IsoDate,
   unitId: Type.Optional(Type.String({ format: 'uuid' })), institutionId: Type.Optional(Type.String({ format: 'uuid' })),
 });
 

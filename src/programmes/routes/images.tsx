@@ -95,7 +95,7 @@ export const programmeImages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get<{ Params: { id: string } }>('/programmes/:id/image', hide, async (req, reply) => page(req, reply, req.params.id, []));
 
-  app.post<{ Params: { id: string } }>('/programmes/:id/image', hide, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/programmes/:id/image', { ...hide, config: { upload: true } }, async (req, reply) => {
     try {
       const bytes = await readImage(req);
       await inTx(req, (tx) => saveProgrammeImage(tx, req.actor, req.params.id, bytes, store));

@@ -184,7 +184,7 @@ export function ImageUploadPage({ ctx, p, issues }: { ctx: PageContext; p: Progr
       <h1>{t('programmes.image.title')}</h1>
       <ErrorSummary ctx={ctx} issues={issues} />
       {p.imageUrl ? <img src={p.imageUrl} alt="" /> : null}
-      <Form ctx={ctx} action={`/programmes/${p.id}/image?_csrf=${encodeURIComponent(ctx.csrfToken)}`} multipart>
+      <Form ctx={ctx} action={`/programmes/${p.id}/image`} multipart>
         <div class={`field${error ? ' field--error' : ''}`}>
           <label for="f-image">{t('programmes.image.file')}</label>
           <p class="hint" id="f-image-hint">{t('programmes.image.hint')}</p>

@@ -79,6 +79,8 @@
     xhr.addEventListener('timeout', failed);
     xhr.open('POST', form.action);
     xhr.setRequestHeader('accept', 'text/html');
+    const csrf = form.querySelector('input[name="_csrf"]');
+    if (csrf instanceof HTMLInputElement) xhr.setRequestHeader('x-csrf-token', csrf.value);
     xhr.send(new FormData(form));
   });
 })();

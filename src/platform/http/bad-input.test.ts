@@ -1,0 +1,148 @@
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roleGrants } from '../schema.js';
+import { makeUser } from '../../orgs/testing.js';
+import { createTestApp, multipartBody, signedIn, type TestApp } from '../testing/app.js';
+import { safeNext } from './context.js';
+import { uniqueField } from './errors.js';
+
+interface Route { method: string; url: string }
+
+/** Every route Fastify knows, read from its route tree (`printRoutes` without a common prefix). */
+function routeList(app: FastifyInstance): Route[] {
+  const out: Route[] = [];
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S*)(?: \(([^)]+)\))?/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    stack.push(m[2]!);
+    if (!m[3]) continue;
+    const url = stack.join('');
+    for (const method of m[3].split(',').map((s) => s.trim())) if (method !== 'HEAD' && method !== 'OPTIONS') out.push({ method, url });
+  }
+  return out.filter((r) => !r.url.startsWith('/assets/') && !r.url.startsWith('/api/docs') && r.url !== '/*');
+}
+
+const junkQuery = 'page=-1&limit=1.5&offset=abc&year=0000&from=0000-00-00&to=2025-02-30&date=2025-02-30&month=13&week=99'
+  + '&unit=..&institution=nope&institutionId=nope&unitId=nope&status=%F0%9F%92%A5&kind=x&next=%C3%A9%E2%80%AE&q=%E2%80%8F&sort=__proto__';
+const nulQuery = 'q=a%00b&name=%00&unit=%00&next=%00&page=%00';
+
+/** The route's address with every parameter replaced: ids by `value`, others by `other`. */
+function fill(url: string, value: string, other = value): string {
+  return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (/id$/i.test(name) ? value : other)).replace(/\*$/, 'x');
+}
+
+function requestsFor(route: Route, csrf: string): InjectOptions[] {
+  const method = route.method as InjectOptions['method'];
+  const bad = fill(route.url, 'not-an-id', 'x');
+  const list: InjectOptions[] = [
+    { method, url: `${bad}?${junkQuery}` },
+    { method, url: fill(route.url, '00000000-0000-4000-8000-000000000000', 'x') },
+    { method, url: fill(route.url, 'a%00b') },
+    { method, url: `${fill(route.url, '00000000-0000-4000-8000-000000000000', 'x')}?${nulQuery}` },
+  ];
+  if (method === 'GET') return list;
+  const headers = { 'x-csrf-token': csrf };
+  const nul = { name: 'a\u0000b', code: '\u0000', title: '\u0000', email: 'a\u0000@b.vn', text: '\u0000', rrule: '\u0000', next: '\u0000' };
+  const broken = { name: 'x', rrule: 'FREQ=SOMETIMES;COUNT=-1', startsOn: '0000-01-01', endsOn: '2025-02-30', capacity: '1.5', year: '0000', quarter: '9', count: '-1', next: 'é' };
+  list.push(
+    { method, url: bad, headers, payload: nul },
+    { method, url: bad, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, ...nul }).toString() },
+    { method, url: bad, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, ...broken }).toString() },
+    { method, url: fill(route.url, '00000000-0000-4000-8000-000000000000', 'x'), headers, payload: broken },
+    { method, url: bad, headers: { ...headers, 'content-type': 'application/json' }, payload: '{"name": "unterminated' },
+    { method, url: bad, headers: { ...headers, 'content-type': 'multipart/form-data' }, payload: 'no boundary here' },
+  );
+  const { payload, contentType } = multipartBody({ _csrf: csrf, name: 'a\u0000b' }, { field: 'file', name: 'x.csv', bytes: 'code,name\n' });
+  list.push(
+    { method, url: bad, headers: { 'content-type': contentType }, payload },
+    { method, url: bad, headers: { 'content-type': contentType }, payload: payload.subarray(0, payload.length - 30) },
+    { method, url: bad, headers: { ...headers, 'content-type': contentType }, payload: payload.subarray(0, 60) },
+  );
+  return list;
+}
+
+describe('bad input on every route never answers 5xx', () => {
+  let t: TestApp;
+  let routes: Route[];
+  let adminId: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    routes = routeList(t.app);
+    const admin = await makeUser(t.database.db, { email: 'root@bad-input.test' });
+    await t.database.db.insert(roleGrants).values({ userId: admin.id, role: 'sysadmin', institutionId: null, unitId: null });
+    adminId = admin.id;
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  it('lists the OpenAPI document’s routes and the page routes', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const known = new Set(routes.map((r) => `${r.method} ${r.url}`));
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
+    expect(documented.length).toBeGreaterThan(20);
+    const text = JSON.stringify(doc);
+    expect(Object.keys((doc as { components?: { schemas?: object } }).components?.schemas ?? {})).toContain('ErrorOut');
+    expect(text.match(/"error":\{"type":"object"/g)).toHaveLength(1);
+    expect(text.match(/"#\/components\/schemas\/ErrorOut"/g)?.length).toBeGreaterThan(20);
+    expect(documented.filter((r) => !known.has(r))).toEqual([]);
+    expect(routes.some((r) => r.method === 'GET' && r.url === '/login')).toBe(true);
+    expect(routes.some((r) => r.method === 'POST' && r.url === '/catalogue/import')).toBe(true);
+  });
+
+  it('names the field holding a NUL character, in the query, the path, a form, a JSON body and a multipart field', async () => {
+    const b = await signedIn(t.app, t.database.db, adminId);
+    const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const api = await t.app.inject({ url: '/api/v1/institutions?q=a%00', headers: { cookie } });
+    expect(api.statusCode).toBe(400);
+    expect(api.json()).toMatchObject({ error: { code: 'validation', issues: [{ field: 'querystring.q', code: 'errors.nul' }] } });
+    const json = await t.app.inject({ method: 'POST', url: '/api/v1/units', headers: { cookie, 'x-csrf-token': b.csrf }, payload: { code: '99', name: 'a\u0000' } });
+    expect(json.json()).toMatchObject({ error: { issues: [{ field: 'name', code: 'errors.nul' }] } });
+    const form = await b.post('/login', { identifier: 'x\u0000y', password: 'p' });
+    expect(form.statusCode).toBe(400);
+    expect(form.body).toContain('identifier');
+    const part = await b.upload('/units/import', { field: 'file', name: 'u.csv', bytes: 'code,name\n' }, { note: 'a\u0000' });
+    expect(part.statusCode).toBe(400);
+    expect(part.body).toContain('note');
+  });
+
+  it('takes an upload’s CSRF token from its first field or a header, never from the address', async () => {
+    const b = await signedIn(t.app, t.database.db, adminId);
+    const file = { field: 'file', name: 'u.csv', bytes: 'nothing useful' };
+    expect((await b.upload('/units/import', file)).statusCode).toBe(422);
+    expect((await b.upload('/units/import', file, {}, { csrf: 'wrong' })).statusCode).toBe(403);
+    expect((await b.upload(`/units/import?_csrf=${b.csrf}`, file, {}, { csrf: false })).statusCode).toBe(403);
+    const { payload, contentType } = multipartBody({}, file);
+    const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    expect((await t.app.inject({ method: 'POST', url: '/units/import', payload, headers: { cookie, 'content-type': contentType, 'x-csrf-token': b.csrf } })).statusCode).toBe(422);
+    expect((await t.app.inject({ method: 'POST', url: '/units/import', payload: 'x', headers: { cookie, 'content-type': 'multipart/form-data', 'x-csrf-token': b.csrf } })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'POST', url: '/login', payload, headers: { cookie, 'content-type': contentType, 'x-csrf-token': b.csrf } })).statusCode).toBe(415);
+  });
+
+  it('reads the field of a unique violation from its detail or its constraint, and keeps next to ASCII paths', () => {
+    expect(uniqueField('Key (code)=(X01) already exists.', 'institutions_code_key')).toBe('code');
+    expect(uniqueField('Key (period_id, institution_id)=(a, b) already exists.', undefined)).toBe('periodId');
+    expect(uniqueField('Key (code, valid_from)=(89, 2025-07-01) already exists.', undefined)).toBe('code');
+    expect(uniqueField(undefined, 'users_email_key')).toBe('email');
+    expect(safeNext('/account?tab=1')).toBe('/account?tab=1');
+    expect(safeNext('/tài-khoản')).toBe('/');
+    expect(safeNext('/\\evil.example')).toBe('/');
+    expect(safeNext('//evil.example')).toBe('/');
+  });
+
+  for (const who of ['anonymous', 'sysadmin'] as const) {
+    it(`as ${who}`, async () => {
+      const failures: string[] = [];
+      for (const route of routes.filter((r) => !r.url.endsWith('/logout'))) {
+        const browser = who === 'sysadmin' ? await signedIn(t.app, t.database.db, adminId) : null;
+        const cookie = browser ? [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
+        for (const req of requestsFor(route, browser?.csrf ?? '')) {
+          const res = await t.app.inject({ ...req, headers: { ...(req.headers ?? {}), ...(cookie ? { cookie } : {}) } });
+          if (res.statusCode >= 500) failures.push(`${route.method} ${route.url} ← ${typeof req.url === 'string' ? req.url : ''} ${typeof req.payload === 'string' ? req.payload.slice(0, 60) : ''}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    }, 600_000);
+  }
+});
