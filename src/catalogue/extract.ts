@@ -126,7 +126,7 @@ const PERSON_TAGS = ['100', '110', '111', '700', '710', '711'];
 const SUBJECT_TAGS = ['600', '610', '611', '630', '648', '650', '651', '653', '655'];
 
 export function extract(record: MarcRecord): Extracted {
-  const title = first(record, ['245'], 'abnp') ?? '';
+  const title = first(record, ['245'], 'abknp') ?? '';
   const authors = all(record, PERSON_TAGS, 'abcdq');
   const subjectDisplay: string[] = [];
   for (const f of record.fields) {
