@@ -226,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
         await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
         console.log(`${result.records} records written to ${file}.`);
         for (const s of result.skipped) console.error(`  skipped ${s.id}: ${s.reason}`);
-        return 0;
+        return result.skipped.length ? 1 : 0;
       });
     }
     case 'report': {
