@@ -164,8 +164,8 @@ async function importMarc(config: Config, file: string | undefined, library: str
       onProgress: (p) => { progress.tick(p.records - shown); shown = p.records; },
     });
     progress.stop();
-    console.log(`${report.records} records read: ${report.added} added, ${report.merged} merged into existing records, ${report.unchanged} unchanged, ${report.rejected} rejected; ${report.itemsAdded} items added.`);
-    for (const p of report.problems) console.error(`  record ${p.recordNumber}${p.offset !== undefined ? ` (byte ${p.offset})` : ''}: ${p.message}`);
+    console.log(`${report.records} records read: ${report.added} added, ${report.merged} merged into existing records, ${report.unchanged} unchanged, ${report.rejected} rejected; ${report.itemsAdded} items added, ${report.holdings} holdings records attached; ${report.warnings} warnings.`);
+    for (const p of report.problems) console.error(`  ${p.severity ?? 'error'}: record ${p.recordNumber}${p.offset !== null ? ` (byte ${p.offset})` : ''}: ${p.message}`);
     return report.rejected > 0 ? 1 : 0;
   });
 }

@@ -5,7 +5,7 @@ import { institutionIdByCode } from '../orgs/index.js';
 import type { Db } from '../platform/db/index.js';
 import { issue, ValidationError } from '../platform/errors.js';
 import {
-  MARCXML_COLLECTION_END, MARCXML_COLLECTION_START, MarcWriteError, writeIso2709Record, writeMarcXmlRecord, type MarcRecord,
+  MARCXML_COLLECTION_END, MARCXML_COLLECTION_START, MarcWriteError, writeIso2709Record, writeMarcXml, writeMarcXmlRecord, type MarcRecord,
 } from './marc/index.js';
 import { items, records } from './schema.js';
 
@@ -73,4 +73,14 @@ export async function exportSizes(db: Db, institutionIds: string[]): Promise<{ u
       .where(and(inArray(items.institutionId, institutionIds), ne(items.status, 'withdrawn'))).groupBy(items.institutionId)
     : [];
   return { union: all?.n ?? 0, byLibrary: new Map(rows.map((r) => [r.id, r.n])) };
+}
+
+/** One record as an ISO 2709 or MARCXML file; a record no writer can carry answers 422 with the writer's reason. */
+export function recordFile(marc: MarcRecord, format: MarcExportOptions['format']): Buffer | string {
+  try {
+    return format === 'iso2709' ? writeIso2709Record(marc) : writeMarcXml([marc]);
+  } catch (err) {
+    if (!(err instanceof MarcWriteError)) throw err;
+    throw new ValidationError([issue('marc', 'catalogue.export.unwritable', { reason: err.message })]);
+  }
 }

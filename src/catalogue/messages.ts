@@ -116,6 +116,7 @@ export const messageKeys = defineMessages({
   'catalogue.import.uploaded': ['Đã tải lên {percent}%', '{percent}% uploaded'],
   'catalogue.import.processing': ['Đã tải lên xong. Đang đọc và nhập biểu ghi, xin chờ…', 'Upload finished. Reading and importing the records, please wait…'],
   'catalogue.import.uploadFailed': ['Không tải lên được. Hãy kiểm tra kết nối mạng rồi thử lại.', 'The upload failed. Check the network connection and try again.'],
+  'catalogue.export.unwritable': ['Không xuất được biểu ghi này: {reason}', 'This record cannot be exported: {reason}'],
   'catalogue.export.title': ['Xuất biểu ghi MARC', 'Export MARC records'],
   'catalogue.export.lead': ['Tải xuống biểu ghi của một thư viện (những biểu ghi mà thư viện có bản sách chưa thanh lọc) hoặc của cả mục lục liên hợp, để nạp vào phần mềm thư viện khác hoặc gửi cho thư viện cấp trên. Tệp được tạo dần trong lúc tải nên mục lục lớn cũng tải được.', 'Download the records of one library (those it holds copies of that are not withdrawn) or of the whole union catalogue, to load into other library software or send to a parent library. The file is written while it downloads, so large catalogues download too.'],
   'catalogue.export.library': ['Phạm vi', 'Scope'],

@@ -16,7 +16,8 @@ import { citationVancouver } from './citation.js';
 import { toDublinCore } from './dublin-core.js';
 import { importMarc, listMerges, undoMerge, type MarcImportReport } from './import.js';
 import { libraryNames, operableLibraries } from './libraries.js';
-import { writeIso2709Record, writeMarcXml, ENCODING_NAMES, type MarcEncoding } from './marc/index.js';
+import { recordFile } from './export.js';
+import { ENCODING_NAMES, type MarcEncoding } from './marc/index.js';
 import { ItemForm } from './model.js';
 import { ErrorOut, ItemOut, presentItem, presentRecord, presentSearch, RecordOut, SearchOut } from './presenters.js';
 import { searchCatalogue, sorts, type SearchInput } from './search.js';
@@ -141,12 +142,12 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/v1/catalogue/records/:id/marc.xml', { schema: { tags, summary: 'A record as MARCXML', params: IdParams } }, async (req, reply) => {
     const record = await getRecord(dbOf(req), req.params.id);
-    return reply.type('application/marcxml+xml; charset=utf-8').send(writeMarcXml([record.marc]));
+    return reply.type('application/marcxml+xml; charset=utf-8').send(recordFile(record.marc, 'marcxml'));
   });
 
   app.get('/api/v1/catalogue/records/:id/marc.mrc', { schema: { tags, summary: 'A record as ISO 2709 (MARC 21, UTF-8)', params: IdParams } }, async (req, reply) => {
     const record = await getRecord(dbOf(req), req.params.id);
-    return reply.type('application/marc').header('content-disposition', `attachment; filename="${record.id}.mrc"`).send(writeIso2709Record(record.marc));
+    return reply.type('application/marc').header('content-disposition', `attachment; filename="${record.id}.mrc"`).send(recordFile(record.marc, 'iso2709'));
   });
 
   app.get('/catalogue', { schema: { hide: true, querystring: SearchQuery } }, async (req, reply) => {
