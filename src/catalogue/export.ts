@@ -21,7 +21,7 @@ export interface MarcExportOptions {
 
 export interface MarcExportReport {
   records: number;
-  /** Records too long for ISO 2709 (they are skipped, never written half). */
+  /** Records a writer refused (too long for ISO 2709, ...): skipped, never written half, each named here and in a MARCXML file. */
   skipped: Array<{ id: string; reason: string }>;
 }
 
@@ -61,7 +61,11 @@ export async function exportMarc(db: Db, opts: MarcExportOptions): Promise<MarcE
     if (!last || page.length < PAGE) break;
     after = last.id;
   }
-  if (opts.format === 'marcxml') await write(MARCXML_COLLECTION_END);
+  if (opts.format === 'marcxml') {
+    // A download cannot change its status once streaming: the records left out are named in the file itself.
+    for (const s of report.skipped) await write(`<!-- record ${s.id} was left out: ${s.reason.replaceAll('--', '- -')} -->\n`);
+    await write(MARCXML_COLLECTION_END);
+  }
   return report;
 }
 
