@@ -39,6 +39,23 @@ describe('import: nothing read is lost, nothing imported is unexportable', () =>
     }
   });
 
+  test('an export names each record it cannot write, never dropping one silently', async () => {
+    const db = database.db;
+    const lib = await makeInstitution(db);
+    const xml = `<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 a 4500</leader>
+      <controlfield tag="001">long-1</controlfield><datafield tag="245" ind1="0" ind2="0"><subfield code="a">Long</subfield></datafield>
+      <datafield tag="500" ind1=" " ind2=" "><subfield code="a">${'x'.repeat(12_000)}</subfield></datafield>
+      <datafield tag="852" ind1=" " ind2=" "><subfield code="p">LONG-1</subfield></datafield></record></collection>`;
+    await importMarc(db, systemActor, { bytes: Buffer.from(xml) }, { libraryCode: lib.code });
+    const iso = sink();
+    const result = await exportMarc(db, { format: 'iso2709', out: iso.out, libraryCode: lib.code });
+    expect(result.records).toBe(0);
+    expect(result.skipped).toHaveLength(1);
+    expect(result.skipped[0]?.reason).toContain('Field 500');
+    const marcxml = sink();
+    expect((await exportMarc(db, { format: 'marcxml', out: marcxml.out, libraryCode: lib.code })).records).toBe(1);
+  });
+
   test('reader warnings reach the report, per record', async () => {
     const lib = await makeInstitution(database.db);
     const report = await importMarc(database.db, systemActor, { bytes: files['stray-text.mrc'] as Buffer }, { libraryCode: lib.code });
