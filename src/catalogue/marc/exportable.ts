@@ -51,11 +51,16 @@ function cleanLeader(leader: string, out: Cleaning[]): string {
   const chars = [...leader.padEnd(24, ' ').slice(0, 24)];
   for (let i = 0; i < 24; i++) {
     const c = chars[i] as string;
-    if (i <= 4 || (i >= 12 && i <= 16)) continue;
+    if (i <= 4 || (i >= 12 && i <= 16)) {
+      // Lengths and base address, computed again by the ISO 2709 writer; MARCXML wants digits there.
+      if (!/[0-9 ]/u.test(c)) chars[i] = '0';
+      continue;
+    }
     if (i === 6 ? !LEADER_NOT_BLANK.test(c) : !LEADER_CHAR.test(c)) chars[i] = i === 6 ? 'a' : ' ';
   }
   const fixed = chars.join('');
-  if (fixed !== leader) out.push({ what: `the leader "${leader}" holds characters a MARC 21 leader cannot; they were replaced` });
+  const meaningful = (l: string) => l.slice(5, 12) + l.slice(17);
+  if (meaningful(fixed) !== meaningful(leader.padEnd(24, ' '))) out.push({ what: `the leader "${leader}" holds characters a MARC 21 leader cannot; they were replaced` });
   return fixed;
 }
 
@@ -123,5 +128,10 @@ export function makeExportable(record: MarcRecord): { record: MarcRecord; cleani
     }
     fields.push(cleanField(f, cleanings));
   }
-  return cleanings.length ? { record: { leader, fields }, cleanings } : { record, cleanings };
+  // MARCXML (MARC21slim.xsd) puts every control field before the data fields.
+  const firstData = fields.findIndex((f) => !isControlField(f));
+  const late = firstData === -1 ? [] : fields.slice(firstData).filter(isControlField);
+  for (const f of late) cleanings.push({ tag: f.tag, what: 'this control field came after data fields; it was moved before them' });
+  const ordered = late.length ? [...fields.filter(isControlField), ...fields.filter((f) => !isControlField(f))] : fields;
+  return cleanings.length ? { record: { leader, fields: ordered }, cleanings } : { record, cleanings };
 }
