@@ -184,8 +184,8 @@ async function importMarc(config: Config, file: string | undefined, library: str
       onProgress: (p) => { progress.tick(p.records - shown); shown = p.records; },
     });
     progress.stop();
-    console.log(`${report.records} records read: ${report.added} added, ${report.merged} merged into existing records, ${report.unchanged} unchanged, ${report.rejected} rejected; ${report.itemsAdded} items added.`);
-    for (const p of report.problems) console.error(`  record ${p.recordNumber}${p.offset !== undefined ? ` (byte ${p.offset})` : ''}: ${p.message}`);
+    console.log(`${report.records} records read: ${report.added} added, ${report.merged} merged into existing records, ${report.unchanged} unchanged, ${report.rejected} rejected; ${report.itemsAdded} items added, ${report.holdings} holdings records attached; ${report.warnings} warnings.`);
+    for (const p of report.problems) console.error(`  ${p.severity ?? 'error'}: record ${p.recordNumber}${p.offset !== null ? ` (byte ${p.offset})` : ''}: ${p.message}`);
     return report.rejected > 0 ? 1 : 0;
   });
 }
@@ -246,7 +246,7 @@ async function main(argv: string[]): Promise<number> {
         await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
         console.log(`${result.records} records written to ${file}.`);
         for (const s of result.skipped) console.error(`  skipped ${s.id}: ${s.reason}`);
-        return 0;
+        return result.skipped.length ? 1 : 0;
       });
     }
     case 'report': {

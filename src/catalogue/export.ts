@@ -5,7 +5,7 @@ import { institutionIdByCode } from '../orgs/index.js';
 import type { Db } from '../platform/db/index.js';
 import { issue, ValidationError } from '../platform/errors.js';
 import {
-  MARCXML_COLLECTION_END, MARCXML_COLLECTION_START, MarcWriteError, writeIso2709Record, writeMarcXmlRecord, type MarcRecord,
+  MARCXML_COLLECTION_END, MARCXML_COLLECTION_START, MarcWriteError, writeIso2709Record, writeMarcXml, writeMarcXmlRecord, type MarcRecord,
 } from './marc/index.js';
 import { items, records } from './schema.js';
 
@@ -21,7 +21,7 @@ export interface MarcExportOptions {
 
 export interface MarcExportReport {
   records: number;
-  /** Records too long for ISO 2709 (they are skipped, never written half). */
+  /** Records a writer refused (too long for ISO 2709, ...): skipped, never written half, each named here and in a MARCXML file. */
   skipped: Array<{ id: string; reason: string }>;
 }
 
@@ -61,7 +61,11 @@ export async function exportMarc(db: Db, opts: MarcExportOptions): Promise<MarcE
     if (!last || page.length < PAGE) break;
     after = last.id;
   }
-  if (opts.format === 'marcxml') await write(MARCXML_COLLECTION_END);
+  if (opts.format === 'marcxml') {
+    // A download cannot change its status once streaming: the records left out are named in the file itself.
+    for (const s of report.skipped) await write(`<!-- record ${s.id} was left out: ${s.reason.replaceAll('--', '- -')} -->\n`);
+    await write(MARCXML_COLLECTION_END);
+  }
   return report;
 }
 
@@ -73,4 +77,14 @@ export async function exportSizes(db: Db, institutionIds: string[]): Promise<{ u
       .where(and(inArray(items.institutionId, institutionIds), ne(items.status, 'withdrawn'))).groupBy(items.institutionId)
     : [];
   return { union: all?.n ?? 0, byLibrary: new Map(rows.map((r) => [r.id, r.n])) };
+}
+
+/** One record as an ISO 2709 or MARCXML file; a record no writer can carry answers 422 with the writer's reason. */
+export function recordFile(marc: MarcRecord, format: MarcExportOptions['format']): Buffer | string {
+  try {
+    return format === 'iso2709' ? writeIso2709Record(marc) : writeMarcXml([marc]);
+  } catch (err) {
+    if (!(err instanceof MarcWriteError)) throw err;
+    throw new ValidationError([issue('marc', 'catalogue.export.unwritable', { reason: err.message })]);
+  }
 }

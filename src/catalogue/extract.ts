@@ -1,4 +1,4 @@
-import { foldVi, normalizeVi, sortKeyVi } from '../platform/text/index.js';
+import { foldVi, normalizeVi, plainApostrophes, sortKeyVi } from '../platform/text/index.js';
 import { isbn13to10, normalizeIsbn, normalizeIssn } from './isbn.js';
 import { getControlValue, getDataFields, isDataField, subfieldValues, type DataField, type MarcRecord } from './marc/index.js';
 
@@ -119,14 +119,25 @@ const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
 
 /** The lowercase words of text already normalised by normalizeVi (as tokensVi gives them, without normalising twice). */
 function wordsOf(normalized: string): string[] {
-  return normalized.toLowerCase().match(WORD) ?? [];
+  return plainApostrophes(normalized).toLowerCase().match(WORD) ?? [];
 }
 
 const PERSON_TAGS = ['100', '110', '111', '700', '710', '711'];
 const SUBJECT_TAGS = ['600', '610', '611', '630', '648', '650', '651', '653', '655'];
 
+/** The text of 880 fields (alternate scripts), by the field each links to in $6 (e.g. "245-01/$1"). */
+function alternateScripts(record: MarcRecord): { title: string[]; author: string[]; subject: string[] } {
+  const out = { title: [] as string[], author: [] as string[], subject: [] as string[] };
+  for (const f of getDataFields(record, '880')) {
+    const linked = subfieldValues(f, '6')[0]?.slice(0, 3) ?? '';
+    const kind = linked === '245' || linked === '246' ? 'title' : PERSON_TAGS.includes(linked) ? 'author' : SUBJECT_TAGS.includes(linked) ? 'subject' : null;
+    if (kind) out[kind].push(joined(f, kind === 'subject' ? 'abcdvxyz' : kind === 'title' ? 'abknp' : 'abcdq'));
+  }
+  return out;
+}
+
 export function extract(record: MarcRecord): Extracted {
-  const title = first(record, ['245'], 'abnp') ?? '';
+  const title = first(record, ['245'], 'abknp') ?? '';
   const authors = all(record, PERSON_TAGS, 'abcdq');
   const subjectDisplay: string[] = [];
   for (const f of record.fields) {
@@ -149,9 +160,10 @@ export function extract(record: MarcRecord): Extracted {
   const responsibility = first(record, ['245'], 'c');
   const physical = first(record, ['300'], 'abce');
   const restText = [responsibility, publisher, place, edition, ...series, ...notes, ddc, year === null ? '' : String(year)].filter(Boolean).join(' ');
-  const titleWords = wordsOf(title);
-  const authorWords = wordsOf(authors.join(' '));
-  const subjectWords = wordsOf(subjectDisplay.join(' '));
+  const alternate = alternateScripts(record);
+  const titleWords = wordsOf([title, ...alternate.title].join(' '));
+  const authorWords = wordsOf([...authors, ...alternate.author].join(' '));
+  const subjectWords = wordsOf([...subjectDisplay, ...alternate.subject].join(' '));
   const restWords = wordsOf(restText);
   const controlNumber = getControlValue(record, '001')?.trim() || null;
   const controlSource = getControlValue(record, '003')?.trim() || null;

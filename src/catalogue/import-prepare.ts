@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import { normalizeVi } from '../platform/text/index.js';
 import { extract, type Extracted } from './extract.js';
 import {
-  isDataField, packMarc, parseIso2709, parseMarcXml, readIso2709File, readMarcXmlFile, subfieldValues,
+  getControlValue, isDataField, makeExportable, packMarc, parseIso2709, parseMarcXml, readIso2709File, readMarcXmlFile, subfieldValues,
   type MarcEncoding, type MarcReadItem, type MarcRecord,
 } from './marc/index.js';
 
@@ -19,7 +19,9 @@ export type ImportSource = { bytes: Uint8Array; fileName?: string } | { path: st
 export interface ImportProblem {
   recordNumber: number;
   offset: number | null;
-  /** A MARC reader issue code, or 'no-title' / 'barcode-taken'. */
+  /** 'error': the record was not imported; 'warning': it was, with what the message says repaired or guessed. */
+  severity: 'error' | 'warning';
+  /** A MARC reader issue code, or 'no-title' / 'barcode-taken' / 'cleaned' / 'holdings-unknown'. */
   code: string;
   /** English detail naming the record and the place. */
   message: string;
@@ -50,8 +52,20 @@ export interface PreparedRecord {
   drafts: ItemDraft[];
 }
 
+/** A holdings record (leader/06 x, y, v, u): its copies go to the record its 004 names. */
+export interface PreparedHoldings {
+  recordNumber: number;
+  offset: number | null;
+  /** The control number (001) of the bibliographic record, from 004. */
+  of: string;
+  drafts: ItemDraft[];
+}
+
 export interface PreparedBatch {
   records: PreparedRecord[];
+  holdings: PreparedHoldings[];
+  /** What was repaired or guessed in the records of this batch that were read. */
+  warnings: ImportProblem[];
   /** The rows' property names (the same for every row). */
   rowKeys: string[];
   /** Records rejected while this batch was read. */
@@ -66,6 +80,13 @@ export interface PrepareOptions {
   batchSize: number;
   libraryCode: string;
   createdBy: string | null;
+}
+
+/** Leader/06 of holdings records: single-part, serial, multipart item holdings, unknown. */
+const HOLDINGS_TYPES = ['x', 'y', 'v', 'u'];
+
+function emptyBatch(): PreparedBatch {
+  return { records: [], holdings: [], warnings: [], rowKeys: [], rejected: [], read: 0 };
 }
 
 /** Records read between two looks at the event loop, when reading shares its thread with the writer. */
@@ -162,7 +183,7 @@ function prepare(record: MarcRecord, x: Extracted, recordNumber: number, offset:
  * or without a title) are reported with their number and byte offset.
  */
 export async function* prepareBatches(source: ImportSource, opts: PrepareOptions, sharedThread: boolean): AsyncGenerator<PreparedBatch> {
-  let batch: PreparedBatch = { records: [], rowKeys: [], rejected: [], read: 0 };
+  let batch: PreparedBatch = emptyBatch();
   let read = 0;
   for await (const item of readerOf(source, opts.encoding)) {
     read++;
@@ -170,21 +191,33 @@ export async function* prepareBatches(source: ImportSource, opts: PrepareOptions
     // answers in now and then, so the batch being written moves on while this one is read.
     if (sharedThread && read % YIELD_EVERY === 0) await new Promise(setImmediate);
     const offset = item.offset ?? null;
-    if (item.error) {
-      batch.rejected.push({ recordNumber: item.recordNumber, offset, code: item.error.code, message: item.error.message });
+    const { recordNumber } = item;
+    const warn = (code: string, message: string) => batch.warnings.push({ recordNumber, offset, severity: 'warning', code, message });
+    // A record read with U+FFFD in place of bytes that are not UTF-8 is kept, and the report says so.
+    const kept = item.error?.code === 'invalid-utf8' ? item.record : undefined;
+    if (item.error && !kept) {
+      batch.rejected.push({ recordNumber, offset, severity: 'error', code: item.error.code, message: item.error.message });
     } else {
-      const x = extract(item.record);
-      if (!x.title) {
-        batch.rejected.push({ recordNumber: item.recordNumber, offset, code: 'no-title', message: `Record ${item.recordNumber}: field 245 $a (title) is missing` });
+      for (const w of item.warnings) warn(w.code, w.message);
+      if (kept && item.error) warn(item.error.code, `${item.error.message}; the record was kept with U+FFFD`);
+      const { record: marc, cleanings } = makeExportable(item.record ?? (kept as MarcRecord));
+      for (const c of cleanings) warn('cleaned', `Record ${recordNumber}${c.tag ? `, field ${c.tag}` : ''}: ${c.what}`);
+      const x = extract(marc);
+      if (HOLDINGS_TYPES.includes(marc.leader.charAt(6))) {
+        const of = getControlValue(marc, '004')?.trim();
+        if (of) batch.holdings.push({ recordNumber, offset, of, drafts: itemDrafts(marc, x, opts.libraryCode) });
+        else batch.rejected.push({ recordNumber, offset, severity: 'error', code: 'holdings-unknown', message: `Record ${recordNumber}: holdings record without 004 (the record it belongs to)` });
+      } else if (!x.title) {
+        batch.rejected.push({ recordNumber, offset, severity: 'error', code: 'no-title', message: `Record ${recordNumber}: field 245 (title) is missing or empty` });
       } else {
-        const { row, prepared } = prepare(item.record, x, item.recordNumber, offset, opts);
+        const { row, prepared } = prepare(marc, x, recordNumber, offset, opts);
         if (!batch.rowKeys.length) batch.rowKeys = Object.keys(row);
         batch.records.push(prepared);
       }
     }
-    if (batch.records.length >= opts.batchSize || batch.rejected.length >= opts.batchSize) {
+    if ([batch.records, batch.rejected, batch.warnings, batch.holdings].some((list) => list.length >= opts.batchSize)) {
       yield { ...batch, read };
-      batch = { records: [], rowKeys: [], rejected: [], read: 0 };
+      batch = emptyBatch();
     }
   }
   yield { ...batch, read };

@@ -28,6 +28,10 @@ export interface MarcImportReport {
   unchanged: number;
   rejected: number;
   itemsAdded: number;
+  /** Holdings records whose copies were attached to their bibliographic record. */
+  holdings: number;
+  /** Warnings: records read, but with something repaired, guessed or cleaned (each listed in problems). */
+  warnings: number;
   problems: ImportProblem[];
 }
 
@@ -145,7 +149,18 @@ async function barcodeOwners(db: Db, barcodes: Set<string>): Promise<Map<string,
   return taken;
 }
 
-interface BatchResult { added: number; merged: number; unchanged: number; itemsAdded: number; problems: ImportProblem[] }
+interface BatchResult { added: number; merged: number; unchanged: number; itemsAdded: number; holdings: number; problems: ImportProblem[] }
+
+/** The record each holdings record of the batch belongs to (by 004 = 001): one of this batch's, or one in the catalogue. */
+async function holdingsTargets(db: Db, batch: PreparedBatch, byControl: Map<string, string>): Promise<Map<string, string>> {
+  const wanted = new Set(batch.holdings.map((h) => h.of).filter((of) => !byControl.has(of)));
+  const found = new Map(byControl);
+  if (!wanted.size) return found;
+  const rows = await rowsOf<{ id: string; controlNumber: string }>(db,
+    sql`select distinct on (control_number) id, control_number as "controlNumber" from ${records} where control_number = any(${textArray(wanted)}) order by control_number, created_at`);
+  for (const r of rows) found.set(r.controlNumber, r.id);
+  return found;
+}
 
 interface BatchContext {
   institutionId: string;
@@ -156,7 +171,7 @@ interface BatchContext {
 }
 
 /** The copies of one incoming record that are not in the catalogue yet; those another library holds are reported. */
-function newCopies(ctx: BatchContext, b: PreparedRecord, taken: Map<string, string>, result: BatchResult): ItemDraft[] {
+function newCopies(ctx: BatchContext, b: Pick<PreparedRecord, 'drafts' | 'recordNumber' | 'offset'>, taken: Map<string, string>, result: BatchResult): ItemDraft[] {
   const fresh: ItemDraft[] = [];
   for (const d of b.drafts) {
     const owner = taken.get(d.barcode);
@@ -164,7 +179,7 @@ function newCopies(ctx: BatchContext, b: PreparedRecord, taken: Map<string, stri
       taken.set(d.barcode, ctx.institutionId);
       fresh.push(d);
     } else if (owner !== ctx.institutionId && result.problems.length < MAX_PROBLEMS) {
-      result.problems.push({ recordNumber: b.recordNumber, offset: b.offset, code: 'barcode-taken', message: `Record ${b.recordNumber}: barcode ${d.barcode} belongs to another library; that copy was not added` });
+      result.problems.push({ recordNumber: b.recordNumber, offset: b.offset, severity: 'warning', code: 'barcode-taken', message: `Record ${b.recordNumber}: barcode ${d.barcode} belongs to another library; that copy was not added` });
     }
   }
   return fresh;
@@ -176,23 +191,24 @@ function incomingOf(b: PreparedRecord) {
 }
 
 async function importBatch(db: Db, ctx: BatchContext, batch: PreparedBatch): Promise<BatchResult> {
-  const result: BatchResult = { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
+  const result: BatchResult = { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, holdings: 0, problems: [] };
   const matcher = new Matcher();
   for (const row of await findMatches(db, batch.records)) matcher.add(row.id, row);
-  const taken = await barcodeOwners(db, new Set(batch.records.flatMap((b) => b.drafts.map((d) => d.barcode))));
+  const taken = await barcodeOwners(db, new Set([...batch.records, ...batch.holdings].flatMap((b) => b.drafts.map((d) => d.barcode))));
   const newRecords: string[] = [];
   const newItems: Array<typeof items.$inferInsert> = [];
   const newMerges: Array<typeof merges.$inferInsert> = [];
   const vocabulary = new Set<string>();
+  const byControl = new Map<string, string>();
   for (const b of batch.records) {
     const match = matcher.find(b.keys);
     const recordId = match?.id ?? b.id;
+    if (b.keys.controlNumber) byControl.set(b.keys.controlNumber, recordId);
     const attached = newCopies(ctx, b, taken, result).map((d) => {
       const id = randomUUID();
       newItems.push({ id, recordId, institutionId: ctx.institutionId, ...d });
       return id;
     });
-    result.itemsAdded += attached.length;
     if (!match) {
       newRecords.push(b.row);
       matcher.add(recordId, b.keys);
@@ -206,6 +222,19 @@ async function importBatch(db: Db, ctx: BatchContext, batch: PreparedBatch): Pro
     }
   }
   await insertJson(db, records, batch.rowKeys, newRecords);
+  const holders = await holdingsTargets(db, batch, byControl);
+  for (const h of batch.holdings) {
+    const recordId = holders.get(h.of);
+    if (!recordId) {
+      if (result.problems.length < MAX_PROBLEMS) {
+        result.problems.push({ recordNumber: h.recordNumber, offset: h.offset, severity: 'error', code: 'holdings-unknown', message: `Record ${h.recordNumber}: holdings record for unknown record ${h.of} (004); its copies were not added` });
+      }
+      continue;
+    }
+    for (const d of newCopies(ctx, h, taken, result)) newItems.push({ id: randomUUID(), recordId, institutionId: ctx.institutionId, ...d });
+    result.holdings++;
+  }
+  result.itemsAdded = newItems.length;
   await insertMany(db, items, newItems);
   await insertMany(db, merges, newMerges);
   if (vocabulary.size) await db.execute(sql`insert into ${terms} (term) select * from json_array_elements_text(${JSON.stringify([...vocabulary])}::json) on conflict do nothing`);
@@ -249,7 +278,7 @@ class BatchWriter {
     const { ctx, report } = this;
     const r = await withTransaction(this.db, async (tx) => {
       if (ctx.lz4) await tx.execute(sql`set local default_toast_compression = lz4`);
-      const res = batch.records.length ? await importBatch(tx, ctx, batch) : { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, problems: [] };
+      const res = batch.records.length || batch.holdings.length ? await importBatch(tx, ctx, batch) : { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, holdings: 0, problems: [] };
       await tx.update(imports).set({
         added: sql`${imports.added} + ${res.added}`, merged: sql`${imports.merged} + ${res.merged}`,
         unchanged: sql`${imports.unchanged} + ${res.unchanged}`, rejected: sql`${imports.rejected} + ${batch.rejected.length}`,
@@ -260,6 +289,7 @@ class BatchWriter {
     report.merged += r.merged;
     report.unchanged += r.unchanged;
     report.itemsAdded += r.itemsAdded;
+    report.holdings += r.holdings;
     this.rejectedSoFar += batch.rejected.length;
     for (const p of r.problems) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
     this.onProgress?.({ records: batch.read, added: report.added, merged: report.merged, rejected: this.rejectedSoFar });
@@ -317,7 +347,8 @@ async function readBatches(source: ImportSource, opts: MarcImportOptions, prep: 
   for await (const batch of batches) {
     report.records = batch.read;
     report.rejected += batch.rejected.length;
-    for (const p of batch.rejected) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
+    report.warnings += batch.warnings.length;
+    for (const p of [...batch.rejected, ...batch.warnings]) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
     await writer.write(batch);
   }
   await writer.finished();
@@ -338,7 +369,7 @@ export async function importMarc(db: Db, actor: Actor, source: ImportSource, opt
   const fileName = 'path' in source ? path.basename(source.path) : source.fileName ?? 'upload';
   const [run] = await db.insert(imports).values({ institutionId, fileName, createdBy: actor.label }).returning({ id: imports.id });
   if (!run) throw new NotFoundError();
-  const report: MarcImportReport = { importId: run.id, institutionId, records: 0, added: 0, merged: 0, unchanged: 0, rejected: 0, itemsAdded: 0, problems: [] };
+  const report: MarcImportReport = { importId: run.id, institutionId, records: 0, added: 0, merged: 0, unchanged: 0, rejected: 0, itemsAdded: 0, holdings: 0, warnings: 0, problems: [] };
   const ctx: BatchContext = { institutionId, importId: run.id, knownTerms: new Set(), lz4: await hasLz4(db) };
   const prep: PrepareOptions = {
     batchSize: opts.batchSize ?? 1000, libraryCode, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null,

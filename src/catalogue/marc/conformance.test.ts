@@ -269,7 +269,7 @@ describe.skipIf(!present)('MARC conformance over ../shared/fixtures/marc', () =>
       const expected = records(`yaz/marc${n}.xml`).map(content);
       if (n === 5) {
         expect(ours).not.toEqual(expected);
-        expect(records('yaz/marc5.marc')[0]?.fields.find((f) => f.tag === '250')).toEqual({ tag: '250', ind1: ' ', ind2: ' ', subfields: [] });
+        expect(records('yaz/marc5.marc')[0]?.fields.find((f) => f.tag === '250')).toEqual({ tag: '250', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: '2η εκδ.' }] });
       } else if (n === 12) {
         expect(JSON.stringify(ours).replaceAll('\uFFFD', '')).toBe(JSON.stringify(expected));
       } else {
@@ -385,6 +385,7 @@ describe.skipIf(!present)('MARC conformance over ../shared/fixtures/marc', () =>
       ['ruby-marc/marc_with_bad_utf8.utf8.marc', 'idem'],
       ['yaz/marc5.marc', 'yaz takes the first character after the indicators for a subfield code'],
       ['ruby-marc/cp866_unimarc.marc', 'yaz reads no record'],
+      ['pymarc/regression45.dat', 'text before the first subfield delimiter: yaz drops it, it is kept as $a here'],
     ]);
     const iso = recordFiles.filter((file) => !file.endsWith('.xml') && !read(file).some((item) => item.error));
     for (const file of iso.filter((f) => !differ.has(f))) {

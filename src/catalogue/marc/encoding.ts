@@ -72,6 +72,12 @@ export function chooseEncoding(
   }
   if (named !== undefined) {
     if (named === 'utf8' && !isUtf8(data)) return { encoding: 'utf8', invalidUtf8: true };
+    if (named !== 'utf8' && !data.includes(ESC) && isUtf8(data)) {
+      return {
+        encoding: 'utf8',
+        note: { code: 'encoding-mismatch', what: `${ENCODING_NAMES[named]} was asked for but the bytes are UTF-8; they were read as UTF-8, not garbled` },
+      };
+    }
     return { encoding: named };
   }
   if (declaresUtf8) {

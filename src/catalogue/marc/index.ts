@@ -38,3 +38,4 @@ export {
 } from './marcxml-writer.js';
 export { packMarc, unpackFields, unpackMarc, type PackedMarc } from './packed.js';
 export { decodeTcvn3, decodeVni } from './vietnamese-legacy.js';
+export { makeExportable, type Cleaning } from './exportable.js';

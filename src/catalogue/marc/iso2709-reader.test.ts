@@ -336,7 +336,7 @@ describe('parseIso2709: bad input', () => {
     expect(warnings.map((w) => w.code)).toEqual(['bad-leader']);
   });
 
-  it('warns about text before the first subfield, missing indicators and codes that are not codes', () => {
+  it('keeps text before the first subfield as $a, and warns about it, missing indicators and codes that are not codes', () => {
     const bytes = rawIso2709([
       ['250', '  2nd ed.\x1fbrevised'],
       ['300', '\x1fa123 p.'],
@@ -345,7 +345,7 @@ describe('parseIso2709: bad input', () => {
     ]);
     const { record, warnings } = onlyRecord(parseIso2709(bytes));
     expect(record.fields).toEqual([
-      { tag: '250', ind1: ' ', ind2: ' ', subfields: [{ code: 'b', value: 'revised' }] },
+      { tag: '250', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: '2nd ed.' }, { code: 'b', value: 'revised' }] },
       { tag: '300', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: '123 p.' }] },
       { tag: '500', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'One two' }] },
       { tag: '001', ind1: '0', ind2: '0', subfields: [{ code: 'a', value: 'D000015937' }] },

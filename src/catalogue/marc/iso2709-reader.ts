@@ -61,11 +61,47 @@ function looksLikeLeader(buf: Uint8Array, pos: number, len: number): boolean {
   return pos + LEADER_LENGTH <= len && readNumber(buf, pos, 5) >= 0 && readNumber(buf, pos + 12, 5) >= 0;
 }
 
+/** File kinds told by their first bytes, for the answer to a file that is not MARC at all. */
+const SIGNATURES: Array<[string, number[]]> = [
+  ['gzip', [0x1f, 0x8b]],
+  ['zip', [0x50, 0x4b, 0x03, 0x04]],
+  ['zip', [0x50, 0x4b, 0x05, 0x06]],
+  ['PDF', [0x25, 0x50, 0x44, 0x46]],
+  ['an ELF binary', [0x7f, 0x45, 0x4c, 0x46]],
+  ['bzip2', [0x42, 0x5a, 0x68]],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['7-Zip', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+  ['PNG', [0x89, 0x50, 0x4e, 0x47]],
+  ['JPEG', [0xff, 0xd8, 0xff]],
+  ['an Excel or Word file', [0xd0, 0xcf, 0x11, 0xe0]],
+];
+
+/** What the bytes at pos look like when they are a known kind of file, else undefined. */
+function sniff(buf: Uint8Array, pos: number): string | undefined {
+  return SIGNATURES.find(([, magic]) => magic.every((b, i) => buf[pos + i] === b))?.[0];
+}
+
+/** Whether a directory entry (three tag characters, then the field's length and offset in digits) follows the leader. */
+function directoryFollows(buf: Uint8Array, pos: number, len: number): boolean {
+  return pos + LEADER_LENGTH + 12 <= len && readNumber(buf, pos + LEADER_LENGTH + 3, 9) >= 0;
+}
+
 function looksLikeXml(buf: Uint8Array, pos: number, len: number): boolean {
   let i = pos;
   if (buf[i] === 0xef && buf[i + 1] === 0xbb && buf[i + 2] === 0xbf) i += 3;
   while (i < len && FILLER[buf[i] as number] === 1) i++;
   return buf[i] === 0x3c;
+}
+
+/** Whether a record starts somewhere in [pos, end): a leader whose length lands on a record terminator. */
+function hasLeaderBefore(buf: Uint8Array, pos: number, end: number): boolean {
+  for (let t = buf.indexOf(RECORD_TERMINATOR, pos); t !== -1 && t < end; t = buf.indexOf(RECORD_TERMINATOR, t + 1)) {
+    for (let s = pos; s + LEADER_LENGTH < t; s++) {
+      if (readNumber(buf, s, 5) === t - s + 1 && looksLikeLeader(buf, s, buf.length)) return true;
+    }
+    if (t - pos > 8 * MAX_RECORD_SCAN) return false;
+  }
+  return false;
 }
 
 interface Note {
@@ -97,11 +133,16 @@ function nextFrame(buf: Uint8Array, from: number, final: boolean, first: boolean
     if (looksLikeXml(buf, pos, len)) {
       return { kind: 'not-marc', start: pos, what: 'the input is XML, not ISO 2709; read it with the MARCXML reader' };
     }
+    const kind = sniff(buf, pos);
+    if (kind) return { kind: 'not-marc', start: pos, what: `not a MARC file (looks like ${kind})` };
     const terminator = buf.indexOf(RECORD_TERMINATOR, pos);
     if (terminator === -1 && (final || len - pos >= MAX_RECORD_SCAN)) {
       return { kind: 'not-marc', start: pos, what: 'the input is not an ISO 2709 (MARC) file: it starts with no leader and holds no record terminator' };
     }
-    if (terminator === -1) return { kind: 'need-more', start: pos };
+    if (terminator === -1 || (!final && len - pos < MAX_RECORD_SCAN)) return { kind: 'need-more', start: pos };
+    if (!directoryFollows(buf, pos, len) && !hasLeaderBefore(buf, pos, Math.min(len, pos + MAX_RECORD_SCAN))) {
+      return { kind: 'not-marc', start: pos, what: 'not a MARC file: it starts with neither a leader nor a directory, and no record follows' };
+    }
   }
   if (declared > LEADER_LENGTH) {
     const stop = pos + declared;
@@ -405,8 +446,12 @@ class RecordParser {
     if (indicators < indicatorCount) issues.warn('bad-field', 'indicators are missing; blanks were assumed', at, tag);
     const subfields: Subfield[] = [];
     const field: DataField = { tag, ind1: indicators > 0 ? text.charAt(from) : ' ', ind2: indicators > 1 ? text.charAt(from + 1) : ' ', subfields };
-    if ((s === -1 ? to : s) > from + indicators) {
-      issues.warn('bad-field', `text before the first subfield delimiter was dropped: "${text.slice(from + indicators, s === -1 ? to : s)}"`, at, tag);
+    const stray = text.slice(from + indicators, s === -1 ? to : s);
+    if (stray.trim()) {
+      issues.warn('bad-field', `the field's text does not start with a subfield delimiter; "${stray}" was kept as $a`, at, tag);
+      subfields.push({ code: 'a', value: normalize ? nfc(stray) : stray });
+    } else if (stray) {
+      issues.warn('bad-field', `${stray.length} blanks before the first subfield delimiter were dropped`, at, tag);
     }
     while (s !== -1) {
       let next = text.indexOf('\x1f', s + 1);
@@ -465,6 +510,13 @@ class RecordParser {
     return this.finish(text);
   }
 
+  /** An indicator byte, decoded like the rest of the record (a byte that decodes to nothing reads as a blank). */
+  private indicator(buf: Buffer, at: number, encoding: MarcEncoding): string {
+    const b = buf[at] as number;
+    if (b < 0x80) return String.fromCharCode(b);
+    return this.decode(buf, at, at + 1, encoding).charAt(0) || ' ';
+  }
+
   private finish(text: string): string {
     return this.normalize ? nfc(text) : text;
   }
@@ -479,13 +531,17 @@ class RecordParser {
     const subfields: Subfield[] = [];
     const field: DataField = {
       tag,
-      ind1: indicators > 0 ? String.fromCharCode(buf[start] as number) : ' ',
-      ind2: indicators > 1 ? String.fromCharCode(buf[start + 1] as number) : ' ',
+      ind1: indicators > 0 ? this.indicator(buf, start, encoding) : ' ',
+      ind2: indicators > 1 ? this.indicator(buf, start + 1, encoding) : ' ',
       subfields,
     };
     const strayEnd = s === -1 ? end : s;
-    if (strayEnd > start + indicators) {
-      issues.warn('bad-field', `text before the first subfield delimiter was dropped: "${this.decode(buf, start + indicators, strayEnd, encoding)}"`, start, tag);
+    const value = strayEnd > start + indicators ? this.decode(buf, start + indicators, strayEnd, encoding) : '';
+    if (value.trim()) {
+      issues.warn('bad-field', `the field's text does not start with a subfield delimiter; "${value}" was kept as $a`, start, tag);
+      subfields.push({ code: 'a', value });
+    } else if (value) {
+      issues.warn('bad-field', `${value.length} blanks before the first subfield delimiter were dropped`, start, tag);
     }
     while (s !== -1) {
       let next = buf.indexOf(SUBFIELD_DELIMITER, s + 1);

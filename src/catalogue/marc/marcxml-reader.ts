@@ -109,8 +109,11 @@ interface RecordState {
   warnings: MarcIssue[];
 }
 
+/** MARCXchange (ISO 25577): the same structure as MARCXML under its own namespace. */
+export const MARCXCHANGE_NAMESPACE = 'info:lc/xmlns/marcxchange-v1';
+
 function isMarcElement(uri: string): boolean {
-  return uri === MARCXML_NAMESPACE || uri === '';
+  return uri === MARCXML_NAMESPACE || uri === MARCXCHANGE_NAMESPACE || uri === '';
 }
 
 /** Builds records from tokenizer events. */

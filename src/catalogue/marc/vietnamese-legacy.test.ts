@@ -102,8 +102,10 @@ describe('choosing the encoding of a record', () => {
     expect(choose('Th\xc6\xb0 \xff', 'a', 'utf8')).toEqual({ encoding: 'utf8', invalidUtf8: true });
   });
 
-  it('obeys a named encoding without looking at the bytes', () => {
-    expect(choose('Th\xc6\xb0', ' ', 'marc8')).toEqual({ encoding: 'marc8' });
+  it('obeys a named encoding unless the bytes are UTF-8, which it reads as UTF-8 with a warning', () => {
+    expect(choose('Th\xc6 ', ' ', 'marc8')).toEqual({ encoding: 'marc8' });
+    expect(choose('Th\xc6\xb0', ' ', 'marc8')).toMatchObject({ encoding: 'utf8', note: { code: 'encoding-mismatch' } });
+    expect(choose('Th\xc6\xb0', ' ', 'tcvn3')).toMatchObject({ encoding: 'utf8', note: { code: 'encoding-mismatch' } });
     expect(choose('Caf\xe2e', 'a', 'vni')).toEqual({ encoding: 'vni' });
   });
 

@@ -41,7 +41,7 @@ async function sendExport(req: FastifyRequest, reply: FastifyReply, q: ExportQue
   const gone = new AbortController();
   reply.raw.once('close', () => gone.abort());
   void exportMarc(db, { format: q.format, out, signal: gone.signal, ...(q.library ? { libraryCode: q.library } : {}) }).then((report) => {
-    if (report.skipped.length) req.log.warn({ skipped: report.skipped }, 'records too long for ISO 2709 were left out of the export');
+    if (report.skipped.length) req.log.warn({ skipped: report.skipped }, 'records no writer could carry were left out of the export');
     out.end();
   }, (err: unknown) => {
     out.destroy(gone.signal.aborted ? undefined : err instanceof Error ? err : new Error(String(err)));

@@ -3,7 +3,7 @@ import { canSomewhere } from '../../platform/access.js';
 import { dbOf, pageContext, sendPage } from '../../platform/http/context.js';
 import { citationVancouver } from '../citation.js';
 import { toDublinCore } from '../dublin-core.js';
-import { writeIso2709Record, writeMarcXml } from '../marc/index.js';
+import { recordFile } from '../export.js';
 import { presentRecord, RecordOut } from '../presenters.js';
 import { getRecord, itemsOf } from '../service.js';
 import { DcPage, MarcPage, RecordPage } from '../views/opac.js';
@@ -17,12 +17,12 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/v1/catalogue/records/:id/marc.xml', { schema: { tags, summary: 'A record as MARCXML', params: IdParams } }, async (req, reply) => {
     const record = await getRecord(dbOf(req), req.params.id);
-    return reply.type('application/marcxml+xml; charset=utf-8').send(writeMarcXml([record.marc]));
+    return reply.type('application/marcxml+xml; charset=utf-8').send(recordFile(record.marc, 'marcxml'));
   });
 
   app.get('/api/v1/catalogue/records/:id/marc.mrc', { schema: { tags, summary: 'A record as ISO 2709 (MARC 21, UTF-8)', params: IdParams } }, async (req, reply) => {
     const record = await getRecord(dbOf(req), req.params.id);
-    return reply.type('application/marc').header('content-disposition', `attachment; filename="${record.id}.mrc"`).send(writeIso2709Record(record.marc));
+    return reply.type('application/marc').header('content-disposition', `attachment; filename="${record.id}.mrc"`).send(recordFile(record.marc, 'iso2709'));
   });
 
   app.get('/catalogue/records/:id', { schema: { hide: true, params: IdParams, querystring: NoticeQuery } }, async (req, reply) => {

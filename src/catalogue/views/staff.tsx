@@ -55,16 +55,18 @@ function ImportReport({ ctx, report }: { ctx: PageContext; report: MarcImportRep
         <li>{t('catalogue.import.unchanged', { n: n(report.unchanged) })}</li>
         <li>{t('catalogue.import.rejected', { n: n(report.rejected) })}</li>
         <li>{t('catalogue.import.items', { n: n(report.itemsAdded) })}</li>
+        <li>{t('catalogue.import.holdings', { n: n(report.holdings) })}</li>
+        <li>{t('catalogue.import.warnings', { n: n(report.warnings) })}</li>
       </ul>
       {report.problems.length ? (
         <div class="table-wrap">
           <table>
             <caption>{t('catalogue.import.problems')}</caption>
-            <thead><tr><th scope="col">{t('catalogue.import.recordNumber')}</th><th scope="col">{t('catalogue.import.offset')}</th><th scope="col">{t('catalogue.import.reason')}</th></tr></thead>
+            <thead><tr><th scope="col">{t('catalogue.import.recordNumber')}</th><th scope="col">{t('catalogue.import.offset')}</th><th scope="col">{t('catalogue.import.severity')}</th><th scope="col">{t('catalogue.import.reason')}</th></tr></thead>
             <tbody>
               {report.problems.map((p) => (
-                <tr key={`${p.recordNumber}-${p.code}`}>
-                  <td>{p.recordNumber}</td><td>{p.offset ?? '—'}</td>
+                <tr key={`${p.recordNumber}-${p.code}-${p.message}`}>
+                  <td>{p.recordNumber}</td><td>{p.offset ?? '—'}</td><td>{t(p.severity === 'warning' ? 'catalogue.import.severity.warning' : 'catalogue.import.severity.error')}</td>
                   <td>{t(messageKey(`catalogue.problem.${p.code}`))}<br /><span class="muted">{p.message}</span></td>
                 </tr>
               ))}

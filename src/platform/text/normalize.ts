@@ -49,9 +49,17 @@ function normalizeAny(s: string): string {
   return collapseSpace(s.normalize('NFD').replace(WORD, normalizeWord).normalize('NFC'));
 }
 
+/** Modifier letters written for apostrophes and primes (ʹ ʺ ʻ ʼ ʾ ʿ ˈ ˮ, in romanised names). */
+const MODIFIER_APOSTROPHES = /[\u02b9-\u02bc\u02be\u02bf\u02c8\u02ee]/gu;
+
+/** The text with modifier-letter apostrophes (ʹ ʻ ʼ …) read as the ASCII apostrophe, so that they fold alike. */
+export function plainApostrophes(s: string): string {
+  return s.replace(MODIFIER_APOSTROPHES, "'");
+}
+
 /** Lowercase normalized form that keeps diacritics, for exact-tone matching ("bà" ≠ "ba"). */
 export function toneKeyVi(s: string): string {
-  return normalizeVi((PLAIN_VI.test(s) ? s : s.normalize('NFKC')).toLowerCase());
+  return normalizeVi((PLAIN_VI.test(s) ? s : plainApostrophes(s.normalize('NFKC'))).toLowerCase());
 }
 
 /**
