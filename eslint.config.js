@@ -36,21 +36,25 @@ export default tseslint.config(
   // test factories (testing.ts) are shared too. Views take presenter types: they import no table,
   // no database row type and no drizzle (the flat config replaces a rule's options, so a view's
   // rule repeats the module's).
-  ...modules.filter((m) => m !== 'platform').flatMap((m) => {
-    const boundaries = modules.filter((o) => o !== m && o !== 'platform').map((o) => ({
-      regex: `^\\.\\./(\\.\\./)*${o}/(?!(index|testing)\\.js$).+`,
-      message: `Import ${o} only through src/${o}/index.ts`,
-    }));
-    const views = [
-      { regex: '(^|/)schema\\.js$', message: 'Views take presenter types (presenters.ts), never tables' },
-      { regex: '^drizzle-orm(/|$)', message: 'Views take presenter types (presenters.ts), never query the database' },
-      { regex: '.', importNamePattern: '^(?!Grid)\\w+Row$', message: 'Views take presenter types (presenters.ts), never database rows' },
-    ];
-    return [
-      { files: [`src/${m}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns: boundaries }] } },
-      { files: [`src/${m}/views/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns: [...boundaries, ...views] }] } },
-    ];
-  }),
+  ...modules
+    .filter((m) => m !== 'platform')
+    .flatMap((m) => {
+      const boundaries = modules
+        .filter((o) => o !== m && o !== 'platform')
+        .map((o) => ({
+          regex: `^\\.\\./(\\.\\./)*${o}/(?!(index|testing)\\.js$).+`,
+          message: `Import ${o} only through src/${o}/index.ts`,
+        }));
+      const views = [
+        { regex: '(^|/)schema\\.js$', message: 'Views take presenter types (presenters.ts), never tables' },
+        { regex: '^drizzle-orm(/|$)', message: 'Views take presenter types (presenters.ts), never query the database' },
+        { regex: '.', importNamePattern: '^(?!Grid)\\w+Row$', message: 'Views take presenter types (presenters.ts), never database rows' },
+      ];
+      return [
+        { files: [`src/${m}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns: boundaries }] } },
+        { files: [`src/${m}/views/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns: [...boundaries, ...views] }] } },
+      ];
+    }),
   // The platform is the base: it imports no module. What a module adds to shared pages it
   // declares in its manifest (src/platform/module.ts), which app.ts assembles. Only the test
   // harness (platform/testing, tests) builds the whole application.
@@ -58,12 +62,17 @@ export default tseslint.config(
     files: ['src/platform/**/*.{ts,tsx}'],
     ignores: ['src/platform/testing/**', 'src/platform/**/*.test.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          ...modules.filter((m) => m !== 'platform').map((o) => ({ regex: `^(\\.\\./)+${o}/`, message: 'platform/ imports no module; declare it in the module manifest' })),
-          { regex: '^(\\.\\./)+(app|modules|demo|main)\\.js$', message: 'platform/ does not import the application' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...modules
+              .filter((m) => m !== 'platform')
+              .map((o) => ({ regex: `^(\\.\\./)+${o}/`, message: 'platform/ imports no module; declare it in the module manifest' })),
+            { regex: '^(\\.\\./)+(app|modules|demo|main)\\.js$', message: 'platform/ does not import the application' },
+          ],
+        },
+      ],
     },
   },
   {

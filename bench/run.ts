@@ -10,10 +10,14 @@ import { benchWeight, printWeight } from './web/weight.js';
 
 const suites: Record<string, () => Promise<void>> = {
   startup: async () => printStartup(await benchStartup()),
-  marc: async () => { await benchMarcParse(); },
+  marc: async () => {
+    await benchMarcParse();
+  },
   // CATALOGUE_RECORDS=1000000 for the full-size catalogue (100,000 by default).
   catalogue: async () => printCatalogue(await benchCatalogue(Number(process.env.CATALOGUE_RECORDS ?? 100_000))),
-  programmes: async () => { await benchProgrammes(); },
+  programmes: async () => {
+    await benchProgrammes();
+  },
   monitoring: async () => printMonitoring(await benchMonitoring()),
   weight: async () => printWeight(await benchWeight()),
 };
@@ -24,7 +28,9 @@ if (unknown.length) {
   console.error(`Unknown suite(s): ${unknown.join(', ')}. Suites: ${Object.keys(suites).join(', ')}`);
   process.exit(2);
 }
-console.log(`suotdoi benchmarks — ${new Date().toISOString()} — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+console.log(
+  `suotdoi benchmarks — ${new Date().toISOString()} — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+);
 console.log(`PostgreSQL: ${process.env.DATABASE_URL ? 'DATABASE_URL is set' : 'not set (server figures skipped where a suite needs it)'}`);
 for (const name of asked.length ? asked : Object.keys(suites)) {
   console.log(`\n## ${name}`);

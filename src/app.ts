@@ -19,7 +19,6 @@ import { navigationOf, seedStepsOf, type ModuleManifest } from './platform/modul
 import { systemActor } from './platform/access.js';
 import type { Database } from './platform/db/index.js';
 
-
 /**
  * Brings a migrated database up to what the modules need before anything is served: each
  * module's `always` seed steps (reference data such as the plan's indicators), in order.
@@ -70,7 +69,8 @@ export async function buildApp(deps: AppDeps, modules: readonly ModuleManifest[]
       info: {
         title: 'suotdoi API',
         version: '1',
-        description: 'JSON API of the suotdoi lifelong-learning platform. Authenticate machines with `Authorization: Bearer sd_…` tokens; browser sessions send the `x-csrf-token` header on writes.',
+        description:
+          'JSON API of the suotdoi lifelong-learning platform. Authenticate machines with `Authorization: Bearer sd_…` tokens; browser sessions send the `x-csrf-token` header on writes.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'sd_session' } } },
     },

@@ -40,8 +40,11 @@ export async function seedDemo(database: Database): Promise<boolean> {
     for (const step of seedStepsOf(modules, 'demo')) await step.run(tx, systemActor);
     const hash = await hashPassword(DEMO_PASSWORD);
     for (const login of demoLogins) {
-      const [user] = await tx.insert(users).values({ email: login.email, displayName: login.name, passwordHash: hash, isDemo: true })
-        .onConflictDoNothing().returning({ id: users.id });
+      const [user] = await tx
+        .insert(users)
+        .values({ email: login.email, displayName: login.name, passwordHash: hash, isDemo: true })
+        .onConflictDoNothing()
+        .returning({ id: users.id });
       if (!user || login.role === 'learner') continue;
       const institutionId = login.scope?.institution ? await institutionIdByCode(tx, login.scope.institution) : null;
       const unitId = login.scope?.unit ? await unitIdByCode(tx, login.scope.unit, new Date('2025-01-01')) : null;

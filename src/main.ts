@@ -88,12 +88,14 @@ async function serve(config: Config): Promise<void> {
   // writes, and (embedded database) vacuums and analyzes what changed and lets the write-ahead log
   // be recycled, each on its own clock.
   const runner = await startJobRunner({
-    db: database.db, handlers: mailHandlers(transport), recurring: [...modules.flatMap((m) => m.jobs ?? []), fileSweep(config)], log: app.log,
+    db: database.db,
+    handlers: mailHandlers(transport),
+    recurring: [...modules.flatMap((m) => m.jobs ?? []), fileSweep(config)],
+    log: app.log,
   });
-  const local = [
-    every(3_000, () => refreshSearchIndex(database.db)),
-    every(300_000, () => database.maintain()),
-  ].map((job) => job((err) => app.log.error({ err }, 'background work')));
+  const local = [every(3_000, () => refreshSearchIndex(database.db)), every(300_000, () => database.maintain())].map((job) =>
+    job((err) => app.log.error({ err }, 'background work')),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -120,7 +122,11 @@ function every(ms: number, work: () => Promise<unknown>) {
     const tick = () => {
       if (running) return;
       running = true;
-      work().catch(onError).finally(() => { running = false; });
+      work()
+        .catch(onError)
+        .finally(() => {
+          running = false;
+        });
     };
     const timer = setInterval(tick, ms);
     tick();
@@ -180,23 +186,38 @@ async function importMarc(config: Config, file: string | undefined, library: str
     progress.start(await countMarcRecords(file), 'import');
     let shown = 0;
     const report = await importMarcFile(db.db, systemActor, {
-      path: file, libraryCode: library, ...(encoding ? { encoding: encoding as (typeof encodings)[number] } : {}),
-      onProgress: (p) => { progress.tick(p.records - shown); shown = p.records; },
+      path: file,
+      libraryCode: library,
+      ...(encoding ? { encoding: encoding as (typeof encodings)[number] } : {}),
+      onProgress: (p) => {
+        progress.tick(p.records - shown);
+        shown = p.records;
+      },
     });
     progress.stop();
-    console.log(`${report.records} records read: ${report.added} added, ${report.merged} merged into existing records, ${report.unchanged} unchanged, ${report.rejected} rejected; ${report.itemsAdded} items added, ${report.holdings} holdings records attached; ${report.warnings} warnings.`);
-    for (const p of report.problems) console.error(`  ${p.severity ?? 'error'}: record ${p.recordNumber}${p.offset !== null ? ` (byte ${p.offset})` : ''}: ${p.message}`);
+    console.log(
+      `${report.records} records read: ${report.added} added, ${report.merged} merged into existing records, ${report.unchanged} unchanged, ${report.rejected} rejected; ${report.itemsAdded} items added, ${report.holdings} holdings records attached; ${report.warnings} warnings.`,
+    );
+    for (const p of report.problems)
+      console.error(`  ${p.severity ?? 'error'}: record ${p.recordNumber}${p.offset !== null ? ` (byte ${p.offset})` : ''}: ${p.message}`);
     return report.rejected > 0 ? 1 : 0;
   });
 }
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: {
-      format: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      year: { type: 'string' }, unit: { type: 'string' }, out: { type: 'string' },
-      library: { type: 'string' }, encoding: { type: 'string' },
+      format: { type: 'string' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      year: { type: 'string' },
+      unit: { type: 'string' },
+      out: { type: 'string' },
+      library: { type: 'string' },
+      encoding: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -210,7 +231,9 @@ async function main(argv: string[]): Promise<number> {
       await serve(config);
       return -1;
     case 'migrate':
-      await withDatabase(config, async () => { console.log('Migrations applied.'); });
+      await withDatabase(config, async () => {
+        console.log('Migrations applied.');
+      });
       return 0;
     case 'seed':
       return withDatabase(config, async (db) => {
@@ -226,9 +249,14 @@ async function main(argv: string[]): Promise<number> {
       }
       const text = fs.readFileSync(file, 'utf8');
       return withDatabase(config, async (db) => {
-        const report = what === 'units'
-          ? await importUnits(db.db, systemActor, { format: values.format === 'csv' || (!values.format && /\.csv$/i.test(file)) ? 'csv' : 'json', text, fileName: file })
-          : await importInstitutions(db.db, systemActor, text);
+        const report =
+          what === 'units'
+            ? await importUnits(db.db, systemActor, {
+                format: values.format === 'csv' || (!values.format && /\.csv$/i.test(file)) ? 'csv' : 'json',
+                text,
+                fileName: file,
+              })
+            : await importInstitutions(db.db, systemActor, text);
         printReport(what, report);
         return report.errors.length ? 1 : 0;
       });
@@ -261,9 +289,14 @@ async function main(argv: string[]): Promise<number> {
         const progress = terminalProgress();
         let shown = -1;
         const buffer = await generateAnnualReport(db.db, systemActor, {
-          year, unitCode: values.unit ?? '', format,
+          year,
+          unitCode: values.unit ?? '',
+          format,
           onProgress: (done, total) => {
-            if (shown < 0) { progress.start(total, 'report'); shown = 0; }
+            if (shown < 0) {
+              progress.start(total, 'report');
+              shown = 0;
+            }
             progress.tick(done - shown);
             shown = done;
           },
@@ -276,12 +309,17 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'backup': {
       const file = rest[0];
-      if (!file) { console.error('Usage: suotdoi backup FILE'); return 2; }
+      if (!file) {
+        console.error('Usage: suotdoi backup FILE');
+        return 2;
+      }
       return withDatabase(config, async (db) => {
         const header = await backup(db, file, { store: storageFor(config), progress: terminalProgress() });
         const rows = header.tables.reduce((a, t) => a + t.rows, 0);
         const files = (header.files?.count ?? 0) - header.missingFiles.length;
-        console.log(`Backup written to ${file}: ${header.tables.length} tables, ${rows} rows, ${files} stored files, ${fs.statSync(file).size} bytes.`);
+        console.log(
+          `Backup written to ${file}: ${header.tables.length} tables, ${rows} rows, ${files} stored files, ${fs.statSync(file).size} bytes.`,
+        );
         if (header.missingFiles.length === 0) return 0;
         console.error(`${header.missingFiles.length} stored file(s) that rows refer to are missing from the store and are not in the backup:`);
         for (const hash of header.missingFiles) console.error(`  ${hash}`);
@@ -290,11 +328,16 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'restore': {
       const file = rest[0];
-      if (!file || !fs.existsSync(file)) { console.error(`Usage: suotdoi restore FILE [--force]${file ? ` (no such file: ${file})` : ''}`); return 2; }
+      if (!file || !fs.existsSync(file)) {
+        console.error(`Usage: suotdoi restore FILE [--force]${file ? ` (no such file: ${file})` : ''}`);
+        return 2;
+      }
       return withDatabase(config, async (db) => {
         const header = await restore(db, file, { store: storageFor(config), force: Boolean(values.force), progress: terminalProgress() });
         const files = header.files?.count ?? 0;
-        console.log(`Restored ${header.tables.reduce((a, t) => a + t.rows, 0)} rows and ${files} stored files from a backup made ${header.createdAt} (${header.source}).`);
+        console.log(
+          `Restored ${header.tables.reduce((a, t) => a + t.rows, 0)} rows and ${files} stored files from a backup made ${header.createdAt} (${header.source}).`,
+        );
         return 0;
       });
     }
@@ -304,21 +347,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  if (code >= 0) process.exitCode = code;
-}, (err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof RestoreError) {
-    console.error(err.message);
-  } else if (err instanceof DomainError) {
-    const t = translator('vi');
-    console.error(t(err.key, err.params));
-    for (const i of err.issues) console.error(`  ${i.row ? `row ${i.row}: ` : ''}${i.field}: ${t(i.key, i.params)}`);
-  } else if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
-    console.error(`${err.message}\n\n${usage}`);
-    process.exitCode = 2;
-    return;
-  } else {
-    console.error(err);
-  }
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof RestoreError) {
+      console.error(err.message);
+    } else if (err instanceof DomainError) {
+      const t = translator('vi');
+      console.error(t(err.key, err.params));
+      for (const i of err.issues) console.error(`  ${i.row ? `row ${i.row}: ` : ''}${i.field}: ${t(i.key, i.params)}`);
+    } else if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${err.message}\n\n${usage}`);
+      process.exitCode = 2;
+      return;
+    } else {
+      console.error(err);
+    }
+    process.exitCode = 1;
+  },
+);

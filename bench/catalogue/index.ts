@@ -38,7 +38,22 @@ export interface CatalogueFigures {
   pageBytes: number;
 }
 
-const QUERY_WORDS = ['văn hóa', 'lịch sử', 'việt nam', 'giáo dục', 'nông nghiệp', 'thư viện', 'du lịch', 'âm nhạc', 'khoa học', 'sức khỏe', 'di sản', 'lễ hội', 'kỹ năng', 'môi trường'];
+const QUERY_WORDS = [
+  'văn hóa',
+  'lịch sử',
+  'việt nam',
+  'giáo dục',
+  'nông nghiệp',
+  'thư viện',
+  'du lịch',
+  'âm nhạc',
+  'khoa học',
+  'sức khỏe',
+  'di sản',
+  'lễ hội',
+  'kỹ năng',
+  'môi trường',
+];
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
@@ -50,7 +65,14 @@ function queries(n: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const q = QUERY_WORDS[Math.floor(random() * QUERY_WORDS.length)] ?? 'văn hóa';
-    out.push(i % 2 ? q.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd') : q);
+    out.push(
+      i % 2
+        ? q
+            .normalize('NFD')
+            .replace(/[\u0300-\u036f]/g, '')
+            .replace(/đ/g, 'd')
+        : q,
+    );
   }
   return out;
 }
@@ -65,14 +87,28 @@ async function importStep(database: Database, records: number): Promise<number> 
   const report = await importMarc(database.db, systemActor, { path: file }, { libraryCode: library.code, batchSize: 1000 });
   const importMs = performance.now() - t0;
   await rm(dir, { recursive: true, force: true });
-  if (report.added + report.merged + report.unchanged !== records) throw new Error(`import lost records: ${JSON.stringify({ ...report, problems: report.problems.slice(0, 3) })}`);
+  if (report.added + report.merged + report.unchanged !== records)
+    throw new Error(`import lost records: ${JSON.stringify({ ...report, problems: report.problems.slice(0, 3) })}`);
   return (records / importMs) * 1000;
 }
 
 async function run(database: Database, backend: string, records: number, importOnly: boolean): Promise<CatalogueFigures> {
   const db = database.db;
   const importPerSecond = await importStep(database, records);
-  if (importOnly) return { backend, records, importPerSecond, indexBuildMs: NaN, indexHeapMb: NaN, searchP50: NaN, searchP95: NaN, sqlP50: NaN, sqlP95: NaN, pageRequestsPerSecond: NaN, pageBytes: NaN };
+  if (importOnly)
+    return {
+      backend,
+      records,
+      importPerSecond,
+      indexBuildMs: NaN,
+      indexHeapMb: NaN,
+      searchP50: NaN,
+      searchP95: NaN,
+      sqlP50: NaN,
+      sqlP95: NaN,
+      pageRequestsPerSecond: NaN,
+      pageBytes: NaN,
+    };
   await database.query('analyze');
 
   const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
@@ -105,9 +141,17 @@ async function run(database: Database, backend: string, records: number, importO
   const result = await autocannon({ url, connections: 10, duration: 10 });
   await app.close();
   return {
-    backend, records, importPerSecond, indexBuildMs, indexHeapMb, searchP50: percentile(times, 50), searchP95: percentile(times, 95),
-    sqlP50: percentile(sqlTimes, 50), sqlP95: percentile(sqlTimes, 95),
-    pageRequestsPerSecond: result.requests.average, pageBytes,
+    backend,
+    records,
+    importPerSecond,
+    indexBuildMs,
+    indexHeapMb,
+    searchP50: percentile(times, 50),
+    searchP95: percentile(times, 95),
+    sqlP50: percentile(sqlTimes, 50),
+    sqlP95: percentile(sqlTimes, 95),
+    pageRequestsPerSecond: result.requests.average,
+    pageBytes,
   };
 }
 
@@ -118,8 +162,12 @@ export function printCatalogue(all: CatalogueFigures[]): void {
     if (Number.isNaN(f.searchP95)) continue;
     console.log(`  search index built in ${(f.indexBuildMs / 1000).toFixed(1)} s, ${f.indexHeapMb.toFixed(0)} MB of memory`);
     console.log(`  two-word search with facets: p50 ${f.searchP50.toFixed(1)} ms, p95 ${f.searchP95.toFixed(1)} ms (goal p95 ≤ 50 ms)`);
-    console.log(`    same queries by SQL alone: p50 ${f.sqlP50.toFixed(1)} ms, p95 ${f.sqlP95.toFixed(1)} ms (${(f.sqlP95 / f.searchP95).toFixed(1)}× the index's p95)`);
-    console.log(`  OPAC result page: ${f.pageRequestsPerSecond.toFixed(0)} requests/s (10 connections), ${(f.pageBytes / 1024).toFixed(1)} KB uncompressed (goal ≤ 60 KB)`);
+    console.log(
+      `    same queries by SQL alone: p50 ${f.sqlP50.toFixed(1)} ms, p95 ${f.sqlP95.toFixed(1)} ms (${(f.sqlP95 / f.searchP95).toFixed(1)}× the index's p95)`,
+    );
+    console.log(
+      `  OPAC result page: ${f.pageRequestsPerSecond.toFixed(0)} requests/s (10 connections), ${(f.pageBytes / 1024).toFixed(1)} KB uncompressed (goal ≤ 60 KB)`,
+    );
   }
 }
 

@@ -40,8 +40,19 @@ const LAST_DAY = '2026-10-31';
 const YEAR = 2026;
 
 const types = [
-  'library_commune', 'library_commune', 'library_commune', 'library_school', 'library_school', 'culture_centre_commune', 'culture_centre_commune',
-  'library_district', 'culture_centre_district', 'library_university', 'library_armed_forces', 'memorial_house', 'traditional_house',
+  'library_commune',
+  'library_commune',
+  'library_commune',
+  'library_school',
+  'library_school',
+  'culture_centre_commune',
+  'culture_centre_commune',
+  'library_district',
+  'culture_centre_district',
+  'library_university',
+  'library_armed_forces',
+  'memorial_house',
+  'traditional_house',
 ] as const;
 
 function percentile(sorted: number[], p: number): number {
@@ -132,7 +143,8 @@ async function checkRollups(database: Database, raw: Map<string, number>): Promi
   const rows = await database.query<{ id: string; year: number; visits: number }>(`
     select institution_id as id, year, sum(visitors)::int as visits from monitoring_visit_years group by 1, 2`);
   const bad = rows.filter((r) => raw.get(`${r.id}:${r.year}`) !== r.visits);
-  if (bad.length || rows.length !== raw.size) throw new Error(`yearly totals differ from the raw events (${bad.length} of ${rows.length} rows, ${raw.size} expected)`);
+  if (bad.length || rows.length !== raw.size)
+    throw new Error(`yearly totals differ from the raw events (${bad.length} of ${rows.length} rows, ${raw.size} expected)`);
 }
 
 export async function benchMonitoring(): Promise<MonitoringFigures> {
@@ -159,7 +171,9 @@ export async function benchMonitoring(): Promise<MonitoringFigures> {
     await withTransaction(db, (tx) => recordVisit(tx, systemActor, { institutionId: lib.id, date: '2025-06-10', visitors: 5000 }));
     const after = await dashboard(db, systemActor, { year: 2025, unit: provinceCode });
     const freshnessMs = performance.now() - t0;
-    const changed = before.indicators.find((s) => s.indicator.code === 'visits.libraries')?.numerator !== after.indicators.find((s) => s.indicator.code === 'visits.libraries')?.numerator;
+    const changed =
+      before.indicators.find((s) => s.indicator.code === 'visits.libraries')?.numerator !==
+      after.indicators.find((s) => s.indicator.code === 'visits.libraries')?.numerator;
     if (!changed) throw new Error('the dashboard did not see a visit recorded a moment before');
 
     const [docx, docxMs] = await timed(() => generateAnnualReport(db, systemActor, { year: YEAR, unitCode: provinceCode, format: 'docx' }));
@@ -167,9 +181,20 @@ export async function benchMonitoring(): Promise<MonitoringFigures> {
     const d = [...dashTimes].sort((a, b) => a - b);
     const r = [...rawTimes].sort((a, b) => a - b);
     return {
-      backend: database.kind, institutions: institutions.length, events, generateSeconds: generateMs / 1000, rollupSeconds: rollupMs / 1000,
-      dashboardP50: percentile(d, 50), dashboardP95: percentile(d, 95), rawP50: percentile(r, 50), rawP95: percentile(r, 95), freshnessMs,
-      docxSeconds: docxMs / 1000, xlsxSeconds: xlsxMs / 1000, docxBytes: docx.length, xlsxBytes: xlsx.length,
+      backend: database.kind,
+      institutions: institutions.length,
+      events,
+      generateSeconds: generateMs / 1000,
+      rollupSeconds: rollupMs / 1000,
+      dashboardP50: percentile(d, 50),
+      dashboardP95: percentile(d, 95),
+      rawP50: percentile(r, 50),
+      rawP95: percentile(r, 95),
+      freshnessMs,
+      docxSeconds: docxMs / 1000,
+      xlsxSeconds: xlsxMs / 1000,
+      docxBytes: docx.length,
+      xlsxBytes: xlsx.length,
     };
   } finally {
     await database.close();
@@ -178,11 +203,17 @@ export async function benchMonitoring(): Promise<MonitoringFigures> {
 
 export function printMonitoring(f: MonitoringFigures): void {
   const ms = (n: number) => `${n.toFixed(1)} ms`;
-  console.log(`monitoring (${f.backend}): ${f.institutions} institutions, ${f.events.toLocaleString('en')} events generated in ${f.generateSeconds.toFixed(1)} s, rollups built in ${f.rollupSeconds.toFixed(1)} s`);
+  console.log(
+    `monitoring (${f.backend}): ${f.institutions} institutions, ${f.events.toLocaleString('en')} events generated in ${f.generateSeconds.toFixed(1)} s, rollups built in ${f.rollupSeconds.toFixed(1)} s`,
+  );
   console.log(`  province dashboard from yearly rollups: p50 ${ms(f.dashboardP50)}, p95 ${ms(f.dashboardP95)} (goal ≤ 200 ms)`);
-  console.log(`  same yearly figures recomputed from raw events: p50 ${ms(f.rawP50)}, p95 ${ms(f.rawP95)} — rollups ${(f.rawP95 / f.dashboardP95).toFixed(1)}× faster at p95`);
+  console.log(
+    `  same yearly figures recomputed from raw events: p50 ${ms(f.rawP50)}, p95 ${ms(f.rawP95)} — rollups ${(f.rawP95 / f.dashboardP95).toFixed(1)}× faster at p95`,
+  );
   console.log(`  a visit recorded is on the dashboard ${ms(f.freshnessMs)} later (rollups kept on write)`);
-  console.log(`  province report: DOCX ${f.docxSeconds.toFixed(2)} s (${Math.round(f.docxBytes / 1024)} KiB), XLSX ${f.xlsxSeconds.toFixed(2)} s (${Math.round(f.xlsxBytes / 1024)} KiB)`);
+  console.log(
+    `  province report: DOCX ${f.docxSeconds.toFixed(2)} s (${Math.round(f.docxBytes / 1024)} KiB), XLSX ${f.xlsxSeconds.toFixed(2)} s (${Math.round(f.xlsxBytes / 1024)} KiB)`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -25,7 +25,8 @@ async function waitFor(url: string, deadline: number): Promise<void> {
 async function once(dataDir: string, port: number): Promise<number> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: 'ignore',
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: 'ignore',
   });
   try {
     await waitFor(`http://127.0.0.1:${port}/healthz`, started + 120_000);
@@ -49,5 +50,7 @@ export async function benchStartup(port = 3917): Promise<StartupFigures> {
 }
 
 export function printStartup(f: StartupFigures): void {
-  console.log(`startup: empty data folder (migrate + demo data) ${(f.firstStartMs / 1000).toFixed(1)} s; restart ${(f.restartMs / 1000).toFixed(1)} s`);
+  console.log(
+    `startup: empty data folder (migrate + demo data) ${(f.firstStartMs / 1000).toFixed(1)} s; restart ${(f.restartMs / 1000).toFixed(1)} s`,
+  );
 }

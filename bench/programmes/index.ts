@@ -42,11 +42,13 @@ async function registrationRun(database: Database, label: string, clients = 200)
   for (let i = 0; i < clients; i++) people.push(await makeCitizen(db));
   const times: number[] = [];
   const start = performance.now();
-  await Promise.all(people.map(async (c) => {
-    const t0 = performance.now();
-    await withTransaction(db, (tx) => register(tx, c, programme.id, {}));
-    times.push(performance.now() - t0);
-  }));
+  await Promise.all(
+    people.map(async (c) => {
+      const t0 = performance.now();
+      await withTransaction(db, (tx) => register(tx, c, programme.id, {}));
+      times.push(performance.now() - t0);
+    }),
+  );
   return figures(`registration, ${clients} concurrent clients (${label})`, times, performance.now() - start);
 }
 
@@ -65,14 +67,32 @@ async function seedProvince(db: Db): Promise<{ provinceId: string; institutionId
     const title = `Lớp sinh hoạt cộng đồng số ${p + 1}`;
     const text = `${title} Nhà văn hóa`;
     const first = vnInstant(addDays(`${year}-01-01`, p % 7), `${String(7 + (p % 12)).padStart(2, '0')}:00`);
-    const [row] = await db.insert(programmes).values({
-      institutionId: inst.id, unitId: inst.unitId, kind: kinds[p % 4]!, status: 'published', title, description: '', venue: 'Nhà văn hóa',
-      startsAt: first, durationMinutes: 90, rrule: 'FREQ=WEEKLY;COUNT=50', capacity: 30,
-      searchFolded: foldVi(text), searchTone: toneKeyVi(text), sortKey: sortKeyVi(title),
-    }).returning();
-    await db.insert(programmeSessions).values(Array.from({ length: 50 }, (_, w) => ({
-      programmeId: row!.id, startsAt: new Date(first.getTime() + w * 7 * 86_400_000), endsAt: new Date(first.getTime() + w * 7 * 86_400_000 + 90 * 60_000),
-    })));
+    const [row] = await db
+      .insert(programmes)
+      .values({
+        institutionId: inst.id,
+        unitId: inst.unitId,
+        kind: kinds[p % 4]!,
+        status: 'published',
+        title,
+        description: '',
+        venue: 'Nhà văn hóa',
+        startsAt: first,
+        durationMinutes: 90,
+        rrule: 'FREQ=WEEKLY;COUNT=50',
+        capacity: 30,
+        searchFolded: foldVi(text),
+        searchTone: toneKeyVi(text),
+        sortKey: sortKeyVi(title),
+      })
+      .returning();
+    await db.insert(programmeSessions).values(
+      Array.from({ length: 50 }, (_, w) => ({
+        programmeId: row!.id,
+        startsAt: new Date(first.getTime() + w * 7 * 86_400_000),
+        endsAt: new Date(first.getTime() + w * 7 * 86_400_000 + 90 * 60_000),
+      })),
+    );
   }
   return { provinceId: province.id, institutionId: institutions[0]!.id };
 }

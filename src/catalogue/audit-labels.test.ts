@@ -28,8 +28,14 @@ describe('the catalogue in the audit log', () => {
     expect(entities).toContain('catalogue_record');
     for (const locale of ['vi', 'en'] as const) {
       const keys = new Set(allKeys(locale));
-      expect([...actions].filter((a) => !keys.has(`audit.verb.${a.split('.').pop() ?? a}`)), `verbs (${locale})`).toEqual([]);
-      expect([...entities].filter((e) => !keys.has(`audit.entity.${e}`)), `item types (${locale})`).toEqual([]);
+      expect(
+        [...actions].filter((a) => !keys.has(`audit.verb.${a.split('.').pop() ?? a}`)),
+        `verbs (${locale})`,
+      ).toEqual([]);
+      expect(
+        [...entities].filter((e) => !keys.has(`audit.entity.${e}`)),
+        `item types (${locale})`,
+      ).toEqual([]);
     }
   });
 });

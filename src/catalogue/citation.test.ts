@@ -6,8 +6,12 @@ import { presentRecord } from './presenters.js';
 import type { RecordRow } from './service.js';
 import { testRecord } from './testing.js';
 
-const name = (tag: string, ind1: string, ...subfields: Array<[string, string]>): DataField =>
-  ({ tag, ind1, ind2: ' ', subfields: subfields.map(([code, value]) => ({ code, value })) });
+const name = (tag: string, ind1: string, ...subfields: Array<[string, string]>): DataField => ({
+  tag,
+  ind1,
+  ind2: ' ',
+  subfields: subfields.map(([code, value]) => ({ code, value })),
+});
 
 function view(marc: MarcRecord) {
   const row = { id: '00000000-0000-4000-8000-000000000001', marc, ...extract(marc) } as unknown as RecordRow;
@@ -60,11 +64,15 @@ describe('Vancouver citation', () => {
 
   test('more than six authors end with et al.; an edition is given; missing parts are left out', () => {
     const marc = testRecord({ title: 'Lịch sử Việt Nam?', author: 'Phan, Huy Lê', year: 2017 });
-    for (const n of ['Trần, Quốc Vượng', 'Hà, Văn Tấn', 'Lương, Ninh', 'Đinh, Xuân Lâm', 'Nguyễn, Văn Kự', 'Lê, Văn Lan']) marc.fields.push(name('700', '1', ['a', n]));
+    for (const n of ['Trần, Quốc Vượng', 'Hà, Văn Tấn', 'Lương, Ninh', 'Đinh, Xuân Lâm', 'Nguyễn, Văn Kự', 'Lê, Văn Lan'])
+      marc.fields.push(name('700', '1', ['a', n]));
     marc.fields.push(name('250', ' ', ['a', 'Tái bản lần thứ 2.']));
     const r = view(marc);
-    expect(citationVancouver(r, marc)).toBe('Phan HL, Trần QV, Hà VT, Lương N, Đinh XL, Nguyễn VK, et al. Lịch sử Việt Nam? Tái bản lần thứ 2. Hà Nội: Nxb. Trẻ; 2017.');
-    expect(citationVancouver({ ...r, place: null, year: null }, { ...marc, fields: marc.fields.filter((f) => !['100', '700'].includes(f.tag)) }))
-      .toBe('Lịch sử Việt Nam? Tái bản lần thứ 2. Nxb. Trẻ.');
+    expect(citationVancouver(r, marc)).toBe(
+      'Phan HL, Trần QV, Hà VT, Lương N, Đinh XL, Nguyễn VK, et al. Lịch sử Việt Nam? Tái bản lần thứ 2. Hà Nội: Nxb. Trẻ; 2017.',
+    );
+    expect(
+      citationVancouver({ ...r, place: null, year: null }, { ...marc, fields: marc.fields.filter((f) => !['100', '700'].includes(f.tag)) }),
+    ).toBe('Lịch sử Việt Nam? Tái bản lần thứ 2. Nxb. Trẻ.');
   });
 });

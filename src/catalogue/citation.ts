@@ -4,11 +4,19 @@ import type { RecordView } from './presenters.js';
 /** Vancouver (ICMJE / NLM "Citing Medicine") lists six authors, then "et al.". */
 const MAX_AUTHORS = 6;
 
-const trimmed = (v: string) => v.normalize('NFC').replace(/[\s,.;:/]+$/u, '').trim();
+const trimmed = (v: string) =>
+  v
+    .normalize('NFC')
+    .replace(/[\s,.;:/]+$/u, '')
+    .trim();
 
 /** The first letter of each part of a given name: "Văn An" → "VA", "Jean-Paul" → "JP". */
 function initials(given: string): string {
-  return given.split(/[\s\-‐.]+/u).filter(Boolean).map((w) => Array.from(w)[0]?.toUpperCase() ?? '').join('');
+  return given
+    .split(/[\s\-‐.]+/u)
+    .filter(Boolean)
+    .map((w) => Array.from(w)[0]?.toUpperCase() ?? '')
+    .join('');
 }
 
 /**
@@ -22,13 +30,17 @@ export function vancouverName(name: string): string {
   const comma = clean.indexOf(',');
   if (comma >= 0) {
     const family = clean.slice(0, comma).trim();
-    const given = clean.slice(comma + 1).split(',')[0]?.trim() ?? '';
+    const given =
+      clean
+        .slice(comma + 1)
+        .split(',')[0]
+        ?.trim() ?? '';
     const init = initials(given);
     return init ? `${family} ${init}` : family;
   }
   const [family, ...given] = clean.split(/\s+/u);
   const init = initials(given.join(' '));
-  return init ? `${family ?? ''} ${init}` : family ?? '';
+  return init ? `${family ?? ''} ${init}` : (family ?? '');
 }
 
 const PERSONAL = ['100', '700'];
@@ -45,7 +57,9 @@ export function vancouverAuthors(marc: MarcRecord): string[] {
     const a = subfieldValues(field, 'a')[0];
     if (!a) continue;
     const name = PERSONAL.includes(field.tag)
-      ? field.ind1 === '3' ? trimmed(a) : vancouverName(a)
+      ? field.ind1 === '3'
+        ? trimmed(a)
+        : vancouverName(a)
       : [a, ...subfieldValues(field, 'b')].map(trimmed).filter(Boolean).join('. ');
     if (name && !out.includes(name)) out.push(name);
   }

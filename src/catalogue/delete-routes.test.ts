@@ -8,8 +8,13 @@ import { signedIn, testRecord } from './testing.js';
 
 let t: TestApp;
 let db: Db;
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; }, 60_000);
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+}, 60_000);
+afterAll(async () => {
+  await t.close();
+});
 
 /** A library, one of its librarians signed in, and a record without copies. */
 async function setting(title: string) {

@@ -47,10 +47,33 @@ describe('MARC editor', () => {
   });
 
   test('the simple form writes proper MARC', () => {
-    const marc = recordFromSimple({ title: 'Văn hoá làng', subtitle: 'khảo cứu', author: 'Trần, Quốc Vượng', publisher: 'Nxb. Văn hóa', place: 'Hà Nội', year: 2001, isbn: '0306406152', subjects: 'Văn hóa; Làng xã', ddc: '306.09597' }, new Date('2026-01-02T00:00:00Z'));
+    const marc = recordFromSimple(
+      {
+        title: 'Văn hoá làng',
+        subtitle: 'khảo cứu',
+        author: 'Trần, Quốc Vượng',
+        publisher: 'Nxb. Văn hóa',
+        place: 'Hà Nội',
+        year: 2001,
+        isbn: '0306406152',
+        subjects: 'Văn hóa; Làng xã',
+        ddc: '306.09597',
+      },
+      new Date('2026-01-02T00:00:00Z'),
+    );
     expect(() => writeIso2709Record(marc)).not.toThrow();
     const x = extract(marc);
-    expect(x).toMatchObject({ title: 'Văn hóa làng khảo cứu', authors: ['Trần, Quốc Vượng'], year: 2001, isbns: ['9780306406157'], subjects: ['Văn hóa', 'Làng xã'], ddcClass: 3, language: 'vie', publisher: 'Nxb. Văn hóa', place: 'Hà Nội' });
+    expect(x).toMatchObject({
+      title: 'Văn hóa làng khảo cứu',
+      authors: ['Trần, Quốc Vượng'],
+      year: 2001,
+      isbns: ['9780306406157'],
+      subjects: ['Văn hóa', 'Làng xã'],
+      ddcClass: 3,
+      language: 'vie',
+      publisher: 'Nxb. Văn hóa',
+      place: 'Hà Nội',
+    });
     expect(marc.fields.find((f) => f.tag === '008')).toEqual({ tag: '008', value: '260102s2001    vm            000 0 vie d' });
     expect(issuesOf(() => recordFromSimple({ title: 'X', isbn: '978-604-0-00000-1' }))).toEqual(['isbn catalogue.editor.badIsbn']);
   });
@@ -61,7 +84,13 @@ describe('MARC editor', () => {
     expect(recordFromMarcJson(marcJsonOf(marc))).toEqual(sorted);
     const bad: MarcJson = {
       leader: 'short',
-      fields: [{ '008': 'ngắn' }, { '24': 'x' }, { '100': { ind1: 'X', ind2: ' ', subfields: [{ a: 'Ai' }] } }, { '500': { ind1: ' ', ind2: ' ', subfields: [] } }, { '650': { ind1: ' ', ind2: '7', subfields: [{ A: 'Sai' }, { a: ' ' }] } }],
+      fields: [
+        { '008': 'ngắn' },
+        { '24': 'x' },
+        { '100': { ind1: 'X', ind2: ' ', subfields: [{ a: 'Ai' }] } },
+        { '500': { ind1: ' ', ind2: ' ', subfields: [] } },
+        { '650': { ind1: ' ', ind2: '7', subfields: [{ A: 'Sai' }, { a: ' ' }] } },
+      ],
     };
     expect(issuesOf(() => recordFromMarcJson(bad))).toEqual([
       'marc.leader catalogue.editor.badLeader',

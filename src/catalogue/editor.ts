@@ -17,9 +17,16 @@ const LEADER = /^.{5}[acdnp][acdefgijkmoprt][abcdims][ a][ a].{7}[ 1-8uzIKLM][ a
 
 /** Rows for the grid from a record. */
 export function gridOf(record: MarcRecord): GridRow[] {
-  return record.fields.map((f) => isControlField(f)
-    ? { tag: f.tag, ind1: '', ind2: '', data: f.value }
-    : { tag: f.tag, ind1: f.ind1 === ' ' ? '_' : f.ind1, ind2: f.ind2 === ' ' ? '_' : f.ind2, data: f.subfields.map((s) => `$${s.code}${s.value}`).join('') });
+  return record.fields.map((f) =>
+    isControlField(f)
+      ? { tag: f.tag, ind1: '', ind2: '', data: f.value }
+      : {
+          tag: f.tag,
+          ind1: f.ind1 === ' ' ? '_' : f.ind1,
+          ind2: f.ind2 === ' ' ? '_' : f.ind2,
+          data: f.subfields.map((s) => `$${s.code}${s.value}`).join(''),
+        },
+  );
 }
 
 /** Where a problem of row i is shown: the editor's grid cells, or the fields of a MARC-in-JSON body. */
@@ -60,10 +67,21 @@ function buildRecord(leader: string, rows: Row[], at: Places): MarcRecord {
     const ind = (v: string) => (v === '' || v === '_' || v === '#' ? ' ' : v);
     const ind1 = ind(row.ind1.trim());
     const ind2 = ind(row.ind2.trim());
-    for (const [name, v] of [['ind1', ind1], ['ind2', ind2]] as const) {
+    for (const [name, v] of [
+      ['ind1', ind1],
+      ['ind2', ind2],
+    ] as const) {
       if (!/^[0-9a-z ]$/.test(v)) issues.push(issue(at.cell(name, i), 'catalogue.editor.badIndicator', { row: n, tag }));
     }
-    const parts = row.subfields ?? (data.trim().startsWith('$') ? data.trim().slice(1).split('$').map((p) => ({ code: p.charAt(0), value: p.slice(1) })) : null);
+    const parts =
+      row.subfields ??
+      (data.trim().startsWith('$')
+        ? data
+            .trim()
+            .slice(1)
+            .split('$')
+            .map((p) => ({ code: p.charAt(0), value: p.slice(1) }))
+        : null);
     if (!parts?.length) {
       issues.push(issue(at.cell('data', i), 'catalogue.editor.noSubfields', { row: n, tag }));
       return;
@@ -121,9 +139,11 @@ export function recordFromMarcJson(json: MarcJson, prefix = 'marc'): MarcRecord 
 export function marcJsonOf(record: MarcRecord): MarcJson {
   return {
     leader: record.leader,
-    fields: record.fields.map((f) => (isControlField(f)
-      ? { [f.tag]: f.value }
-      : { [f.tag]: { ind1: f.ind1, ind2: f.ind2, subfields: f.subfields.map((s) => ({ [s.code]: s.value })) } })),
+    fields: record.fields.map((f) =>
+      isControlField(f)
+        ? { [f.tag]: f.value }
+        : { [f.tag]: { ind1: f.ind1, ind2: f.ind2, subfields: f.subfields.map((s) => ({ [s.code]: s.value })) } },
+    ),
   };
 }
 
@@ -158,10 +178,16 @@ export function recordFromSimple(s: SimpleRecord, today = new Date()): MarcRecor
   const t: DataField = { tag: '245', ind1: s.author ? '1' : '0', ind2: '0', subfields: [sf('a', s.subtitle ? `${s.title} :` : s.title)] };
   if (s.subtitle) t.subfields.push(sf('b', s.subtitle));
   fields.push(t);
-  const pub = [s.place ? sf('a', s.publisher || s.year ? `${s.place} :` : s.place) : null, s.publisher ? sf('b', s.year ? `${s.publisher},` : s.publisher) : null, s.year ? sf('c', String(s.year)) : null]
-    .filter((x): x is { code: string; value: string } => x !== null);
+  const pub = [
+    s.place ? sf('a', s.publisher || s.year ? `${s.place} :` : s.place) : null,
+    s.publisher ? sf('b', s.year ? `${s.publisher},` : s.publisher) : null,
+    s.year ? sf('c', String(s.year)) : null,
+  ].filter((x): x is { code: string; value: string } => x !== null);
   if (pub.length) fields.push({ tag: '264', ind1: ' ', ind2: '1', subfields: pub });
-  for (const subject of (s.subjects ?? '').split(/[;\n]/).map((x) => x.trim()).filter(Boolean)) {
+  for (const subject of (s.subjects ?? '')
+    .split(/[;\n]/)
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     fields.push({ tag: '650', ind1: ' ', ind2: '7', subfields: [sf('a', subject), sf('2', 'Bộ TĐCĐ')] });
   }
   return { leader: '00000nam a2200000 i 4500', fields };

@@ -9,8 +9,13 @@ import { signedIn, testRecord, upload } from './testing.js';
 
 let t: TestApp;
 let db: Db;
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; }, 60_000);
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+}, 60_000);
+afterAll(async () => {
+  await t.close();
+});
 
 /** A library with a librarian and the records of a small MARC file imported. */
 async function stocked(titles: string[]) {
@@ -34,7 +39,7 @@ describe('exporting the catalogue', () => {
     expect(page.body).toContain('action="/catalogue/export/file"');
   });
 
-  test('a library\'s records download as ISO 2709 and MARCXML, streamed as a file', async () => {
+  test("a library's records download as ISO 2709 and MARCXML, streamed as a file", async () => {
     const { lib, staff } = await stocked(['Đất rừng phương Nam', 'Đoàn binh Tây tiến', 'Hòn đất']);
     await stocked(['Sách của thư viện khác']);
     const iso = await staff.get(`/catalogue/export/file?library=${lib.code}&format=iso2709`);
@@ -104,7 +109,8 @@ describe('a download the client gives up on', () => {
 describe('record page and import page', () => {
   test('the record page cites the record in APA and Vancouver styles', async () => {
     const { staff } = await stocked(['Nhật ký Đặng Thùy Trâm']);
-    const id = (await t.app.inject({ url: '/api/v1/catalogue/search?q=nhat ky dang thuy tram' })).json<{ items: Array<{ id: string }> }>().items[0]?.id ?? '';
+    const id =
+      (await t.app.inject({ url: '/api/v1/catalogue/search?q=nhat ky dang thuy tram' })).json<{ items: Array<{ id: string }> }>().items[0]?.id ?? '';
     const page = await staff.get(`/catalogue/records/${id}`);
     expect(page.body).toContain('Kiểu APA (ấn bản 7)');
     expect(page.body).toContain('Kiểu Vancouver');

@@ -5,7 +5,13 @@ import { institutionIdByCode } from '../orgs/index.js';
 import type { Db } from '../platform/db/index.js';
 import { issue, ValidationError } from '../platform/errors.js';
 import {
-  MARCXML_COLLECTION_END, MARCXML_COLLECTION_START, MarcWriteError, writeIso2709Record, writeMarcXml, writeMarcXmlRecord, type MarcRecord,
+  MARCXML_COLLECTION_END,
+  MARCXML_COLLECTION_START,
+  MarcWriteError,
+  writeIso2709Record,
+  writeMarcXml,
+  writeMarcXmlRecord,
+  type MarcRecord,
 } from './marc/index.js';
 import { items, records } from './schema.js';
 
@@ -43,9 +49,19 @@ export async function exportMarc(db: Db, opts: MarcExportOptions): Promise<MarcE
   for (;;) {
     opts.signal?.throwIfAborted();
     const held = institutionId
-      ? exists(db.select({ one: items.id }).from(items).where(and(eq(items.recordId, records.id), eq(items.institutionId, institutionId), ne(items.status, 'withdrawn'))))
+      ? exists(
+          db
+            .select({ one: items.id })
+            .from(items)
+            .where(and(eq(items.recordId, records.id), eq(items.institutionId, institutionId), ne(items.status, 'withdrawn'))),
+        )
       : undefined;
-    const page = await db.select({ id: records.id, marc: records.marc }).from(records).where(and(gt(records.id, after), held)).orderBy(asc(records.id)).limit(PAGE);
+    const page = await db
+      .select({ id: records.id, marc: records.marc })
+      .from(records)
+      .where(and(gt(records.id, after), held))
+      .orderBy(asc(records.id))
+      .limit(PAGE);
     for (const row of page) {
       const marc: MarcRecord = row.marc;
       try {
@@ -73,8 +89,11 @@ export async function exportMarc(db: Db, opts: MarcExportOptions): Promise<MarcE
 export async function exportSizes(db: Db, institutionIds: string[]): Promise<{ union: number; byLibrary: Map<string, number> }> {
   const [all] = await db.select({ n: count() }).from(records);
   const rows = institutionIds.length
-    ? await db.select({ id: items.institutionId, n: countDistinct(items.recordId) }).from(items)
-      .where(and(inArray(items.institutionId, institutionIds), ne(items.status, 'withdrawn'))).groupBy(items.institutionId)
+    ? await db
+        .select({ id: items.institutionId, n: countDistinct(items.recordId) })
+        .from(items)
+        .where(and(inArray(items.institutionId, institutionIds), ne(items.status, 'withdrawn')))
+        .groupBy(items.institutionId)
     : [];
   return { union: all?.n ?? 0, byLibrary: new Map(rows.map((r) => [r.id, r.n])) };
 }

@@ -2,7 +2,24 @@ import { foldVi, normalizeVi, plainApostrophes, sortKeyVi } from '../platform/te
 import { isbn13to10, normalizeIsbn, normalizeIssn } from './isbn.js';
 import { getControlValue, getDataFields, isDataField, subfieldValues, type DataField, type MarcRecord } from './marc/index.js';
 
-export const materialTypes = ['book', 'ebook', 'serial', 'article', 'map', 'score', 'video', 'audio', 'music', 'image', 'software', 'kit', 'object', 'manuscript', 'mixed', 'other'] as const;
+export const materialTypes = [
+  'book',
+  'ebook',
+  'serial',
+  'article',
+  'map',
+  'score',
+  'video',
+  'audio',
+  'music',
+  'image',
+  'software',
+  'kit',
+  'object',
+  'manuscript',
+  'mixed',
+  'other',
+] as const;
 export type MaterialType = (typeof materialTypes)[number];
 
 /** What is drawn from a MARC record for display, search and duplicate detection. */
@@ -56,7 +73,13 @@ function endsWithOneOf(value: string, chars: string): boolean {
 }
 
 function joined(field: DataField, codes: string, separator = ' '): string {
-  return clean(field.subfields.filter((s) => codes.includes(s.code)).map((s) => strip(s.value.trim())).filter(Boolean).join(separator));
+  return clean(
+    field.subfields
+      .filter((s) => codes.includes(s.code))
+      .map((s) => strip(s.value.trim()))
+      .filter(Boolean)
+      .join(separator),
+  );
 }
 
 function first(record: MarcRecord, tags: string[], codes: string): string | null {
@@ -92,7 +115,19 @@ export function materialTypeOf(record: MarcRecord): MaterialType {
     return form === 'o' || form === 's' || f007[0] === 'c' ? 'ebook' : 'book';
   }
   const byType: Record<string, MaterialType> = {
-    c: 'score', d: 'score', e: 'map', f: 'map', g: 'video', i: 'audio', j: 'music', k: 'image', m: 'software', o: 'kit', p: 'mixed', r: 'object', t: 'manuscript',
+    c: 'score',
+    d: 'score',
+    e: 'map',
+    f: 'map',
+    g: 'video',
+    i: 'audio',
+    j: 'music',
+    k: 'image',
+    m: 'software',
+    o: 'kit',
+    p: 'mixed',
+    r: 'object',
+    t: 'manuscript',
   };
   return byType[type] ?? 'other';
 }
@@ -130,7 +165,8 @@ function alternateScripts(record: MarcRecord): { title: string[]; author: string
   const out = { title: [] as string[], author: [] as string[], subject: [] as string[] };
   for (const f of getDataFields(record, '880')) {
     const linked = subfieldValues(f, '6')[0]?.slice(0, 3) ?? '';
-    const kind = linked === '245' || linked === '246' ? 'title' : PERSON_TAGS.includes(linked) ? 'author' : SUBJECT_TAGS.includes(linked) ? 'subject' : null;
+    const kind =
+      linked === '245' || linked === '246' ? 'title' : PERSON_TAGS.includes(linked) ? 'author' : SUBJECT_TAGS.includes(linked) ? 'subject' : null;
     if (kind) out[kind].push(joined(f, kind === 'subject' ? 'abcdvxyz' : kind === 'title' ? 'abknp' : 'abcdq'));
   }
   return out;
@@ -145,13 +181,28 @@ export function extract(record: MarcRecord): Extracted {
     const v = joined(f, 'abcdvxyz', ' -- ');
     if (v && !subjectDisplay.includes(v)) subjectDisplay.push(v);
   }
-  const isbns = [...new Set(getDataFields(record, '020').flatMap((f) => subfieldValues(f, 'a')).map(normalizeIsbn).filter((x): x is string => x !== null))];
-  const issns = [...new Set(getDataFields(record, '022').flatMap((f) => subfieldValues(f, 'a')).map(normalizeIssn).filter((x): x is string => x !== null))];
+  const isbns = [
+    ...new Set(
+      getDataFields(record, '020')
+        .flatMap((f) => subfieldValues(f, 'a'))
+        .map(normalizeIsbn)
+        .filter((x): x is string => x !== null),
+    ),
+  ];
+  const issns = [
+    ...new Set(
+      getDataFields(record, '022')
+        .flatMap((f) => subfieldValues(f, 'a'))
+        .map(normalizeIssn)
+        .filter((x): x is string => x !== null),
+    ),
+  ];
   const ddc = first(record, ['082'], 'a');
   const ddcDigit = ddc ? /^[0-9]/.exec(ddc.trim()) : null;
   const series = all(record, ['490', '440', '830'], 'av');
   const notes = all(record, ['500', '501', '502', '504', '505', '508', '511', '518', '520', '521', '546', '588'], 'a');
-  const links = getDataFields(record, '856').flatMap((f) => subfieldValues(f, 'u').map((url) => ({ url, label: subfieldValues(f, 'y')[0] ?? subfieldValues(f, '3')[0] ?? null })))
+  const links = getDataFields(record, '856')
+    .flatMap((f) => subfieldValues(f, 'u').map((url) => ({ url, label: subfieldValues(f, 'y')[0] ?? subfieldValues(f, '3')[0] ?? null })))
     .filter((l) => /^https?:\/\//i.test(l.url));
   const publisher = first(record, ['264', '260'], 'b');
   const place = first(record, ['264', '260'], 'a');
@@ -168,9 +219,26 @@ export function extract(record: MarcRecord): Extracted {
   const controlNumber = getControlValue(record, '001')?.trim() || null;
   const controlSource = getControlValue(record, '003')?.trim() || null;
   return {
-    controlNumber, controlSource, title, responsibility, authors, publisher, place, year, edition, isbns, issns,
-    language: languageOf(record), ddc, ddcClass: ddcDigit ? Number(ddcDigit[0]) : null, subjects: subjectDisplay, series,
-    physical, materialType: materialTypeOf(record), notes, links,
+    controlNumber,
+    controlSource,
+    title,
+    responsibility,
+    authors,
+    publisher,
+    place,
+    year,
+    edition,
+    isbns,
+    issns,
+    language: languageOf(record),
+    ddc,
+    ddcClass: ddcDigit ? Number(ddcDigit[0]) : null,
+    subjects: subjectDisplay,
+    series,
+    physical,
+    materialType: materialTypeOf(record),
+    notes,
+    links,
     matchKey: `${titleWords.join(' ')}|${wordsOf(authors[0] ?? '').join(' ')}|${year ?? ''}`,
     sortKey: sortKeyVi(title),
     titleFolded: foldVi(titleWords.join(' ')),

@@ -14,14 +14,23 @@ const files = fixtureFiles();
 /** Collects what an export writes. */
 function sink(): { out: Writable; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
-  const out = new Writable({ write(chunk: Buffer, _enc, done) { chunks.push(Buffer.from(chunk)); done(); } });
+  const out = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
   return { out, bytes: () => Buffer.concat(chunks) };
 }
 
 describe('import: nothing read is lost, nothing imported is unexportable', () => {
   let database: Database;
-  beforeAll(async () => { database = await createTestDatabase(); }, 60_000);
-  afterAll(async () => { await database.close(); });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    await database.close();
+  });
 
   test('a record with values no writer accepts is cleaned, reported field by field, and exports in both formats', async () => {
     const db = database.db;
@@ -79,10 +88,13 @@ describe('import: nothing read is lost, nothing imported is unexportable', () =>
     expect(exported?.record?.fields.find((f) => f.tag === '001')).toMatchObject({ value: 'bib-1' });
   });
 
-  test.each(['gzip.mrc', 'zip.mrc', 'pdf.mrc', 'elf.mrc', 'random.mrc', 'empty.mrc'])('%s gets one clear answer, not a pile of rejected records', async (name) => {
-    const lib = await makeInstitution(database.db);
-    const report = await importMarc(database.db, systemActor, { bytes: files[name] as Buffer }, { libraryCode: lib.code });
-    expect(report.rejected).toBe(1);
-    expect(report.problems).toHaveLength(1);
-  });
+  test.each(['gzip.mrc', 'zip.mrc', 'pdf.mrc', 'elf.mrc', 'random.mrc', 'empty.mrc'])(
+    '%s gets one clear answer, not a pile of rejected records',
+    async (name) => {
+      const lib = await makeInstitution(database.db);
+      const report = await importMarc(database.db, systemActor, { bytes: files[name] as Buffer }, { libraryCode: lib.code });
+      expect(report.rejected).toBe(1);
+      expect(report.problems).toHaveLength(1);
+    },
+  );
 });

@@ -9,8 +9,18 @@ import { open } from 'node:fs/promises';
 import { normalizeVi } from '../platform/text/index.js';
 import { extract, type Extracted } from './extract.js';
 import {
-  getControlValue, isDataField, makeExportable, packMarc, parseIso2709, parseMarcXml, readIso2709File, readMarcXmlFile, subfieldValues,
-  type MarcEncoding, type MarcReadItem, type MarcRecord,
+  getControlValue,
+  isDataField,
+  makeExportable,
+  packMarc,
+  parseIso2709,
+  parseMarcXml,
+  readIso2709File,
+  readMarcXmlFile,
+  subfieldValues,
+  type MarcEncoding,
+  type MarcReadItem,
+  type MarcRecord,
 } from './marc/index.js';
 
 export type ImportSource = { bytes: Uint8Array; fileName?: string } | { path: string };
@@ -93,7 +103,10 @@ function emptyBatch(): PreparedBatch {
 const YIELD_EVERY = 16;
 
 function isXml(head: Uint8Array): boolean {
-  const text = Buffer.from(head).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = Buffer.from(head)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return text.startsWith('<');
 }
 
@@ -138,7 +151,7 @@ const text = (v: string | undefined) => (v && normalizeVi(v)) || null;
 function itemDrafts(marc: MarcRecord, x: Extracted, libraryCode: string): ItemDraft[] {
   const out: ItemDraft[] = [];
   const seen = new Map<string, number>();
-  const identity = x.controlNumber ? `${x.controlSource ?? ''}/${x.controlNumber}` : x.isbns[0] ?? x.matchKey;
+  const identity = x.controlNumber ? `${x.controlSource ?? ''}/${x.controlNumber}` : (x.isbns[0] ?? x.matchKey);
   for (const f of marc.fields) {
     if ((f.tag !== '852' && f.tag !== '952') || !isDataField(f)) continue;
     const koha = f.tag === '952';
@@ -165,15 +178,25 @@ function termsOf(x: Extracted): string[] {
   return `${x.titleFolded} ${x.authorFolded} ${x.subjectFolded}`.split(' ').filter((w) => w.length >= 3 && w.length <= 40);
 }
 
-function prepare(record: MarcRecord, x: Extracted, recordNumber: number, offset: number | null, opts: PrepareOptions): { row: object; prepared: PreparedRecord } {
+function prepare(
+  record: MarcRecord,
+  x: Extracted,
+  recordNumber: number,
+  offset: number | null,
+  opts: PrepareOptions,
+): { row: object; prepared: PreparedRecord } {
   const id = randomUUID();
   const row = { id, marc: packMarc(record), ...x, createdBy: opts.createdBy };
   return {
     row,
     prepared: {
-      recordNumber, offset, id, row: JSON.stringify(row),
+      recordNumber,
+      offset,
+      id,
+      row: JSON.stringify(row),
       keys: { isbns: x.isbns, controlNumber: x.controlNumber, controlSource: x.controlSource, matchKey: x.matchKey },
-      terms: termsOf(x), drafts: itemDrafts(record, x, opts.libraryCode),
+      terms: termsOf(x),
+      drafts: itemDrafts(record, x, opts.libraryCode),
     },
   };
 }
@@ -206,9 +229,22 @@ export async function* prepareBatches(source: ImportSource, opts: PrepareOptions
       if (HOLDINGS_TYPES.includes(marc.leader.charAt(6))) {
         const of = getControlValue(marc, '004')?.trim();
         if (of) batch.holdings.push({ recordNumber, offset, of, drafts: itemDrafts(marc, x, opts.libraryCode) });
-        else batch.rejected.push({ recordNumber, offset, severity: 'error', code: 'holdings-unknown', message: `Record ${recordNumber}: holdings record without 004 (the record it belongs to)` });
+        else
+          batch.rejected.push({
+            recordNumber,
+            offset,
+            severity: 'error',
+            code: 'holdings-unknown',
+            message: `Record ${recordNumber}: holdings record without 004 (the record it belongs to)`,
+          });
       } else if (!x.title) {
-        batch.rejected.push({ recordNumber, offset, severity: 'error', code: 'no-title', message: `Record ${recordNumber}: field 245 (title) is missing or empty` });
+        batch.rejected.push({
+          recordNumber,
+          offset,
+          severity: 'error',
+          code: 'no-title',
+          message: `Record ${recordNumber}: field 245 (title) is missing or empty`,
+        });
       } else {
         const { row, prepared } = prepare(marc, x, recordNumber, offset, opts);
         if (!batch.rowKeys.length) batch.rowKeys = Object.keys(row);

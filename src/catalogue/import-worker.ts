@@ -7,7 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { prepareBatches, type ImportSource, type PrepareOptions, type PreparedBatch } from './import-prepare.js';
 
 export type WorkerMessage = { type: 'batch'; batch: PreparedBatch } | { type: 'done' } | { type: 'error'; message: string };
-export interface WorkerInput { source: ImportSource; opts: PrepareOptions }
+export interface WorkerInput {
+  source: ImportSource;
+  opts: PrepareOptions;
+}
 
 const AHEAD = 2;
 
@@ -21,7 +24,10 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
   const send = (m: WorkerMessage) => port.postMessage(m);
   try {
     for await (const batch of prepareBatches(input.source, input.opts, false)) {
-      while (credit === 0) await new Promise<void>((resolve) => { more = resolve; });
+      while (credit === 0)
+        await new Promise<void>((resolve) => {
+          more = resolve;
+        });
       more = null;
       credit--;
       send({ type: 'batch', batch });

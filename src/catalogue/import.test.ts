@@ -39,7 +39,14 @@ describe('ISBN and ISSN', () => {
 });
 
 describe('extraction and Dublin Core', () => {
-  const marc = testRecord({ title: 'Văn hoá Việt Nam :', author: 'Trần, Ngọc Thêm', year: 1997, isbn: '0-306-40615-2', ddc: '306.09597', subjects: ['Văn hóa'] });
+  const marc = testRecord({
+    title: 'Văn hoá Việt Nam :',
+    author: 'Trần, Ngọc Thêm',
+    year: 1997,
+    isbn: '0-306-40615-2',
+    ddc: '306.09597',
+    subjects: ['Văn hóa'],
+  });
   test('fields drawn from MARC', () => {
     const x = extract(marc);
     expect(x.title).toBe('Văn hóa Việt Nam');
@@ -71,15 +78,25 @@ describe('extraction and Dublin Core', () => {
 
 describe('import into the union catalogue', () => {
   let database: Database;
-  beforeAll(async () => { database = await createTestDatabase(); }, 60_000);
-  afterAll(async () => { await database.close(); });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    await database.close();
+  });
 
   test('adds, merges by ISBN / 001+003 / key, and is safe to re-run', async () => {
     const db = database.db;
     const a = await makeInstitution(db);
     const b = await makeInstitution(db);
     const first = writeIso2709([
-      testRecord({ title: 'Đất rừng phương Nam', author: 'Đoàn, Giỏi', year: 1957, isbn: '978-604-2-00001-7', copies: [{ barcode: 'A-0001', call: '895.922 Đ' }] }),
+      testRecord({
+        title: 'Đất rừng phương Nam',
+        author: 'Đoàn, Giỏi',
+        year: 1957,
+        isbn: '978-604-2-00001-7',
+        copies: [{ barcode: 'A-0001', call: '895.922 Đ' }],
+      }),
       testRecord({ title: 'Dế Mèn phiêu lưu ký', author: 'Tô, Hoài', year: 1941, control: ['DM1', 'VN-TV'], copies: [{}, {}] }),
       testRecord({ title: 'Tắt đèn', author: 'Ngô, Tất Tố', year: 1939, copies: [{ location: 'Kho mượn' }] }),
     ]);
@@ -89,7 +106,13 @@ describe('import into the union catalogue', () => {
     expect(again).toMatchObject({ added: 0, merged: 0, unchanged: 3, itemsAdded: 0 });
 
     const second = writeIso2709([
-      testRecord({ title: 'Đất rừng phương Nam (tái bản)', author: 'Đoàn, Giỏi', year: 2010, isbn: '9786042000017', copies: [{ barcode: 'B-0001' }] }),
+      testRecord({
+        title: 'Đất rừng phương Nam (tái bản)',
+        author: 'Đoàn, Giỏi',
+        year: 2010,
+        isbn: '9786042000017',
+        copies: [{ barcode: 'B-0001' }],
+      }),
       testRecord({ title: 'De men phieu luu ky', control: ['DM1', 'VN-TV'], copies: [{ barcode: 'B-0002' }] }),
       testRecord({ title: 'TẮT ĐÈN', author: 'Ngô, Tất Tố', year: 1939, copies: [{ barcode: 'B-0003' }] }),
     ]);
@@ -116,16 +139,21 @@ describe('import into the union catalogue', () => {
 
   test('duplicates within one file are matched, in one batch and across batches', async () => {
     const db = database.db;
-    const file = (tag: string, isbn: string) => writeIso2709([
-      testRecord({ title: `Nỗi buồn chiến tranh ${tag}`, author: 'Bảo, Ninh', year: 1987, isbn, copies: [{ barcode: `${tag}-1` }] }),
-      testRecord({ title: `Thân phận tình yêu ${tag}`, author: 'Bảo, Ninh', year: 1991, isbn, copies: [{ barcode: `${tag}-2` }] }),
-      testRecord({ title: `Mùa lá rụng trong vườn ${tag}`, author: 'Ma, Văn Kháng', year: 1985, copies: [{ barcode: `${tag}-3` }] }),
-      testRecord({ title: `MÙA LÁ RỤNG TRONG VƯỜN ${tag}`, author: 'Ma, Văn Kháng', year: 1985, copies: [{ barcode: `${tag}-4` }] }),
-      testRecord({ title: `Thời xa vắng ${tag}`, control: [`TXV-${tag}`, 'VN-TV'], copies: [{ barcode: `${tag}-5` }] }),
-      testRecord({ title: `Thoi xa vang ${tag}`, control: [`TXV-${tag}`, 'VN-TV'], copies: [{ barcode: `${tag}-6` }] }),
-      testRecord({ title: `Nỗi buồn chiến tranh (tái bản) ${tag}`, isbn }),
-    ]);
-    const runs = [['ONE', '9786042000048', 100, false], ['MANY', '9786042000055', 1, false], ['THREAD', '9786042000062', 2, true]] as const;
+    const file = (tag: string, isbn: string) =>
+      writeIso2709([
+        testRecord({ title: `Nỗi buồn chiến tranh ${tag}`, author: 'Bảo, Ninh', year: 1987, isbn, copies: [{ barcode: `${tag}-1` }] }),
+        testRecord({ title: `Thân phận tình yêu ${tag}`, author: 'Bảo, Ninh', year: 1991, isbn, copies: [{ barcode: `${tag}-2` }] }),
+        testRecord({ title: `Mùa lá rụng trong vườn ${tag}`, author: 'Ma, Văn Kháng', year: 1985, copies: [{ barcode: `${tag}-3` }] }),
+        testRecord({ title: `MÙA LÁ RỤNG TRONG VƯỜN ${tag}`, author: 'Ma, Văn Kháng', year: 1985, copies: [{ barcode: `${tag}-4` }] }),
+        testRecord({ title: `Thời xa vắng ${tag}`, control: [`TXV-${tag}`, 'VN-TV'], copies: [{ barcode: `${tag}-5` }] }),
+        testRecord({ title: `Thoi xa vang ${tag}`, control: [`TXV-${tag}`, 'VN-TV'], copies: [{ barcode: `${tag}-6` }] }),
+        testRecord({ title: `Nỗi buồn chiến tranh (tái bản) ${tag}`, isbn }),
+      ]);
+    const runs = [
+      ['ONE', '9786042000048', 100, false],
+      ['MANY', '9786042000055', 1, false],
+      ['THREAD', '9786042000062', 2, true],
+    ] as const;
     for (const [tag, isbn, batchSize, worker] of runs) {
       const lib = await makeInstitution(db);
       const bytes = file(tag, isbn);
@@ -143,7 +171,13 @@ describe('import into the union catalogue', () => {
     const staff = await makeActor(db, [{ role: 'staff', institution: lib }]);
     const bytes = writeIso2709([
       testRecord({ title: 'Cánh đồng bất tận', author: 'Nguyễn, Ngọc Tư', year: 2005, isbn: '978-604-2-00003-1', copies: [{ barcode: 'CD-1' }] }),
-      testRecord({ title: 'Cánh đồng bất tận (tái bản)', author: 'Nguyễn, Ngọc Tư', year: 2019, isbn: '9786042000031', copies: [{ barcode: 'CD-2' }] }),
+      testRecord({
+        title: 'Cánh đồng bất tận (tái bản)',
+        author: 'Nguyễn, Ngọc Tư',
+        year: 2019,
+        isbn: '9786042000031',
+        copies: [{ barcode: 'CD-2' }],
+      }),
     ]);
     await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code });
     const [merge] = await listMerges(db, [lib.id]);
@@ -158,7 +192,12 @@ describe('import into the union catalogue', () => {
     const db = database.db;
     const first = await makeInstitution(db);
     const second = await makeInstitution(db);
-    await importMarc(db, systemActor, { bytes: writeIso2709([testRecord({ title: 'Bến không chồng', copies: [{ barcode: 'BKC-1' }] })]) }, { libraryCode: first.code });
+    await importMarc(
+      db,
+      systemActor,
+      { bytes: writeIso2709([testRecord({ title: 'Bến không chồng', copies: [{ barcode: 'BKC-1' }] })]) },
+      { libraryCode: first.code },
+    );
     const bytes = writeIso2709([
       testRecord({ title: 'Mảnh đất lắm người nhiều ma', copies: [{ barcode: 'MD-1' }] }),
       testRecord({ title: 'Bến không chồng (tái bản)', copies: [{ barcode: 'bkc-1' }, { barcode: 'BKC-2' }] }),
@@ -172,14 +211,26 @@ describe('import into the union catalogue', () => {
     const db = database.db;
     const lib = await makeInstitution(db);
     const good = Array.from({ length: 5 }, (_, i) => writeIso2709Record(testRecord({ title: `Tập san số ${i}`, control: [`TS${i}`, 'VN-TV'] })));
-    const noTitle = writeIso2709Record({ leader: '00000nam a2200000 a 4500', fields: [{ tag: '100', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: 'Ai đó' }] }] });
-    const seen: Array<{ records: number; added: number; rejected: number }> = [];
-    const report = await importMarc(db, systemActor, { bytes: Buffer.concat([...good.slice(0, 3), noTitle, ...good.slice(3)]) }, {
-      libraryCode: lib.code, batchSize: 2, onProgress: (p) => seen.push({ records: p.records, added: p.added, rejected: p.rejected }),
+    const noTitle = writeIso2709Record({
+      leader: '00000nam a2200000 a 4500',
+      fields: [{ tag: '100', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: 'Ai đó' }] }],
     });
+    const seen: Array<{ records: number; added: number; rejected: number }> = [];
+    const report = await importMarc(
+      db,
+      systemActor,
+      { bytes: Buffer.concat([...good.slice(0, 3), noTitle, ...good.slice(3)]) },
+      {
+        libraryCode: lib.code,
+        batchSize: 2,
+        onProgress: (p) => seen.push({ records: p.records, added: p.added, rejected: p.rejected }),
+      },
+    );
     expect(report).toMatchObject({ records: 6, added: 5, rejected: 1 });
     expect(seen).toEqual([
-      { records: 2, added: 2, rejected: 0 }, { records: 5, added: 4, rejected: 1 }, { records: 6, added: 5, rejected: 1 },
+      { records: 2, added: 2, rejected: 0 },
+      { records: 5, added: 4, rejected: 1 },
+      { records: 6, added: 5, rejected: 1 },
     ]);
     const [run] = await db.select().from(imports).where(eq(imports.id, report.importId));
     expect(run).toMatchObject({ added: 5, rejected: 1, merged: 0, unchanged: 0 });
@@ -193,7 +244,14 @@ describe('import into the union catalogue', () => {
     const lib = await makeInstitution(db);
     const bytes = writeIso2709([testRecord({ title: 'Những ngôi sao xa xôi', author: 'Lê, Minh Khuê', subjects: ['Truyện ngắn'] })]);
     await importMarc(db, systemActor, { bytes }, { libraryCode: lib.code });
-    const words = (await db.select().from(terms).where(inArray(terms.term, ['nhung', 'ngoi', 'sao', 'khue', 'truyen', 'ngan', 'xa']))).map((t) => t.term).sort();
+    const words = (
+      await db
+        .select()
+        .from(terms)
+        .where(inArray(terms.term, ['nhung', 'ngoi', 'sao', 'khue', 'truyen', 'ngan', 'xa']))
+    )
+      .map((t) => t.term)
+      .sort();
     expect(words).toEqual(['khue', 'ngan', 'ngoi', 'nhung', 'sao', 'truyen']);
   });
 
@@ -201,7 +259,10 @@ describe('import into the union catalogue', () => {
     const db = database.db;
     const lib = await makeInstitution(db);
     const good1 = writeIso2709Record(testRecord({ title: 'Chí Phèo', author: 'Nam, Cao', year: worker ? 1957 : 1941 }));
-    const noTitle = writeIso2709Record({ leader: '00000nam a2200000 a 4500', fields: [{ tag: '100', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: 'Ai đó' }] }] });
+    const noTitle = writeIso2709Record({
+      leader: '00000nam a2200000 a 4500',
+      fields: [{ tag: '100', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: 'Ai đó' }] }],
+    });
     const good2 = writeIso2709Record(testRecord({ title: 'Số đỏ', author: 'Vũ, Trọng Phụng', year: worker ? 1988 : 1936 }));
     const truncated = writeIso2709Record(testRecord({ title: 'Giông tố', author: 'Vũ, Trọng Phụng', year: 1936 })).subarray(0, 60);
     const bytes = Buffer.concat([good1, noTitle, good2, truncated]);
@@ -216,11 +277,21 @@ describe('import into the union catalogue', () => {
   test('a large batch of records with 001/003 goes in and is matched again on a second run', async () => {
     const db = database.db;
     const lib = await makeInstitution(db);
-    const many = writeIso2709(Array.from({ length: 1200 }, (_, i) => testRecord({ title: `Tài liệu số ${i}`, control: i % 2 ? [`BIG${i}`, 'VN-TV'] : [`BIG${i}`] })));
-    expect(await importMarc(db, systemActor, { bytes: many }, { libraryCode: lib.code, batchSize: 1000 })).toMatchObject({ added: 1200, rejected: 0 });
-    const [analyzed] = await database.query<{ at: Date | null }>(`select last_analyze as at from pg_stat_user_tables where relname = 'catalogue_records'`);
+    const many = writeIso2709(
+      Array.from({ length: 1200 }, (_, i) => testRecord({ title: `Tài liệu số ${i}`, control: i % 2 ? [`BIG${i}`, 'VN-TV'] : [`BIG${i}`] })),
+    );
+    expect(await importMarc(db, systemActor, { bytes: many }, { libraryCode: lib.code, batchSize: 1000 })).toMatchObject({
+      added: 1200,
+      rejected: 0,
+    });
+    const [analyzed] = await database.query<{ at: Date | null }>(
+      `select last_analyze as at from pg_stat_user_tables where relname = 'catalogue_records'`,
+    );
     expect(analyzed?.at).toBeInstanceOf(Date);
-    expect(await importMarc(db, systemActor, { bytes: many }, { libraryCode: lib.code, batchSize: 1000 })).toMatchObject({ added: 0, unchanged: 1200 });
+    expect(await importMarc(db, systemActor, { bytes: many }, { libraryCode: lib.code, batchSize: 1000 })).toMatchObject({
+      added: 0,
+      unchanged: 1200,
+    });
   }, 60_000);
 
   test('an empty file and a non-MARC file are clear errors', async () => {
@@ -235,8 +306,9 @@ describe('import into the union catalogue', () => {
 
   test('a file the worker thread cannot read is an error that names it', async () => {
     const lib = await makeInstitution(database.db);
-    await expect(importMarc(database.db, systemActor, { path: '/nonexistent/catalogue.mrc' }, { libraryCode: lib.code, worker: true }))
-      .rejects.toThrow(/nonexistent\/catalogue\.mrc/);
+    await expect(
+      importMarc(database.db, systemActor, { path: '/nonexistent/catalogue.mrc' }, { libraryCode: lib.code, worker: true }),
+    ).rejects.toThrow(/nonexistent\/catalogue\.mrc/);
   });
 
   test('MARCXML is read too', async () => {
@@ -260,7 +332,12 @@ describe('import into the union catalogue', () => {
     const db = database.db;
     const lib = await makeInstitution(db);
     const staff = await makeActor(db, [{ role: 'staff', institution: lib }]);
-    await importMarc(db, systemActor, { bytes: writeIso2709([testRecord({ title: 'Lão Hạc', author: 'Nam, Cao', year: 1943 })]) }, { libraryCode: lib.code });
+    await importMarc(
+      db,
+      systemActor,
+      { bytes: writeIso2709([testRecord({ title: 'Lão Hạc', author: 'Nam, Cao', year: 1943 })]) },
+      { libraryCode: lib.code },
+    );
     const [hit] = (await searchCatalogue(db, { q: 'lao hac' })).hits;
     if (!hit) throw new Error('not found');
     const item = await addItem(db, staff, hit.id, { institutionId: lib.id, barcode: 'lh-001', callNumber: '895.9223 N' });
@@ -276,15 +353,30 @@ describe('import into the union catalogue', () => {
   test('export writes ISO 2709 and MARCXML that read back', async () => {
     const db = database.db;
     const lib = await makeInstitution(db);
-    await importMarc(db, systemActor, { bytes: writeIso2709([testRecord({ title: 'Bỉ vỏ', author: 'Nguyên, Hồng', year: 1938, copies: [{}] })]) }, { libraryCode: lib.code });
+    await importMarc(
+      db,
+      systemActor,
+      { bytes: writeIso2709([testRecord({ title: 'Bỉ vỏ', author: 'Nguyên, Hồng', year: 1938, copies: [{}] })]) },
+      { libraryCode: lib.code },
+    );
     const chunks: Buffer[] = [];
-    const out = new Writable({ write(chunk: Buffer, _enc, cb) { chunks.push(chunk); cb(); } });
+    const out = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(chunk);
+        cb();
+      },
+    });
     const report = await exportMarc(db, { libraryCode: lib.code, format: 'iso2709', out });
     expect(report.records).toBe(1);
     const back = [...parseIso2709(Buffer.concat(chunks))];
     expect(back[0]?.record?.fields.find((f) => f.tag === '245')).toBeDefined();
     const xml: string[] = [];
-    const outXml = new Writable({ write(chunk: Buffer, _enc, cb) { xml.push(chunk.toString()); cb(); } });
+    const outXml = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        xml.push(chunk.toString());
+        cb();
+      },
+    });
     await exportMarc(db, { libraryCode: lib.code, format: 'marcxml', out: outXml });
     expect(xml.join('')).toContain('Bỉ vỏ');
   });

@@ -11,7 +11,14 @@ import { rowsOf, withTransaction, type Db } from '../platform/db/index.js';
 import { issue, NotFoundError, ValidationError } from '../platform/errors.js';
 import { extract } from './extract.js';
 import {
-  prepareBatches, type ImportProblem, type ImportSource, type ItemDraft, type MatchKeys, type PreparedBatch, type PrepareOptions, type PreparedRecord,
+  prepareBatches,
+  type ImportProblem,
+  type ImportSource,
+  type ItemDraft,
+  type MatchKeys,
+  type PreparedBatch,
+  type PrepareOptions,
+  type PreparedRecord,
 } from './import-prepare.js';
 import type { WorkerInput, WorkerMessage } from './import-worker.js';
 import { unpackFields, type MarcEncoding, type PackedMarc } from './marc/index.js';
@@ -62,7 +69,11 @@ const WORKER_FROM_BYTES = 8 * 2 ** 20;
 async function insertJson(db: Db, table: PgTable, keys: readonly string[], rows: readonly string[]): Promise<void> {
   if (!rows.length) return;
   const columns = Object.entries(getTableColumns(table)).filter(([key]) => keys.includes(key));
-  const list = (f: (key: string, column: (typeof columns)[number][1]) => SQLChunk) => sql.join(columns.map(([key, column]) => f(key, column)), sql`, `);
+  const list = (f: (key: string, column: (typeof columns)[number][1]) => SQLChunk) =>
+    sql.join(
+      columns.map(([key, column]) => f(key, column)),
+      sql`, `,
+    );
   await db.execute(sql`insert into ${table} (${list((_, c) => sql.identifier(c.name))})
     select ${list((key) => sql`r.${sql.identifier(key)}`)}
     from json_to_recordset(${`[${rows.join(',')}]`}::json) as r(${list((key, c) => sql`${sql.identifier(key)} ${sql.raw(c.getSQLType())}`)})`);
@@ -71,9 +82,14 @@ async function insertJson(db: Db, table: PgTable, keys: readonly string[], rows:
 /** Inserts rows of one shape (the first row's keys) with insertJson. */
 async function insertMany(db: Db, table: PgTable, rows: object[]): Promise<void> {
   const [shape] = rows;
-  if (shape) await insertJson(db, table, Object.keys(shape), rows.map((r) => JSON.stringify(r)));
+  if (shape)
+    await insertJson(
+      db,
+      table,
+      Object.keys(shape),
+      rows.map((r) => JSON.stringify(r)),
+    );
 }
-
 
 /** A JSON array parameter as a SQL text[] (one bind value however many strings). */
 function textArray(values: Iterable<string>): SQL {
@@ -92,14 +108,19 @@ function keyMatches(x: MatchKeys): boolean {
 async function findMatches(db: Db, batch: PreparedRecord[]): Promise<MatchRow[]> {
   const isbns = new Set(batch.flatMap((b) => b.keys.isbns));
   const keys = new Set(batch.filter((b) => keyMatches(b.keys)).map((b) => b.keys.matchKey));
-  const withSource = batch.filter((b) => b.keys.controlNumber && b.keys.controlSource).map((b) => ({ s: b.keys.controlSource, n: b.keys.controlNumber }));
+  const withSource = batch
+    .filter((b) => b.keys.controlNumber && b.keys.controlSource)
+    .map((b) => ({ s: b.keys.controlSource, n: b.keys.controlNumber }));
   const withoutSource = new Set(batch.filter((b) => b.keys.controlNumber && !b.keys.controlSource).map((b) => b.keys.controlNumber as string));
   const columns = sql`r.id, r.isbns, r.control_number as "controlNumber", r.control_source as "controlSource", r.match_key as "matchKey"`;
-  return rowsOf<MatchRow>(db, sql`
+  return rowsOf<MatchRow>(
+    db,
+    sql`
     select ${columns} from ${records} r where r.isbns && ${textArray(isbns)}
     union select ${columns} from ${records} r where r.match_key = any(${textArray(keys)})
     union select ${columns} from ${records} r join json_to_recordset(${JSON.stringify(withSource)}::json) as c(s text, n text) on r.control_source = c.s and r.control_number = c.n
-    union select ${columns} from ${records} r where r.control_source is null and r.control_number = any(${textArray(withoutSource)})`);
+    union select ${columns} from ${records} r where r.control_source is null and r.control_number = any(${textArray(withoutSource)})`,
+  );
 }
 
 type Basis = 'isbn' | 'control' | 'key';
@@ -135,7 +156,10 @@ class Matcher {
  * than a page's share), and LZ4 compresses several times faster than the default pglz.
  */
 async function hasLz4(db: Db): Promise<boolean> {
-  const [row] = await rowsOf<{ lz4: boolean }>(db, sql`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`);
+  const [row] = await rowsOf<{ lz4: boolean }>(
+    db,
+    sql`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`,
+  );
   return row?.lz4 === true;
 }
 
@@ -143,21 +167,32 @@ async function hasLz4(db: Db): Promise<boolean> {
 async function barcodeOwners(db: Db, barcodes: Set<string>): Promise<Map<string, string>> {
   const taken = new Map<string, string>();
   if (!barcodes.size) return taken;
-  const owners = await rowsOf<{ barcode: string; institutionId: string }>(db,
-    sql`select barcode, institution_id as "institutionId" from ${items} where barcode = any(${textArray(barcodes)})`);
+  const owners = await rowsOf<{ barcode: string; institutionId: string }>(
+    db,
+    sql`select barcode, institution_id as "institutionId" from ${items} where barcode = any(${textArray(barcodes)})`,
+  );
   for (const r of owners) taken.set(r.barcode, r.institutionId);
   return taken;
 }
 
-interface BatchResult { added: number; merged: number; unchanged: number; itemsAdded: number; holdings: number; problems: ImportProblem[] }
+interface BatchResult {
+  added: number;
+  merged: number;
+  unchanged: number;
+  itemsAdded: number;
+  holdings: number;
+  problems: ImportProblem[];
+}
 
 /** The record each holdings record of the batch belongs to (by 004 = 001): one of this batch's, or one in the catalogue. */
 async function holdingsTargets(db: Db, batch: PreparedBatch, byControl: Map<string, string>): Promise<Map<string, string>> {
   const wanted = new Set(batch.holdings.map((h) => h.of).filter((of) => !byControl.has(of)));
   const found = new Map(byControl);
   if (!wanted.size) return found;
-  const rows = await rowsOf<{ id: string; controlNumber: string }>(db,
-    sql`select distinct on (control_number) id, control_number as "controlNumber" from ${records} where control_number = any(${textArray(wanted)}) order by control_number, created_at`);
+  const rows = await rowsOf<{ id: string; controlNumber: string }>(
+    db,
+    sql`select distinct on (control_number) id, control_number as "controlNumber" from ${records} where control_number = any(${textArray(wanted)}) order by control_number, created_at`,
+  );
   for (const r of rows) found.set(r.controlNumber, r.id);
   return found;
 }
@@ -171,7 +206,12 @@ interface BatchContext {
 }
 
 /** The copies of one incoming record that are not in the catalogue yet; those another library holds are reported. */
-function newCopies(ctx: BatchContext, b: Pick<PreparedRecord, 'drafts' | 'recordNumber' | 'offset'>, taken: Map<string, string>, result: BatchResult): ItemDraft[] {
+function newCopies(
+  ctx: BatchContext,
+  b: Pick<PreparedRecord, 'drafts' | 'recordNumber' | 'offset'>,
+  taken: Map<string, string>,
+  result: BatchResult,
+): ItemDraft[] {
   const fresh: ItemDraft[] = [];
   for (const d of b.drafts) {
     const owner = taken.get(d.barcode);
@@ -179,7 +219,13 @@ function newCopies(ctx: BatchContext, b: Pick<PreparedRecord, 'drafts' | 'record
       taken.set(d.barcode, ctx.institutionId);
       fresh.push(d);
     } else if (owner !== ctx.institutionId && result.problems.length < MAX_PROBLEMS) {
-      result.problems.push({ recordNumber: b.recordNumber, offset: b.offset, severity: 'warning', code: 'barcode-taken', message: `Record ${b.recordNumber}: barcode ${d.barcode} belongs to another library; that copy was not added` });
+      result.problems.push({
+        recordNumber: b.recordNumber,
+        offset: b.offset,
+        severity: 'warning',
+        code: 'barcode-taken',
+        message: `Record ${b.recordNumber}: barcode ${d.barcode} belongs to another library; that copy was not added`,
+      });
     }
   }
   return fresh;
@@ -215,7 +261,14 @@ async function importBatch(db: Db, ctx: BatchContext, batch: PreparedBatch): Pro
       for (const w of b.terms) if (!ctx.knownTerms.has(w)) vocabulary.add(w);
       result.added++;
     } else if (attached.length) {
-      newMerges.push({ recordId, institutionId: ctx.institutionId, importId: ctx.importId, matchedBy: match.basis, incoming: incomingOf(b), itemIds: attached });
+      newMerges.push({
+        recordId,
+        institutionId: ctx.institutionId,
+        importId: ctx.importId,
+        matchedBy: match.basis,
+        incoming: incomingOf(b),
+        itemIds: attached,
+      });
       result.merged++;
     } else {
       result.unchanged++;
@@ -227,7 +280,13 @@ async function importBatch(db: Db, ctx: BatchContext, batch: PreparedBatch): Pro
     const recordId = holders.get(h.of);
     if (!recordId) {
       if (result.problems.length < MAX_PROBLEMS) {
-        result.problems.push({ recordNumber: h.recordNumber, offset: h.offset, severity: 'error', code: 'holdings-unknown', message: `Record ${h.recordNumber}: holdings record for unknown record ${h.of} (004); its copies were not added` });
+        result.problems.push({
+          recordNumber: h.recordNumber,
+          offset: h.offset,
+          severity: 'error',
+          code: 'holdings-unknown',
+          message: `Record ${h.recordNumber}: holdings record for unknown record ${h.of} (004); its copies were not added`,
+        });
       }
       continue;
     }
@@ -237,7 +296,10 @@ async function importBatch(db: Db, ctx: BatchContext, batch: PreparedBatch): Pro
   result.itemsAdded = newItems.length;
   await insertMany(db, items, newItems);
   await insertMany(db, merges, newMerges);
-  if (vocabulary.size) await db.execute(sql`insert into ${terms} (term) select * from json_array_elements_text(${JSON.stringify([...vocabulary])}::json) on conflict do nothing`);
+  if (vocabulary.size)
+    await db.execute(
+      sql`insert into ${terms} (term) select * from json_array_elements_text(${JSON.stringify([...vocabulary])}::json) on conflict do nothing`,
+    );
   for (const w of vocabulary) ctx.knownTerms.add(w);
   return result;
 }
@@ -278,11 +340,19 @@ class BatchWriter {
     const { ctx, report } = this;
     const r = await withTransaction(this.db, async (tx) => {
       if (ctx.lz4) await tx.execute(sql`set local default_toast_compression = lz4`);
-      const res = batch.records.length || batch.holdings.length ? await importBatch(tx, ctx, batch) : { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, holdings: 0, problems: [] };
-      await tx.update(imports).set({
-        added: sql`${imports.added} + ${res.added}`, merged: sql`${imports.merged} + ${res.merged}`,
-        unchanged: sql`${imports.unchanged} + ${res.unchanged}`, rejected: sql`${imports.rejected} + ${batch.rejected.length}`,
-      }).where(eq(imports.id, ctx.importId));
+      const res =
+        batch.records.length || batch.holdings.length
+          ? await importBatch(tx, ctx, batch)
+          : { added: 0, merged: 0, unchanged: 0, itemsAdded: 0, holdings: 0, problems: [] };
+      await tx
+        .update(imports)
+        .set({
+          added: sql`${imports.added} + ${res.added}`,
+          merged: sql`${imports.merged} + ${res.merged}`,
+          unchanged: sql`${imports.unchanged} + ${res.unchanged}`,
+          rejected: sql`${imports.rejected} + ${batch.rejected.length}`,
+        })
+        .where(eq(imports.id, ctx.importId));
       return res;
     });
     report.added += r.added;
@@ -326,7 +396,9 @@ async function* preparedInWorker(input: WorkerInput): AsyncGenerator<PreparedBat
       } else if (state.finished) {
         return;
       } else {
-        await new Promise<void>((resolve) => { state.wake = resolve; });
+        await new Promise<void>((resolve) => {
+          state.wake = resolve;
+        });
         state.wake = null;
       }
     }
@@ -342,8 +414,14 @@ async function useWorker(source: ImportSource, asked: boolean | undefined): Prom
 }
 
 /** Reads the source batch by batch and hands each batch to the writer; bad records are reported. */
-async function readBatches(source: ImportSource, opts: MarcImportOptions, prep: PrepareOptions, report: MarcImportReport, writer: BatchWriter): Promise<void> {
-  const batches = await useWorker(source, opts.worker) ? preparedInWorker({ source, opts: prep }) : prepareBatches(source, prep, true);
+async function readBatches(
+  source: ImportSource,
+  opts: MarcImportOptions,
+  prep: PrepareOptions,
+  report: MarcImportReport,
+  writer: BatchWriter,
+): Promise<void> {
+  const batches = (await useWorker(source, opts.worker)) ? preparedInWorker({ source, opts: prep }) : prepareBatches(source, prep, true);
   for await (const batch of batches) {
     report.records = batch.read;
     report.rejected += batch.rejected.length;
@@ -366,13 +444,27 @@ export async function importMarc(db: Db, actor: Actor, source: ImportSource, opt
   if (!institutionId) throw new ValidationError([issue('library', 'catalogue.import.unknownLibrary', { code: opts.libraryCode })]);
   const scope = await institutionScope(db, institutionId);
   authorize(actor, 'catalogue.write', scope);
-  const fileName = 'path' in source ? path.basename(source.path) : source.fileName ?? 'upload';
+  const fileName = 'path' in source ? path.basename(source.path) : (source.fileName ?? 'upload');
   const [run] = await db.insert(imports).values({ institutionId, fileName, createdBy: actor.label }).returning({ id: imports.id });
   if (!run) throw new NotFoundError();
-  const report: MarcImportReport = { importId: run.id, institutionId, records: 0, added: 0, merged: 0, unchanged: 0, rejected: 0, itemsAdded: 0, holdings: 0, warnings: 0, problems: [] };
+  const report: MarcImportReport = {
+    importId: run.id,
+    institutionId,
+    records: 0,
+    added: 0,
+    merged: 0,
+    unchanged: 0,
+    rejected: 0,
+    itemsAdded: 0,
+    holdings: 0,
+    warnings: 0,
+    problems: [],
+  };
   const ctx: BatchContext = { institutionId, importId: run.id, knownTerms: new Set(), lz4: await hasLz4(db) };
   const prep: PrepareOptions = {
-    batchSize: opts.batchSize ?? 1000, libraryCode, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null,
+    batchSize: opts.batchSize ?? 1000,
+    libraryCode,
+    createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null,
     ...(opts.encoding ? { encoding: opts.encoding } : {}),
   };
   const writer = new BatchWriter(db, ctx, report, opts.onProgress);
@@ -387,10 +479,25 @@ export async function importMarc(db: Db, actor: Actor, source: ImportSource, opt
   // embedded database has no autovacuum, and a server's waits a while.
   if (report.added + report.merged >= ANALYZE_FROM) await db.execute(sql`analyze ${records}, ${items}`);
   await withTransaction(db, async (tx) => {
-    await tx.update(imports).set({ problems: report.problems.map((p) => ({ ...p })), finishedAt: new Date() }).where(eq(imports.id, run.id));
+    await tx
+      .update(imports)
+      .set({ problems: report.problems.map((p) => ({ ...p })), finishedAt: new Date() })
+      .where(eq(imports.id, run.id));
     await recordAudit(tx, actor, {
-      action: 'catalogue.import', entityType: 'catalogue_import', entityId: run.id, institutionId, unitIds: scope.unitPath,
-      after: { fileName, records: report.records, added: report.added, merged: report.merged, unchanged: report.unchanged, rejected: report.rejected, items: report.itemsAdded },
+      action: 'catalogue.import',
+      entityType: 'catalogue_import',
+      entityId: run.id,
+      institutionId,
+      unitIds: scope.unitPath,
+      after: {
+        fileName,
+        records: report.records,
+        added: report.added,
+        merged: report.merged,
+        unchanged: report.unchanged,
+        rejected: report.rejected,
+        items: report.itemsAdded,
+      },
     });
   });
   return report;
@@ -404,8 +511,20 @@ export function importMarcFile(db: Db, actor: Actor, opts: MarcImportOptions & {
 /** Merges whose record holds items of the given institutions (newest first), for the librarian's list. */
 export async function listMerges(db: Db, institutionIds: string[], limit = 100) {
   if (!institutionIds.length) return [];
-  return db.select({ id: merges.id, recordId: merges.recordId, institutionId: merges.institutionId, matchedBy: merges.matchedBy, createdAt: merges.createdAt, undoneAt: merges.undoneAt, itemCount: sql<number>`cardinality(${merges.itemIds})` })
-    .from(merges).where(inArray(merges.institutionId, institutionIds)).orderBy(sql`${merges.createdAt} desc`).limit(limit);
+  return db
+    .select({
+      id: merges.id,
+      recordId: merges.recordId,
+      institutionId: merges.institutionId,
+      matchedBy: merges.matchedBy,
+      createdAt: merges.createdAt,
+      undoneAt: merges.undoneAt,
+      itemCount: sql<number>`cardinality(${merges.itemIds})`,
+    })
+    .from(merges)
+    .where(inArray(merges.institutionId, institutionIds))
+    .orderBy(sql`${merges.createdAt} desc`)
+    .limit(limit);
 }
 
 /** Undoes a merge: the incoming record becomes a record of its own again and takes its copies back. */
@@ -418,8 +537,20 @@ export async function undoMerge(db: Db, actor: Actor, mergeId: string): Promise<
   const id = randomUUID();
   const x = extract(m.incoming);
   await db.insert(records).values({ id, marc: m.incoming, ...x, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null });
-  if (m.itemIds.length) await db.update(items).set({ recordId: id, updatedAt: new Date() }).where(and(inArray(items.id, m.itemIds), eq(items.recordId, m.recordId)));
+  if (m.itemIds.length)
+    await db
+      .update(items)
+      .set({ recordId: id, updatedAt: new Date() })
+      .where(and(inArray(items.id, m.itemIds), eq(items.recordId, m.recordId)));
   await db.update(merges).set({ undoneAt: new Date(), undoneBy: actor.label, splitRecordId: id }).where(eq(merges.id, m.id));
-  await recordAudit(db, actor, { action: 'catalogue.merge.undo', entityType: 'catalogue_merge', entityId: m.id, institutionId: m.institutionId, unitIds: scope.unitPath, before: { recordId: m.recordId }, after: { recordId: id } });
+  await recordAudit(db, actor, {
+    action: 'catalogue.merge.undo',
+    entityType: 'catalogue_merge',
+    entityId: m.id,
+    institutionId: m.institutionId,
+    unitIds: scope.unitPath,
+    before: { recordId: m.recordId },
+    after: { recordId: id },
+  });
   return { recordId: id };
 }

@@ -32,18 +32,34 @@ export const ItemFields = {
 export const ItemForm = Type.Object({ institutionId: Type.Optional(Type.String({ format: 'uuid' })), ...ItemFields });
 
 /** A record in MARC-in-JSON (code4lib): `{ "leader": "…", "fields": [{ "001": "…" }, { "245": { "ind1": "1", "ind2": "0", "subfields": [{ "a": "…" }] } }] }`. */
-export const MarcJsonIn = Type.Object({
-  leader: Type.String({ minLength: 1, maxLength: 24 }),
-  fields: Type.Array(Type.Record(Type.String(), Type.Union([
-    Type.String({ maxLength: 9999 }),
-    Type.Object({
-      ind1: Type.String({ maxLength: 1 }),
-      ind2: Type.String({ maxLength: 1 }),
-      subfields: Type.Array(Type.Record(Type.String(), Type.String({ maxLength: 9999 }), { minProperties: 1, maxProperties: 1 }), { maxItems: 500 }),
-    }, { additionalProperties: false }),
-  ]), { minProperties: 1, maxProperties: 1 }), { minItems: 1, maxItems: 1000 }),
-}, {
-  additionalProperties: false,
-  description: 'MARC-in-JSON: `{ "leader": "00000nam a2200000 i 4500", "fields": [{ "008": "…" }, { "245": { "ind1": "1", "ind2": "0", "subfields": [{ "a": "Truyện Kiều" }] } }] }`. '
-    + 'It is checked as the MARC editor checks a record (tags, indicators, subfield codes, 008 length, 245 $a); problems name `marc.fields.N`.',
-});
+export const MarcJsonIn = Type.Object(
+  {
+    leader: Type.String({ minLength: 1, maxLength: 24 }),
+    fields: Type.Array(
+      Type.Record(
+        Type.String(),
+        Type.Union([
+          Type.String({ maxLength: 9999 }),
+          Type.Object(
+            {
+              ind1: Type.String({ maxLength: 1 }),
+              ind2: Type.String({ maxLength: 1 }),
+              subfields: Type.Array(Type.Record(Type.String(), Type.String({ maxLength: 9999 }), { minProperties: 1, maxProperties: 1 }), {
+                maxItems: 500,
+              }),
+            },
+            { additionalProperties: false },
+          ),
+        ]),
+        { minProperties: 1, maxProperties: 1 },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'MARC-in-JSON: `{ "leader": "00000nam a2200000 i 4500", "fields": [{ "008": "…" }, { "245": { "ind1": "1", "ind2": "0", "subfields": [{ "a": "Truyện Kiều" }] } }] }`. ' +
+      'It is checked as the MARC editor checks a record (tags, indicators, subfield codes, 008 length, 245 $a); problems name `marc.fields.N`.',
+  },
+);

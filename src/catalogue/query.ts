@@ -21,7 +21,13 @@ export interface ParsedQuery {
 }
 
 const PREFIXES: Record<string, QueryField | 'isbn'> = {
-  'tac gia': 'author', author: 'author', 'nhan de': 'title', title: 'title', 'chu de': 'subject', subject: 'subject', isbn: 'isbn',
+  'tac gia': 'author',
+  author: 'author',
+  'nhan de': 'title',
+  title: 'title',
+  'chu de': 'subject',
+  subject: 'subject',
+  isbn: 'isbn',
 };
 
 const PART = /(?:(\p{L}+(?: \p{L}+)?)\s*:\s*)?(?:"([^"]*)"?|([^\s"]+))/gu;
@@ -60,7 +66,7 @@ export function parseQuery(q: string): ParsedQuery {
 function pushWords(out: ParsedQuery, field: QueryField, body: string, quoted: boolean): void {
   const tones = tokensVi(body);
   if (!tones.length) return;
-  if (quoted || tones.length > 1 && !/\s/.test(body.trim())) {
+  if (quoted || (tones.length > 1 && !/\s/.test(body.trim()))) {
     out.terms.push({ field, folded: tones.map(foldVi), tones, phrase: tones.length > 1 });
     return;
   }

@@ -7,8 +7,13 @@ import { signedIn, testRecord, upload } from './testing.js';
 
 let t: TestApp;
 let db: Db;
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; }, 60_000);
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+}, 60_000);
+afterAll(async () => {
+  await t.close();
+});
 
 describe('catalogue pages and API', () => {
   test('a librarian imports a file; a citizen finds it without marks, narrows, opens the record', async () => {
@@ -19,7 +24,13 @@ describe('catalogue pages and API', () => {
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain(lib.code);
     const bytes = writeIso2709([
-      testRecord({ title: 'Địa chí Vĩnh Long', author: 'Nguyễn, Văn Hải', year: 2005, ddc: '959.78', copies: [{ barcode: 'VL-1', call: '959.78 Đ', location: 'Kho địa chí' }] }),
+      testRecord({
+        title: 'Địa chí Vĩnh Long',
+        author: 'Nguyễn, Văn Hải',
+        year: 2005,
+        ddc: '959.78',
+        copies: [{ barcode: 'VL-1', call: '959.78 Đ', location: 'Kho địa chí' }],
+      }),
       testRecord({ title: 'Vĩnh Long xưa và nay', author: 'Trần, Hoa', year: 2015, language: 'eng', copies: [{ barcode: 'VL-2' }] }),
       { leader: '00000nam a2200000 a 4500', fields: [{ tag: '100', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: 'Không nhan đề' }] }] },
     ]);
@@ -66,7 +77,12 @@ describe('catalogue pages and API', () => {
     expect((await t.app.inject({ url: '/api/v1/catalogue/search?q=%22%27%5C%3A%26%7C!' })).statusCode).toBe(200);
     const outsider = await signedIn(t.app, db, (await makeActor(db, [{ role: 'staff', institution: await makeInstitution(db) }])).userId);
     const other = await makeInstitution(db);
-    const res = await upload(outsider, '/catalogue/import', { name: 'x.mrc', bytes: writeIso2709([testRecord({ title: 'Thử' })]) }, { library: other.code });
+    const res = await upload(
+      outsider,
+      '/catalogue/import',
+      { name: 'x.mrc', bytes: writeIso2709([testRecord({ title: 'Thử' })]) },
+      { library: other.code },
+    );
     expect(res.statusCode).toBe(403);
     const empty = await upload(outsider, '/catalogue/import', { name: 'x.mrc', bytes: new Uint8Array(0) }, { library: other.code });
     expect(empty.statusCode).toBe(422);
@@ -76,7 +92,12 @@ describe('catalogue pages and API', () => {
     const lib = await makeInstitution(db);
     const actor = await makeActor(db, [{ role: 'staff', institution: lib }]);
     const staff = await signedIn(t.app, db, actor.userId);
-    await upload(staff, '/catalogue/import', { name: 'a.mrc', bytes: writeIso2709([testRecord({ title: 'Quê nội', author: 'Võ, Quảng', year: 1974 })]) }, { library: lib.code });
+    await upload(
+      staff,
+      '/catalogue/import',
+      { name: 'a.mrc', bytes: writeIso2709([testRecord({ title: 'Quê nội', author: 'Võ, Quảng', year: 1974 })]) },
+      { library: lib.code },
+    );
     const id = (await t.app.inject({ url: '/api/v1/catalogue/search?q=que noi' })).json<{ items: Array<{ id: string }> }>().items[0]?.id ?? '';
     expect((await staff.get(`/catalogue/records/${id}/items/new`)).statusCode).toBe(200);
     const bad = await staff.post(`/catalogue/records/${id}/items/new`, { institutionId: lib.id, barcode: 'có dấu' });
@@ -84,7 +105,9 @@ describe('catalogue pages and API', () => {
     const ok = await staff.post(`/catalogue/records/${id}/items/new`, { institutionId: lib.id, barcode: 'QN-1', callNumber: '895.9223 V' });
     expect(ok.statusCode).toBe(303);
     const itemId = (await t.app.inject({ url: `/api/v1/catalogue/records/${id}/items` })).json<Array<{ id: string }>>()[0]?.id ?? '';
-    expect((await staff.post(`/catalogue/items/${itemId}/edit`, { barcode: 'QN-1', location: 'Kho thiếu nhi', status: 'on_loan' })).statusCode).toBe(303);
+    expect((await staff.post(`/catalogue/items/${itemId}/edit`, { barcode: 'QN-1', location: 'Kho thiếu nhi', status: 'on_loan' })).statusCode).toBe(
+      303,
+    );
     expect((await staff.get(`/catalogue/records/${id}`)).body).toContain('Đang cho mượn');
     expect((await staff.post(`/catalogue/items/${itemId}/withdraw`, {})).statusCode).toBe(303);
     expect((await t.app.inject({ url: `/api/v1/catalogue/records/${id}/items` })).json<unknown[]>()).toEqual([]);
@@ -105,16 +128,28 @@ describe('cataloguing pages', () => {
     expect((await staff.get('/catalogue/records/new')).statusCode).toBe(200);
     const bad = await staff.post('/catalogue/records/new', { institutionId: lib.id, title: '', isbn: '123' });
     expect(bad.statusCode).toBe(422);
-    const created = await staff.post('/catalogue/records/new', { institutionId: lib.id, title: 'Gió lạnh đầu mùa', author: 'Thạch, Lam', year: '1937', subjects: 'Truyện ngắn' });
+    const created = await staff.post('/catalogue/records/new', {
+      institutionId: lib.id,
+      title: 'Gió lạnh đầu mùa',
+      author: 'Thạch, Lam',
+      year: '1937',
+      subjects: 'Truyện ngắn',
+    });
     expect(created.statusCode).toBe(303);
     const url = created.headers.location?.split('?')[0] ?? '';
     expect((await staff.get(url)).body).toContain('Gió lạnh đầu mùa');
     const form = await staff.get(`${url}/edit`);
     expect(form.statusCode).toBe(200);
     const rows: Record<string, string> = { institutionId: lib.id, leader: '00000nam a2200000 i 4500', rows: '3' };
-    rows['tag.0'] = '008'; rows['data.0'] = '260101s1937    vm            000 0 vie d';
-    rows['tag.1'] = '245'; rows['ind1.1'] = '1'; rows['ind2.1'] = '0'; rows['data.1'] = '$aGió lạnh đầu mùa (tái bản)';
-    rows['tag.2'] = '100'; rows['ind1.2'] = '1'; rows['data.2'] = 'Thạch Lam';
+    rows['tag.0'] = '008';
+    rows['data.0'] = '260101s1937    vm            000 0 vie d';
+    rows['tag.1'] = '245';
+    rows['ind1.1'] = '1';
+    rows['ind2.1'] = '0';
+    rows['data.1'] = '$aGió lạnh đầu mùa (tái bản)';
+    rows['tag.2'] = '100';
+    rows['ind1.2'] = '1';
+    rows['data.2'] = 'Thạch Lam';
     const invalid = await staff.post(`${url}/edit`, rows);
     expect(invalid.statusCode).toBe(422);
     expect(invalid.body).toContain('Dòng 3');

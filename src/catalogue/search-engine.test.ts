@@ -11,7 +11,30 @@ import { searchCatalogue, searchCatalogueSql, type SearchInput, type SearchResul
 import { createRecord, deleteRecord, updateRecord, withdrawItem } from './service.js';
 import { testRecord, type RecordSpec } from './testing.js';
 
-const WORDS = ['văn', 'hóa', 'lịch', 'sử', 'việt', 'nam', 'ma', 'mà', 'má', 'thư', 'viện', 'đồng', 'bằng', 'sông', 'cửu', 'long', 'giáo', 'dục', 'trẻ', 'em', 'nông', 'nghiệp'];
+const WORDS = [
+  'văn',
+  'hóa',
+  'lịch',
+  'sử',
+  'việt',
+  'nam',
+  'ma',
+  'mà',
+  'má',
+  'thư',
+  'viện',
+  'đồng',
+  'bằng',
+  'sông',
+  'cửu',
+  'long',
+  'giáo',
+  'dục',
+  'trẻ',
+  'em',
+  'nông',
+  'nghiệp',
+];
 const AUTHORS = ['Nguyễn, Văn An', 'Trần, Thị Hoa', 'Lê, Quý Đôn', 'Phạm, Văn Đồng', 'Đặng, Thùy Trâm'];
 const LANGUAGES = ['vie', 'vie', 'vie', 'eng', 'fre'];
 
@@ -39,10 +62,24 @@ function catalogue(n: number, seed: number, barcodePrefix: string): RecordSpec[]
 }
 
 const QUERIES: SearchInput[] = [
-  {}, { q: 'van hoa' }, { q: 'văn hóa' }, { q: 'lich su viet nam' }, { q: '"viet nam"' }, { q: 'ma' }, { q: 'mà' },
-  { q: 'tác giả: nguyễn' }, { q: 'title:song' }, { q: 'chủ đề: giáo dục' }, { q: 'dong bang song cuu long' }, { q: 'xyz' },
-  { q: 'van', language: 'eng' }, { q: 'hoa', available: true }, { q: 'nam', yearFrom: 1980, yearTo: 1999 }, { q: 'thu vien', ddc: 3 },
-  { material: 'book' }, { q: 'tap 1' },
+  {},
+  { q: 'van hoa' },
+  { q: 'văn hóa' },
+  { q: 'lich su viet nam' },
+  { q: '"viet nam"' },
+  { q: 'ma' },
+  { q: 'mà' },
+  { q: 'tác giả: nguyễn' },
+  { q: 'title:song' },
+  { q: 'chủ đề: giáo dục' },
+  { q: 'dong bang song cuu long' },
+  { q: 'xyz' },
+  { q: 'van', language: 'eng' },
+  { q: 'hoa', available: true },
+  { q: 'nam', yearFrom: 1980, yearTo: 1999 },
+  { q: 'thu vien', ddc: 3 },
+  { material: 'book' },
+  { q: 'tap 1' },
 ];
 
 function comparable(r: SearchResult) {
@@ -63,9 +100,13 @@ describe('the in-memory index answers as SQL does', () => {
       const specs = catalogue(150, i + 1, `B${i}`);
       await importMarc(db, systemActor, { bytes: writeIso2709(specs.map(testRecord)) }, { libraryCode: lib.code });
     }
-    await db.execute(sql`update catalogue_items set status = case when random() < 0.3 then 'on_loan'::catalogue_item_status when random() < 0.1 then 'withdrawn'::catalogue_item_status else status end`);
+    await db.execute(
+      sql`update catalogue_items set status = case when random() < 0.3 then 'on_loan'::catalogue_item_status when random() < 0.1 then 'withdrawn'::catalogue_item_status else status end`,
+    );
   }, 120_000);
-  afterAll(async () => { await database.close(); });
+  afterAll(async () => {
+    await database.close();
+  });
 
   test.each(QUERIES.map((q) => [JSON.stringify(q), q] as const))('totals and facets: %s', async (_name, q) => {
     expect(comparable(await searchCatalogue(db, { ...q, pageSize: 100 }))).toEqual(comparable(await searchCatalogueSql(db, { ...q, pageSize: 100 })));
@@ -110,7 +151,9 @@ describe('the index follows every write', () => {
     db = database.db;
     library = (await makeInstitution(db)).id;
   });
-  afterAll(async () => { await database.close(); });
+  afterAll(async () => {
+    await database.close();
+  });
 
   const ids = async (q: string) => (await searchCatalogue(db, { q })).hits.map((h) => h.id);
 
@@ -125,7 +168,12 @@ describe('the index follows every write', () => {
     expect(await ids('canh co')).toEqual([]);
 
     const lib = await makeInstitution(db);
-    await importMarc(db, systemActor, { bytes: writeIso2709([testRecord({ title: 'Hoa sen Đồng Tháp', copies: [{ barcode: 'SEN-1' }] })]) }, { libraryCode: lib.code });
+    await importMarc(
+      db,
+      systemActor,
+      { bytes: writeIso2709([testRecord({ title: 'Hoa sen Đồng Tháp', copies: [{ barcode: 'SEN-1' }] })]) },
+      { libraryCode: lib.code },
+    );
     const found = await searchCatalogue(db, { q: 'hoa sen' });
     expect(found.total).toBe(1);
     expect(found.facets.available).toBe(1);
@@ -138,9 +186,13 @@ describe('the index follows every write', () => {
 
   test.skipIf(!process.env.DATABASE_URL)('a transaction that commits after a later one is not missed', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let started!: () => void;
-    const inserted = new Promise<void>((resolve) => { started = resolve; });
+    const inserted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     const slow = db.transaction(async (tx) => {
       await createRecord(tx, systemActor, library, testRecord({ title: 'Đi xe bò' }));
       started();
@@ -171,7 +223,9 @@ describe('ranking', () => {
     ];
     await importMarc(db, systemActor, { bytes: writeIso2709(specs.map(testRecord)) }, { libraryCode: lib.code });
   });
-  afterAll(async () => { await database.close(); });
+  afterAll(async () => {
+    await database.close();
+  });
 
   test('words of an unquoted query that stand together rank first', async () => {
     const titles = (await searchCatalogue(db, { q: 'viet nam lich su' })).hits.map((h) => h.title);

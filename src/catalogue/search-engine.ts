@@ -40,12 +40,19 @@ interface State {
 
 const states = new WeakMap<Db, State>();
 
-
-
 interface RecordRow {
-  id: string; title_folded: string; author_folded: string; subject_folded: string; rest_folded: string;
-  tone_words: string[]; isbns: string[]; material_type: string; language: string | null; ddc_class: number | null;
-  year: number | null; sort_key: string;
+  id: string;
+  title_folded: string;
+  author_folded: string;
+  subject_folded: string;
+  rest_folded: string;
+  tone_words: string[];
+  isbns: string[];
+  material_type: string;
+  language: string | null;
+  ddc_class: number | null;
+  year: number | null;
+  sort_key: string;
 }
 
 const recordColumns = sql`r.id, r.title_folded, r.author_folded, r.subject_folded, r.rest_folded, r.tone_words, r.isbns,
@@ -53,9 +60,18 @@ const recordColumns = sql`r.id, r.title_folded, r.author_folded, r.subject_folde
 
 function toIndexed(r: RecordRow): IndexedRecord {
   return {
-    id: r.id, titleFolded: r.title_folded, authorFolded: r.author_folded, subjectFolded: r.subject_folded, restFolded: r.rest_folded,
-    toneWords: r.tone_words, isbns: r.isbns, materialType: r.material_type, language: r.language, ddcClass: r.ddc_class,
-    year: r.year, sortKey: r.sort_key,
+    id: r.id,
+    titleFolded: r.title_folded,
+    authorFolded: r.author_folded,
+    subjectFolded: r.subject_folded,
+    restFolded: r.rest_folded,
+    toneWords: r.tone_words,
+    isbns: r.isbns,
+    materialType: r.material_type,
+    language: r.language,
+    ddcClass: r.ddc_class,
+    year: r.year,
+    sortKey: r.sort_key,
   };
 }
 
@@ -80,13 +96,21 @@ async function build(db: Db): Promise<{ index: CatalogueSearchIndex; low: number
   const index = new CatalogueSearchIndex();
   let after: string | null = null;
   for (;;) {
-    const records: RecordRow[] = await rowsOf<RecordRow>(db, sql`select ${recordColumns} from catalogue_records r
-      ${after ? sql`where r.id > ${after}` : sql``} order by r.id limit ${PAGE}`);
+    const records: RecordRow[] = await rowsOf<RecordRow>(
+      db,
+      sql`select ${recordColumns} from catalogue_records r
+      ${after ? sql`where r.id > ${after}` : sql``} order by r.id limit ${PAGE}`,
+    );
     const first = records[0];
     const last = records[records.length - 1];
     if (!first || !last) break;
-    const holdings = holdingsByRecord(await rowsOf(db, sql`select i.record_id, i.institution_id, bool_or(i.status = 'available') as available
-      from catalogue_items i where i.record_id >= ${first.id} and i.record_id <= ${last.id} and i.status <> 'withdrawn' group by 1, 2`));
+    const holdings = holdingsByRecord(
+      await rowsOf(
+        db,
+        sql`select i.record_id, i.institution_id, bool_or(i.status = 'available') as available
+      from catalogue_items i where i.record_id >= ${first.id} and i.record_id <= ${last.id} and i.status <> 'withdrawn' group by 1, 2`,
+      ),
+    );
     for (const r of records) index.put(toIndexed(r), holdings.get(r.id) ?? []);
     after = last.id;
     if (records.length < PAGE) break;
@@ -101,9 +125,12 @@ async function reload(db: Db, index: CatalogueSearchIndex, ids: string[]): Promi
     const chunk = ids.slice(i, i + PAGE);
     const [records, holdingRows] = await Promise.all([
       rowsOf<RecordRow>(db, sql`select ${recordColumns} from catalogue_records r where r.id = any(${uuidArray(chunk)})`),
-      rowsOf<{ record_id: string; institution_id: string; available: boolean }>(db, sql`select i.record_id, i.institution_id,
+      rowsOf<{ record_id: string; institution_id: string; available: boolean }>(
+        db,
+        sql`select i.record_id, i.institution_id,
         bool_or(i.status = 'available') as available from catalogue_items i
-        where i.record_id = any(${uuidArray(chunk)}) and i.status <> 'withdrawn' group by 1, 2`),
+        where i.record_id = any(${uuidArray(chunk)}) and i.status <> 'withdrawn' group by 1, 2`,
+      ),
     ]);
     const holdings = holdingsByRecord(holdingRows);
     const found = new Set<string>();
@@ -118,7 +145,17 @@ async function reload(db: Db, index: CatalogueSearchIndex, ids: string[]): Promi
 function stateOf(db: Db): State {
   let state = states.get(db);
   if (!state) {
-    state = { index: null, low: 0, applied: new Map(), lastLook: 0, lastPrune: 0, building: null, catchingUp: null, pendingLook: null, queue: Promise.resolve() };
+    state = {
+      index: null,
+      low: 0,
+      applied: new Map(),
+      lastLook: 0,
+      lastPrune: 0,
+      building: null,
+      catchingUp: null,
+      pendingLook: null,
+      queue: Promise.resolve(),
+    };
     states.set(db, state);
   }
   return state;
@@ -132,14 +169,18 @@ function serially<T>(state: State, fn: () => Promise<T>): Promise<T> {
 }
 
 function startBuild(db: Db, state: State): Promise<void> {
-  state.building ??= build(db).then((built) => serially(state, async () => {
-    state.index = built.index;
-    state.low = built.low;
-    state.applied = new Map();
-    state.lastLook = Date.now();
-  })).finally(() => {
-    state.building = null;
-  });
+  state.building ??= build(db)
+    .then((built) =>
+      serially(state, async () => {
+        state.index = built.index;
+        state.low = built.low;
+        state.applied = new Map();
+        state.lastLook = Date.now();
+      }),
+    )
+    .finally(() => {
+      state.building = null;
+    });
   return state.building;
 }
 
@@ -158,16 +199,21 @@ function nextLook(db: Db, state: State, index: CatalogueSearchIndex): Promise<bo
 
 /** Applies the changes committed since the last look; false when there are too many to wait for. */
 async function catchUp(db: Db, state: State, index: CatalogueSearchIndex, waitUpTo: number): Promise<boolean> {
-  const rows = await rowsOf<{ xmin: string; seq: string | null; xid: string | null; record_id: string | null }>(db, sql`
+  const rows = await rowsOf<{ xmin: string; seq: string | null; xid: string | null; record_id: string | null }>(
+    db,
+    sql`
     select (select pg_snapshot_xmin(pg_current_snapshot())::text) as xmin, c.seq::text as seq, c.xid::text as xid, u.record_id
-    from (select 1) one left join (catalogue_changes c cross join unnest(c.record_ids) as u(record_id)) on c.xid >= ${state.low}`);
+    from (select 1) one left join (catalogue_changes c cross join unnest(c.record_ids) as u(record_id)) on c.xid >= ${state.low}`,
+  );
   const xmin = Number(rows[0]?.xmin ?? 0);
   const fresh = rows.filter((r) => r.seq !== null && !state.applied.has(Number(r.seq)));
   const ids = [...new Set(fresh.map((r) => r.record_id as string))];
   if (ids.length > waitUpTo) {
-    state.catchingUp ??= serially(state, () => catchUp(db, state, index, Infinity)).then(() => undefined).finally(() => {
-      state.catchingUp = null;
-    });
+    state.catchingUp ??= serially(state, () => catchUp(db, state, index, Infinity))
+      .then(() => undefined)
+      .finally(() => {
+        state.catchingUp = null;
+      });
     return false;
   }
   await reload(db, index, ids);

@@ -4,8 +4,19 @@ import { parseQuery } from './query.js';
 import { CatalogueSearchIndex, type IndexedRecord } from './search-index.js';
 
 const record = (id: string, title: string, extra: Partial<IndexedRecord> = {}): IndexedRecord => ({
-  id, titleFolded: title, authorFolded: '', subjectFolded: '', restFolded: '', toneWords: title.split(' '), isbns: [],
-  materialType: 'book', language: 'vie', ddcClass: null, year: 2020, sortKey: title, ...extra,
+  id,
+  titleFolded: title,
+  authorFolded: '',
+  subjectFolded: '',
+  restFolded: '',
+  toneWords: title.split(' '),
+  isbns: [],
+  materialType: 'book',
+  language: 'vie',
+  ddcClass: null,
+  year: 2020,
+  sortKey: title,
+  ...extra,
 });
 
 const find = (index: CatalogueSearchIndex, q: string, more: { library?: string; available?: boolean } = {}) => {
@@ -17,9 +28,16 @@ describe('the in-memory search index', () => {
   test('holdings change in place, grow and shrink', () => {
     const index = new CatalogueSearchIndex();
     index.put(record('a', 'song nuoc'), [{ institutionId: 'L1', available: false }]);
-    index.put(record('b', 'song que'), [{ institutionId: 'L1', available: true }, { institutionId: 'L2', available: false }]);
+    index.put(record('b', 'song que'), [
+      { institutionId: 'L1', available: true },
+      { institutionId: 'L2', available: false },
+    ]);
     expect(find(index, 'song').facets.available).toBe(1);
-    index.put(record('a', 'song nuoc'), [{ institutionId: 'L1', available: true }, { institutionId: 'L2', available: true }, { institutionId: 'L3', available: false }]);
+    index.put(record('a', 'song nuoc'), [
+      { institutionId: 'L1', available: true },
+      { institutionId: 'L2', available: true },
+      { institutionId: 'L3', available: false },
+    ]);
     const r = find(index, 'song');
     expect(r.facets.available).toBe(2);
     expect(Object.fromEntries(r.facets.library)).toEqual({ L1: 2, L2: 2, L3: 1 });
@@ -37,7 +55,11 @@ describe('the in-memory search index', () => {
     index.compact();
     index.put(record('a', 'cay mia'), []);
     expect(find(index, 'lua').facets.total).toBe(0);
-    expect(find(index, 'cay').hits.map((h) => h.id).sort()).toEqual(['a', 'b']);
+    expect(
+      find(index, 'cay')
+        .hits.map((h) => h.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
     index.remove('b');
     expect(find(index, 'cay').hits.map((h) => h.id)).toEqual(['a']);
     expect(index.deadShare).toBeCloseTo(2 / 3);
@@ -70,7 +92,11 @@ describe('the index against a plain reading of every record', () => {
     return ((seed >>> 0) % 1_000_003) / 1_000_003;
   };
 
-  interface Doc { record: IndexedRecord; fields: string[][]; holdings: Array<{ institutionId: string; available: boolean }> }
+  interface Doc {
+    record: IndexedRecord;
+    fields: string[][];
+    holdings: Array<{ institutionId: string; available: boolean }>;
+  }
 
   function makeDocs(random: () => number, n: number): Doc[] {
     const pick = () => vocabulary[Math.floor(random() * vocabulary.length)] as string;
@@ -80,9 +106,17 @@ describe('the index against a plain reading of every record', () => {
       const folded = fields.map((f) => f.map(foldVi));
       const holdings = libraries.filter(() => random() < 0.4).map((institutionId) => ({ institutionId, available: random() < 0.5 }));
       const record: IndexedRecord = {
-        id: `r${String(i).padStart(5, '0')}`, titleFolded: folded[0]!.join(' '), authorFolded: folded[1]!.join(' '),
-        subjectFolded: folded[2]!.join(' '), restFolded: folded[3]!.join(' '), toneWords: [...new Set(fields.flat().map(toneKeyVi))], isbns: [],
-        materialType: random() < 0.8 ? 'book' : 'map', language: 'vie', ddcClass: null, year: 1990 + Math.floor(random() * 30),
+        id: `r${String(i).padStart(5, '0')}`,
+        titleFolded: folded[0]!.join(' '),
+        authorFolded: folded[1]!.join(' '),
+        subjectFolded: folded[2]!.join(' '),
+        restFolded: folded[3]!.join(' '),
+        toneWords: [...new Set(fields.flat().map(toneKeyVi))],
+        isbns: [],
+        materialType: random() < 0.8 ? 'book' : 'map',
+        language: 'vie',
+        ddcClass: null,
+        year: 1990 + Math.floor(random() * 30),
         sortKey: `k${Math.floor(random() * 50)}`,
       };
       return { record, fields: folded, holdings };
@@ -94,9 +128,12 @@ describe('the index against a plain reading of every record', () => {
     const parsed = parseQuery(q);
     const words = parsed.terms.map((t) => t.folded[0] as string);
     const weights = [1, 0.4, 0.2, 0.1];
-    const matches = docs.filter((d) => words.every((w) => d.fields.some((f) => f.includes(w)))
-      && (!filter.library || d.holdings.some((h) => h.institutionId === filter.library))
-      && (!filter.available || d.holdings.some((h) => h.available && (!filter.library || h.institutionId === filter.library))));
+    const matches = docs.filter(
+      (d) =>
+        words.every((w) => d.fields.some((f) => f.includes(w))) &&
+        (!filter.library || d.holdings.some((h) => h.institutionId === filter.library)) &&
+        (!filter.available || d.holdings.some((h) => h.available && (!filter.library || h.institutionId === filter.library))),
+    );
     const scored = matches.map((d) => {
       let points = 0;
       for (const tone of new Set(parsed.terms.flatMap((t) => t.tones))) if (d.record.toneWords.includes(tone)) points++;
@@ -109,7 +146,8 @@ describe('the index against a plain reading of every record', () => {
         for (let p = 0; p + 1 < words.length; p++) {
           let best = 0;
           d.fields.slice(0, 3).forEach((f, field) => {
-            for (let i = 0; i + 1 < f.length; i++) if (f[i] === words[p] && f[i + 1] === words[p + 1]) best = Math.max(best, weights[field] as number);
+            for (let i = 0; i + 1 < f.length; i++)
+              if (f[i] === words[p] && f[i + 1] === words[p + 1]) best = Math.max(best, weights[field] as number);
           });
           adjacent += best;
         }
@@ -119,7 +157,11 @@ describe('the index against a plain reading of every record', () => {
       return { id: d.record.id, sortKey: d.record.sortKey, score };
     });
     scored.sort((a, b) => b.score - a.score || (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0) || (a.id < b.id ? -1 : 1));
-    return { total: matches.length, available: matches.filter((d) => d.holdings.some((h) => h.available)).length, top: scored.slice(0, k).map((s) => s.id) };
+    return {
+      total: matches.length,
+      available: matches.filter((d) => d.holdings.some((h) => h.available)).length,
+      top: scored.slice(0, k).map((s) => s.id),
+    };
   }
 
   test('totals, availability and the best hits in order, query after query as the index grows', () => {
@@ -134,7 +176,10 @@ describe('the index against a plain reading of every record', () => {
       }
       for (let i = 0; i < 25; i++) {
         const q = Array.from({ length: 1 + Math.floor(random() * 3) }, () => vocabulary[Math.floor(random() * vocabulary.length)]).join(' ');
-        const filter = { ...(random() < 0.3 ? { library: libraries[Math.floor(random() * 3)] } : {}), ...(random() < 0.3 ? { available: true } : {}) };
+        const filter = {
+          ...(random() < 0.3 ? { library: libraries[Math.floor(random() * 3)] } : {}),
+          ...(random() < 0.3 ? { available: true } : {}),
+        };
         const k = 1 + Math.floor(random() * 12);
         const parsed = parseQuery(q);
         const got = index.search({ terms: parsed.terms, isbns: parsed.isbns, sort: 'relevance', limit: k, ...filter });

@@ -135,7 +135,11 @@ class Postings extends OrdList {
   }
 }
 
-function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int16Array | Int8Array | Float32Array>(a: T, need: number, make: (n: number) => T): T {
+function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int16Array | Int8Array | Float32Array>(
+  a: T,
+  need: number,
+  make: (n: number) => T,
+): T {
   if (need <= a.length) return a;
   const b = make(Math.max(need, a.length * 2));
   b.set(a);
@@ -144,8 +148,19 @@ function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int16Array | I
 
 /** FNV-1a over the searchable parts of a record, to tell a change of text from a change of holdings. */
 function fingerprint(r: IndexedRecord): number {
-  const s = [r.titleFolded, r.authorFolded, r.subjectFolded, r.restFolded, r.toneWords.join(' '), r.isbns.join(' '),
-    r.materialType, r.language ?? '', r.ddcClass ?? '', r.year ?? '', r.sortKey.slice(0, SORT_PREFIX)].join('\u0001');
+  const s = [
+    r.titleFolded,
+    r.authorFolded,
+    r.subjectFolded,
+    r.restFolded,
+    r.toneWords.join(' '),
+    r.isbns.join(' '),
+    r.materialType,
+    r.language ?? '',
+    r.ddcClass ?? '',
+    r.year ?? '',
+    r.sortKey.slice(0, SORT_PREFIX),
+  ].join('\u0001');
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -203,7 +218,13 @@ export class CatalogueSearchIndex {
    * one starts): candidates and hits, their sort keys, and exact-tone points and field weights
    * by ordinal (all zero between searches).
    */
-  private scratch = { candidates: new Uint32Array(0), hits: new Uint32Array(0), keys: new Float64Array(0), points: new Uint16Array(0), weights: new Float64Array(0) };
+  private scratch = {
+    candidates: new Uint32Array(0),
+    hits: new Uint32Array(0),
+    keys: new Float64Array(0),
+    points: new Uint16Array(0),
+    weights: new Float64Array(0),
+  };
   private readonly termIds = new Map<string, number>();
   private readonly postings: Postings[] = [];
   private readonly tonePostings = new Map<string, OrdList>();
@@ -436,10 +457,18 @@ export class CatalogueSearchIndex {
 
   /** Runs a query: exact facets over every hit and the best `limit` hits in order. */
   search(q: IndexQuery): IndexResult {
-    const lib = q.library === undefined ? -2 : this.libraryIds.get(q.library) ?? -3;
-    const material = q.material === undefined ? -1 : this.materialIds.get(q.material) ?? -2;
+    const lib = q.library === undefined ? -2 : (this.libraryIds.get(q.library) ?? -3);
+    const material = q.material === undefined ? -1 : (this.materialIds.get(q.material) ?? -2);
     const language = q.language === undefined ? -1 : this.languageIds.has(q.language) ? (this.languageIds.get(q.language) as number) + 1 : -2;
-    const facets: IndexFacets = { total: 0, library: new Map(), material: new Map(), language: new Map(), decade: new Map(), ddc: new Map(), available: 0 };
+    const facets: IndexFacets = {
+      total: 0,
+      library: new Map(),
+      material: new Map(),
+      language: new Map(),
+      decade: new Map(),
+      ddc: new Map(),
+      available: 0,
+    };
     if (lib === -3 || material === -2 || language === -2) return { facets, hits: [], boundaryTies: null };
     this.growScratch();
     const candidates = this.candidates(q);
@@ -524,7 +553,10 @@ export class CatalogueSearchIndex {
     // The order: the key (relevance, or year with no year last) descending, then sort prefix, then id.
     const scores = q.sort === 'relevance' && q.terms.length ? this.scores(q, hits) : null;
     const key = scores ?? this.scratch.keys.fill(0, 0, hits.length).subarray(0, hits.length);
-    if (q.sort === 'year') hits.forEach((ord, i) => { key[i] = this.year[ord] || -32768; });
+    if (q.sort === 'year')
+      hits.forEach((ord, i) => {
+        key[i] = this.year[ord] || -32768;
+      });
     const { sortPrefix, ids } = this;
     const better = (i: number, j: number) => {
       const d = (key[i] as number) - (key[j] as number);
@@ -578,7 +610,8 @@ export class CatalogueSearchIndex {
       if (term === undefined) continue;
       const p = this.postings[term] as Postings;
       const { ords, flags, n } = p;
-      for (let i = 0; i < n; i++) weights[ords[i] as number] = (weights[ords[i] as number] as number) + (FIELD_WEIGHT[(flags[i] as number) & mask] as number);
+      for (let i = 0; i < n; i++)
+        weights[ords[i] as number] = (weights[ords[i] as number] as number) + (FIELD_WEIGHT[(flags[i] as number) & mask] as number);
       wordLists.push(p);
     }
     const n = hits.length;
@@ -593,7 +626,12 @@ export class CatalogueSearchIndex {
     clear(weights, wordLists, this.size);
     const loose = q.terms.filter((t) => !t.phrase && t.folded.length === 1);
     if (loose.length < 2) return scores;
-    this.addProximity(loose.map((t) => this.termIds.get(t.folded[0] as string) ?? -1), Math.min(q.limit, n), hits, scores);
+    this.addProximity(
+      loose.map((t) => this.termIds.get(t.folded[0] as string) ?? -1),
+      Math.min(q.limit, n),
+      hits,
+      scores,
+    );
     return scores;
   }
 
@@ -601,7 +639,13 @@ export class CatalogueSearchIndex {
   private growScratch(): void {
     if (this.scratch.hits.length >= this.size) return;
     const n = Math.max(this.size, this.scratch.hits.length * 2);
-    this.scratch = { candidates: new Uint32Array(n), hits: new Uint32Array(n), keys: new Float64Array(n), points: new Uint16Array(n), weights: new Float64Array(n) };
+    this.scratch = {
+      candidates: new Uint32Array(n),
+      hits: new Uint32Array(n),
+      keys: new Float64Array(n),
+      points: new Uint16Array(n),
+      weights: new Float64Array(n),
+    };
   }
 
   /**

@@ -92,14 +92,21 @@ describe.each([
     database = await createTestDatabase();
     const lib = await makeInstitution(database.db);
     const names = Object.keys(catalogue);
-    await importMarc(database.db, systemActor, { bytes: writeIso2709(names.map((n) => testRecord({ ...catalogue[n] as RecordSpec, copies: [{}] }))) }, { libraryCode: lib.code });
+    await importMarc(
+      database.db,
+      systemActor,
+      { bytes: writeIso2709(names.map((n) => testRecord({ ...(catalogue[n] as RecordSpec), copies: [{}] }))) },
+      { libraryCode: lib.code },
+    );
     const found = await searchCatalogue(database.db, { pageSize: 100 });
     for (const hit of found.hits) {
       const name = names.find((n) => catalogue[n]?.title === hit.title);
       if (name) ids.set(hit.id, name);
     }
   }, 60_000);
-  afterAll(async () => { await database.close(); });
+  afterAll(async () => {
+    await database.close();
+  });
 
   test('has at least 40 cases', () => expect(cases.length).toBeGreaterThanOrEqual(40));
 

@@ -16,7 +16,10 @@ export interface SearchInput extends SearchFilters {
   pageSize?: number;
 }
 
-export interface FacetValue { value: string; count: number }
+export interface FacetValue {
+  value: string;
+  count: number;
+}
 
 export interface SearchHit {
   id: string;
@@ -43,11 +46,12 @@ export interface SearchResult {
 
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
-
 /** A folded part padded with spaces, so that a pattern's words match whole words. */
 const padded = (column: SQL) => sql`(' ' || ${column} || ' ')`;
 const FOLDED: Record<Exclude<QueryField, 'any'>, SQL> = {
-  title: padded(sql`r.title_folded`), author: padded(sql`r.author_folded`), subject: padded(sql`r.subject_folded`),
+  title: padded(sql`r.title_folded`),
+  author: padded(sql`r.author_folded`),
+  subject: padded(sql`r.subject_folded`),
 };
 const REST = padded(sql`r.rest_folded`);
 /** Every folded part, with a separator no phrase can match across. */
@@ -70,9 +74,10 @@ const WORD_COUNT = sql`(length(${WORDS}) - length(replace(${WORDS}, ' ', '')) + 
  */
 function rankOf(terms: ParsedQuery['terms'], tones: string[]): SQL {
   const words = terms.flatMap((t) => likePatterns(t.folded.map((w) => ({ ...t, folded: [w] }))));
-  const weight = ({ field, pattern }: (typeof words)[number]) => field !== 'any'
-    ? sql`(case when ${FOLDED[field]} like ${pattern} then ${sql.raw(field === 'title' ? '1' : field === 'author' ? '0.4' : '0.2')} else 0 end)`
-    : sql`(case when ${FOLDED.title} like ${pattern} then 1 when ${FOLDED.author} like ${pattern} then 0.4 when ${FOLDED.subject} like ${pattern} then 0.2 when ${REST} like ${pattern} then 0.1 else 0 end)`;
+  const weight = ({ field, pattern }: (typeof words)[number]) =>
+    field !== 'any'
+      ? sql`(case when ${FOLDED[field]} like ${pattern} then ${sql.raw(field === 'title' ? '1' : field === 'author' ? '0.4' : '0.2')} else 0 end)`
+      : sql`(case when ${FOLDED.title} like ${pattern} then 1 when ${FOLDED.author} like ${pattern} then 0.4 when ${FOLDED.subject} like ${pattern} then 0.2 when ${REST} like ${pattern} then 0.1 else 0 end)`;
   const bonus = tones.map((t) => sql`(r.tone_words @> array[${t}]::text[])::int`);
   const weights = sql`(${sql.join(words.map(weight), sql` + `)})::float8 / ${sql.raw(String(words.length))} / (1 + ln(1 + ${WORD_COUNT}))`;
   return sql.join([...bonus, weights], sql` + `);
@@ -87,31 +92,53 @@ function conditions(parsed: ParsedQuery, f: SearchInput): SQL[] {
   if (f.yearFrom !== undefined) where.push(sql`r.year >= ${f.yearFrom}`);
   if (f.yearTo !== undefined) where.push(sql`r.year <= ${f.yearTo}`);
   if (f.library) {
-    where.push(isUuid(f.library)
-      ? sql`exists (select 1 from catalogue_items i where i.record_id = r.id and i.institution_id = ${f.library} and i.status <> 'withdrawn')`
-      : sql`false`);
+    where.push(
+      isUuid(f.library)
+        ? sql`exists (select 1 from catalogue_items i where i.record_id = r.id and i.institution_id = ${f.library} and i.status <> 'withdrawn')`
+        : sql`false`,
+    );
   }
   if (f.available) {
-    where.push(f.library && isUuid(f.library)
-      ? sql`exists (select 1 from catalogue_items i where i.record_id = r.id and i.status = 'available' and i.institution_id = ${f.library})`
-      : sql`exists (select 1 from catalogue_items i where i.record_id = r.id and i.status = 'available')`);
+    where.push(
+      f.library && isUuid(f.library)
+        ? sql`exists (select 1 from catalogue_items i where i.record_id = r.id and i.status = 'available' and i.institution_id = ${f.library})`
+        : sql`exists (select 1 from catalogue_items i where i.record_id = r.id and i.status = 'available')`,
+    );
   }
   return where;
 }
 
-type HitRow = { id: string; title: string; responsibility: string | null; authors: string[]; publisher: string | null; year: number | null; material_type: MaterialType; language: string | null; copies: number; available: number };
+type HitRow = {
+  id: string;
+  title: string;
+  responsibility: string | null;
+  authors: string[];
+  publisher: string | null;
+  year: number | null;
+  material_type: MaterialType;
+  language: string | null;
+  copies: number;
+  available: number;
+};
 
 function toHit(h: HitRow): SearchHit {
   return {
-    id: h.id, title: h.title, responsibility: h.responsibility, authors: h.authors, publisher: h.publisher, year: h.year,
-    materialType: h.material_type, language: h.language, copies: h.copies, available: h.available,
+    id: h.id,
+    title: h.title,
+    responsibility: h.responsibility,
+    authors: h.authors,
+    publisher: h.publisher,
+    year: h.year,
+    materialType: h.material_type,
+    language: h.language,
+    copies: h.copies,
+    available: h.available,
   };
 }
 
 const hitColumns = sql`r.id, r.title, r.responsibility, r.authors, r.publisher, r.year, r.material_type, r.language,
   (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status <> 'withdrawn') as copies,
   (select count(*)::int from catalogue_items i where i.record_id = r.id and i.status = 'available') as available`;
-
 
 function byCount(values: Iterable<[string, number]>): FacetValue[] {
   return [...values].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
@@ -140,10 +167,17 @@ async function searchIndex(db: Db, index: CatalogueSearchIndex, f: SearchInput):
   const byId = new Map(rows.map((r) => [r.id, r]));
   const { facets } = result;
   return {
-    total: facets.total, page, pageSize,
-    hits: ids.flatMap((id) => { const row = byId.get(id); return row ? [toHit(row)] : []; }),
+    total: facets.total,
+    page,
+    pageSize,
+    hits: ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toHit(row)] : [];
+    }),
     facets: {
-      library: byCount(facets.library), material: byCount(facets.material), language: byCount(facets.language),
+      library: byCount(facets.library),
+      material: byCount(facets.material),
+      language: byCount(facets.language),
       decade: [...facets.decade].sort((a, b) => b[0] - a[0]).map(([d, count]) => ({ value: String(d), count })),
       ddc: [...facets.ddc].sort((a, b) => a[0] - b[0]).map(([d, count]) => ({ value: String(d), count })),
       available: facets.available,
@@ -165,12 +199,23 @@ async function settleTies(db: Db, hits: IndexHit[], boundaryTies: string[] | nul
   const extra = last && boundaryTies ? boundaryTies.filter((id) => !hits.some((h) => h.id === id)).map((id) => ({ ...last, id })) : [];
   const tied = [...hits.filter((h) => (sizes.get(group(h)) ?? 0) > 1), ...extra];
   if (!tied.length) return hits;
-  const keys = new Map((await rowsOf<{ id: string; sort_key: string }>(db, sql`select r.id, r.sort_key from catalogue_records r
-    where r.id = any(${uuidArray(tied.map((h) => h.id))})`)).map((r) => [r.id, r.sort_key]));
+  const keys = new Map(
+    (
+      await rowsOf<{ id: string; sort_key: string }>(
+        db,
+        sql`select r.id, r.sort_key from catalogue_records r
+    where r.id = any(${uuidArray(tied.map((h) => h.id))})`,
+      )
+    ).map((r) => [r.id, r.sort_key]),
+  );
   const yearKey = (h: IndexHit) => (sort === 'year' ? -(h.year ?? -32768) : 0);
   const key = (h: IndexHit) => keys.get(h.id) ?? h.sortPrefix;
-  return [...hits, ...extra].sort((a, b) => b.score - a.score || yearKey(a) - yearKey(b)
-    || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
+  return [...hits, ...extra]
+    .sort(
+      (a, b) =>
+        b.score - a.score || yearKey(a) - yearKey(b) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
+    .slice(0, limit);
 }
 
 /**
@@ -186,13 +231,19 @@ export async function searchCatalogueSql(db: Db, f: SearchInput): Promise<Search
   const whereSql = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
   const rank = parsed.terms.length ? rankOf(parsed.terms, tones) : sql`0`;
   const sort = f.sort ?? 'relevance';
-  const order = sort === 'title' ? sql`r.sort_key, r.id` : sort === 'year' ? sql`r.year desc nulls last, r.sort_key, r.id` : sql`rank desc, r.sort_key, r.id`;
+  const order =
+    sort === 'title' ? sql`r.sort_key, r.id` : sort === 'year' ? sql`r.year desc nulls last, r.sort_key, r.id` : sql`rank desc, r.sort_key, r.id`;
   const [hits, facetRows] = await Promise.all([
-    rowsOf<HitRow>(db, sql`
+    rowsOf<HitRow>(
+      db,
+      sql`
       select ${hitColumns}
       from (select r.*, ${rank} as rank from catalogue_records r ${whereSql} order by ${order} limit ${pageSize} offset ${(page - 1) * pageSize}) r
-      order by ${order}`),
-    rowsOf<{ facet: string; value: string | null; n: number }>(db, sql`
+      order by ${order}`,
+    ),
+    rowsOf<{ facet: string; value: string | null; n: number }>(
+      db,
+      sql`
       with hits as (select r.id, r.material_type, r.language, r.ddc_class, r.year from catalogue_records r ${whereSql})
       select 'total' as facet, null as value, count(*)::int as n from hits
       union all select 'material', material_type, count(*)::int from hits group by material_type
@@ -200,17 +251,26 @@ export async function searchCatalogueSql(db: Db, f: SearchInput): Promise<Search
       union all select 'ddc', ddc_class::text, count(*)::int from hits where ddc_class is not null group by ddc_class
       union all select 'decade', (year / 10 * 10)::text, count(*)::int from hits where year is not null group by year / 10
       union all select 'library', i.institution_id::text, count(distinct i.record_id)::int from catalogue_items i join hits h on h.id = i.record_id where i.status <> 'withdrawn' group by i.institution_id
-      union all select 'available', null, count(*)::int from hits h where exists (select 1 from catalogue_items i where i.record_id = h.id and i.status = 'available')`),
+      union all select 'available', null, count(*)::int from hits h where exists (select 1 from catalogue_items i where i.record_id = h.id and i.status = 'available')`,
+    ),
   ]);
-  const facet = (name: string) => facetRows.filter((r) => r.facet === name && r.value !== null).map((r) => ({ value: r.value as string, count: r.n }))
-    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const facet = (name: string) =>
+    facetRows
+      .filter((r) => r.facet === name && r.value !== null)
+      .map((r) => ({ value: r.value as string, count: r.n }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   const total = facetRows.find((r) => r.facet === 'total')?.n ?? 0;
   return {
-    total, page, pageSize,
+    total,
+    page,
+    pageSize,
     hits: hits.map(toHit),
     facets: {
-      library: facet('library'), material: facet('material'), language: facet('language'),
-      decade: facet('decade').sort((a, b) => Number(b.value) - Number(a.value)), ddc: facet('ddc').sort((a, b) => Number(a.value) - Number(b.value)),
+      library: facet('library'),
+      material: facet('material'),
+      language: facet('language'),
+      decade: facet('decade').sort((a, b) => Number(b.value) - Number(a.value)),
+      ddc: facet('ddc').sort((a, b) => Number(a.value) - Number(b.value)),
       available: facetRows.find((r) => r.facet === 'available')?.n ?? 0,
     },
     suggestion: total < 3 && parsed.terms.length ? await suggest(db, f.q ?? '', parsed) : null,
@@ -221,11 +281,20 @@ export async function searchCatalogueSql(db: Db, f: SearchInput): Promise<Search
 async function suggest(db: Db, q: string, parsed: ParsedQuery): Promise<string | null> {
   const words = [...new Set(parsed.terms.flatMap((t) => t.folded))].filter((w) => w.length >= 3);
   if (!words.length) return null;
-  const rows = await rowsOf<{ word: string; term: string | null }>(db, sql`
+  const rows = await rowsOf<{ word: string; term: string | null }>(
+    db,
+    sql`
     select w.word, (select t.term from catalogue_terms t where t.term % w.word order by similarity(t.term, w.word) desc, t.term limit 1) as term
-    from unnest(${sql`array[${sql.join(words.map((w) => sql`${w}`), sql`, `)}]::text[]`}) as w(word)
-    where not exists (select 1 from catalogue_terms t where t.term = w.word)`);
+    from unnest(${sql`array[${sql.join(
+      words.map((w) => sql`${w}`),
+      sql`, `,
+    )}]::text[]`}) as w(word)
+    where not exists (select 1 from catalogue_terms t where t.term = w.word)`,
+  );
   const fixes = new Map(rows.filter((r) => r.term && r.term !== r.word).map((r) => [r.word, r.term as string]));
   if (!fixes.size) return null;
-  return q.split(/([\s":]+)/u).map((tok) => fixes.get(foldVi(tok)) ?? tok).join('');
+  return q
+    .split(/([\s":]+)/u)
+    .map((tok) => fixes.get(foldVi(tok)) ?? tok)
+    .join('');
 }

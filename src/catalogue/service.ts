@@ -25,7 +25,9 @@ export async function getRecord(db: Db, id: string): Promise<RecordRow> {
 
 /** The record's copies (withdrawn ones too when asked), by institution then call number. */
 export async function itemsOf(db: Db, recordId: string, opts: { withdrawn?: boolean } = {}): Promise<ItemRow[]> {
-  return db.select().from(items)
+  return db
+    .select()
+    .from(items)
     .where(and(eq(items.recordId, recordId), opts.withdrawn ? undefined : ne(items.status, 'withdrawn')))
     .orderBy(asc(items.institutionId), asc(items.callNumber), asc(items.barcode));
 }
@@ -50,7 +52,10 @@ export interface ItemInput {
 const blank = (v: string | undefined) => (v ? normalizeVi(v) || null : null);
 
 async function barcodeFree(db: Db, barcode: string, except?: string): Promise<void> {
-  const [row] = await db.select({ id: items.id }).from(items).where(and(eq(items.barcode, barcode), except ? ne(items.id, except) : undefined));
+  const [row] = await db
+    .select({ id: items.id })
+    .from(items)
+    .where(and(eq(items.barcode, barcode), except ? ne(items.id, except) : undefined));
   if (row) throw new ConflictError([issue('barcode', 'catalogue.item.barcodeTaken', { barcode })]);
 }
 
@@ -60,12 +65,29 @@ export async function addItem(db: Db, actor: Actor, recordId: string, input: Ite
   authorize(actor, 'catalogue.write', scope);
   const barcode = input.barcode.trim().toUpperCase();
   await barcodeFree(db, barcode);
-  const [row] = await db.insert(items).values({
-    recordId, institutionId: input.institutionId, barcode, callNumber: blank(input.callNumber), location: blank(input.location),
-    status: input.status ?? 'available', price: input.price ?? null, acquiredOn: input.acquiredOn ?? null, note: blank(input.note),
-  }).returning();
+  const [row] = await db
+    .insert(items)
+    .values({
+      recordId,
+      institutionId: input.institutionId,
+      barcode,
+      callNumber: blank(input.callNumber),
+      location: blank(input.location),
+      status: input.status ?? 'available',
+      price: input.price ?? null,
+      acquiredOn: input.acquiredOn ?? null,
+      note: blank(input.note),
+    })
+    .returning();
   if (!row) throw new NotFoundError();
-  await recordAudit(db, actor, { action: 'catalogue.item.create', entityType: 'catalogue_item', entityId: row.id, institutionId: row.institutionId, unitIds: scope.unitPath, after: row });
+  await recordAudit(db, actor, {
+    action: 'catalogue.item.create',
+    entityType: 'catalogue_item',
+    entityId: row.id,
+    institutionId: row.institutionId,
+    unitIds: scope.unitPath,
+    after: row,
+  });
   return row;
 }
 
@@ -75,12 +97,30 @@ export async function updateItem(db: Db, actor: Actor, id: string, input: Omit<I
   authorize(actor, 'catalogue.write', scope);
   const barcode = input.barcode.trim().toUpperCase();
   await barcodeFree(db, barcode, id);
-  const [row] = await db.update(items).set({
-    barcode, callNumber: blank(input.callNumber), location: blank(input.location), status: input.status ?? before.status,
-    price: input.price ?? null, acquiredOn: input.acquiredOn ?? null, note: blank(input.note), updatedAt: new Date(),
-  }).where(eq(items.id, id)).returning();
+  const [row] = await db
+    .update(items)
+    .set({
+      barcode,
+      callNumber: blank(input.callNumber),
+      location: blank(input.location),
+      status: input.status ?? before.status,
+      price: input.price ?? null,
+      acquiredOn: input.acquiredOn ?? null,
+      note: blank(input.note),
+      updatedAt: new Date(),
+    })
+    .where(eq(items.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
-  await recordAudit(db, actor, { action: 'catalogue.item.update', entityType: 'catalogue_item', entityId: id, institutionId: row.institutionId, unitIds: scope.unitPath, before, after: row });
+  await recordAudit(db, actor, {
+    action: 'catalogue.item.update',
+    entityType: 'catalogue_item',
+    entityId: id,
+    institutionId: row.institutionId,
+    unitIds: scope.unitPath,
+    before,
+    after: row,
+  });
   return row;
 }
 
@@ -89,15 +129,31 @@ export async function withdrawItem(db: Db, actor: Actor, id: string, note?: stri
   const before = await getItem(db, id);
   const scope = await institutionScope(db, before.institutionId);
   authorize(actor, 'catalogue.write', scope);
-  const [row] = await db.update(items).set({ status: 'withdrawn', note: blank(note) ?? before.note, updatedAt: new Date() }).where(eq(items.id, id)).returning();
+  const [row] = await db
+    .update(items)
+    .set({ status: 'withdrawn', note: blank(note) ?? before.note, updatedAt: new Date() })
+    .where(eq(items.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
-  await recordAudit(db, actor, { action: 'catalogue.item.withdraw', entityType: 'catalogue_item', entityId: id, institutionId: row.institutionId, unitIds: scope.unitPath, before, after: row });
+  await recordAudit(db, actor, {
+    action: 'catalogue.item.withdraw',
+    entityType: 'catalogue_item',
+    entityId: id,
+    institutionId: row.institutionId,
+    unitIds: scope.unitPath,
+    before,
+    after: row,
+  });
   return row;
 }
 
 async function addTerms(db: Db, x: ReturnType<typeof extract>): Promise<void> {
   const words = [...new Set(`${x.titleFolded} ${x.authorFolded} ${x.subjectFolded}`.split(' ').filter((w) => w.length >= 3 && w.length <= 40))];
-  if (words.length) await db.insert(terms).values(words.map((term) => ({ term }))).onConflictDoNothing();
+  if (words.length)
+    await db
+      .insert(terms)
+      .values(words.map((term) => ({ term })))
+      .onConflictDoNothing();
 }
 
 /** Creates a record (from the MARC editor or the simple form) for a library that catalogues it. */
@@ -105,10 +161,20 @@ export async function createRecord(db: Db, actor: Actor, institutionId: string, 
   const scope = await institutionScope(db, institutionId);
   authorize(actor, 'catalogue.write', scope);
   const x = extract(marc);
-  const [row] = await db.insert(records).values({ id: randomUUID(), marc, ...x, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null }).returning();
+  const [row] = await db
+    .insert(records)
+    .values({ id: randomUUID(), marc, ...x, createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null })
+    .returning();
   if (!row) throw new NotFoundError();
   await addTerms(db, x);
-  await recordAudit(db, actor, { action: 'catalogue.record.create', entityType: 'catalogue_record', entityId: row.id, institutionId, unitIds: scope.unitPath, after: { title: row.title } });
+  await recordAudit(db, actor, {
+    action: 'catalogue.record.create',
+    entityType: 'catalogue_record',
+    entityId: row.id,
+    institutionId,
+    unitIds: scope.unitPath,
+    after: { title: row.title },
+  });
   return row;
 }
 
@@ -123,10 +189,22 @@ export async function updateRecord(db: Db, actor: Actor, id: string, institution
   const scope = await institutionScope(db, institutionId);
   authorize(actor, 'catalogue.write', scope);
   const x = extract(marc);
-  const [row] = await db.update(records).set({ marc, ...x, updatedAt: new Date() }).where(eq(records.id, id)).returning();
+  const [row] = await db
+    .update(records)
+    .set({ marc, ...x, updatedAt: new Date() })
+    .where(eq(records.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
   await addTerms(db, x);
-  await recordAudit(db, actor, { action: 'catalogue.record.update', entityType: 'catalogue_record', entityId: id, institutionId, unitIds: scope.unitPath, before: { marc: before.marc }, after: { marc } });
+  await recordAudit(db, actor, {
+    action: 'catalogue.record.update',
+    entityType: 'catalogue_record',
+    entityId: id,
+    institutionId,
+    unitIds: scope.unitPath,
+    before: { marc: before.marc },
+    after: { marc },
+  });
   return row;
 }
 
@@ -142,5 +220,12 @@ export async function deleteRecord(db: Db, actor: Actor, id: string, institution
   const n = held?.n ?? 0;
   if (n > 0) throw new ConflictError([issue('id', 'catalogue.record.hasItems', { n })], 'catalogue.record.cannotDelete');
   await db.delete(records).where(eq(records.id, id));
-  await recordAudit(db, actor, { action: 'catalogue.record.delete', entityType: 'catalogue_record', entityId: id, institutionId, unitIds: scope.unitPath, before: { title: before.title, marc: before.marc } });
+  await recordAudit(db, actor, {
+    action: 'catalogue.record.delete',
+    entityType: 'catalogue_record',
+    entityId: id,
+    institutionId,
+    unitIds: scope.unitPath,
+    before: { title: before.title, marc: before.marc },
+  });
 }

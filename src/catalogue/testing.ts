@@ -36,7 +36,12 @@ export function testRecord(spec: RecordSpec): MarcRecord {
   if (spec.ddc) fields.push({ tag: '082', ind1: '0', ind2: '4', subfields: [sf('a', spec.ddc)] });
   if (spec.author) fields.push({ tag: '100', ind1: '1', ind2: ' ', subfields: [sf('a', spec.author)] });
   fields.push({ tag: '245', ind1: spec.author ? '1' : '0', ind2: '0', subfields: [sf('a', spec.title)] });
-  fields.push({ tag: '264', ind1: ' ', ind2: '1', subfields: [sf('a', 'Hà Nội :'), sf('b', `${spec.publisher ?? 'Nxb. Trẻ'},`), sf('c', String(year))] });
+  fields.push({
+    tag: '264',
+    ind1: ' ',
+    ind2: '1',
+    subfields: [sf('a', 'Hà Nội :'), sf('b', `${spec.publisher ?? 'Nxb. Trẻ'},`), sf('c', String(year))],
+  });
   for (const n of spec.notes ?? []) fields.push({ tag: '500', ind1: ' ', ind2: ' ', subfields: [sf('a', n)] });
   for (const s of spec.subjects ?? []) fields.push({ tag: '650', ind1: ' ', ind2: '7', subfields: [sf('a', s)] });
   for (const c of spec.copies ?? []) {

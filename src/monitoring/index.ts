@@ -12,7 +12,12 @@ export const monitoringModule: ModuleManifest = {
   routes: monitoringRoutes,
   jobs: monitoringJobs,
   navigation: [
-    { href: '/monitoring', key: 'monitoring.nav', order: 70, visible: (ctx) => allowedSomewhere(ctx.actor, 'oversee') || allowedSomewhere(ctx.actor, 'report') },
+    {
+      href: '/monitoring',
+      key: 'monitoring.nav',
+      order: 70,
+      visible: (ctx) => allowedSomewhere(ctx.actor, 'oversee') || allowedSomewhere(ctx.actor, 'report'),
+    },
     { href: '/transparency', key: 'monitoring.nav.public', order: 71 },
   ],
   seed: [{ name: 'plan indicators', kind: 'always', order: 10, run: (db) => ensurePlanIndicators(db) }],

@@ -12,31 +12,43 @@ export type Measure = (typeof measures)[number];
 export const formulaKinds = ['share', 'count', 'sum', 'growth'] as const;
 export type FormulaKind = (typeof formulaKinds)[number];
 
-const Localised = Type.Object({ vi: Type.String({ minLength: 1, maxLength: 300 }), en: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false });
+const Localised = Type.Object(
+  { vi: Type.String({ minLength: 1, maxLength: 300 }), en: Type.String({ minLength: 1, maxLength: 300 }) },
+  { additionalProperties: false },
+);
 
 export const Formula = Type.Union([
   Type.Object({ kind: Type.Literal('share'), criterion: Type.Enum(criteria) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('count'), criterion: Type.Enum(criteria) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('sum'), measure: Type.Enum(measures) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('growth'), measure: Type.Enum(measures), baseYear: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('growth'), measure: Type.Enum(measures), baseYear: Type.Integer({ minimum: 2000, maximum: 2100 }) },
+    { additionalProperties: false },
+  ),
 ]);
 export type Formula = Static<typeof Formula>;
 
-export const Target = Type.Object({
-  year: Type.Integer({ minimum: 2000, maximum: 2100 }),
-  value: Type.Number({ minimum: 0, maximum: 1_000_000 }),
-  upper: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
-}, { additionalProperties: false });
+export const Target = Type.Object(
+  {
+    year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+    value: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+    upper: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
 export type Target = Static<typeof Target>;
 
-export const IndicatorDefinition = Type.Object({
-  name: Localised,
-  section: Type.String({ minLength: 1, maxLength: 40 }),
-  groupName: Localised,
-  types: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { minItems: 1, maxItems: 20 }),
-  formula: Formula,
-  targets: Type.Array(Target, { maxItems: 30 }),
-}, { additionalProperties: false });
+export const IndicatorDefinition = Type.Object(
+  {
+    name: Localised,
+    section: Type.String({ minLength: 1, maxLength: 40 }),
+    groupName: Localised,
+    types: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { minItems: 1, maxItems: 20 }),
+    formula: Formula,
+    targets: Type.Array(Target, { maxItems: 30 }),
+  },
+  { additionalProperties: false },
+);
 export type IndicatorDefinition = Static<typeof IndicatorDefinition>;
 
 export const submissionStatuses = ['draft', 'submitted', 'returned', 'accepted', 'approved'] as const;
@@ -61,16 +73,19 @@ export type VisitChannel = (typeof visitChannels)[number];
 export type VisitPurpose = (typeof visitPurposes)[number];
 export type VisitMethod = (typeof visitMethods)[number];
 
-export const VisitInput = Type.Object({
-  institutionId: Type.String({ format: 'uuid' }),
-  date: IsoDate,
-  granularity: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('month')])),
-  channel: Type.Optional(Type.Enum(visitChannels)),
-  purpose: Type.Optional(Type.Enum(visitPurposes)),
-  visitors: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
-  schoolGroupVisitors: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-  method: Type.Optional(Type.Enum(visitMethods)),
-}, { additionalProperties: false });
+export const VisitInput = Type.Object(
+  {
+    institutionId: Type.String({ format: 'uuid' }),
+    date: IsoDate,
+    granularity: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('month')])),
+    channel: Type.Optional(Type.Enum(visitChannels)),
+    purpose: Type.Optional(Type.Enum(visitPurposes)),
+    visitors: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    schoolGroupVisitors: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    method: Type.Optional(Type.Enum(visitMethods)),
+  },
+  { additionalProperties: false },
+);
 export type VisitInput = Static<typeof VisitInput>;
 
 export type Family = 'library' | 'museum' | 'centre';

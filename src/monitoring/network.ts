@@ -78,7 +78,10 @@ export class Placement {
     if (target) {
       for (const inst of this.network.institutions) {
         let chain = chains.get(inst.unitId);
-        if (!chain) { chain = this.chainOn(inst.unitId, on).map((u) => u.id); chains.set(inst.unitId, chain); }
+        if (!chain) {
+          chain = this.chainOn(inst.unitId, on).map((u) => u.id);
+          chains.set(inst.unitId, chain);
+        }
         if (chain.includes(target.id)) out.add(inst.id);
       }
     }
@@ -101,7 +104,11 @@ export class Placement {
     const queue = [...ids];
     while (queue.length) {
       const id = queue.pop() ?? '';
-      for (const next of this.successors.get(id) ?? []) if (!out.has(next)) { out.add(next); queue.push(next); }
+      for (const next of this.successors.get(id) ?? [])
+        if (!out.has(next)) {
+          out.add(next);
+          queue.push(next);
+        }
     }
     return [...out];
   }
@@ -135,8 +142,10 @@ export class Placement {
 
   unitByCode(code: string, on: string): NetworkUnit | undefined {
     const matches = this.network.units.filter((u) => u.code === code);
-    return matches.find((u) => u.validFrom <= on && (u.validTo === null || u.validTo >= on))
-      ?? [...matches].sort((a, b) => b.validFrom.localeCompare(a.validFrom))[0];
+    return (
+      matches.find((u) => u.validFrom <= on && (u.validTo === null || u.validTo >= on)) ??
+      [...matches].sort((a, b) => b.validFrom.localeCompare(a.validFrom))[0]
+    );
   }
 }
 

@@ -3,8 +3,12 @@ import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js
 import { makeInstitution, makeStaff, makeUnit } from './testing.js';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 async function as(person: { email: string; password: string }): Promise<Browser> {
   const b = new Browser(t.app);
@@ -35,11 +39,28 @@ describe('monitoring pages and API', () => {
     const form = await staff.get(formUrl);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('name="visitsInPerson"');
-    const invalid = await staff.post(formUrl, { intent: 'submit', visitsInPerson: '-5', programmesHeld: '2', sessionsHeld: '2', registrations: '5', attendance: '50', staffTrained: '1' });
+    const invalid = await staff.post(formUrl, {
+      intent: 'submit',
+      visitsInPerson: '-5',
+      programmesHeld: '2',
+      sessionsHeld: '2',
+      registrations: '5',
+      attendance: '50',
+      staffTrained: '1',
+    });
     expect(invalid.statusCode).toBe(422);
     expect(invalid.body).toContain('href="#f-visitsInPerson"');
     expect(invalid.body).toContain('href="#f-attendance"');
-    const fields = { visitsInPerson: '900', programmesHeld: '2', sessionsHeld: '4', registrations: '20', attendance: '60', staffTrained: '1', decl_lll_services: 'true', evidence_lll_services: 'Lớp kỹ năng đọc' };
+    const fields = {
+      visitsInPerson: '900',
+      programmesHeld: '2',
+      sessionsHeld: '4',
+      registrations: '20',
+      attendance: '60',
+      staffTrained: '1',
+      decl_lll_services: 'true',
+      evidence_lll_services: 'Lớp kỹ năng đọc',
+    };
     expect((await staff.post(formUrl, { intent: 'save', ...fields })).statusCode).toBe(303);
     expect((await staff.post(formUrl, { intent: 'submit', ...fields })).statusCode).toBe(303);
 
@@ -57,8 +78,9 @@ describe('monitoring pages and API', () => {
     expect(lllBefore?.value).toBe(0);
     expect((await dept.post(`${formUrl}/approve`, {})).statusCode).toBe(303);
     const after = await dept.json('GET', `/api/v1/monitoring/dashboard?year=2024&unit=${province.code}`);
-    expect(after.json<{ indicators: Array<{ code: string; value: number | null; status: string }> }>().indicators.find((i) => i.code === 'lll.district'))
-      .toMatchObject({ value: 100, status: 'met' });
+    expect(
+      after.json<{ indicators: Array<{ code: string; value: number | null; status: string }> }>().indicators.find((i) => i.code === 'lll.district'),
+    ).toMatchObject({ value: 100, status: 'met' });
     const locked = await staff.post(formUrl, { intent: 'save', ...fields });
     expect(locked.statusCode).toBe(409);
 
@@ -83,19 +105,30 @@ describe('monitoring pages and API', () => {
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
 
     const c = await dept.json('GET', `/api/v1/monitoring/periods/${period?.id}/completeness?unit=${province.code}`);
-    expect(c.json<{ total: { expected: number; submitted: number; approved: number } }>().total).toMatchObject({ expected: 1, submitted: 1, approved: 1 });
+    expect(c.json<{ total: { expected: number; submitted: number; approved: number } }>().total).toMatchObject({
+      expected: 1,
+      submitted: 1,
+      approved: 1,
+    });
   });
 
   it('records visits and imports a CSV through the API, reporting bad rows by line', async () => {
     const db = t.database.db;
     const lib = await makeInstitution(db);
     const staff = await as(await makeStaff(db, [{ role: 'staff', institution: lib }]));
-    const one = await staff.json('POST', '/api/v1/monitoring/visits', { institutionId: lib.id, date: '2026-05-04', visitors: 33, purpose: 'reading' });
+    const one = await staff.json('POST', '/api/v1/monitoring/visits', {
+      institutionId: lib.id,
+      date: '2026-05-04',
+      visitors: 33,
+      purpose: 'reading',
+    });
     expect(one.statusCode).toBe(201);
     const bad = await staff.json('POST', '/api/v1/monitoring/visits', { institutionId: lib.id, date: '2026-05-04', visitors: -1 });
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ error: { issues: Array<{ field: string }> } }>().error.issues[0]?.field).toBe('visitors');
-    const imp = await staff.json('POST', '/api/v1/monitoring/visits/import', { csv: `institution,date,visitors\n${lib.code},2026-05-05,10\n${lib.code},hôm qua,4\n` });
+    const imp = await staff.json('POST', '/api/v1/monitoring/visits/import', {
+      csv: `institution,date,visitors\n${lib.code},2026-05-05,10\n${lib.code},hôm qua,4\n`,
+    });
     expect(imp.json()).toMatchObject({ imported: 1, issues: [{ row: 3, field: 'date', code: 'monitoring.visits.badDate' }] });
     const totals = await staff.json('GET', `/api/v1/monitoring/institutions/${lib.id}/visits`);
     expect(totals.json<{ totals: unknown[] }>().totals).toEqual([{ year: 2026, inPerson: 43, digital: 0, schoolGroups: 0, estimated: 0 }]);
@@ -104,7 +137,9 @@ describe('monitoring pages and API', () => {
   });
 
   it('publishes the API in the OpenAPI document under the monitoring tag', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{ paths: Record<string, Record<string, { tags?: string[] }>> }>();
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    }>();
     const paths = Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/v1/monitoring'));
     expect(paths.length).toBeGreaterThanOrEqual(12);
     expect(paths.every(([, ops]) => Object.values(ops).every((o) => o.tags?.includes('monitoring')))).toBe(true);

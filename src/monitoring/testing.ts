@@ -20,14 +20,28 @@ export interface TestUnit {
 
 const kind = { province: 'Tỉnh', district: 'Huyện', commune: 'Xã' } as const;
 
-export async function makeUnit(db: Db, spec: { level?: TestUnit['level']; parent?: TestUnit | null; validFrom?: string; validTo?: string | null; name?: string; code?: string } = {}): Promise<TestUnit> {
+export async function makeUnit(
+  db: Db,
+  spec: { level?: TestUnit['level']; parent?: TestUnit | null; validFrom?: string; validTo?: string | null; name?: string; code?: string } = {},
+): Promise<TestUnit> {
   const level = spec.level ?? (spec.parent?.level === 'province' ? 'district' : spec.parent ? 'commune' : 'province');
   const parentLevel = level === 'commune' ? 'district' : level === 'district' ? 'province' : null;
   const validFrom = spec.validFrom ?? '2000-01-01';
-  const parent = spec.parent !== undefined ? spec.parent : parentLevel ? await makeUnit(db, { level: parentLevel, validFrom, validTo: spec.validTo ?? null }) : null;
+  const parent =
+    spec.parent !== undefined
+      ? spec.parent
+      : parentLevel
+        ? await makeUnit(db, { level: parentLevel, validFrom, validTo: spec.validTo ?? null })
+        : null;
   const code = spec.code ?? `9${next()}`;
   const row = await createUnit(db, systemActor, {
-    code, name: spec.name ?? `${kind[level]} Thử ${code}`, kind: kind[level], level, parentCode: parent?.code ?? null, validFrom, validTo: spec.validTo ?? null,
+    code,
+    name: spec.name ?? `${kind[level]} Thử ${code}`,
+    kind: kind[level],
+    level,
+    parentCode: parent?.code ?? null,
+    validFrom,
+    validTo: spec.validTo ?? null,
   });
   return { id: row.id, code: row.code, name: row.name, level };
 }
@@ -43,18 +57,28 @@ export interface TestInstitution {
   type: InstitutionType;
 }
 
-export async function makeInstitution(db: Db, spec: { type?: InstitutionType; unit?: TestUnit; openedOn?: string | null; closedOn?: string | null; name?: string } = {}): Promise<TestInstitution> {
-  const unit = spec.unit ?? await makeUnit(db, { level: 'district' });
+export async function makeInstitution(
+  db: Db,
+  spec: { type?: InstitutionType; unit?: TestUnit; openedOn?: string | null; closedOn?: string | null; name?: string } = {},
+): Promise<TestInstitution> {
+  const unit = spec.unit ?? (await makeUnit(db, { level: 'district' }));
   const code = `TT-${next()}`;
   const row = await createInstitution(db, systemActor, {
-    code, name: spec.name ?? `Thiết chế thử ${code}`, type: spec.type ?? 'library_district', unitCode: unit.code,
-    ...(spec.openedOn ? { openedOn: spec.openedOn } : {}), ...(spec.closedOn ? { closedOn: spec.closedOn } : {}),
+    code,
+    name: spec.name ?? `Thiết chế thử ${code}`,
+    type: spec.type ?? 'library_district',
+    unitCode: unit.code,
+    ...(spec.openedOn ? { openedOn: spec.openedOn } : {}),
+    ...(spec.closedOn ? { closedOn: spec.closedOn } : {}),
   });
   return { id: row.id, code: row.code, name: row.name, type: row.type };
 }
 
 /** A person with a password and the given roles, as an actor and as login details. */
-export async function makeStaff(db: Db, grants: Array<{ role: Role; institution?: TestInstitution; unit?: TestUnit }>): Promise<Extract<Actor, { kind: 'user' }> & { email: string; password: string }> {
+export async function makeStaff(
+  db: Db,
+  grants: Array<{ role: Role; institution?: TestInstitution; unit?: TestUnit }>,
+): Promise<Extract<Actor, { kind: 'user' }> & { email: string; password: string }> {
   const email = `nguoi${next()}@example.org`;
   const password = 'mat-khau-thu-1';
   const user = await registerUser(db, { displayName: `Cán bộ ${email}`, email, password, locale: 'vi' });

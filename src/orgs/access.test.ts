@@ -25,22 +25,40 @@ import { makeActor, makeInstitution, makeUnit, makeUser } from './testing.js';
  * a district officer of 857 may not touch what lies in 855.
  */
 
-const actorNames = ['sysadmin', 'dept_admin(86)', 'unit_officer(855)', 'unit_officer(857)', 'manager(A)', 'staff(A)', 'learner', 'anonymous'] as const;
+const actorNames = [
+  'sysadmin',
+  'dept_admin(86)',
+  'unit_officer(855)',
+  'unit_officer(857)',
+  'manager(A)',
+  'staff(A)',
+  'learner',
+  'anonymous',
+] as const;
 type ActorName = (typeof actorNames)[number];
-const operations = ['createUnit', 'updateUnit', 'createInstitution', 'updateInstitution', 'inviteStaff', 'revokeGrant', 'importUnits', 'importInstitutions'] as const;
+const operations = [
+  'createUnit',
+  'updateUnit',
+  'createInstitution',
+  'updateInstitution',
+  'inviteStaff',
+  'revokeGrant',
+  'importUnits',
+  'importInstitutions',
+] as const;
 type Operation = (typeof operations)[number];
 
 // Y: allowed; N: denied. Institution A is the district library of 855; the units created sit in 855.
 const matrix: Record<ActorName, string> = {
   //                     cU uU cI uI iS rG iU iI
-  'sysadmin':           'Y  Y  Y  Y  Y  Y  Y  Y',
-  'dept_admin(86)':     'Y  Y  Y  Y  Y  Y  Y  Y',
-  'unit_officer(855)':  'N  N  Y  Y  Y  Y  N  Y',
-  'unit_officer(857)':  'N  N  N  N  N  N  N  N',
-  'manager(A)':         'N  N  N  Y  Y  Y  N  N',
-  'staff(A)':           'N  N  N  N  N  N  N  N',
-  'learner':            'N  N  N  N  N  N  N  N',
-  'anonymous':          'N  N  N  N  N  N  N  N',
+  sysadmin: 'Y  Y  Y  Y  Y  Y  Y  Y',
+  'dept_admin(86)': 'Y  Y  Y  Y  Y  Y  Y  Y',
+  'unit_officer(855)': 'N  N  Y  Y  Y  Y  N  Y',
+  'unit_officer(857)': 'N  N  N  N  N  N  N  N',
+  'manager(A)': 'N  N  N  Y  Y  Y  N  N',
+  'staff(A)': 'N  N  N  N  N  N  N  N',
+  learner: 'N  N  N  N  N  N  N  N',
+  anonymous: 'N  N  N  N  N  N  N  N',
 };
 
 let database: Database;
@@ -77,7 +95,14 @@ function run(op: Operation, actor: Actor, tx: Db): Promise<unknown> {
   const n = ++serial;
   switch (op) {
     case 'createUnit':
-      return createUnit(tx, actor, { code: `${90000 + n}`, name: `Phường Thử ${n}`, kind: 'Phường', level: 'commune', parentCode: '855', validFrom: '2000-01-01' });
+      return createUnit(tx, actor, {
+        code: `${90000 + n}`,
+        name: `Phường Thử ${n}`,
+        kind: 'Phường',
+        level: 'commune',
+        parentCode: '855',
+        validFrom: '2000-01-01',
+      });
     case 'updateUnit':
       return updateUnit(tx, actor, commune855.id, { name: `Phường 9 (${n})` });
     case 'createInstitution':
@@ -93,7 +118,10 @@ function run(op: Operation, actor: Actor, tx: Db): Promise<unknown> {
         return revokeGrant(tx, actor, grant!.id);
       })();
     case 'importUnits':
-      return importUnits(tx, actor, { format: 'csv', text: `code,name,kind,level,parent_code,valid_from,valid_to\n${91000 + n},Xã Nhập ${n},Xã,commune,855,2000-01-01,` });
+      return importUnits(tx, actor, {
+        format: 'csv',
+        text: `code,name,kind,level,parent_code,valid_from,valid_to\n${91000 + n},Xã Nhập ${n},Xã,commune,855,2000-01-01,`,
+      });
     case 'importInstitutions':
       return importInstitutions(tx, actor, `code,name,type,unit_code\nTV-N${n},Tủ sách nhập ${n},library_private_community,855`);
   }
@@ -108,28 +136,32 @@ function isReport(value: unknown): value is ImportReport {
 /** Runs one write and undoes it, so that every case starts from the same data. */
 async function outcome(op: Operation, actor: Actor): Promise<'allowed' | 'forbidden' | 'unauthenticated'> {
   let result: 'allowed' | 'forbidden' | 'unauthenticated' = 'allowed';
-  await db.transaction(async (tx) => {
-    try {
-      const value = await run(op, actor, tx);
-      if (isReport(value) && value.errors.length) {
-        expect(value.errors.every((e) => e.key === 'orgs.import.forbidden')).toBe(true);
-        result = 'forbidden';
+  await db
+    .transaction(async (tx) => {
+      try {
+        const value = await run(op, actor, tx);
+        if (isReport(value) && value.errors.length) {
+          expect(value.errors.every((e) => e.key === 'orgs.import.forbidden')).toBe(true);
+          result = 'forbidden';
+        }
+      } catch (err) {
+        if (!(err instanceof DomainError) || (err.status !== 401 && err.status !== 403)) throw err;
+        result = err.status === 401 ? 'unauthenticated' : 'forbidden';
       }
-    } catch (err) {
-      if (!(err instanceof DomainError) || (err.status !== 401 && err.status !== 403)) throw err;
-      result = err.status === 401 ? 'unauthenticated' : 'forbidden';
-    }
-    throw new Undo();
-  }).catch((err: unknown) => {
-    if (!(err instanceof Undo)) throw err;
-  });
+      throw new Undo();
+    })
+    .catch((err: unknown) => {
+      if (!(err instanceof Undo)) throw err;
+    });
   return result;
 }
 
 const cases = actorNames.flatMap((actor) => {
   const marks = matrix[actor].split(/\s+/);
   return operations.map((op, i) => ({
-    actor, op, expected: marks[i] === 'Y' ? 'allowed' : actor === 'anonymous' ? 'unauthenticated' : 'forbidden',
+    actor,
+    op,
+    expected: marks[i] === 'Y' ? 'allowed' : actor === 'anonymous' ? 'unauthenticated' : 'forbidden',
   }));
 });
 
@@ -154,14 +186,14 @@ type Write = (typeof writes)[number];
 
 // Per write, one mark per target in the order A B M C X.
 const moduleMatrix: Record<ModuleActor, Record<Write, string>> = {
-  'sysadmin':          { catalogue: 'YYNYY', circulation: 'YYNYY', digital: 'YYYYY', museum: 'NNYNN', programmes: 'YYYYY', monitoring: 'YYYYY' },
-  'dept_admin(86)':    { catalogue: 'YYNYN', circulation: 'YYNYN', digital: 'YYYYN', museum: 'NNYNN', programmes: 'YYYYN', monitoring: 'YYYYN' },
+  sysadmin: { catalogue: 'YYNYY', circulation: 'YYNYY', digital: 'YYYYY', museum: 'NNYNN', programmes: 'YYYYY', monitoring: 'YYYYY' },
+  'dept_admin(86)': { catalogue: 'YYNYN', circulation: 'YYNYN', digital: 'YYYYN', museum: 'NNYNN', programmes: 'YYYYN', monitoring: 'YYYYN' },
   'unit_officer(855)': { catalogue: 'NNNNN', circulation: 'NNNNN', digital: 'NNNNN', museum: 'NNNNN', programmes: 'NNNNN', monitoring: 'NNNNN' },
-  'manager(A)':        { catalogue: 'YNNNN', circulation: 'YNNNN', digital: 'YNNNN', museum: 'NNNNN', programmes: 'YNNNN', monitoring: 'YNNNN' },
-  'staff(A)':          { catalogue: 'YNNNN', circulation: 'YNNNN', digital: 'YNNNN', museum: 'NNNNN', programmes: 'YNNNN', monitoring: 'YNNNN' },
-  'staff(M)':          { catalogue: 'NNNNN', circulation: 'NNNNN', digital: 'NNYNN', museum: 'NNYNN', programmes: 'NNYNN', monitoring: 'NNYNN' },
-  'learner':           { catalogue: 'NNNNN', circulation: 'NNNNN', digital: 'NNNNN', museum: 'NNNNN', programmes: 'NNNNN', monitoring: 'NNNNN' },
-  'anonymous':         { catalogue: 'NNNNN', circulation: 'NNNNN', digital: 'NNNNN', museum: 'NNNNN', programmes: 'NNNNN', monitoring: 'NNNNN' },
+  'manager(A)': { catalogue: 'YNNNN', circulation: 'YNNNN', digital: 'YNNNN', museum: 'NNNNN', programmes: 'YNNNN', monitoring: 'YNNNN' },
+  'staff(A)': { catalogue: 'YNNNN', circulation: 'YNNNN', digital: 'YNNNN', museum: 'NNNNN', programmes: 'YNNNN', monitoring: 'YNNNN' },
+  'staff(M)': { catalogue: 'NNNNN', circulation: 'NNNNN', digital: 'NNYNN', museum: 'NNYNN', programmes: 'NNYNN', monitoring: 'NNYNN' },
+  learner: { catalogue: 'NNNNN', circulation: 'NNNNN', digital: 'NNNNN', museum: 'NNNNN', programmes: 'NNNNN', monitoring: 'NNNNN' },
+  anonymous: { catalogue: 'NNNNN', circulation: 'NNNNN', digital: 'NNNNN', museum: 'NNNNN', programmes: 'NNNNN', monitoring: 'NNNNN' },
 };
 
 const scoped: Partial<Record<Write, Permission>> = { circulation: 'circulation.operate', digital: 'digital.write', museum: 'museum.write' };
@@ -203,26 +235,35 @@ describe('the access matrix of every module’s writes', () => {
       return can(actor, permission, await institutionScope(mdb, institutionId)) ? 'allowed' : 'forbidden';
     }
     let result: 'allowed' | 'forbidden' | 'unauthenticated' = 'allowed';
-    await mdb.transaction(async (tx) => {
-      try {
-        if (write === 'catalogue') await writeCatalogue(tx, actor, institutionId);
-        else if (write === 'programmes') await writeProgramme(tx, actor, institutionId);
-        else await writeVisits(tx, actor, institutionId);
-      } catch (err) {
-        const notYours = err instanceof DomainError && err.status === 422 && err.issues?.some((i) => i.key === 'monitoring.visits.notYours');
-        if (!(err instanceof DomainError) || (err.status !== 401 && err.status !== 403 && !notYours)) throw err;
-        result = err.status === 401 ? 'unauthenticated' : 'forbidden';
-      }
-      throw new Undo();
-    }).catch((err: unknown) => {
-      if (!(err instanceof Undo)) throw err;
-    });
+    await mdb
+      .transaction(async (tx) => {
+        try {
+          if (write === 'catalogue') await writeCatalogue(tx, actor, institutionId);
+          else if (write === 'programmes') await writeProgramme(tx, actor, institutionId);
+          else await writeVisits(tx, actor, institutionId);
+        } catch (err) {
+          const notYours = err instanceof DomainError && err.status === 422 && err.issues?.some((i) => i.key === 'monitoring.visits.notYours');
+          if (!(err instanceof DomainError) || (err.status !== 401 && err.status !== 403 && !notYours)) throw err;
+          result = err.status === 401 ? 'unauthenticated' : 'forbidden';
+        }
+        throw new Undo();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof Undo)) throw err;
+      });
     return result;
   }
 
-  const moduleCases = moduleActors.flatMap((actor) => writes.flatMap((write) => targets.map((target, i) => ({
-    actor, write, target, expected: moduleMatrix[actor][write][i] === 'Y' ? 'allowed' : actor === 'anonymous' ? 'unauthenticated' : 'forbidden',
-  }))));
+  const moduleCases = moduleActors.flatMap((actor) =>
+    writes.flatMap((write) =>
+      targets.map((target, i) => ({
+        actor,
+        write,
+        target,
+        expected: moduleMatrix[actor][write][i] === 'Y' ? 'allowed' : actor === 'anonymous' ? 'unauthenticated' : 'forbidden',
+      })),
+    ),
+  );
 
   it.each(moduleCases)('$actor → $write at $target: $expected', async ({ actor, write, target, expected }) => {
     expect(await attempt(write, people.get(actor)!, places.get(target)!.id)).toBe(expected);
@@ -233,7 +274,8 @@ describe('the access matrix of every module’s writes', () => {
   });
 
   it('offers each form the institutions its permission and type allow, every one of them', async () => {
-    const ids = async (name: ModuleActor, permission: Permission) => (await operableInstitutions(mdb, people.get(name)!, permission)).map((i) => i.id).sort();
+    const ids = async (name: ModuleActor, permission: Permission) =>
+      (await operableInstitutions(mdb, people.get(name)!, permission)).map((i) => i.id).sort();
     const id = (t: Target) => places.get(t)!.id;
     expect(await ids('dept_admin(86)', 'catalogue.write')).toEqual(expect.arrayContaining([id('A'), id('B'), id('C')]));
     expect(await ids('dept_admin(86)', 'catalogue.write')).not.toContain(id('M'));
@@ -255,8 +297,18 @@ describe('the access matrix of every module’s writes', () => {
     const bearer = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const asToken = (url: string, payload: unknown) => app.app.inject({ method: 'POST', url, headers: bearer, payload: JSON.stringify(payload) });
     expect((await asToken('/api/v1/catalogue/records', record(places.get('A')!.id))).statusCode).toBe(403);
-    expect((await asToken('/api/v1/programmes', {
-      kind: 'event', title: 'Đêm thơ', institutionId: places.get('A')!.id, startDate: addDays(vnToday(), 5), startTime: '19:00', endTime: '21:00', capacity: 50,
-    })).statusCode).toBe(201);
+    expect(
+      (
+        await asToken('/api/v1/programmes', {
+          kind: 'event',
+          title: 'Đêm thơ',
+          institutionId: places.get('A')!.id,
+          startDate: addDays(vnToday(), 5),
+          startTime: '19:00',
+          endTime: '21:00',
+          capacity: 50,
+        })
+      ).statusCode,
+    ).toBe(201);
   });
 });

@@ -37,11 +37,16 @@ export function parseCsv(text: string, columns: CsvColumns): { rows: CsvRow[]; h
     if (!(err instanceof CsvError)) throw err;
     const details = err as CsvError & { records?: number; index?: number; lines?: number };
     const header = details.records ? parse(body, { delimiter: delimiterOf(body), to_line: 1 })[0]?.map(headerName) : undefined;
-    const field = header && details.index !== undefined ? header[details.index] ?? 'file' : 'file';
+    const field = header && details.index !== undefined ? (header[details.index] ?? 'file') : 'file';
     const row = details.records ?? 0;
     return {
-      rows: [], header: [],
-      issues: [row > 0 ? issue(field, 'orgs.import.badCsv', { line: details.lines ?? 0 }, row) : issue(field, 'orgs.import.badCsv', { line: details.lines ?? 0 })],
+      rows: [],
+      header: [],
+      issues: [
+        row > 0
+          ? issue(field, 'orgs.import.badCsv', { line: details.lines ?? 0 }, row)
+          : issue(field, 'orgs.import.badCsv', { line: details.lines ?? 0 }),
+      ],
     };
   }
   const [head = [], ...data] = records;
@@ -69,7 +74,10 @@ export function parseCsv(text: string, columns: CsvColumns): { rows: CsvRow[]; h
 /** Whether the header line names these columns (to tell one CSV layout from another). */
 export function csvHasColumns(text: string, names: readonly string[]): boolean {
   const body = text.replace(/^\uFEFF/, '');
-  const first = body.slice(0, body.search(/\r?\n|$/)).split(delimiterOf(body)).map((c) => headerName(c.replace(/^"|"$/g, '')));
+  const first = body
+    .slice(0, body.search(/\r?\n|$/))
+    .split(delimiterOf(body))
+    .map((c) => headerName(c.replace(/^"|"$/g, '')));
   return names.every((n) => first.includes(n));
 }
 
@@ -78,7 +86,9 @@ const MAX_ISSUES = 200;
 
 /** The first problems of a file, and a last line saying how many more there are. */
 export function capIssues(issues: Issue[]): Issue[] {
-  return issues.length > MAX_ISSUES ? [...issues.slice(0, MAX_ISSUES), issue('file', 'orgs.import.moreErrors', { n: issues.length - MAX_ISSUES })] : issues;
+  return issues.length > MAX_ISSUES
+    ? [...issues.slice(0, MAX_ISSUES), issue('file', 'orgs.import.moreErrors', { n: issues.length - MAX_ISSUES })]
+    : issues;
 }
 
 /** One CSV line, quoting the cells that need it. */

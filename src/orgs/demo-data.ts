@@ -25,45 +25,91 @@ export interface DemoDistrict {
 
 export const demoDistricts2023: readonly DemoDistrict[] = [
   {
-    code: '855', name: 'Thành phố Vĩnh Long', type: 'Thành phố', communes: [
-      ['29542', 'Phường 9', 'Phường'], ['29551', 'Phường 2', 'Phường'], ['29563', 'Phường Tân Ngãi', 'Phường'],
-      ['29566', 'Phường Tân Hòa', 'Phường'], ['29569', 'Phường Tân Hội', 'Phường'], ['29572', 'Phường Trường An', 'Phường'],
+    code: '855',
+    name: 'Thành phố Vĩnh Long',
+    type: 'Thành phố',
+    communes: [
+      ['29542', 'Phường 9', 'Phường'],
+      ['29551', 'Phường 2', 'Phường'],
+      ['29563', 'Phường Tân Ngãi', 'Phường'],
+      ['29566', 'Phường Tân Hòa', 'Phường'],
+      ['29569', 'Phường Tân Hội', 'Phường'],
+      ['29572', 'Phường Trường An', 'Phường'],
     ],
   },
   {
-    code: '857', name: 'Huyện Long Hồ', type: 'Huyện', communes: [
-      ['29575', 'Thị trấn Long Hồ', 'Thị trấn'], ['29599', 'Xã Long Phước', 'Xã'], ['29602', 'Xã Phú Đức', 'Xã'], ['29608', 'Xã Long An', 'Xã'],
+    code: '857',
+    name: 'Huyện Long Hồ',
+    type: 'Huyện',
+    communes: [
+      ['29575', 'Thị trấn Long Hồ', 'Thị trấn'],
+      ['29599', 'Xã Long Phước', 'Xã'],
+      ['29602', 'Xã Phú Đức', 'Xã'],
+      ['29608', 'Xã Long An', 'Xã'],
     ],
   },
   {
-    code: '858', name: 'Huyện Mang Thít', type: 'Huyện', communes: [
-      ['29623', 'Xã Mỹ An', 'Xã'], ['29626', 'Xã Mỹ Phước', 'Xã'], ['29632', 'Xã Nhơn Phú', 'Xã'], ['29641', 'Thị trấn Cái Nhum', 'Thị trấn'],
+    code: '858',
+    name: 'Huyện Mang Thít',
+    type: 'Huyện',
+    communes: [
+      ['29623', 'Xã Mỹ An', 'Xã'],
+      ['29626', 'Xã Mỹ Phước', 'Xã'],
+      ['29632', 'Xã Nhơn Phú', 'Xã'],
+      ['29641', 'Thị trấn Cái Nhum', 'Thị trấn'],
     ],
   },
   {
-    code: '859', name: 'Huyện Vũng Liêm', type: 'Huyện', communes: [
-      ['29659', 'Thị trấn Vũng Liêm', 'Thị trấn'], ['29671', 'Xã Trung Chánh', 'Xã'], ['29674', 'Xã Tân An Luông', 'Xã'],
-      ['29683', 'Xã Trung Hiệp', 'Xã'], ['29692', 'Xã Trung Thành', 'Xã'], ['29695', 'Xã Trung Hiếu', 'Xã'],
+    code: '859',
+    name: 'Huyện Vũng Liêm',
+    type: 'Huyện',
+    communes: [
+      ['29659', 'Thị trấn Vũng Liêm', 'Thị trấn'],
+      ['29671', 'Xã Trung Chánh', 'Xã'],
+      ['29674', 'Xã Tân An Luông', 'Xã'],
+      ['29683', 'Xã Trung Hiệp', 'Xã'],
+      ['29692', 'Xã Trung Thành', 'Xã'],
+      ['29695', 'Xã Trung Hiếu', 'Xã'],
     ],
   },
   {
-    code: '860', name: 'Huyện Tam Bình', type: 'Huyện', communes: [
-      ['29719', 'Thị trấn Tam Bình', 'Thị trấn'], ['29734', 'Xã Hòa Lộc', 'Xã'], ['29755', 'Xã Mỹ Thạnh Trung', 'Xã'],
+    code: '860',
+    name: 'Huyện Tam Bình',
+    type: 'Huyện',
+    communes: [
+      ['29719', 'Thị trấn Tam Bình', 'Thị trấn'],
+      ['29734', 'Xã Hòa Lộc', 'Xã'],
+      ['29755', 'Xã Mỹ Thạnh Trung', 'Xã'],
     ],
   },
   {
-    code: '861', name: 'Thị xã Bình Minh', type: 'Thị xã', communes: [
-      ['29770', 'Phường Cái Vồn', 'Phường'], ['29771', 'Phường Thành Phước', 'Phường'], ['29806', 'Xã Thuận An', 'Xã'],
+    code: '861',
+    name: 'Thị xã Bình Minh',
+    type: 'Thị xã',
+    communes: [
+      ['29770', 'Phường Cái Vồn', 'Phường'],
+      ['29771', 'Phường Thành Phước', 'Phường'],
+      ['29806', 'Xã Thuận An', 'Xã'],
     ],
   },
   {
-    code: '862', name: 'Huyện Trà Ôn', type: 'Huyện', communes: [
-      ['29821', 'Thị trấn Trà Ôn', 'Thị trấn'], ['29860', 'Xã Tích Thiện', 'Xã'],
+    code: '862',
+    name: 'Huyện Trà Ôn',
+    type: 'Huyện',
+    communes: [
+      ['29821', 'Thị trấn Trà Ôn', 'Thị trấn'],
+      ['29860', 'Xã Tích Thiện', 'Xã'],
     ],
   },
   {
-    code: '863', name: 'Huyện Bình Tân', type: 'Huyện', communes: [
-      ['29776', 'Xã Tân Thành', 'Xã'], ['29782', 'Xã Tân An Thạnh', 'Xã'], ['29785', 'Xã Tân Lược', 'Xã'], ['29800', 'Thị trấn Tân Quới', 'Thị trấn'],
+    code: '863',
+    name: 'Huyện Bình Tân',
+    type: 'Huyện',
+    communes: [
+      ['29776', 'Xã Tân Thành', 'Xã'],
+      ['29782', 'Xã Tân An Thạnh', 'Xã'],
+      ['29785', 'Xã Tân Lược', 'Xã'],
+      ['29800', 'Thị trấn Tân Quới', 'Thị trấn'],
     ],
   },
 ];
@@ -77,16 +123,104 @@ export interface DemoCommune2025 {
 }
 
 export const demoCommunes2025: readonly DemoCommune2025[] = [
-  { code: '29551', name: 'Phường Long Châu', type: 'Phường', formedFrom: [['29542', 'full'], ['29551', 'full'], ['29572', 'full']] },
-  { code: '29566', name: 'Phường Tân Ngãi', type: 'Phường', formedFrom: [['29563', 'full'], ['29566', 'full'], ['29569', 'full']] },
-  { code: '29771', name: 'Phường Bình Minh', type: 'Phường', formedFrom: [['29770', 'partial'], ['29771', 'partial'], ['29806', 'full']] },
-  { code: '29602', name: 'Xã Long Hồ', type: 'Xã', formedFrom: [['29599', 'full'], ['29602', 'full'], ['29608', 'full']] },
-  { code: '29623', name: 'Xã Nhơn Phú', type: 'Xã', formedFrom: [['29623', 'full'], ['29626', 'full'], ['29632', 'full']] },
-  { code: '29659', name: 'Xã Trung Thành', type: 'Xã', formedFrom: [['29659', 'full'], ['29692', 'full'], ['29695', 'full']] },
-  { code: '29683', name: 'Xã Trung Hiệp', type: 'Xã', formedFrom: [['29671', 'full'], ['29674', 'full'], ['29683', 'full']] },
-  { code: '29719', name: 'Xã Tam Bình', type: 'Xã', formedFrom: [['29719', 'partial'], ['29755', 'full']] },
-  { code: '29785', name: 'Xã Tân Lược', type: 'Xã', formedFrom: [['29776', 'full'], ['29782', 'full'], ['29785', 'full']] },
-  { code: '29821', name: 'Xã Trà Ôn', type: 'Xã', formedFrom: [['29821', 'partial'], ['29860', 'full']] },
+  {
+    code: '29551',
+    name: 'Phường Long Châu',
+    type: 'Phường',
+    formedFrom: [
+      ['29542', 'full'],
+      ['29551', 'full'],
+      ['29572', 'full'],
+    ],
+  },
+  {
+    code: '29566',
+    name: 'Phường Tân Ngãi',
+    type: 'Phường',
+    formedFrom: [
+      ['29563', 'full'],
+      ['29566', 'full'],
+      ['29569', 'full'],
+    ],
+  },
+  {
+    code: '29771',
+    name: 'Phường Bình Minh',
+    type: 'Phường',
+    formedFrom: [
+      ['29770', 'partial'],
+      ['29771', 'partial'],
+      ['29806', 'full'],
+    ],
+  },
+  {
+    code: '29602',
+    name: 'Xã Long Hồ',
+    type: 'Xã',
+    formedFrom: [
+      ['29599', 'full'],
+      ['29602', 'full'],
+      ['29608', 'full'],
+    ],
+  },
+  {
+    code: '29623',
+    name: 'Xã Nhơn Phú',
+    type: 'Xã',
+    formedFrom: [
+      ['29623', 'full'],
+      ['29626', 'full'],
+      ['29632', 'full'],
+    ],
+  },
+  {
+    code: '29659',
+    name: 'Xã Trung Thành',
+    type: 'Xã',
+    formedFrom: [
+      ['29659', 'full'],
+      ['29692', 'full'],
+      ['29695', 'full'],
+    ],
+  },
+  {
+    code: '29683',
+    name: 'Xã Trung Hiệp',
+    type: 'Xã',
+    formedFrom: [
+      ['29671', 'full'],
+      ['29674', 'full'],
+      ['29683', 'full'],
+    ],
+  },
+  {
+    code: '29719',
+    name: 'Xã Tam Bình',
+    type: 'Xã',
+    formedFrom: [
+      ['29719', 'partial'],
+      ['29755', 'full'],
+    ],
+  },
+  {
+    code: '29785',
+    name: 'Xã Tân Lược',
+    type: 'Xã',
+    formedFrom: [
+      ['29776', 'full'],
+      ['29782', 'full'],
+      ['29785', 'full'],
+    ],
+  },
+  {
+    code: '29821',
+    name: 'Xã Trà Ôn',
+    type: 'Xã',
+    formedFrom: [
+      ['29821', 'partial'],
+      ['29860', 'full'],
+    ],
+  },
 ];
 
 export interface DemoInstitution {
@@ -124,8 +258,12 @@ export const demoInstitutions: readonly DemoInstitution[] = [
   { code: 'TVTH-NBK', name: 'Thư viện Trường THPT chuyên Nguyễn Bỉnh Khiêm', type: 'library_school', unit: '855', servesPublic: false },
   { code: 'TVTH-LVL', name: 'Thư viện Trường THPT Lưu Văn Liệt', type: 'library_school', unit: '855', servesPublic: false },
   {
-    code: 'TVDH-VLUTE', name: 'Thư viện Trường Đại học Sư phạm Kỹ thuật Vĩnh Long', type: 'library_university', unit: '855',
-    servesPublic: false, website: 'https://vlute.edu.vn',
+    code: 'TVDH-VLUTE',
+    name: 'Thư viện Trường Đại học Sư phạm Kỹ thuật Vĩnh Long',
+    type: 'library_university',
+    unit: '855',
+    servesPublic: false,
+    website: 'https://vlute.edu.vn',
   },
   { code: 'TVQS-86', name: 'Thư viện Bộ Chỉ huy Quân sự tỉnh Vĩnh Long', type: 'library_armed_forces', unit: '86', servesPublic: false },
   { code: 'NTTQS-86', name: 'Nhà truyền thống Bộ Chỉ huy Quân sự tỉnh Vĩnh Long', type: 'traditional_house_armed_forces', unit: '86' },

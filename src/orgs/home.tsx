@@ -11,8 +11,12 @@ export async function NetworkHomePart(ctx: PageContext, db: Db) {
     <>
       <h2>{t('home.network.title')}</h2>
       <ul>
-        <li><a href="/units">{t('home.network.units', { n: formatNumber(ctx.locale, counts.units) })}</a></li>
-        <li><a href="/institutions">{t('home.network.institutions', { n: formatNumber(ctx.locale, counts.institutions) })}</a></li>
+        <li>
+          <a href="/units">{t('home.network.units', { n: formatNumber(ctx.locale, counts.units) })}</a>
+        </li>
+        <li>
+          <a href="/institutions">{t('home.network.institutions', { n: formatNumber(ctx.locale, counts.institutions) })}</a>
+        </li>
       </ul>
     </>
   );

@@ -22,8 +22,19 @@ export const institutionCsvColumns = {
 } as const;
 
 const columnOf: Record<string, string> = {
-  code: 'code', name: 'name', type: 'type', unitCode: 'unit_code', parentCode: 'parent_code', address: 'address', phone: 'phone',
-  email: 'email', website: 'website', servesPublic: 'serves_public', openedOn: 'opened_on', closedOn: 'closed_on', note: 'note',
+  code: 'code',
+  name: 'name',
+  type: 'type',
+  unitCode: 'unit_code',
+  parentCode: 'parent_code',
+  address: 'address',
+  phone: 'phone',
+  email: 'email',
+  website: 'website',
+  servesPublic: 'serves_public',
+  openedOn: 'opened_on',
+  closedOn: 'closed_on',
+  note: 'note',
 };
 
 const YES = new Set(['true', 'yes', '1', 'co', 'có', 'x']);
@@ -42,9 +53,19 @@ function rowInput(v: Record<string, string>, row: number): { input?: Institution
   const flag = (v.serves_public ?? '').toLowerCase();
   if (flag && !YES.has(flag) && !NO.has(flag)) issues.push(issue('serves_public', 'orgs.import.badBoolean', { value: v.serves_public ?? '' }, row));
   const input = {
-    code: v.code ?? '', name: v.name ?? '', type: v.type ?? '', unitCode: v.unit_code ?? '', parentCode: v.parent_code || null,
-    address: v.address || null, phone: v.phone || null, email: v.email || null, website: v.website || null,
-    servesPublic: flag ? YES.has(flag) : true, openedOn: date('opened_on'), closedOn: date('closed_on'), note: v.note || null,
+    code: v.code ?? '',
+    name: v.name ?? '',
+    type: v.type ?? '',
+    unitCode: v.unit_code ?? '',
+    parentCode: v.parent_code || null,
+    address: v.address || null,
+    phone: v.phone || null,
+    email: v.email || null,
+    website: v.website || null,
+    servesPublic: flag ? YES.has(flag) : true,
+    openedOn: date('opened_on'),
+    closedOn: date('closed_on'),
+    note: v.note || null,
   };
   if (issues.length === 0 && Value.Check(InstitutionInput, input)) return { input, issues };
   for (const i of schemaIssues(Value.Errors(InstitutionInput, input))) {
@@ -94,36 +115,50 @@ export async function importInstitutions(db: Db, actor: Actor, csvText: string, 
         const before = issues.length;
         if (!unit) issues.push(issue('unit_code', 'orgs.institution.unitUnknown', { code: data.unitCode }, row));
         const parentRefused = Boolean(data.parentCode && !parent && failed.has(data.parentCode));
-        if (data.parentCode && !parent && !parentRefused) issues.push(issue('parent_code', 'orgs.import.parentNotEarlier', { code: data.parentCode }, row));
-        if (data.openedOn && data.closedOn && data.closedOn < data.openedOn) issues.push(issue('closed_on', 'orgs.institution.closedBeforeOpened', undefined, row));
-        if (existing && parent && (await institutionSubtree(w, existing.id)).includes(parent.id)) issues.push(issue('parent_code', 'orgs.institution.parentCycle', undefined, row));
+        if (data.parentCode && !parent && !parentRefused)
+          issues.push(issue('parent_code', 'orgs.import.parentNotEarlier', { code: data.parentCode }, row));
+        if (data.openedOn && data.closedOn && data.closedOn < data.openedOn)
+          issues.push(issue('closed_on', 'orgs.institution.closedBeforeOpened', undefined, row));
+        if (existing && parent && (await institutionSubtree(w, existing.id)).includes(parent.id))
+          issues.push(issue('parent_code', 'orgs.institution.parentCycle', undefined, row));
         if (!unit || parentRefused || issues.length > before) continue;
         const values = { ...institutionValues(data, { unit, parent }), ...(options.demo ? { isDemo: true } : {}) };
         if (existing && unchanged(existing, values)) continue;
         const target = await unitScope(w, unit.id);
         const mayWrite = existing
-          ? can(actor, 'institutions.write', await institutionScope(w, existing.id)) && (existing.unitId === unit.id || can(actor, 'institutions.write', target))
+          ? can(actor, 'institutions.write', await institutionScope(w, existing.id)) &&
+            (existing.unitId === unit.id || can(actor, 'institutions.write', target))
           : can(actor, 'institutions.create', target);
         if (!mayWrite) {
           issues.push(issue('code', 'orgs.import.forbidden', { code: data.code }, row));
           continue;
         }
         const [saved] = existing
-          ? await w.update(institutions).set({ ...values, updatedAt: new Date() }).where(eq(institutions.id, existing.id)).returning()
+          ? await w
+              .update(institutions)
+              .set({ ...values, updatedAt: new Date() })
+              .where(eq(institutions.id, existing.id))
+              .returning()
           : await w.insert(institutions).values(values).returning();
         if (!saved) throw new Error('write returned nothing');
         if (existing) counts.updated += 1;
         else counts.created += 1;
         await recordAudit(w, actor, {
-          action: existing ? 'update' : 'create', entityType: 'institution', entityId: saved.id,
-          before: existing ? auditInstitution(existing) : undefined, after: auditInstitution(saved), unitIds: target.unitPath, institutionId: saved.id,
+          action: existing ? 'update' : 'create',
+          entityType: 'institution',
+          entityId: saved.id,
+          before: existing ? auditInstitution(existing) : undefined,
+          after: auditInstitution(saved),
+          unitIds: target.unitPath,
+          institutionId: saved.id,
         });
       }
       if (issues.length) throw new Rollback();
       await recordAudit(w, actor, { action: 'import', entityType: 'institution', after: { created: counts.created, updated: counts.updated } });
     });
   } catch (err) {
-    if (err instanceof Rollback) return { created: 0, updated: 0, successions: 0, errors: capIssues(issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0))) };
+    if (err instanceof Rollback)
+      return { created: 0, updated: 0, successions: 0, errors: capIssues(issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0))) };
     throw err;
   }
   return { ...counts, errors: [] };

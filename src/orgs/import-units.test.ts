@@ -41,9 +41,12 @@ describe.skipIf(!haveFixtures)('the real unit lists of ../shared/fixtures/units'
   });
 
   it('has old Vĩnh Long with 8 districts and 107 communes (87 Xã, 14 Phường, 6 Thị trấn), in force until 30/6/2025', async () => {
-    const [province] = (await byCode(db, '86'));
+    const [province] = await byCode(db, '86');
     expect(province).toMatchObject({ level: 'province', kind: 'Tỉnh', validFrom: '2023-04-10', validTo: null });
-    const districts = await db.select().from(adminUnits).where(and(eq(adminUnits.parentId, province!.id), eq(adminUnits.level, 'district')));
+    const districts = await db
+      .select()
+      .from(adminUnits)
+      .where(and(eq(adminUnits.parentId, province!.id), eq(adminUnits.level, 'district')));
     expect(districts).toHaveLength(8);
     expect(districts.map((d) => d.kind).sort()).toEqual(['Huyện', 'Huyện', 'Huyện', 'Huyện', 'Huyện', 'Huyện', 'Thành phố', 'Thị xã']);
     const perDistrict: Record<string, number> = {};
@@ -64,7 +67,9 @@ describe.skipIf(!haveFixtures)('the real unit lists of ../shared/fixtures/units'
   it('continues province 86 through the change and puts the 124 communes of 2025 (105 Xã, 19 Phường) directly under it', async () => {
     const rows = await byCode(db, '86');
     expect(rows).toHaveLength(1);
-    const communes = await db.select().from(adminUnits)
+    const communes = await db
+      .select()
+      .from(adminUnits)
       .where(and(eq(adminUnits.parentId, rows[0]!.id), eq(adminUnits.level, 'commune'), eq(adminUnits.validFrom, '2025-07-01')));
     expect(communes).toHaveLength(124);
     expect(communes.every((c) => c.validTo === null)).toBe(true);
@@ -83,7 +88,9 @@ describe.skipIf(!haveFixtures)('the real unit lists of ../shared/fixtures/units'
   });
 
   it('links old to new communes: 359 links, 349 full and 10 partial, after correcting 28924 as the resolution says', async () => {
-    const links = await db.select({ share: unitSuccessions.share, level: adminUnits.level }).from(unitSuccessions)
+    const links = await db
+      .select({ share: unitSuccessions.share, level: adminUnits.level })
+      .from(unitSuccessions)
       .innerJoin(adminUnits, eq(adminUnits.id, unitSuccessions.predecessorId));
     const communeLinks = links.filter((l) => l.level === 'commune');
     expect(communeLinks).toHaveLength(359);
@@ -94,8 +101,11 @@ describe.skipIf(!haveFixtures)('the real unit lists of ../shared/fixtures/units'
 
   it('sends all of Bến Tre’s xã Hòa Lộc (28924) to Tân Thành Bình (28921), with the known issue as a note', async () => {
     const [old] = await byCode(db, '28924');
-    const links = await db.select({ link: unitSuccessions, to: adminUnits }).from(unitSuccessions)
-      .innerJoin(adminUnits, eq(adminUnits.id, unitSuccessions.successorId)).where(eq(unitSuccessions.predecessorId, old!.id));
+    const links = await db
+      .select({ link: unitSuccessions, to: adminUnits })
+      .from(unitSuccessions)
+      .innerJoin(adminUnits, eq(adminUnits.id, unitSuccessions.successorId))
+      .where(eq(unitSuccessions.predecessorId, old!.id));
     expect(links.map((l) => [l.to.code, l.link.share])).toEqual([['28921', 'full']]);
     expect(links[0]?.link.note).toMatch(/khoản 68/);
     const [tamBinh] = await byCode(db, '29734');
@@ -104,8 +114,14 @@ describe.skipIf(!haveFixtures)('the real unit lists of ../shared/fixtures/units'
 
   it('keeps codes that 2025 reused apart: old 28756 until 30/6/2025, the new ward from 1/7/2025', async () => {
     const rows = await byCode(db, '28756');
-    expect(rows.map((r) => [r.validFrom, r.validTo])).toEqual([['2023-04-10', '2025-06-30'], ['2025-07-01', null]]);
-    const [link] = await db.select().from(unitSuccessions).where(and(eq(unitSuccessions.predecessorId, rows[0]!.id), eq(unitSuccessions.successorId, rows[1]!.id)));
+    expect(rows.map((r) => [r.validFrom, r.validTo])).toEqual([
+      ['2023-04-10', '2025-06-30'],
+      ['2025-07-01', null],
+    ]);
+    const [link] = await db
+      .select()
+      .from(unitSuccessions)
+      .where(and(eq(unitSuccessions.predecessorId, rows[0]!.id), eq(unitSuccessions.successorId, rows[1]!.id)));
     expect(link?.share).toBe('full');
   });
 
@@ -121,15 +137,22 @@ describe.skipIf(!haveFixtures)('the real unit lists of ../shared/fixtures/units'
   it('changes nothing when the same files are imported again', async () => {
     const before = await unitCount(db);
     const [links] = await db.select({ n: count() }).from(unitSuccessions);
-    for (const f of fixtureFiles) expect(await importUnits(db, systemActor, json(f)), f).toEqual({ created: 0, updated: 0, successions: 0, errors: [] });
+    for (const f of fixtureFiles)
+      expect(await importUnits(db, systemActor, json(f)), f).toEqual({ created: 0, updated: 0, successions: 0, errors: [] });
     expect(await unitCount(db)).toBe(before);
     expect((await db.select({ n: count() }).from(unitSuccessions))[0]?.n).toBe(links?.n);
   });
 
   it('records each written unit in the audit log', async () => {
-    const [created] = await db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.entityType, 'unit'), eq(auditLog.action, 'create')));
+    const [created] = await db
+      .select({ n: count() })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'unit'), eq(auditLog.action, 'create')));
     expect(created?.n).toBe(await unitCount(db));
-    const [imports] = await db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.action, 'import'), isNull(auditLog.entityId)));
+    const [imports] = await db
+      .select({ n: count() })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'import'), isNull(auditLog.entityId)));
     expect(imports?.n).toBe(fixtureFiles.length * 2);
   });
 });
@@ -186,30 +209,40 @@ describe('a unit file with mistakes', () => {
   }
 
   it('reports malformed JSON with its line', async () => {
-    expect(await refused({ format: 'json', text: '{\n  "province": {\n    "code": "86",,\n' }))
-      .toEqual([expect.objectContaining({ field: 'file', key: 'orgs.import.badJson', params: { line: 3 } })]);
+    expect(await refused({ format: 'json', text: '{\n  "province": {\n    "code": "86",,\n' })).toEqual([
+      expect.objectContaining({ field: 'file', key: 'orgs.import.badJson', params: { line: 3 } }),
+    ]);
   });
 
   it('reports JSON of another shape, and a unit without a name by its path and row', async () => {
     expect(await refused({ format: 'json', text: '[1, 2]' })).toEqual([expect.objectContaining({ key: 'orgs.import.unknownShape' })]);
-    const doc = { source: { data_date: '2023-04-10' }, province: { code: '86', name: 'Tỉnh Vĩnh Long', type: 'Tỉnh', districts: [{ code: '855', name: '', type: 'Thành phố', communes: [] }] } };
-    expect(await refused({ format: 'json', text: JSON.stringify(doc) }))
-      .toEqual([expect.objectContaining({ field: 'province.districts[0].name', row: 2, key: 'errors.required' })]);
+    const doc = {
+      source: { data_date: '2023-04-10' },
+      province: { code: '86', name: 'Tỉnh Vĩnh Long', type: 'Tỉnh', districts: [{ code: '855', name: '', type: 'Thành phố', communes: [] }] },
+    };
+    expect(await refused({ format: 'json', text: JSON.stringify(doc) })).toEqual([
+      expect.objectContaining({ field: 'province.districts[0].name', row: 2, key: 'errors.required' }),
+    ]);
   });
 
   it('reports an unclosed quote with the row and column where it starts', async () => {
-    expect(await refused(csv(header, '86,Tỉnh Vĩnh Long,Tỉnh,province,,2023-04-10,', '855,"Thành phố Vĩnh Long,Thành phố,district,86,2023-04-10,')))
-      .toEqual([expect.objectContaining({ field: 'name', row: 2, key: 'orgs.import.badCsv' })]);
+    expect(
+      await refused(csv(header, '86,Tỉnh Vĩnh Long,Tỉnh,province,,2023-04-10,', '855,"Thành phố Vĩnh Long,Thành phố,district,86,2023-04-10,')),
+    ).toEqual([expect.objectContaining({ field: 'name', row: 2, key: 'orgs.import.badCsv' })]);
   });
 
   it('reports an unknown parent code on its row', async () => {
-    expect(await refused(csv(header, '86,Tỉnh Vĩnh Long,Tỉnh,province,,2023-04-10,', '855,Thành phố Vĩnh Long,Thành phố,district,99,2023-04-10,')))
-      .toEqual([expect.objectContaining({ field: 'parent_code', row: 2, key: 'orgs.unit.parentUnknown', params: { code: '99', date: '2023-04-10' } })]);
+    expect(
+      await refused(csv(header, '86,Tỉnh Vĩnh Long,Tỉnh,province,,2023-04-10,', '855,Thành phố Vĩnh Long,Thành phố,district,99,2023-04-10,')),
+    ).toEqual([
+      expect.objectContaining({ field: 'parent_code', row: 2, key: 'orgs.unit.parentUnknown', params: { code: '99', date: '2023-04-10' } }),
+    ]);
   });
 
   it('reports a code given twice for the same start date', async () => {
-    expect(await refused(csv(header, '86,Tỉnh Vĩnh Long,Tỉnh,province,,2023-04-10,', '86,Tỉnh Vĩnh Long,Tỉnh,tỉnh,,10/4/2023,')))
-      .toEqual([expect.objectContaining({ field: 'code', row: 2, key: 'orgs.import.duplicateCode', params: { code: '86', row: 1 } })]);
+    expect(await refused(csv(header, '86,Tỉnh Vĩnh Long,Tỉnh,province,,2023-04-10,', '86,Tỉnh Vĩnh Long,Tỉnh,tỉnh,,10/4/2023,'))).toEqual([
+      expect.objectContaining({ field: 'code', row: 2, key: 'orgs.import.duplicateCode', params: { code: '86', row: 1 } }),
+    ]);
   });
 
   it('reports bad dates, levels and codes, every one of them', async () => {
@@ -223,8 +256,18 @@ describe('a unit file with mistakes', () => {
   });
 
   it('reports problems against the stored units together with problems of form, without repeating them for dependent rows', async () => {
-    const errors = await refused(csv(header, '87,Tỉnh Thử,Tỉnh,county,,2023-04-10,', '870,Huyện Thử,Huyện,district,99,2023-04-10,', '871,Huyện Khác,Huyện,district,87,2023-04-10,'));
-    expect(errors.map((e) => [e.row, e.field, e.key])).toEqual([[1, 'level', 'orgs.import.badLevel'], [2, 'parent_code', 'orgs.unit.parentUnknown']]);
+    const errors = await refused(
+      csv(
+        header,
+        '87,Tỉnh Thử,Tỉnh,county,,2023-04-10,',
+        '870,Huyện Thử,Huyện,district,99,2023-04-10,',
+        '871,Huyện Khác,Huyện,district,87,2023-04-10,',
+      ),
+    );
+    expect(errors.map((e) => [e.row, e.field, e.key])).toEqual([
+      [1, 'level', 'orgs.import.badLevel'],
+      [2, 'parent_code', 'orgs.unit.parentUnknown'],
+    ]);
   });
 
   it('reports a missing required column and an unknown one', async () => {
@@ -235,15 +278,23 @@ describe('a unit file with mistakes', () => {
   });
 
   it('refuses a whole file for one bad row at the end, keeping none of the good rows', async () => {
-    const errors = await refused(csv(header, '86,Tỉnh Vĩnh Long,Tỉnh,province,,2023-04-10,', '855,Thành phố Vĩnh Long,Thành phố,district,86,2023-04-10,2025-06-30',
-      '29542,Phường 9,Phường,commune,855,2023-04-10,2026-01-01'));
+    const errors = await refused(
+      csv(
+        header,
+        '86,Tỉnh Vĩnh Long,Tỉnh,province,,2023-04-10,',
+        '855,Thành phố Vĩnh Long,Thành phố,district,86,2023-04-10,2025-06-30',
+        '29542,Phường 9,Phường,commune,855,2023-04-10,2026-01-01',
+      ),
+    );
     expect(errors).toEqual([expect.objectContaining({ row: 3, field: 'parent_code', key: 'orgs.unit.parentPeriod' })]);
   });
 });
 
 describe('a unit CSV', () => {
   let database: Database;
-  beforeAll(async () => { database = await createTestDatabase(); });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
   afterAll(() => database.close());
 
   it('creates, then updates by code and start date, then changes nothing', async () => {
@@ -254,7 +305,12 @@ describe('a unit CSV', () => {
       '855;Thành phố   Vĩnh Long;thanh pho;huyện;86;2023-04-10;30/06/2025',
       '29566;Phường Tân Hoà;Phường;xã;855;2023-04-10;2025-06-30',
     ];
-    expect(await importUnits(db, systemActor, { format: 'csv', text: lines.join('\r\n') })).toEqual({ created: 3, updated: 0, successions: 0, errors: [] });
+    expect(await importUnits(db, systemActor, { format: 'csv', text: lines.join('\r\n') })).toEqual({
+      created: 3,
+      updated: 0,
+      successions: 0,
+      errors: [],
+    });
     const [ward] = await byCode(db, '29566');
     expect(ward).toMatchObject({ name: 'Phường Tân Hòa', kind: 'Phường', level: 'commune', validTo: '2025-06-30' });
     expect((await byCode(db, '855'))[0]).toMatchObject({ name: 'Thành phố Vĩnh Long', kind: 'Thành phố' });
@@ -266,8 +322,10 @@ describe('a unit CSV', () => {
   it('links successors from a successions CSV', async () => {
     const db = database.db;
     const units = [
-      'code,name,kind,level,parent_code,valid_from,valid_to', '70,Tỉnh Thử,Tỉnh,province,,2023-04-10,',
-      '70001,Xã Cũ,Xã,commune,70,2023-04-10,2025-06-01', '70002,Phường Mới,Phường,commune,70,2025-07-01,',
+      'code,name,kind,level,parent_code,valid_from,valid_to',
+      '70,Tỉnh Thử,Tỉnh,province,,2023-04-10,',
+      '70001,Xã Cũ,Xã,commune,70,2023-04-10,2025-06-01',
+      '70002,Phường Mới,Phường,commune,70,2025-07-01,',
     ];
     expect(await importUnits(db, systemActor, { format: 'csv', text: units.join('\n') })).toMatchObject({ created: 3, errors: [] });
     const links = ['predecessor_code,successor_code,effective_on,share,note', '70001,70002,2025-07-01,partial,"thử, một phần"'];
@@ -288,27 +346,42 @@ describe('a unit CSV', () => {
 
 describe('a reorganisation mapping that names units not stored yet', () => {
   let database: Database;
-  beforeAll(async () => { database = await createTestDatabase(); });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
   afterAll(() => database.close());
 
   it('creates the missing old communes under their district, the old province, and the new commune under the new province', async () => {
     const db = database.db;
-    const districts = ['code,name,kind,level,parent_code,valid_from,valid_to', '71,Tỉnh Cũ,Tỉnh,province,,2020-01-01,2025-06-30',
-      '710,Huyện Cũ,Huyện,district,71,2020-01-01,2025-06-30', '72,Tỉnh Mới,Tỉnh,province,,2020-01-01,'];
+    const districts = [
+      'code,name,kind,level,parent_code,valid_from,valid_to',
+      '71,Tỉnh Cũ,Tỉnh,province,,2020-01-01,2025-06-30',
+      '710,Huyện Cũ,Huyện,district,71,2020-01-01,2025-06-30',
+      '72,Tỉnh Mới,Tỉnh,province,,2020-01-01,',
+    ];
     expect(await importUnits(db, systemActor, { format: 'csv', text: districts.join('\n') })).toMatchObject({ created: 3, errors: [] });
     const mapping = {
       source: { old_units: { data_date: '2025-03-01' } },
       effective_date: '2025-07-01',
       new_province: { code: '72', name: 'Tỉnh Mới' },
-      old_provinces: [{ code: '71', name: 'Tỉnh Cũ' }, { code: '72', name: 'Tỉnh Mới' }],
-      new_to_old: [{
-        code: '71001', name: 'Phường  Hoà Bình',
-        formed_from: [
-          { code: '71001', name: 'Xã Hoà Bình', district_code: '710', province_code: '71', merge: 'full' },
-          { code: '71002', name: 'Thị trấn Cũ', district_code: '710', province_code: '71', merge: 'partial' },
-        ],
-      }],
-      old_to_new: [{ code: '71001', becomes: ['71001'] }, { code: '71002', becomes: ['71001'] }],
+      old_provinces: [
+        { code: '71', name: 'Tỉnh Cũ' },
+        { code: '72', name: 'Tỉnh Mới' },
+      ],
+      new_to_old: [
+        {
+          code: '71001',
+          name: 'Phường  Hoà Bình',
+          formed_from: [
+            { code: '71001', name: 'Xã Hoà Bình', district_code: '710', province_code: '71', merge: 'full' },
+            { code: '71002', name: 'Thị trấn Cũ', district_code: '710', province_code: '71', merge: 'partial' },
+          ],
+        },
+      ],
+      old_to_new: [
+        { code: '71001', becomes: ['71001'] },
+        { code: '71002', becomes: ['71001'] },
+      ],
     };
     const report = await importUnits(db, systemActor, { format: 'json', text: JSON.stringify(mapping) });
     expect(report).toEqual({ created: 3, updated: 0, successions: 3, errors: [] });
@@ -316,7 +389,12 @@ describe('a reorganisation mapping that names units not stored yet', () => {
     expect(oldWard).toMatchObject({ name: 'Xã Hòa Bình', kind: 'Xã', validFrom: '2025-03-01', validTo: '2025-06-30' });
     expect(newWard).toMatchObject({ name: 'Phường Hòa Bình', kind: 'Phường', validFrom: '2025-07-01', validTo: null });
     expect((await byCode(db, '71002'))[0]).toMatchObject({ kind: 'Thị trấn' });
-    expect(await importUnits(db, systemActor, { format: 'json', text: JSON.stringify(mapping) })).toEqual({ created: 0, updated: 0, successions: 0, errors: [] });
+    expect(await importUnits(db, systemActor, { format: 'json', text: JSON.stringify(mapping) })).toEqual({
+      created: 0,
+      updated: 0,
+      successions: 0,
+      errors: [],
+    });
     const mismatched = { ...mapping, old_to_new: [{ code: '71001', becomes: ['71001', '71009'] }] };
     const refused = await importUnits(db, systemActor, { format: 'json', text: JSON.stringify(mismatched) });
     expect(refused.errors.map((e) => [e.field, e.key])).toEqual([

@@ -82,8 +82,7 @@ function report(errors: Issue[], counts = { created: 0, updated: 0, successions:
 
 function check(schema: TSchema, value: unknown, path: string, row?: number): Issue[] {
   if (Value.Check(schema, value)) return [];
-  return schemaIssues(Value.Errors(schema, value))
-    .map((i) => issue(i.field === 'body' ? path : `${path}.${i.field}`, i.key, i.params, row));
+  return schemaIssues(Value.Errors(schema, value)).map((i) => issue(i.field === 'body' ? path : `${path}.${i.field}`, i.key, i.params, row));
 }
 
 const JsonCode = Type.String({ pattern: '^[0-9]{2,10}$' });
@@ -97,7 +96,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function jsonField(path: string): (f: UnitField) => string {
-  const names: Record<UnitField, string> = { code: 'code', kind: 'type', level: 'type', parentCode: 'code', validFrom: 'valid_from', validTo: 'valid_to' };
+  const names: Record<UnitField, string> = {
+    code: 'code',
+    kind: 'type',
+    level: 'type',
+    parentCode: 'code',
+    validFrom: 'valid_from',
+    validTo: 'valid_to',
+  };
   return (f) => (f === 'validFrom' || f === 'validTo' ? names[f] : `${path}.${names[f]}`);
 }
 
@@ -140,8 +146,17 @@ function planSnapshot(doc: Record<string, unknown>): Plan {
     if (first !== undefined) issues.push(issue(`${path}.code`, 'orgs.import.duplicateCode', { code: u.code, row: first }, row));
     seen.set(u.code, row);
     units.push({
-      row, field: jsonField(path), mode: level === 'province' ? 'continue' : 'overlap', on: from,
-      code: u.code, name: u.name, kind: canonicalKind(u.type), level, parentCode, validFrom: from, validTo: to,
+      row,
+      field: jsonField(path),
+      mode: level === 'province' ? 'continue' : 'overlap',
+      on: from,
+      code: u.code,
+      name: u.name,
+      kind: canonicalKind(u.type),
+      level,
+      parentCode,
+      validFrom: from,
+      validTo: to,
     });
     return true;
   };
@@ -165,7 +180,11 @@ function planSnapshot(doc: Record<string, unknown>): Plan {
 // ---------------------------------------------------------------- JSON: the 2025 reorganisation
 
 const OldUnit = Type.Object({
-  code: JsonCode, name: JsonName, district_code: JsonCode, province_code: JsonCode, merge: Type.Union([Type.Literal('full'), Type.Literal('partial')]),
+  code: JsonCode,
+  name: JsonName,
+  district_code: JsonCode,
+  province_code: JsonCode,
+  merge: Type.Union([Type.Literal('full'), Type.Literal('partial')]),
 });
 const NewUnit = Type.Object({ code: JsonCode, name: JsonName, formed_from: Type.Array(Type.Unknown(), { minItems: 1 }) });
 const ProvinceRef = Type.Object({ code: JsonCode, name: JsonName });
@@ -175,9 +194,15 @@ const Reorganisation = Type.Object({
   old_provinces: Type.Array(ProvinceRef, { minItems: 1 }),
   new_to_old: Type.Array(Type.Unknown(), { minItems: 1 }),
   old_to_new: Type.Optional(Type.Array(Type.Object({ code: JsonCode, becomes: Type.Array(JsonCode) }))),
-  known_issues: Type.Optional(Type.Array(Type.Object({
-    old_code: JsonCode, resolution_says: Type.Array(JsonCode, { minItems: 1 }), note: Type.Optional(Type.String({ maxLength: 5000 })),
-  }))),
+  known_issues: Type.Optional(
+    Type.Array(
+      Type.Object({
+        old_code: JsonCode,
+        resolution_says: Type.Array(JsonCode, { minItems: 1 }),
+        note: Type.Optional(Type.String({ maxLength: 5000 })),
+      }),
+    ),
+  ),
   source: Type.Object({ old_units: Type.Object({ data_date: JsonDate }) }),
 });
 
@@ -185,7 +210,11 @@ interface ReorganisationDoc {
   effective_date: string;
   new_province: { code: string; name: string };
   old_provinces: { code: string; name: string }[];
-  new_to_old: { code: string; name: string; formed_from: { code: string; name: string; district_code: string; province_code: string; merge: 'full' | 'partial' }[] }[];
+  new_to_old: {
+    code: string;
+    name: string;
+    formed_from: { code: string; name: string; district_code: string; province_code: string; merge: 'full' | 'partial' }[];
+  }[];
   old_to_new?: { code: string; becomes: string[] }[];
   known_issues?: { old_code: string; resolution_says: string[]; note?: string }[];
   source: { old_units: { data_date: string } };
@@ -215,19 +244,42 @@ function planReorganisation(raw: Record<string, unknown>): Plan {
   const newCode = doc.new_province.code;
   doc.old_provinces.forEach((p, i) => {
     units.push({
-      row: i + 1, field: nameOf(`old_provinces[${i}]`), mode: p.code === newCode ? 'continue' : 'ensure', on: dayBefore,
-      code: p.code, name: p.name, kind: kindFromName(p.name, 'province') ?? 'Tỉnh', level: 'province', parentCode: null, validFrom: oldFrom, validTo: dayBefore,
+      row: i + 1,
+      field: nameOf(`old_provinces[${i}]`),
+      mode: p.code === newCode ? 'continue' : 'ensure',
+      on: dayBefore,
+      code: p.code,
+      name: p.name,
+      kind: kindFromName(p.name, 'province') ?? 'Tỉnh',
+      level: 'province',
+      parentCode: null,
+      validFrom: oldFrom,
+      validTo: dayBefore,
     });
     if (p.code !== newCode) {
       provinceLinks.push({
-        row: i + 1, field: { predecessor: `old_provinces[${i}].code`, successor: 'new_province.code' },
-        predecessorCode: p.code, successorCode: newCode, effectiveOn: effective, share: 'full', note: null,
+        row: i + 1,
+        field: { predecessor: `old_provinces[${i}].code`, successor: 'new_province.code' },
+        predecessorCode: p.code,
+        successorCode: newCode,
+        effectiveOn: effective,
+        share: 'full',
+        note: null,
       });
     }
   });
   units.push({
-    row: 1, field: nameOf('new_province'), mode: 'continue', on: effective, code: newCode, name: doc.new_province.name,
-    kind: kindFromName(doc.new_province.name, 'province') ?? 'Tỉnh', level: 'province', parentCode: null, validFrom: effective, validTo: null,
+    row: 1,
+    field: nameOf('new_province'),
+    mode: 'continue',
+    on: effective,
+    code: newCode,
+    name: doc.new_province.name,
+    kind: kindFromName(doc.new_province.name, 'province') ?? 'Tỉnh',
+    level: 'province',
+    parentCode: null,
+    validFrom: effective,
+    validTo: null,
   });
   const districts = new Set<string>();
   const olds = new Set<string>();
@@ -240,8 +292,17 @@ function planReorganisation(raw: Record<string, unknown>): Plan {
       return;
     }
     news.push({
-      row: i + 1, field: nameOf(path), mode: 'ensure', on: effective, code: n.code, name: n.name,
-      kind: kindFromName(n.name, 'commune') ?? '', level: 'commune', parentCode: newCode, validFrom: effective, validTo: null,
+      row: i + 1,
+      field: nameOf(path),
+      mode: 'ensure',
+      on: effective,
+      code: n.code,
+      name: n.name,
+      kind: kindFromName(n.name, 'commune') ?? '',
+      level: 'commune',
+      parentCode: newCode,
+      validFrom: effective,
+      validTo: null,
     });
     n.formed_from.forEach((o, j) => {
       const at = `${path}.formed_from[${j}]`;
@@ -253,15 +314,33 @@ function planReorganisation(raw: Record<string, unknown>): Plan {
       if (!districts.has(o.district_code)) {
         districts.add(o.district_code);
         units.push({
-          row: i + 1, field: (f) => (f === 'code' ? `${at}.district_code` : `${at}.${f}`), mode: 'require', on: dayBefore, code: o.district_code,
-          name: '', kind: '', level: 'district', parentCode: o.province_code, validFrom: oldFrom, validTo: dayBefore,
+          row: i + 1,
+          field: (f) => (f === 'code' ? `${at}.district_code` : `${at}.${f}`),
+          mode: 'require',
+          on: dayBefore,
+          code: o.district_code,
+          name: '',
+          kind: '',
+          level: 'district',
+          parentCode: o.province_code,
+          validFrom: oldFrom,
+          validTo: dayBefore,
         });
       }
       if (!olds.has(o.code)) {
         olds.add(o.code);
         units.push({
-          row: i + 1, field: nameOf(at), mode: 'ensure', on: dayBefore, code: o.code, name: o.name,
-          kind: kindFromName(o.name, 'commune') ?? '', level: 'commune', parentCode: o.district_code, validFrom: oldFrom, validTo: dayBefore,
+          row: i + 1,
+          field: nameOf(at),
+          mode: 'ensure',
+          on: dayBefore,
+          code: o.code,
+          name: o.name,
+          kind: kindFromName(o.name, 'commune') ?? '',
+          level: 'commune',
+          parentCode: o.district_code,
+          validFrom: oldFrom,
+          validTo: dayBefore,
         });
       }
       if (links.some((l) => l.predecessorCode === o.code && l.successorCode === n.code)) {
@@ -269,8 +348,13 @@ function planReorganisation(raw: Record<string, unknown>): Plan {
         return;
       }
       links.push({
-        row: i + 1, field: { predecessor: `${at}.code`, successor: `${path}.code` },
-        predecessorCode: o.code, successorCode: n.code, effectiveOn: effective, share: o.merge, note: null,
+        row: i + 1,
+        field: { predecessor: `${at}.code`, successor: `${path}.code` },
+        predecessorCode: o.code,
+        successorCode: n.code,
+        effectiveOn: effective,
+        share: o.merge,
+        note: null,
       });
     });
   });
@@ -304,7 +388,8 @@ function mappingMismatches(oldToNew: { code: string; becomes: string[] }[], link
     }
   });
   for (const l of links) {
-    if (!backward.has(`${l.predecessorCode}>${l.successorCode}`)) out.push(issue(l.field.predecessor, 'orgs.import.mappingMismatch', { from: l.predecessorCode, to: l.successorCode }, l.row));
+    if (!backward.has(`${l.predecessorCode}>${l.successorCode}`))
+      out.push(issue(l.field.predecessor, 'orgs.import.mappingMismatch', { from: l.predecessorCode, to: l.successorCode }, l.row));
   }
   return out;
 }
@@ -330,7 +415,8 @@ export const successionCsvColumns = { required: ['predecessor_code', 'successor_
 
 const CODE = /^[0-9]{2,10}$/;
 
-const csvUnitField = (f: UnitField): string => ({ code: 'code', kind: 'kind', level: 'level', parentCode: 'parent_code', validFrom: 'valid_from', validTo: 'valid_to' })[f];
+const csvUnitField = (f: UnitField): string =>
+  ({ code: 'code', kind: 'kind', level: 'level', parentCode: 'parent_code', validFrom: 'valid_from', validTo: 'valid_to' })[f];
 
 /** Units, one a row: code,name,kind,level,parent_code,valid_from,valid_to; the same code and valid_from update the stored unit. */
 function planUnitCsv(text: string): Plan {
@@ -362,8 +448,17 @@ function planUnitCsv(text: string): Plan {
       continue;
     }
     units.push({
-      row, field: csvUnitField, mode: 'exact', on: validFrom, code, ...unitNameColumns(v.name ?? ''), kind: canonicalKind(v.kind ?? ''),
-      level, parentCode, validFrom, validTo,
+      row,
+      field: csvUnitField,
+      mode: 'exact',
+      on: validFrom,
+      code,
+      ...unitNameColumns(v.name ?? ''),
+      kind: canonicalKind(v.kind ?? ''),
+      level,
+      parentCode,
+      validFrom,
+      validTo,
     });
   }
   return { units, links: [], issues, failed };
@@ -378,19 +473,28 @@ function planSuccessionCsv(text: string): Plan {
     const before = issues.length;
     const effectiveOn = parseDate(v.effective_on ?? '');
     const share = (v.share || 'full').toLowerCase();
-    if (!CODE.test(v.predecessor_code ?? '')) issues.push(issue('predecessor_code', v.predecessor_code ? 'orgs.import.badCode' : 'errors.required', undefined, row));
-    if (!CODE.test(v.successor_code ?? '')) issues.push(issue('successor_code', v.successor_code ? 'orgs.import.badCode' : 'errors.required', undefined, row));
-    if (!effectiveOn) issues.push(issue('effective_on', v.effective_on ? 'orgs.import.badDate' : 'errors.required', { value: v.effective_on ?? '' }, row));
+    if (!CODE.test(v.predecessor_code ?? ''))
+      issues.push(issue('predecessor_code', v.predecessor_code ? 'orgs.import.badCode' : 'errors.required', undefined, row));
+    if (!CODE.test(v.successor_code ?? ''))
+      issues.push(issue('successor_code', v.successor_code ? 'orgs.import.badCode' : 'errors.required', undefined, row));
+    if (!effectiveOn)
+      issues.push(issue('effective_on', v.effective_on ? 'orgs.import.badDate' : 'errors.required', { value: v.effective_on ?? '' }, row));
     if (share !== 'full' && share !== 'partial') issues.push(issue('share', 'orgs.import.badShare', { value: v.share ?? '' }, row));
     if ((v.note ?? '').length > 2000) issues.push(issue('note', 'errors.maxLength', { limit: 2000 }, row));
     const key = `${v.predecessor_code ?? ''}>${v.successor_code ?? ''}`;
     const first = seen.get(key);
-    if (first !== undefined) issues.push(issue('successor_code', 'orgs.import.duplicateLink', { from: v.predecessor_code ?? '', to: v.successor_code ?? '' }, row));
+    if (first !== undefined)
+      issues.push(issue('successor_code', 'orgs.import.duplicateLink', { from: v.predecessor_code ?? '', to: v.successor_code ?? '' }, row));
     seen.set(key, row);
     if (issues.length > before || !effectiveOn) continue;
     links.push({
-      row, field: { predecessor: 'predecessor_code', successor: 'successor_code' }, predecessorCode: v.predecessor_code ?? '',
-      successorCode: v.successor_code ?? '', effectiveOn, share: share === 'partial' ? 'partial' : 'full', note: v.note || null,
+      row,
+      field: { predecessor: 'predecessor_code', successor: 'successor_code' },
+      predecessorCode: v.predecessor_code ?? '',
+      successorCode: v.successor_code ?? '',
+      effectiveOn,
+      share: share === 'partial' ? 'partial' : 'full',
+      note: v.note || null,
     });
   }
   return { units: [], links, issues };
@@ -422,7 +526,8 @@ async function applyPlan(db: Db, actor: Actor, plan: Plan, fileName: string | un
     await db.transaction(async (tx) => {
       const w: Db = tx;
       const index = await UnitIndex.load(w);
-      const allowed = (scopeOf: string | null): boolean => can(actor, 'units.write', { unitPath: scopeOf ? index.path(scopeOf) : [], institutionPath: [] });
+      const allowed = (scopeOf: string | null): boolean =>
+        can(actor, 'units.write', { unitPath: scopeOf ? index.path(scopeOf) : [], institutionPath: [] });
       // Codes already reported: what hangs on them is skipped, not reported again.
       const failed = new Set<string>(plan.failed);
       for (const p of plan.units) {
@@ -449,7 +554,12 @@ async function applyPlan(db: Db, actor: Actor, plan: Plan, fileName: string | un
 }
 
 async function applyUnit(
-  db: Db, actor: Actor, index: UnitIndex, p: PlannedUnit, issues: Issue[], counts: { created: number; updated: number },
+  db: Db,
+  actor: Actor,
+  index: UnitIndex,
+  p: PlannedUnit,
+  issues: Issue[],
+  counts: { created: number; updated: number },
   allowed: (scopeOf: string | null) => boolean,
 ): Promise<void> {
   if (p.mode === 'require' || p.mode === 'ensure') {
@@ -459,40 +569,72 @@ async function applyUnit(
       return;
     }
   }
-  const match = p.mode === 'exact' ? index.withCode(p.code).find((r) => r.validFrom === p.validFrom)
-    : p.mode === 'overlap' || p.mode === 'continue' ? index.matching(p.code, p.level, p, p.mode === 'continue') : undefined;
+  const match =
+    p.mode === 'exact'
+      ? index.withCode(p.code).find((r) => r.validFrom === p.validFrom)
+      : p.mode === 'overlap' || p.mode === 'continue'
+        ? index.matching(p.code, p.level, p, p.mode === 'continue')
+        : undefined;
   const period = match && p.mode !== 'exact' ? unionPeriod(match, p) : { validFrom: p.validFrom, validTo: p.validTo };
   const parent = p.parentCode ? index.find(p.parentCode, period.validFrom) : undefined;
-  const found = placementIssues({
-    unit: { code: p.code, level: p.level, kind: p.kind, parentCode: p.parentCode, ...period },
-    parent, sameCode: index.withCode(p.code).filter((r) => r.id !== match?.id), children: match ? index.children(match.id) : [],
-  }, p.field, p.row);
+  const found = placementIssues(
+    {
+      unit: { code: p.code, level: p.level, kind: p.kind, parentCode: p.parentCode, ...period },
+      parent,
+      sameCode: index.withCode(p.code).filter((r) => r.id !== match?.id),
+      children: match ? index.children(match.id) : [],
+    },
+    p.field,
+    p.row,
+  );
   if (found.length) {
     issues.push(...found);
     return;
   }
   const values = { code: p.code, ...unitNameColumns(p.name), kind: p.kind, level: p.level, parentId: parent?.id ?? null, ...period };
-  if (match && match.name === values.name && match.kind === values.kind && match.level === values.level && match.parentId === values.parentId
-    && match.validFrom === values.validFrom && match.validTo === values.validTo) return;
+  if (
+    match &&
+    match.name === values.name &&
+    match.kind === values.kind &&
+    match.level === values.level &&
+    match.parentId === values.parentId &&
+    match.validFrom === values.validFrom &&
+    match.validTo === values.validTo
+  )
+    return;
   if (!allowed(parent?.id ?? match?.id ?? null) || (match && !allowed(match.parentId ?? match.id))) {
     issues.push(issue(p.field('code'), 'orgs.import.forbidden', { code: p.code }, p.row));
     return;
   }
   const [row] = match
-    ? await db.update(adminUnits).set({ ...values, updatedAt: new Date() }).where(eq(adminUnits.id, match.id)).returning()
+    ? await db
+        .update(adminUnits)
+        .set({ ...values, updatedAt: new Date() })
+        .where(eq(adminUnits.id, match.id))
+        .returning()
     : await db.insert(adminUnits).values(values).returning();
   if (!row) throw new Error('write returned nothing');
   index.put(row);
   if (match) counts.updated += 1;
   else counts.created += 1;
   await recordAudit(db, actor, {
-    action: match ? 'update' : 'create', entityType: 'unit', entityId: row.id, before: match ? auditUnit(match) : undefined, after: auditUnit(row),
+    action: match ? 'update' : 'create',
+    entityType: 'unit',
+    entityId: row.id,
+    before: match ? auditUnit(match) : undefined,
+    after: auditUnit(row),
     unitIds: index.path(row.id),
   });
 }
 
 async function applyLink(
-  db: Db, actor: Actor, index: UnitIndex, l: PlannedLink, stored: Map<string, SuccessionRow>, issues: Issue[], counts: { successions: number },
+  db: Db,
+  actor: Actor,
+  index: UnitIndex,
+  l: PlannedLink,
+  stored: Map<string, SuccessionRow>,
+  issues: Issue[],
+  counts: { successions: number },
   allowed: (scopeOf: string | null) => boolean,
 ): Promise<void> {
   const dayBefore = addDays(l.effectiveOn, -1);
@@ -515,14 +657,25 @@ async function applyLink(
     return;
   }
   const [link] = old
-    ? await db.update(unitSuccessions).set(values)
-      .where(and(eq(unitSuccessions.predecessorId, predecessor.id), eq(unitSuccessions.successorId, successor.id))).returning()
-    : await db.insert(unitSuccessions).values({ predecessorId: predecessor.id, successorId: successor.id, ...values }).returning();
+    ? await db
+        .update(unitSuccessions)
+        .set(values)
+        .where(and(eq(unitSuccessions.predecessorId, predecessor.id), eq(unitSuccessions.successorId, successor.id)))
+        .returning()
+    : await db
+        .insert(unitSuccessions)
+        .values({ predecessorId: predecessor.id, successorId: successor.id, ...values })
+        .returning();
   if (!link) throw new Error('write returned nothing');
   stored.set(key, link);
   counts.successions += 1;
   await recordAudit(db, actor, {
-    action: 'add_succession', entityType: 'unit', entityId: successor.id, before: old ?? undefined, after: link, unitIds: index.path(successor.id),
+    action: 'add_succession',
+    entityType: 'unit',
+    entityId: successor.id,
+    before: old ?? undefined,
+    after: link,
+    unitIds: index.path(successor.id),
   });
 }
 

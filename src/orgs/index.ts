@@ -24,8 +24,20 @@ export const orgsModule: ModuleManifest = {
 };
 
 export {
-  networkCounts, grantLabels, findUnitByCode, unitIdByCode, institutionIdByCode, listUnits, getUnit, listInstitutions, getInstitution,
-  createUnit, updateUnit, addSuccession, createInstitution, updateInstitution,
+  networkCounts,
+  grantLabels,
+  findUnitByCode,
+  unitIdByCode,
+  institutionIdByCode,
+  listUnits,
+  getUnit,
+  listInstitutions,
+  getInstitution,
+  createUnit,
+  updateUnit,
+  addSuccession,
+  createInstitution,
+  updateInstitution,
 } from './service.js';
 export type { UnitFilter, InstitutionFilter, Page } from './service.js';
 export { unitScope, institutionScope } from './scope.js';

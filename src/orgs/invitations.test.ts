@@ -14,8 +14,13 @@ import { makeActor, makeInstitution } from './testing.js';
 let t: TestApp;
 let db: Db;
 let n = 0;
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+});
+afterAll(async () => {
+  await t.close();
+});
 
 const vi = translator('vi');
 const url = 'https://suotdoi.example';
@@ -30,10 +35,13 @@ async function tokenSentTo(email: string): Promise<string> {
 }
 
 async function failure(p: Promise<unknown>): Promise<string> {
-  return p.then(() => 'ok', (e: unknown) => {
-    if (e instanceof DomainError) return `${e.status} ${e.issues[0]?.key ?? e.key}`;
-    throw e;
-  });
+  return p.then(
+    () => 'ok',
+    (e: unknown) => {
+      if (e instanceof DomainError) return `${e.status} ${e.issues[0]?.key ?? e.key}`;
+      throw e;
+    },
+  );
 }
 
 /** A manager of a fresh library invites a fresh address to be staff there. */
@@ -103,7 +111,10 @@ describe('an invitation is bound to the address it was sent to', () => {
     const { token } = await invited();
     expect(await failure(acceptWithNewAccount(db, token, { displayName: 'A', password: 'password12' }))).toBe('422 auth.password.common');
     const both = await acceptWithNewAccount(db, token, { displayName: '', password: 'ngắn' }).catch((e: unknown) => e as DomainError);
-    expect((both as DomainError).issues.map((i) => `${i.field}:${i.key}`).sort()).toEqual(['displayName:errors.required', 'password:errors.minLength']);
+    expect((both as DomainError).issues.map((i) => `${i.field}:${i.key}`).sort()).toEqual([
+      'displayName:errors.required',
+      'password:errors.minLength',
+    ]);
   });
 });
 
@@ -119,7 +130,14 @@ describe('the invitation page', () => {
     const res = await b.post(`/invitations/${token}/account`, { displayName: 'Trần Văn Mới', password });
     expect([res.statusCode, res.headers.location]).toEqual([303, `/institutions/${library.id}`]);
     const [user] = await db.select().from(users).where(eq(users.email, email));
-    expect((await db.select().from(roleGrants).where(and(eq(roleGrants.userId, user?.id ?? ''), eq(roleGrants.institutionId, library.id)))).length).toBe(1);
+    expect(
+      (
+        await db
+          .select()
+          .from(roleGrants)
+          .where(and(eq(roleGrants.userId, user?.id ?? ''), eq(roleGrants.institutionId, library.id)))
+      ).length,
+    ).toBe(1);
     expect((await b.get('/account')).statusCode).toBe(200);
   });
 

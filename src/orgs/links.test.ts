@@ -36,7 +36,10 @@ async function everyRow(): Promise<string> {
     `select relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema() and relkind = 'r'`,
   );
   const rows = await Promise.all(tables.map(({ name }) => database.query<{ r: string }>(`select row_to_json(t)::text as r from "${name}" t`)));
-  return rows.flat().map((x) => x.r).join('\n');
+  return rows
+    .flat()
+    .map((x) => x.r)
+    .join('\n');
 }
 
 async function backupText(name: string): Promise<string> {
@@ -49,7 +52,10 @@ async function backupText(name: string): Promise<string> {
 async function acceptedTokens(text: string): Promise<string[]> {
   const accepted: string[] = [];
   for (const candidate of new Set(text.match(/[\w-]{43}/g) ?? [])) {
-    const opens = (await getInvitation(db, candidate))?.status === 'open' || (await resetTokenValid(db, candidate)) || (await registrationLinkValid(db, candidate));
+    const opens =
+      (await getInvitation(db, candidate))?.status === 'open' ||
+      (await resetTokenValid(db, candidate)) ||
+      (await registrationLinkValid(db, candidate));
     if (opens) accepted.push(candidate);
   }
   return accepted;
@@ -63,7 +69,8 @@ describe('one-time links', () => {
     await registerUser(db, { displayName: 'Quên', email: 'quen@example.org', password: 'mật khẩu cũ 1' });
     await requestPasswordReset(db, 'quen@example.org', url, { subject: 'Đặt lại', body: (link) => `Mở ${link}` });
     await startRegistration(db, { displayName: 'Mới', email: 'moi.dangky@example.org', password: 'mật khẩu mới 2' }, url, {
-      confirm: { subject: 'Xác nhận', body: (link) => `Mở ${link}` }, existing: { subject: 'Đã có', body: (a, b) => `${a} ${b}` },
+      confirm: { subject: 'Xác nhận', body: (link) => `Mở ${link}` },
+      existing: { subject: 'Đã có', body: (a, b) => `${a} ${b}` },
     });
 
     expect(await acceptedTokens(await everyRow())).toEqual([]);

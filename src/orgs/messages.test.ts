@@ -13,7 +13,9 @@ describe('the orgs message catalogue', () => {
   });
 
   it('fills the parameters of messages', () => {
-    expect(translator('vi')('orgs.unit.parentUnknown', { code: '855', date: '2025-07-01' })).toBe('Không có đơn vị mã 855 còn hiệu lực vào ngày 2025-07-01');
+    expect(translator('vi')('orgs.unit.parentUnknown', { code: '855', date: '2025-07-01' })).toBe(
+      'Không có đơn vị mã 855 còn hiệu lực vào ngày 2025-07-01',
+    );
     expect(translator('en')('orgs.import.duplicateCode', { code: '86', row: 1 })).toBe('Code 86 is already on row 1');
   });
 });

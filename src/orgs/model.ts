@@ -98,13 +98,16 @@ export type UnitInput = Static<typeof UnitInput>;
 export const UnitPatch = Type.Partial(Type.Object(unitFields), { additionalProperties: false });
 export type UnitPatch = Static<typeof UnitPatch>;
 
-export const SuccessionInput = Type.Object({
-  predecessorId: Type.String({ format: 'uuid' }),
-  successorId: Type.String({ format: 'uuid' }),
-  effectiveOn: DateString,
-  share: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('partial')])),
-  note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
-}, { additionalProperties: false });
+export const SuccessionInput = Type.Object(
+  {
+    predecessorId: Type.String({ format: 'uuid' }),
+    successorId: Type.String({ format: 'uuid' }),
+    effectiveOn: DateString,
+    share: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('partial')])),
+    note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
 export type SuccessionInput = Static<typeof SuccessionInput>;
 
 const Optional = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
@@ -132,12 +135,15 @@ export type InstitutionPatch = Static<typeof InstitutionPatch>;
 
 export const staffRoles = ['staff', 'manager', 'unit_officer', 'dept_admin'] as const;
 
-export const InviteInput = Type.Object({
-  email: Type.String({ format: 'email', maxLength: 254 }),
-  role: Type.Enum(staffRoles),
-  institutionId: Type.Optional(Type.String({ format: 'uuid' })),
-  unitId: Type.Optional(Type.String({ format: 'uuid' })),
-}, { additionalProperties: false });
+export const InviteInput = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    role: Type.Enum(staffRoles),
+    institutionId: Type.Optional(Type.String({ format: 'uuid' })),
+    unitId: Type.Optional(Type.String({ format: 'uuid' })),
+  },
+  { additionalProperties: false },
+);
 export type InviteInput = Static<typeof InviteInput>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -40,18 +40,40 @@ export interface Network {
 
 /** Every unit, succession and institution, read-only, for placing institutions in units over time (one query at a time, so it can run inside a transaction). */
 export async function loadNetwork(db: Db): Promise<Network> {
-  const units = await db.select({
-    id: adminUnits.id, code: adminUnits.code, name: adminUnits.name, level: adminUnits.level, parentId: adminUnits.parentId,
-    validFrom: adminUnits.validFrom, validTo: adminUnits.validTo,
-  }).from(adminUnits).orderBy(asc(adminUnits.sortKey));
-  const successions = await db.select({
-    predecessorId: unitSuccessions.predecessorId, successorId: unitSuccessions.successorId,
-    effectiveOn: unitSuccessions.effectiveOn, share: unitSuccessions.share,
-  }).from(unitSuccessions);
-  const insts = await db.select({
-    id: institutions.id, code: institutions.code, name: institutions.name, type: institutions.type, unitId: institutions.unitId, parentId: institutions.parentId,
-    openedOn: institutions.openedOn, closedOn: institutions.closedOn, sortKey: institutions.sortKey,
-  }).from(institutions).orderBy(asc(institutions.sortKey), asc(institutions.code));
+  const units = await db
+    .select({
+      id: adminUnits.id,
+      code: adminUnits.code,
+      name: adminUnits.name,
+      level: adminUnits.level,
+      parentId: adminUnits.parentId,
+      validFrom: adminUnits.validFrom,
+      validTo: adminUnits.validTo,
+    })
+    .from(adminUnits)
+    .orderBy(asc(adminUnits.sortKey));
+  const successions = await db
+    .select({
+      predecessorId: unitSuccessions.predecessorId,
+      successorId: unitSuccessions.successorId,
+      effectiveOn: unitSuccessions.effectiveOn,
+      share: unitSuccessions.share,
+    })
+    .from(unitSuccessions);
+  const insts = await db
+    .select({
+      id: institutions.id,
+      code: institutions.code,
+      name: institutions.name,
+      type: institutions.type,
+      unitId: institutions.unitId,
+      parentId: institutions.parentId,
+      openedOn: institutions.openedOn,
+      closedOn: institutions.closedOn,
+      sortKey: institutions.sortKey,
+    })
+    .from(institutions)
+    .orderBy(asc(institutions.sortKey), asc(institutions.code));
   return { units, successions, institutions: insts };
 }
 
@@ -60,10 +82,12 @@ export async function loadNetwork(db: Db): Promise<Network> {
  * so a reader may keep the network in memory and reload it only when the stamp moves.
  */
 export async function networkStamp(db: Db): Promise<string> {
-  const [row] = await db.select({
-    stamp: sql<string>`(select count(*) || ':' || coalesce(max(${adminUnits.updatedAt})::text, '') from ${adminUnits})
+  const [row] = await db
+    .select({
+      stamp: sql<string>`(select count(*) || ':' || coalesce(max(${adminUnits.updatedAt})::text, '') from ${adminUnits})
       || '|' || (select count(*) || ':' || coalesce(max(${institutions.updatedAt})::text, '') from ${institutions})
       || '|' || (select count(*) || ':' || coalesce(max(${unitSuccessions.effectiveOn})::text, '') from ${unitSuccessions})`,
-  }).from(sql`(select 1) as one`);
+    })
+    .from(sql`(select 1) as one`);
   return row?.stamp ?? '';
 }

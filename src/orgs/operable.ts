@@ -24,7 +24,12 @@ const PAGE = 500;
  * ones of their institution grants and those inside, every one under a unit-wide grant, all for
  * a sysadmin), optionally only of the given types; by type, then in Vietnamese order.
  */
-export async function operableInstitutions(db: Db, actor: Actor, permission: Permission, opts: { types?: readonly InstitutionType[] } = {}): Promise<OperableInstitution[]> {
+export async function operableInstitutions(
+  db: Db,
+  actor: Actor,
+  permission: Permission,
+  opts: { types?: readonly InstitutionType[] } = {},
+): Promise<OperableInstitution[]> {
   if (actor.kind === 'anonymous' || !canSomewhere(actor, permission)) return [];
   const types = institutionTypes.filter((t) => typeAllows(permission, t) && (!opts.types || opts.types.includes(t)));
   if (types.length === 0) return [];
@@ -42,10 +47,21 @@ export async function operableInstitutions(db: Db, actor: Actor, permission: Per
   const where = and(inArray(institutions.type, types), or(isNull(institutions.closedOn), gt(institutions.closedOn, vnToday())), covered);
   const out: OperableInstitution[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const rows = await db.select({
-      id: institutions.id, code: institutions.code, name: institutions.name, type: institutions.type, unitId: institutions.unitId, unitName: adminUnits.name,
-    }).from(institutions).innerJoin(adminUnits, eq(adminUnits.id, institutions.unitId)).where(where)
-      .orderBy(asc(institutions.type), asc(institutions.sortKey), asc(institutions.code), asc(institutions.id)).limit(PAGE).offset(offset);
+    const rows = await db
+      .select({
+        id: institutions.id,
+        code: institutions.code,
+        name: institutions.name,
+        type: institutions.type,
+        unitId: institutions.unitId,
+        unitName: adminUnits.name,
+      })
+      .from(institutions)
+      .innerJoin(adminUnits, eq(adminUnits.id, institutions.unitId))
+      .where(where)
+      .orderBy(asc(institutions.type), asc(institutions.sortKey), asc(institutions.code), asc(institutions.id))
+      .limit(PAGE)
+      .offset(offset);
     out.push(...rows);
     if (rows.length < PAGE) return out;
   }

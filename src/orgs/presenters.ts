@@ -38,7 +38,13 @@ export const LinkOut = Type.Object({
 });
 
 export function presentLink(l: SuccessionRow): Static<typeof LinkOut> {
-  return { predecessorId: l.predecessorId, successorId: l.successorId, effectiveOn: l.effectiveOn, share: l.share === 'partial' ? 'partial' : 'full', note: l.note };
+  return {
+    predecessorId: l.predecessorId,
+    successorId: l.successorId,
+    effectiveOn: l.effectiveOn,
+    share: l.share === 'partial' ? 'partial' : 'full',
+    note: l.note,
+  };
 }
 
 export const UnitOut = Type.Object({
@@ -103,12 +109,13 @@ export const InstitutionImportReportOut = Type.Object({
   updated: Type.Integer(),
 });
 
-export const page = <T extends TSchema>(item: T) => Type.Object({
-  items: Type.Array(item),
-  total: Type.Integer(),
-  page: Type.Integer(),
-  pageSize: Type.Integer(),
-});
+export const page = <T extends TSchema>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+  });
 
 export function presentUnitRef(u: UnitRow): UnitRefView {
   return { id: u.id, code: u.code, name: u.name, kind: u.kind, level: u.level, validFrom: u.validFrom, validTo: u.validTo };
@@ -202,8 +209,19 @@ export function auditUnit(u: UnitRow) {
 
 export function auditInstitution(i: InstitutionRow) {
   return {
-    code: i.code, name: i.name, type: i.type, unitId: i.unitId, parentId: i.parentId, address: i.address, phone: i.phone,
-    email: i.email, website: i.website, servesPublic: i.servesPublic, openedOn: i.openedOn, closedOn: i.closedOn, note: i.note,
+    code: i.code,
+    name: i.name,
+    type: i.type,
+    unitId: i.unitId,
+    parentId: i.parentId,
+    address: i.address,
+    phone: i.phone,
+    email: i.email,
+    website: i.website,
+    servesPublic: i.servesPublic,
+    openedOn: i.openedOn,
+    closedOn: i.closedOn,
+    note: i.note,
   };
 }
 

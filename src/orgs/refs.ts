@@ -14,8 +14,10 @@ export interface InstitutionRef {
 export async function institutionRefs(db: Db, ids: string[]): Promise<Map<string, InstitutionRef>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const rows = await db.select({ id: institutions.id, name: institutions.name, unitId: institutions.unitId })
-    .from(institutions).where(inArray(institutions.id, unique));
+  const rows = await db
+    .select({ id: institutions.id, name: institutions.name, unitId: institutions.unitId })
+    .from(institutions)
+    .where(inArray(institutions.id, unique));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -29,7 +31,8 @@ export interface UnitRef {
 
 /** Units in force on the day, by level and in Vietnamese order, for place filters and pickers. */
 export async function unitOptions(db: Db, on: string): Promise<UnitRef[]> {
-  return db.select({ id: adminUnits.id, name: adminUnits.name, level: adminUnits.level, parentId: adminUnits.parentId })
+  return db
+    .select({ id: adminUnits.id, name: adminUnits.name, level: adminUnits.level, parentId: adminUnits.parentId })
     .from(adminUnits)
     .where(and(lte(adminUnits.validFrom, on), or(isNull(adminUnits.validTo), sql`${adminUnits.validTo} >= ${on}`)))
     .orderBy(asc(adminUnits.level), asc(adminUnits.sortKey));
@@ -39,8 +42,10 @@ export async function unitOptions(db: Db, on: string): Promise<UnitRef[]> {
 export async function unitRefs(db: Db, ids: string[]): Promise<Map<string, UnitRef>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const rows = await db.select({ id: adminUnits.id, name: adminUnits.name, level: adminUnits.level, parentId: adminUnits.parentId })
-    .from(adminUnits).where(inArray(adminUnits.id, unique));
+  const rows = await db
+    .select({ id: adminUnits.id, name: adminUnits.name, level: adminUnits.level, parentId: adminUnits.parentId })
+    .from(adminUnits)
+    .where(inArray(adminUnits.id, unique));
   return new Map(rows.map((r) => [r.id, r]));
 }
 

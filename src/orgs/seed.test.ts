@@ -10,7 +10,9 @@ import { fixturesDir, haveFixtures } from './testing.js';
 
 describe('demo data without the shared fixtures (built-in lists)', () => {
   let database: Database;
-  beforeAll(async () => { database = await createTestDatabase(); });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
   afterAll(() => database.close());
 
   it('loads Vĩnh Long’s 2023 districts, some communes before and after 2025, and the demo institutions; again, nothing changes', async () => {
@@ -24,7 +26,10 @@ describe('demo data without the shared fixtures (built-in lists)', () => {
     const [library] = await db.select().from(institutions).where(eq(institutions.code, 'TV-855'));
     const [centre] = await db.select().from(institutions).where(eq(institutions.code, 'TTVH-855'));
     expect(library).toMatchObject({ parentId: centre?.id, isDemo: true, type: 'library_district' });
-    const [memorial] = await db.select({ unit: adminUnits }).from(institutions).innerJoin(adminUnits, eq(adminUnits.id, institutions.unitId))
+    const [memorial] = await db
+      .select({ unit: adminUnits })
+      .from(institutions)
+      .innerJoin(adminUnits, eq(adminUnits.id, institutions.unitId))
       .where(eq(institutions.code, 'KTN-VVK'));
     expect(memorial?.unit).toMatchObject({ code: '29683', validFrom: '2025-07-01' });
     expect(await seedDemoOrgs(db, systemActor, '/nonexistent/fixtures')).toEqual({ source: 'built-in', units: 0, successions: 0, institutions: 0 });
@@ -35,7 +40,9 @@ describe('demo data without the shared fixtures (built-in lists)', () => {
 
 describe.skipIf(!haveFixtures)('demo data with the shared fixtures', () => {
   let database: Database;
-  beforeAll(async () => { database = await createTestDatabase(); });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
   afterAll(() => database.close());
 
   it('loads the real unit lists and places every demo institution', async () => {
@@ -46,7 +53,9 @@ describe.skipIf(!haveFixtures)('demo data with the shared fixtures', () => {
     expect(open?.n).toBe(1 + 124);
     const [links] = await db.select({ n: count() }).from(unitSuccessions);
     expect(links?.n).toBe(361);
-    const [districtLibraries] = await db.select({ n: count() }).from(institutions)
+    const [districtLibraries] = await db
+      .select({ n: count() })
+      .from(institutions)
       .where(and(eq(institutions.type, 'library_district'), eq(institutions.isDemo, true)));
     expect(districtLibraries?.n).toBe(8);
   });

@@ -5,7 +5,13 @@ import type { Actor } from '../platform/access.js';
 import type { Db } from '../platform/db/index.js';
 import { csvLine } from './csv.js';
 import {
-  DEMO_DATA_DATE, DEMO_OLD_UNITS_DATE, DEMO_REORGANISED_ON, demoCommunes2025, demoDistricts2023, demoInstitutions, demoProvince,
+  DEMO_DATA_DATE,
+  DEMO_OLD_UNITS_DATE,
+  DEMO_REORGANISED_ON,
+  demoCommunes2025,
+  demoDistricts2023,
+  demoInstitutions,
+  demoProvince,
 } from './demo-data.js';
 import { importInstitutions, institutionCsvColumns } from './import-institutions.js';
 import { importUnits } from './import-units.js';
@@ -20,7 +26,10 @@ function builtInDocuments(): string[] {
   const names = new Map(demoDistricts2023.flatMap((d) => d.communes.map(([code, name]) => [code, { name, district: d.code }] as const)));
   const snapshot2023 = {
     source: { data_date: DEMO_DATA_DATE },
-    province: { ...demoProvince, districts: demoDistricts2023.map((d) => ({ ...d, communes: d.communes.map(([code, name, type]) => ({ code, name, type })) })) },
+    province: {
+      ...demoProvince,
+      districts: demoDistricts2023.map((d) => ({ ...d, communes: d.communes.map(([code, name, type]) => ({ code, name, type })) })),
+    },
   };
   const snapshot2025 = {
     source: { data_date: DEMO_REORGANISED_ON },
@@ -32,9 +41,14 @@ function builtInDocuments(): string[] {
     new_province: { code: demoProvince.code, name: demoProvince.name },
     old_provinces: [{ code: demoProvince.code, name: demoProvince.name }],
     new_to_old: demoCommunes2025.map((c) => ({
-      code: c.code, name: c.name,
+      code: c.code,
+      name: c.name,
       formed_from: c.formedFrom.map(([code, merge]) => ({
-        code, name: names.get(code)?.name ?? code, district_code: names.get(code)?.district ?? '', province_code: demoProvince.code, merge,
+        code,
+        name: names.get(code)?.name ?? code,
+        district_code: names.get(code)?.district ?? '',
+        province_code: demoProvince.code,
+        merge,
       })),
     })),
   };
@@ -45,7 +59,9 @@ function institutionsCsv(): string {
   const columns = [...institutionCsvColumns.required, 'parent_code', 'serves_public', 'website'];
   return [
     csvLine(columns),
-    ...demoInstitutions.map((i) => csvLine([i.code, i.name, i.type, i.unit, i.parent ?? '', i.servesPublic === false ? 'false' : 'true', i.website ?? ''])),
+    ...demoInstitutions.map((i) =>
+      csvLine([i.code, i.name, i.type, i.unit, i.parent ?? '', i.servesPublic === false ? 'false' : 'true', i.website ?? '']),
+    ),
   ].join('\n');
 }
 

@@ -8,11 +8,31 @@ import { checkValue } from '../platform/http/validation.js';
 import { foldVi, normalizeVi, sortKeyVi, tokensVi } from '../platform/text/index.js';
 import { vnToday } from '../platform/time.js';
 import {
-  covers, inForce, InstitutionInput, InstitutionPatch, isUuid, kindsByLevel, levelRank, overlaps, addDays, SuccessionInput,
-  UnitInput, UnitPatch, type InstitutionRow, type UnitLevel, type UnitRow,
+  covers,
+  inForce,
+  InstitutionInput,
+  InstitutionPatch,
+  isUuid,
+  kindsByLevel,
+  levelRank,
+  overlaps,
+  addDays,
+  SuccessionInput,
+  UnitInput,
+  UnitPatch,
+  type InstitutionRow,
+  type UnitLevel,
+  type UnitRow,
 } from './model.js';
 import {
-  auditInstitution, auditUnit, type InstitutionDetail, type InstitutionItem, type Linked, type SuccessionRow, type UnitDetail, type UnitItem,
+  auditInstitution,
+  auditUnit,
+  type InstitutionDetail,
+  type InstitutionItem,
+  type Linked,
+  type SuccessionRow,
+  type UnitDetail,
+  type UnitItem,
 } from './presenters.js';
 import { requireSomewhere } from './guard.js';
 import { adminUnits, institutions, unitSuccessions } from './schema.js';
@@ -78,7 +98,8 @@ export function placementIssues(c: PlacementCheck, field: (f: UnitField) => stri
   if (unit.parentCode && !parent) add('parentCode', 'orgs.unit.parentUnknown', { code: unit.parentCode, date: unit.validFrom });
   if (parent && unit.level !== 'province') {
     if (levelRank[parent.level] >= levelRank[unit.level]) add('parentCode', 'orgs.unit.parentLevel', { code: parent.code });
-    else if (!covers(parent, unit)) add('parentCode', 'orgs.unit.parentPeriod', { code: parent.code, from: parent.validFrom, to: parent.validTo ?? '…' });
+    else if (!covers(parent, unit))
+      add('parentCode', 'orgs.unit.parentPeriod', { code: parent.code, from: parent.validFrom, to: parent.validTo ?? '…' });
   }
   const clash = c.sameCode.find((o) => overlaps(o, unit));
   if (clash) add('code', 'orgs.unit.codeOverlap', { code: unit.code, from: clash.validFrom, to: clash.validTo ?? '…' });
@@ -90,7 +111,11 @@ export function placementIssues(c: PlacementCheck, field: (f: UnitField) => stri
 /** A kind as people type it ("thi tran", "Thị Trấn") in its canonical spelling, or as given. */
 export function canonicalKind(value: string): string {
   const folded = foldVi(value);
-  return Object.values(kindsByLevel).flat().find((k) => foldVi(k) === folded) ?? normalizeVi(value);
+  return (
+    Object.values(kindsByLevel)
+      .flat()
+      .find((k) => foldVi(k) === folded) ?? normalizeVi(value)
+  );
 }
 
 export function unitNameColumns(name: string) {
@@ -129,7 +154,10 @@ async function loadUnit(db: Db, id: string): Promise<UnitRow> {
 
 async function unitsById(db: Db, ids: string[]): Promise<Map<string, UnitRow>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.select().from(adminUnits).where(inArray(adminUnits.id, [...new Set(ids)]));
+  const rows = await db
+    .select()
+    .from(adminUnits)
+    .where(inArray(adminUnits.id, [...new Set(ids)]));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -137,9 +165,14 @@ async function successionsOf(db: Db, ids: string[]): Promise<{ predecessors: Map
   const predecessors = new Map<string, Linked[]>();
   const successors = new Map<string, Linked[]>();
   if (ids.length === 0) return { predecessors, successors };
-  const links: SuccessionRow[] = await db.select().from(unitSuccessions)
+  const links: SuccessionRow[] = await db
+    .select()
+    .from(unitSuccessions)
     .where(or(inArray(unitSuccessions.successorId, ids), inArray(unitSuccessions.predecessorId, ids)));
-  const units = await unitsById(db, links.flatMap((l) => [l.predecessorId, l.successorId]));
+  const units = await unitsById(
+    db,
+    links.flatMap((l) => [l.predecessorId, l.successorId]),
+  );
   const push = (map: Map<string, Linked[]>, key: string, unit: UnitRow | undefined, link: SuccessionRow) => {
     if (unit) map.set(key, [...(map.get(key) ?? []), { unit, link }]);
   };
@@ -177,17 +210,30 @@ export async function listUnits(db: Db, f: UnitFilter): Promise<Page<UnitItem>> 
     search.where,
   );
   const [rows, [total]] = await Promise.all([
-    db.select({ unit: adminUnits, parent }).from(adminUnits).leftJoin(parent, eq(parent.id, adminUnits.parentId)).where(where)
+    db
+      .select({ unit: adminUnits, parent })
+      .from(adminUnits)
+      .leftJoin(parent, eq(parent.id, adminUnits.parentId))
+      .where(where)
       .orderBy(...search.rank, asc(adminUnits.level), asc(adminUnits.sortKey), asc(adminUnits.code), asc(adminUnits.validFrom))
-      .limit(pageSize).offset(offset),
+      .limit(pageSize)
+      .offset(offset),
     db.select({ n: count() }).from(adminUnits).where(where),
   ]);
-  const links = await successionsOf(db, rows.map((r) => r.unit.id));
+  const links = await successionsOf(
+    db,
+    rows.map((r) => r.unit.id),
+  );
   return {
     items: rows.map((r) => ({
-      unit: r.unit, parent: r.parent, predecessors: links.predecessors.get(r.unit.id) ?? [], successors: links.successors.get(r.unit.id) ?? [],
+      unit: r.unit,
+      parent: r.parent,
+      predecessors: links.predecessors.get(r.unit.id) ?? [],
+      successors: links.successors.get(r.unit.id) ?? [],
     })),
-    total: total?.n ?? 0, page, pageSize,
+    total: total?.n ?? 0,
+    page,
+    pageSize,
   };
 }
 
@@ -196,14 +242,27 @@ export async function getUnit(db: Db, id: string): Promise<UnitDetail> {
   const ids = await unitPath(db, unit.id);
   const [ancestors, children, inside, links] = await Promise.all([
     unitsById(db, ids.slice(1)),
-    db.select().from(adminUnits).where(eq(adminUnits.parentId, unit.id)).orderBy(asc(adminUnits.level), asc(adminUnits.sortKey), asc(adminUnits.code)),
+    db
+      .select()
+      .from(adminUnits)
+      .where(eq(adminUnits.parentId, unit.id))
+      .orderBy(asc(adminUnits.level), asc(adminUnits.sortKey), asc(adminUnits.code)),
     db.select().from(institutions).where(eq(institutions.unitId, unit.id)).orderBy(asc(institutions.sortKey), asc(institutions.code)),
     successionsOf(db, [unit.id]),
   ]);
-  const path = ids.slice(1).reverse().map((a) => ancestors.get(a)).filter((u): u is UnitRow => Boolean(u));
+  const path = ids
+    .slice(1)
+    .reverse()
+    .map((a) => ancestors.get(a))
+    .filter((u): u is UnitRow => Boolean(u));
   return {
-    unit, parent: path.at(-1) ?? null, path, children, institutions: inside,
-    predecessors: links.predecessors.get(unit.id) ?? [], successors: links.successors.get(unit.id) ?? [],
+    unit,
+    parent: path.at(-1) ?? null,
+    path,
+    children,
+    institutions: inside,
+    predecessors: links.predecessors.get(unit.id) ?? [],
+    successors: links.successors.get(unit.id) ?? [],
   };
 }
 
@@ -244,9 +303,18 @@ export async function createUnit(db: Db, actor: Actor, input: unknown): Promise<
   const issues = placementIssues({ unit: data, parent, sameCode: await sameCode(db, data.code), children: [] }, apiUnitField);
   if (issues.length) throw new ValidationError(issues);
   const { parentCode: _code, ...values } = data;
-  const [row] = await db.insert(adminUnits).values({ ...values, parentId: parent?.id ?? null }).returning();
+  const [row] = await db
+    .insert(adminUnits)
+    .values({ ...values, parentId: parent?.id ?? null })
+    .returning();
   if (!row) throw new Error('insert returned nothing');
-  await recordAudit(db, actor, { action: 'create', entityType: 'unit', entityId: row.id, after: auditUnit(row), unitIds: [row.id, ...scope.unitPath] });
+  await recordAudit(db, actor, {
+    action: 'create',
+    entityType: 'unit',
+    entityId: row.id,
+    after: auditUnit(row),
+    unitIds: [row.id, ...scope.unitPath],
+  });
   return row;
 }
 
@@ -257,10 +325,18 @@ export async function updateUnit(db: Db, actor: Actor, id: string, patch: unknow
   authorize(actor, 'units.write', scope);
   const given = checkValue(UnitPatch, patch);
   const currentParent = existing.parentId ? await loadUnit(db, existing.parentId) : undefined;
-  const data = cleanUnit(checkValue(UnitInput, {
-    code: existing.code, name: existing.name, kind: existing.kind, level: existing.level, parentCode: currentParent?.code ?? null,
-    validFrom: existing.validFrom, validTo: existing.validTo, ...given,
-  }));
+  const data = cleanUnit(
+    checkValue(UnitInput, {
+      code: existing.code,
+      name: existing.name,
+      kind: existing.kind,
+      level: existing.level,
+      parentCode: currentParent?.code ?? null,
+      validFrom: existing.validFrom,
+      validTo: existing.validTo,
+      ...given,
+    }),
+  );
   const parentChanged = given.parentCode !== undefined && (given.parentCode?.trim() || null) !== (currentParent?.code ?? null);
   const parent = parentChanged ? await resolveParent(db, data.parentCode, data.validFrom) : currentParent;
   if (parent && parent.id !== existing.parentId) authorize(actor, 'units.write', await unitScope(db, parent.id));
@@ -268,11 +344,19 @@ export async function updateUnit(db: Db, actor: Actor, id: string, patch: unknow
   const issues = placementIssues({ unit: data, parent, sameCode: await sameCode(db, data.code, existing.id), children }, apiUnitField);
   if (issues.length) throw new ValidationError(issues);
   const { parentCode: _code, ...values } = data;
-  const [row] = await db.update(adminUnits).set({ ...values, parentId: parent?.id ?? null, updatedAt: new Date() })
-    .where(eq(adminUnits.id, existing.id)).returning();
+  const [row] = await db
+    .update(adminUnits)
+    .set({ ...values, parentId: parent?.id ?? null, updatedAt: new Date() })
+    .where(eq(adminUnits.id, existing.id))
+    .returning();
   if (!row) throw new NotFoundError('orgs.unit.notFound');
   await recordAudit(db, actor, {
-    action: 'update', entityType: 'unit', entityId: row.id, before: auditUnit(existing), after: auditUnit(row), unitIds: await unitPath(db, row.id),
+    action: 'update',
+    entityType: 'unit',
+    entityId: row.id,
+    before: auditUnit(existing),
+    after: auditUnit(row),
+    unitIds: await unitPath(db, row.id),
   });
   return row;
 }
@@ -291,23 +375,37 @@ export async function addSuccession(db: Db, actor: Actor, input: unknown): Promi
   issues.push(...successionIssues(predecessor, successor, data.effectiveOn, { predecessor: 'predecessorId', successor: 'successorId' }));
   if (issues.length) throw new ValidationError(issues);
   const values = { effectiveOn: data.effectiveOn, share: data.share ?? 'full', note: data.note ?? null };
-  const [link] = await db.insert(unitSuccessions).values({ predecessorId: predecessor.id, successorId: successor.id, ...values })
-    .onConflictDoUpdate({ target: [unitSuccessions.predecessorId, unitSuccessions.successorId], set: values }).returning();
+  const [link] = await db
+    .insert(unitSuccessions)
+    .values({ predecessorId: predecessor.id, successorId: successor.id, ...values })
+    .onConflictDoUpdate({ target: [unitSuccessions.predecessorId, unitSuccessions.successorId], set: values })
+    .returning();
   if (!link) throw new Error('insert returned nothing');
   await recordAudit(db, actor, {
-    action: 'add_succession', entityType: 'unit', entityId: successor.id, after: { predecessorId: predecessor.id, ...values },
+    action: 'add_succession',
+    entityType: 'unit',
+    entityId: successor.id,
+    after: { predecessorId: predecessor.id, ...values },
     unitIds: await unitPath(db, successor.id),
   });
   return link;
 }
 
 /** A predecessor is in force the day before the change, its successor on the day, and they differ. */
-export function successionIssues(predecessor: UnitRow, successor: UnitRow, effectiveOn: string, field: { predecessor: string; successor: string }, row?: number): Issue[] {
+export function successionIssues(
+  predecessor: UnitRow,
+  successor: UnitRow,
+  effectiveOn: string,
+  field: { predecessor: string; successor: string },
+  row?: number,
+): Issue[] {
   const out: Issue[] = [];
   if (predecessor.id === successor.id) out.push(issue(field.successor, 'orgs.succession.self', undefined, row));
   const dayBefore = addDays(effectiveOn, -1);
-  if (!inForce(predecessor, dayBefore)) out.push(issue(field.predecessor, 'orgs.succession.predecessorPeriod', { code: predecessor.code, date: dayBefore }, row));
-  if (!inForce(successor, effectiveOn)) out.push(issue(field.successor, 'orgs.succession.successorPeriod', { code: successor.code, date: effectiveOn }, row));
+  if (!inForce(predecessor, dayBefore))
+    out.push(issue(field.predecessor, 'orgs.succession.predecessorPeriod', { code: predecessor.code, date: dayBefore }, row));
+  if (!inForce(successor, effectiveOn))
+    out.push(issue(field.successor, 'orgs.succession.successorPeriod', { code: successor.code, date: effectiveOn }, row));
   return out;
 }
 
@@ -342,9 +440,15 @@ export async function listInstitutions(db: Db, f: InstitutionFilter): Promise<Pa
     search.where,
   );
   const [rows, [total]] = await Promise.all([
-    db.select({ institution: institutions, unit: adminUnits, parent }).from(institutions)
-      .innerJoin(adminUnits, eq(adminUnits.id, institutions.unitId)).leftJoin(parent, eq(parent.id, institutions.parentId))
-      .where(where).orderBy(...search.rank, asc(institutions.sortKey), asc(institutions.code)).limit(pageSize).offset(offset),
+    db
+      .select({ institution: institutions, unit: adminUnits, parent })
+      .from(institutions)
+      .innerJoin(adminUnits, eq(adminUnits.id, institutions.unitId))
+      .leftJoin(parent, eq(parent.id, institutions.parentId))
+      .where(where)
+      .orderBy(...search.rank, asc(institutions.sortKey), asc(institutions.code))
+      .limit(pageSize)
+      .offset(offset),
     db.select({ n: count() }).from(institutions).where(where),
   ]);
   return { items: rows, total: total?.n ?? 0, page, pageSize };
@@ -361,12 +465,24 @@ export async function getInstitution(db: Db, id: string): Promise<InstitutionDet
   const scope = await institutionScope(db, institution.id);
   const [units, around, children] = await Promise.all([
     unitsById(db, scope.unitPath),
-    scope.institutionPath.length > 1 ? db.select().from(institutions).where(inArray(institutions.id, scope.institutionPath.slice(1))) : Promise.resolve([]),
+    scope.institutionPath.length > 1
+      ? db
+          .select()
+          .from(institutions)
+          .where(inArray(institutions.id, scope.institutionPath.slice(1)))
+      : Promise.resolve([]),
     db.select().from(institutions).where(eq(institutions.parentId, institution.id)).orderBy(asc(institutions.sortKey), asc(institutions.code)),
   ]);
-  const unitPathRows = [...scope.unitPath].reverse().map((u) => units.get(u)).filter((u): u is UnitRow => Boolean(u));
+  const unitPathRows = [...scope.unitPath]
+    .reverse()
+    .map((u) => units.get(u))
+    .filter((u): u is UnitRow => Boolean(u));
   const byId = new Map(around.map((r) => [r.id, r]));
-  const ancestors = scope.institutionPath.slice(1).reverse().map((i) => byId.get(i)).filter((i): i is InstitutionRow => Boolean(i));
+  const ancestors = scope.institutionPath
+    .slice(1)
+    .reverse()
+    .map((i) => byId.get(i))
+    .filter((i): i is InstitutionRow => Boolean(i));
   const unit = units.get(institution.unitId);
   if (!unit) throw new NotFoundError('orgs.unit.notFound');
   return { institution, unit, parent: ancestors.at(-1) ?? null, unitPath: unitPathRows, ancestors, children };
@@ -412,8 +528,10 @@ export interface InstitutionRefs {
  */
 async function resolveInstitution(db: Db, data: CleanInstitution, current?: InstitutionRefs): Promise<{ refs: InstitutionRefs; issues: Issue[] }> {
   const unit = current?.unit?.code === data.unitCode ? current.unit : await findUnitByCode(db, data.unitCode);
-  const [parent] = !data.parentCode ? []
-    : current?.parent?.code === data.parentCode ? [current.parent]
+  const [parent] = !data.parentCode
+    ? []
+    : current?.parent?.code === data.parentCode
+      ? [current.parent]
       : await db.select().from(institutions).where(eq(institutions.code, data.parentCode));
   const issues: Issue[] = [];
   if (!unit) issues.push(issue('unitCode', 'orgs.institution.unitUnknown', { code: data.unitCode }));
@@ -437,9 +555,11 @@ async function checkInstitution(db: Db, input: unknown): Promise<InstitutionInpu
     const failed = new Set(err.issues.map((i) => i.field));
     const text = (f: 'unitCode' | 'parentCode') => (!failed.has(f) && typeof raw[f] === 'string' ? raw[f].trim() : '');
     const more: Issue[] = [];
-    if (text('unitCode') && !(await findUnitByCode(db, text('unitCode')))) more.push(issue('unitCode', 'orgs.institution.unitUnknown', { code: text('unitCode') }));
+    if (text('unitCode') && !(await findUnitByCode(db, text('unitCode'))))
+      more.push(issue('unitCode', 'orgs.institution.unitUnknown', { code: text('unitCode') }));
     const parentCode = text('parentCode').toUpperCase();
-    if (parentCode && !(await institutionIdByCode(db, parentCode))) more.push(issue('parentCode', 'orgs.institution.parentUnknown', { code: parentCode }));
+    if (parentCode && !(await institutionIdByCode(db, parentCode)))
+      more.push(issue('parentCode', 'orgs.institution.parentUnknown', { code: parentCode }));
     throw new ValidationError([...err.issues, ...more]);
   }
 }
@@ -453,18 +573,37 @@ export async function createInstitution(db: Db, actor: Actor, input: unknown): P
   authorize(actor, 'institutions.create', scope);
   const [taken] = await db.select({ id: institutions.id }).from(institutions).where(eq(institutions.code, data.code));
   if (taken) throw new ConflictError([issue('code', 'orgs.institution.codeTaken', { code: data.code })]);
-  const [row] = await db.insert(institutions).values(institutionValues(data, { ...refs, unit: refs.unit })).returning();
+  const [row] = await db
+    .insert(institutions)
+    .values(institutionValues(data, { ...refs, unit: refs.unit }))
+    .returning();
   if (!row) throw new Error('insert returned nothing');
   await recordAudit(db, actor, {
-    action: 'create', entityType: 'institution', entityId: row.id, after: auditInstitution(row), unitIds: scope.unitPath, institutionId: row.id,
+    action: 'create',
+    entityType: 'institution',
+    entityId: row.id,
+    after: auditInstitution(row),
+    unitIds: scope.unitPath,
+    institutionId: row.id,
   });
   return row;
 }
 
 function toInput(row: InstitutionRow, unitCode: string, parentCode: string | null): InstitutionInput {
   return {
-    code: row.code, name: row.name, type: row.type, unitCode, parentCode, address: row.address, phone: row.phone, email: row.email,
-    website: row.website, servesPublic: row.servesPublic, openedOn: row.openedOn, closedOn: row.closedOn, note: row.note,
+    code: row.code,
+    name: row.name,
+    type: row.type,
+    unitCode,
+    parentCode,
+    address: row.address,
+    phone: row.phone,
+    email: row.email,
+    website: row.website,
+    servesPublic: row.servesPublic,
+    openedOn: row.openedOn,
+    closedOn: row.closedOn,
+    note: row.note,
   };
 }
 
@@ -487,12 +626,20 @@ export async function updateInstitution(db: Db, actor: Actor, id: string, patch:
     const [taken] = await db.select({ id: institutions.id }).from(institutions).where(eq(institutions.code, data.code));
     if (taken) throw new ConflictError([issue('code', 'orgs.institution.codeTaken', { code: data.code })]);
   }
-  const [row] = await db.update(institutions).set({ ...institutionValues(data, { ...refs, unit: refs.unit }), updatedAt: new Date() })
-    .where(eq(institutions.id, existing.id)).returning();
+  const [row] = await db
+    .update(institutions)
+    .set({ ...institutionValues(data, { ...refs, unit: refs.unit }), updatedAt: new Date() })
+    .where(eq(institutions.id, existing.id))
+    .returning();
   if (!row) throw new NotFoundError('orgs.institution.notFound');
   await recordAudit(db, actor, {
-    action: 'update', entityType: 'institution', entityId: row.id, before: auditInstitution(existing), after: auditInstitution(row),
-    unitIds: (await institutionScope(db, row.id)).unitPath, institutionId: row.id,
+    action: 'update',
+    entityType: 'institution',
+    entityId: row.id,
+    before: auditInstitution(existing),
+    after: auditInstitution(row),
+    unitIds: (await institutionScope(db, row.id)).unitPath,
+    institutionId: row.id,
   });
   return row;
 }
@@ -504,10 +651,12 @@ export async function networkCounts(db: Db, at: Date): Promise<{ units: number; 
   const day = vnToday(at);
   const [[units], [open]] = await Promise.all([
     db.select({ n: count() }).from(adminUnits).where(inForceSql(day)),
-    db.select({ n: count() }).from(institutions).where(and(
-      or(isNull(institutions.openedOn), lte(institutions.openedOn, day)),
-      or(isNull(institutions.closedOn), gt(institutions.closedOn, day)),
-    )),
+    db
+      .select({ n: count() })
+      .from(institutions)
+      .where(
+        and(or(isNull(institutions.openedOn), lte(institutions.openedOn, day)), or(isNull(institutions.closedOn), gt(institutions.closedOn, day))),
+      ),
   ]);
   return { units: units?.n ?? 0, institutions: open?.n ?? 0 };
 }
@@ -517,8 +666,12 @@ export async function grantLabels(db: Db, grants: Grant[]): Promise<Map<string, 
   const institutionIds = grants.map((g) => g.institutionId).filter((v): v is string => Boolean(v));
   const unitIds = grants.map((g) => g.unitId).filter((v): v is string => Boolean(v));
   const [insts, units] = await Promise.all([
-    institutionIds.length ? db.select({ id: institutions.id, name: institutions.name }).from(institutions).where(inArray(institutions.id, institutionIds)) : Promise.resolve([]),
-    unitIds.length ? db.select({ id: adminUnits.id, name: adminUnits.name }).from(adminUnits).where(inArray(adminUnits.id, unitIds)) : Promise.resolve([]),
+    institutionIds.length
+      ? db.select({ id: institutions.id, name: institutions.name }).from(institutions).where(inArray(institutions.id, institutionIds))
+      : Promise.resolve([]),
+    unitIds.length
+      ? db.select({ id: adminUnits.id, name: adminUnits.name }).from(adminUnits).where(inArray(adminUnits.id, unitIds))
+      : Promise.resolve([]),
   ]);
   const labels = new Map<string, { href: string; label: string }>();
   for (const i of insts) labels.set(i.id, { href: `/institutions/${i.id}`, label: i.name });

@@ -29,10 +29,13 @@ async function tokenSentTo(email: string): Promise<string> {
 }
 
 async function status(p: Promise<unknown>): Promise<number | 'ok'> {
-  return p.then(() => 'ok' as const, (e: unknown) => {
-    if (e instanceof DomainError) return e.status;
-    throw e;
-  });
+  return p.then(
+    () => 'ok' as const,
+    (e: unknown) => {
+      if (e instanceof DomainError) return e.status;
+      throw e;
+    },
+  );
 }
 
 describe('staff invitations', () => {
@@ -66,7 +69,10 @@ describe('staff invitations', () => {
     const manager = await makeActor(db, [{ role: 'manager', institution: library }]);
     const row = await inviteStaff(db, manager, { email: 'tre.hen@example.org', role: 'staff', institutionId: library.id }, url, t);
     const token = await tokenSentTo('tre.hen@example.org');
-    await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, row.id));
+    await db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, row.id));
     const invitee = await makeActor(db, [], 'tre.hen@example.org');
     expect(await status(acceptInvitation(db, invitee, token))).toBe(404);
   });
@@ -75,7 +81,10 @@ describe('staff invitations', () => {
     const library = await makeInstitution(db);
     const manager = await makeActor(db, [{ role: 'manager', institution: library }]);
     const row = await inviteStaff(db, manager, { email: 'muon.qua@example.org', role: 'staff', institutionId: library.id }, url, t);
-    await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, row.id));
+    await db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, row.id));
     expect((await sendQueuedMail(db)).filter((m) => m.recipient === 'muon.qua@example.org')).toEqual([]);
     expect((await queuedMail(db, 'muon.qua@example.org')).map((m) => m.status)).toEqual(['dropped']);
   });
@@ -101,7 +110,10 @@ describe('staff invitations', () => {
     const worker = await makeActor(db, [{ role: 'staff', institution: library }]);
     await inviteStaff(db, manager, { email: 'cho@example.org', role: 'staff', institutionId: library.id }, url, t);
     const list = await listStaff(db, manager, { institutionId: library.id });
-    expect(list.members.map((m) => [m.grant.role, m.user.id])).toEqual([['manager', manager.userId], ['staff', worker.userId]]);
+    expect(list.members.map((m) => [m.grant.role, m.user.id])).toEqual([
+      ['manager', manager.userId],
+      ['staff', worker.userId],
+    ]);
     expect(list.pending.map((p) => p.email)).toEqual(['cho@example.org']);
     expect(await status(listStaff(db, worker, { institutionId: library.id }))).toBe(403);
     const [grant] = await db.select().from(roleGrants).where(eq(roleGrants.userId, worker.userId));

@@ -64,21 +64,32 @@ export async function inviteStaff(db: Db, actor: Actor, input: unknown, publicUr
   // canGrant looks at roles only; can() also holds API tokens to their scopes.
   if (!can(actor, 'staff.invite', place.scope) || !canGrant(actor, data.role, place.scope)) throw new ForbiddenError();
   const email = normaliseEmail(data.email);
-  const [row] = await db.insert(invitations).values({
-    email, role: data.role, institutionId: atInstitution ? place.id : null, unitId: atInstitution ? null : place.id,
-    invitedBy: actor.userId, expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
-  }).returning();
+  const [row] = await db
+    .insert(invitations)
+    .values({
+      email,
+      role: data.role,
+      institutionId: atInstitution ? place.id : null,
+      unitId: atInstitution ? null : place.id,
+      invitedBy: actor.userId,
+      expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+    })
+    .returning();
   if (!row) throw new Error('insert returned nothing');
   await enqueue(db, {
     recipient: email,
     subject: t('orgs.invite.mail.subject', { place: place.name }),
     bodyText: t('orgs.invite.mail.body', { role: t(`role.${data.role}`), place: place.name, link: LINK, days: INVITATION_DAYS }),
-    account: actor.userId, link: { kind: INVITATION_LINK, id: row.id, url: `${publicUrl}/invitations/` },
+    account: actor.userId,
+    link: { kind: INVITATION_LINK, id: row.id, url: `${publicUrl}/invitations/` },
   });
   await recordAudit(db, actor, {
-    action: 'invite', entityType: 'invitation', entityId: row.id,
+    action: 'invite',
+    entityType: 'invitation',
+    entityId: row.id,
     after: { email, role: row.role, institutionId: row.institutionId, unitId: row.unitId, expiresAt: row.expiresAt },
-    unitIds: place.scope.unitPath, institutionId: row.institutionId,
+    unitIds: place.scope.unitPath,
+    institutionId: row.institutionId,
   });
   return row;
 }
@@ -86,8 +97,17 @@ export async function inviteStaff(db: Db, actor: Actor, input: unknown, publicUr
 const INVITATION_LINK = 'invitation';
 
 /** The invitation's token is minted when its mail is sent, while it is still open. */
-defineMailLink(INVITATION_LINK, async (db, id, tokenHash, now) => (await db.update(invitations).set({ tokenHash })
-  .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now))).returning({ id: invitations.id })).length > 0);
+defineMailLink(
+  INVITATION_LINK,
+  async (db, id, tokenHash, now) =>
+    (
+      await db
+        .update(invitations)
+        .set({ tokenHash })
+        .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now)))
+        .returning({ id: invitations.id })
+    ).length > 0,
+);
 
 export interface InvitationDetail {
   invitation: InvitationRow;
@@ -113,17 +133,27 @@ async function placeOfInvitation(db: Db, invitation: InvitationRow): Promise<Pla
 
 /** What a link offers, for the page that asks to accept it; undefined for a token that was never issued. */
 export async function getInvitation(db: Db, token: string): Promise<InvitationDetail | undefined> {
-  const [invitation] = await db.select().from(invitations).where(eq(invitations.tokenHash, sha256(token)));
+  const [invitation] = await db
+    .select()
+    .from(invitations)
+    .where(eq(invitations.tokenHash, sha256(token)));
   if (!invitation) return undefined;
   const place = await placeOfInvitation(db, invitation);
-  const status = invitation.acceptedAt ? 'accepted' : invitation.expiresAt <= new Date() ? 'expired'
-    : await inviterStillMay(db, invitation, place) ? 'open' : 'void';
+  const status = invitation.acceptedAt
+    ? 'accepted'
+    : invitation.expiresAt <= new Date()
+      ? 'expired'
+      : (await inviterStillMay(db, invitation, place))
+        ? 'open'
+        : 'void';
   return { invitation, place, status };
 }
 
 /** The open invitation behind a link, with its place, or the reason it cannot be accepted. */
 async function openInvitation(db: Db, token: string): Promise<{ invitation: InvitationRow; place: Place | undefined }> {
-  const [invitation] = await db.select().from(invitations)
+  const [invitation] = await db
+    .select()
+    .from(invitations)
     .where(and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())));
   if (!invitation) throw new NotFoundError('orgs.invite.invalid');
   const place = await placeOfInvitation(db, invitation);
@@ -133,20 +163,37 @@ async function openInvitation(db: Db, token: string): Promise<{ invitation: Invi
 
 async function grantInvited(db: Db, actor: Actor & { userId: string }, invitation: InvitationRow, place: Place | undefined): Promise<GrantRow> {
   const target = { institutionId: invitation.institutionId, unitId: invitation.unitId };
-  const [held] = await db.select().from(roleGrants).where(and(
-    eq(roleGrants.userId, actor.userId), eq(roleGrants.role, invitation.role),
-    target.institutionId ? eq(roleGrants.institutionId, target.institutionId) : isNull(roleGrants.institutionId),
-    target.unitId ? eq(roleGrants.unitId, target.unitId) : isNull(roleGrants.unitId),
-  ));
-  const [grant] = held ? [held] : await db.insert(roleGrants).values({ userId: actor.userId, role: invitation.role, ...target, createdBy: invitation.invitedBy }).returning();
+  const [held] = await db
+    .select()
+    .from(roleGrants)
+    .where(
+      and(
+        eq(roleGrants.userId, actor.userId),
+        eq(roleGrants.role, invitation.role),
+        target.institutionId ? eq(roleGrants.institutionId, target.institutionId) : isNull(roleGrants.institutionId),
+        target.unitId ? eq(roleGrants.unitId, target.unitId) : isNull(roleGrants.unitId),
+      ),
+    );
+  const [grant] = held
+    ? [held]
+    : await db
+        .insert(roleGrants)
+        .values({ userId: actor.userId, role: invitation.role, ...target, createdBy: invitation.invitedBy })
+        .returning();
   if (!grant) throw new Error('insert returned nothing');
   await db.update(invitations).set({ acceptedAt: new Date(), acceptedBy: actor.userId }).where(eq(invitations.id, invitation.id));
   // Opening the link proves the person reads mail at the address it was sent to.
-  await db.update(users).set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` }).where(eq(users.id, actor.userId));
+  await db
+    .update(users)
+    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
+    .where(eq(users.id, actor.userId));
   await recordAudit(db, actor, {
-    action: 'grant', entityType: 'role_grant', entityId: grant.id,
+    action: 'grant',
+    entityType: 'role_grant',
+    entityId: grant.id,
     after: { userId: grant.userId, role: grant.role, institutionId: grant.institutionId, unitId: grant.unitId, invitationId: invitation.id },
-    unitIds: place?.scope.unitPath ?? [], institutionId: grant.institutionId,
+    unitIds: place?.scope.unitPath ?? [],
+    institutionId: grant.institutionId,
   });
   return grant;
 }
@@ -174,19 +221,26 @@ export async function acceptInvitation(db: Db, actor: Actor, token: string): Pro
   if (actor.kind !== 'user') throw new ForbiddenError('orgs.invite.needsPerson');
   const { invitation, place } = await openInvitation(db, token);
   const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
-  if (!user?.email || user.email !== invitation.email) throw new DomainError(403, 'forbidden', 'orgs.invite.otherEmail', [], { email: invitation.email });
+  if (!user?.email || user.email !== invitation.email)
+    throw new DomainError(403, 'forbidden', 'orgs.invite.otherEmail', [], { email: invitation.email });
   return grantInvited(db, actor, invitation, place);
 }
 
-export const NewAccountInput = Type.Object({
-  displayName: DisplayNameSchema,
-  password: Type.String(),
-}, { additionalProperties: false });
+export const NewAccountInput = Type.Object(
+  {
+    displayName: DisplayNameSchema,
+    password: Type.String(),
+  },
+  { additionalProperties: false },
+);
 
 /** Someone without an account accepts: the account is made for the invitation's address, proven by the link. */
 export async function acceptWithNewAccount(db: Db, token: string, input: unknown, locale = 'vi'): Promise<{ userId: string; grant: GrantRow }> {
   const raw = (input ?? {}) as Record<string, unknown>;
-  const clean: Record<string, unknown> = { ...raw, ...(typeof raw.displayName === 'string' ? { displayName: raw.displayName.trim().replace(/\s+/g, ' ') } : {}) };
+  const clean: Record<string, unknown> = {
+    ...raw,
+    ...(typeof raw.displayName === 'string' ? { displayName: raw.displayName.trim().replace(/\s+/g, ' ') } : {}),
+  };
   const rule = passwordIssues(clean.password);
   let data: Static<typeof NewAccountInput>;
   try {
@@ -202,12 +256,23 @@ export async function acceptWithNewAccount(db: Db, token: string, input: unknown
   if (holder) {
     await db.update(users).set({ email: null, updatedAt: new Date() }).where(eq(users.id, holder.id));
     await recordAudit(db, systemActor, {
-      action: 'email.unclaimed', entityType: 'user', entityId: holder.id, before: { email: invitation.email }, after: { email: null, invitationId: invitation.id },
+      action: 'email.unclaimed',
+      entityType: 'user',
+      entityId: holder.id,
+      before: { email: invitation.email },
+      after: { email: null, invitationId: invitation.id },
     });
   }
-  const [created] = await db.insert(users).values({
-    displayName: data.displayName, email: invitation.email, emailVerifiedAt: new Date(), passwordHash: await hashPassword(data.password), locale,
-  }).returning({ id: users.id, email: users.email });
+  const [created] = await db
+    .insert(users)
+    .values({
+      displayName: data.displayName,
+      email: invitation.email,
+      emailVerifiedAt: new Date(),
+      passwordHash: await hashPassword(data.password),
+      locale,
+    })
+    .returning({ id: users.id, email: users.email });
   if (!created) throw new Error('insert returned nothing');
   const actor: Actor = { kind: 'user', userId: created.id, grants: [], label: created.email ?? '' };
   return { userId: created.id, grant: await grantInvited(db, actor, invitation, place) };
@@ -232,9 +297,17 @@ export async function listStaff(db: Db, actor: Actor, target: StaffTarget): Prom
   const at = place.kind === 'institution' ? eq(roleGrants.institutionId, place.id) : eq(roleGrants.unitId, place.id);
   const invited = place.kind === 'institution' ? eq(invitations.institutionId, place.id) : eq(invitations.unitId, place.id);
   const [members, pending] = await Promise.all([
-    db.select({ grant: roleGrants, user: { id: users.id, displayName: users.displayName, email: users.email } })
-      .from(roleGrants).innerJoin(users, eq(users.id, roleGrants.userId)).where(at).orderBy(desc(roleGrants.role), asc(users.displayName)),
-    db.select().from(invitations).where(and(invited, isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date()))).orderBy(asc(invitations.createdAt)),
+    db
+      .select({ grant: roleGrants, user: { id: users.id, displayName: users.displayName, email: users.email } })
+      .from(roleGrants)
+      .innerJoin(users, eq(users.id, roleGrants.userId))
+      .where(at)
+      .orderBy(desc(roleGrants.role), asc(users.displayName)),
+    db
+      .select()
+      .from(invitations)
+      .where(and(invited, isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())))
+      .orderBy(asc(invitations.createdAt)),
   ]);
   return { members, pending };
 }
@@ -250,9 +323,12 @@ export async function revokeGrant(db: Db, actor: Actor, grantId: string): Promis
   if (!canGrant(actor, grant.role, scope)) throw new ForbiddenError();
   await db.delete(roleGrants).where(eq(roleGrants.id, grant.id));
   await recordAudit(db, actor, {
-    action: 'revoke', entityType: 'role_grant', entityId: grant.id,
+    action: 'revoke',
+    entityType: 'role_grant',
+    entityId: grant.id,
     before: { userId: grant.userId, role: grant.role, institutionId: grant.institutionId, unitId: grant.unitId },
-    unitIds: scope.unitPath, institutionId: grant.institutionId,
+    unitIds: scope.unitPath,
+    institutionId: grant.institutionId,
   });
   return grant;
 }

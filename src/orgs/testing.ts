@@ -40,10 +40,20 @@ export async function makeUnit(db: Db, spec: UnitSpec = {}): Promise<UnitRow> {
   const parent = spec.parent !== undefined ? spec.parent : above ? await makeUnit(db, { level: above }) : null;
   const code = spec.code ?? String(10_000_000 + next());
   const name = normalizeVi(spec.name ?? `${defaultKind[level]} Thử ${code}`);
-  const [row] = await db.insert(adminUnits).values({
-    code, name, nameFolded: foldVi(name), sortKey: sortKeyVi(name), kind: spec.kind ?? defaultKind[level], level,
-    parentId: parent?.id ?? null, validFrom: spec.validFrom ?? '2000-01-01', validTo: spec.validTo ?? null,
-  }).returning();
+  const [row] = await db
+    .insert(adminUnits)
+    .values({
+      code,
+      name,
+      nameFolded: foldVi(name),
+      sortKey: sortKeyVi(name),
+      kind: spec.kind ?? defaultKind[level],
+      level,
+      parentId: parent?.id ?? null,
+      validFrom: spec.validFrom ?? '2000-01-01',
+      validTo: spec.validTo ?? null,
+    })
+    .returning();
   if (!row) throw new Error('unit not created');
   return row;
 }
@@ -58,20 +68,32 @@ export interface InstitutionSpec {
 }
 
 export async function makeInstitution(db: Db, spec: InstitutionSpec = {}): Promise<InstitutionRow> {
-  const unit = spec.unit ?? await makeUnit(db, { level: 'district' });
+  const unit = spec.unit ?? (await makeUnit(db, { level: 'district' }));
   const code = spec.code ?? `T-${next()}`;
   const name = normalizeVi(spec.name ?? `Thư viện thử ${code}`);
-  const [row] = await db.insert(institutions).values({
-    code, name, nameFolded: foldVi(name), sortKey: sortKeyVi(name), type: spec.type ?? 'library_district', unitId: unit.id,
-    parentId: spec.parent?.id ?? null, closedOn: spec.closedOn ?? null,
-  }).returning();
+  const [row] = await db
+    .insert(institutions)
+    .values({
+      code,
+      name,
+      nameFolded: foldVi(name),
+      sortKey: sortKeyVi(name),
+      type: spec.type ?? 'library_district',
+      unitId: unit.id,
+      parentId: spec.parent?.id ?? null,
+      closedOn: spec.closedOn ?? null,
+    })
+    .returning();
   if (!row) throw new Error('institution not created');
   return row;
 }
 
 export async function makeUser(db: Db, spec: { email?: string; displayName?: string } = {}): Promise<{ id: string; email: string }> {
   const email = spec.email ?? `user${next()}@example.org`;
-  const [row] = await db.insert(users).values({ email, displayName: spec.displayName ?? 'Người thử', passwordHash: 'not-a-hash' }).returning();
+  const [row] = await db
+    .insert(users)
+    .values({ email, displayName: spec.displayName ?? 'Người thử', passwordHash: 'not-a-hash' })
+    .returning();
   if (!row) throw new Error('user not created');
   return { id: row.id, email };
 }

@@ -18,7 +18,11 @@ export class UnitIndex {
 
   put(row: UnitRow): void {
     const old = this.byId.get(row.id);
-    if (old) this.byCode.set(old.code, (this.byCode.get(old.code) ?? []).filter((r) => r.id !== row.id));
+    if (old)
+      this.byCode.set(
+        old.code,
+        (this.byCode.get(old.code) ?? []).filter((r) => r.id !== row.id),
+      );
     this.byId.set(row.id, row);
     this.byCode.set(row.code, [...(this.byCode.get(row.code) ?? []), row]);
   }

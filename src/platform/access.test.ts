@@ -5,7 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { rowsOf } from './db/index.js';
 import { users } from './schema.js';
 import { createTestDatabase } from './testing/db.js';
-import { can, canGrant, canSomewhere, systemActor, anonymous, tokenScopes, typeAllows, type Actor, type Grant, type Permission, type Scope } from './access.js';
+import {
+  can,
+  canGrant,
+  canSomewhere,
+  systemActor,
+  anonymous,
+  tokenScopes,
+  typeAllows,
+  type Actor,
+  type Grant,
+  type Permission,
+  type Scope,
+} from './access.js';
 
 const P = 'province-86';
 const D855 = 'district-855';
@@ -15,7 +27,11 @@ const LIB = 'library-in-855';
 const BRANCH = 'branch-inside-library';
 
 const user = (...grants: Grant[]): Actor => ({ kind: 'user', userId: 'u', grants, label: 'u' });
-const g = (role: Grant['role'], where: { unit?: string; inst?: string } = {}): Grant => ({ role, unitId: where.unit ?? null, institutionId: where.inst ?? null });
+const g = (role: Grant['role'], where: { unit?: string; inst?: string } = {}): Grant => ({
+  role,
+  unitId: where.unit ?? null,
+  institutionId: where.inst ?? null,
+});
 
 const inCommune: Scope = { unitPath: [C855, D855, P], institutionPath: [] };
 const library: Scope = { unitPath: [C855, D855, P], institutionPath: [LIB], institutionType: 'library_district' };

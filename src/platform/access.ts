@@ -48,22 +48,54 @@ export const permissions = [
 export type Permission = (typeof permissions)[number];
 
 /** The work an institution's staff do in the modules: books, loans, digital documents, museum objects, programmes, figures. */
-const operating: readonly Permission[] = ['catalogue.write', 'circulation.operate', 'digital.write', 'museum.write', 'programmes.operate', 'monitoring.report'];
+const operating: readonly Permission[] = [
+  'catalogue.write',
+  'circulation.operate',
+  'digital.write',
+  'museum.write',
+  'programmes.operate',
+  'monitoring.report',
+];
 
 const byRole: Record<Role, readonly Permission[]> = {
   staff: operating,
   manager: [...operating, 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create'],
-  unit_officer: ['institutions.create', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create', 'monitoring.review', 'monitoring.view'],
+  unit_officer: [
+    'institutions.create',
+    'institutions.write',
+    'staff.invite',
+    'staff.manage',
+    'audit.read',
+    'tokens.create',
+    'monitoring.review',
+    'monitoring.view',
+  ],
   dept_admin: [
-    'units.write', 'institutions.create', 'institutions.write', 'staff.invite', 'staff.manage', 'audit.read', 'tokens.create', 'users.manage',
-    ...operating, 'monitoring.review', 'monitoring.view', 'monitoring.administer',
+    'units.write',
+    'institutions.create',
+    'institutions.write',
+    'staff.invite',
+    'staff.manage',
+    'audit.read',
+    'tokens.create',
+    'users.manage',
+    ...operating,
+    'monitoring.review',
+    'monitoring.view',
+    'monitoring.administer',
   ],
   sysadmin: permissions,
 };
 
 const libraries = [
-  'library_provincial', 'library_district', 'library_commune', 'library_university', 'library_armed_forces', 'library_school',
-  'library_private_community', 'commune_cultural_post_office',
+  'library_provincial',
+  'library_district',
+  'library_commune',
+  'library_university',
+  'library_armed_forces',
+  'library_school',
+  'library_private_community',
+  'commune_cultural_post_office',
 ] as const;
 const museums = ['museum_provincial', 'memorial_house', 'traditional_house', 'traditional_house_armed_forces'] as const;
 
@@ -144,7 +176,8 @@ export function can(actor: Actor, permission: Permission, scope: Scope): boolean
 /** Whether the actor holds the permission anywhere (to show a menu entry or a list page). */
 export function canSomewhere(actor: Actor, permission: Permission): boolean {
   if (actor.kind === 'system') return true;
-  if (actor.kind === 'token' && !actor.scopes.some((s) => (tokenScopes[s as TokenScope] as readonly Permission[] | undefined)?.includes(permission))) return false;
+  if (actor.kind === 'token' && !actor.scopes.some((s) => (tokenScopes[s as TokenScope] as readonly Permission[] | undefined)?.includes(permission)))
+    return false;
   return grantsOf(actor).some((g) => roleAllows(g.role, permission));
 }
 
@@ -173,7 +206,11 @@ const rank: Record<Role, number> = { staff: 1, manager: 2, unit_officer: 3, dept
 export function canGrant(actor: Actor, role: Role, scope: Scope): boolean {
   if (actor.kind === 'system') return true;
   if (role === 'sysadmin') return isSysadmin(actor);
-  return grantsOf(actor).some((g) =>
-    roleAllows(g.role, 'staff.invite') && rank[g.role] >= rank[role] && grantCovers(g, scope)
-    && (g.role !== 'manager' || role === 'staff' || role === 'manager'));
+  return grantsOf(actor).some(
+    (g) =>
+      roleAllows(g.role, 'staff.invite') &&
+      rank[g.role] >= rank[role] &&
+      grantCovers(g, scope) &&
+      (g.role !== 'manager' || role === 'staff' || role === 'manager'),
+  );
 }

@@ -47,7 +47,13 @@ beforeAll(async () => {
   const actor = { kind: 'user' as const, userId: u.id, grants: [{ role: 'sysadmin' as const, unitId: null, institutionId: null }], label: 'hoa' };
   await createApiToken(db, actor, { name: 'máy', scopes: ['read', 'orgs:write'] });
   for (let i = 0; i < 2500; i++) {
-    await recordAudit(db, systemActor, { action: 'test', entityType: 'thing', entityId: String(i), before: { n: i }, after: { n: i + 1, s: 'Đà Nẵng' } });
+    await recordAudit(db, systemActor, {
+      action: 'test',
+      entityType: 'thing',
+      entityId: String(i),
+      before: { n: i },
+      after: { n: i + 1, s: 'Đà Nẵng' },
+    });
   }
 });
 
@@ -78,7 +84,10 @@ describe('backup and restore', () => {
     await source.db.transaction((tx) => releaseFile(tx, sha256(lost)));
 
     const before = await snapshot(target);
-    const lines = zlib.gunzipSync(fs.readFileSync(path.join(dir, 'full.backup'))).toString().split('\n');
+    const lines = zlib
+      .gunzipSync(fs.readFileSync(path.join(dir, 'full.backup')))
+      .toString()
+      .split('\n');
     const at = lines.findIndex((l) => l.startsWith('{"storedFile":'));
     lines[at + 1] = Buffer.from('bytes that are not the file').toString('base64');
     const damaged = path.join(dir, 'damaged.backup');
@@ -114,7 +123,10 @@ describe('backup and restore', () => {
 
   it('leaves the old state in place when a backup breaks half-way', async () => {
     const before = await snapshot(target);
-    const good = zlib.gunzipSync(fs.readFileSync(path.join(dir, 'full.backup'))).toString().split('\n');
+    const good = zlib
+      .gunzipSync(fs.readFileSync(path.join(dir, 'full.backup')))
+      .toString()
+      .split('\n');
     const broken = [...good.slice(0, Math.floor(good.length / 2)), '{"id": "not a number", "oops": true'].join('\n');
     const file = path.join(dir, 'broken.backup');
     fs.writeFileSync(file, zlib.gzipSync(broken));

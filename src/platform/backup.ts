@@ -69,14 +69,23 @@ async function appliedMigrations(database: Database): Promise<string[]> {
 export async function backup(database: Database, file: string, opts: { store: FileStore; progress?: Progress }): Promise<BackupResult> {
   const progress = opts.progress ?? quiet;
   const names = (await tables(database)).filter((name) => !NOT_BACKED_UP.has(name));
-  const counts = await Promise.all(names.map(async (name) => {
-    const [row] = await database.query<{ n: number }>(`select count(*)::int as n from ${ident(name)}`);
-    return { name, rows: row?.n ?? 0 };
-  }));
-  const [totals] = await database.query<{ count: number; bytes: number }>('select count(*)::int as count, coalesce(sum(size), 0)::float8 as bytes from stored_files where refs > 0');
+  const counts = await Promise.all(
+    names.map(async (name) => {
+      const [row] = await database.query<{ n: number }>(`select count(*)::int as n from ${ident(name)}`);
+      return { name, rows: row?.n ?? 0 };
+    }),
+  );
+  const [totals] = await database.query<{ count: number; bytes: number }>(
+    'select count(*)::int as count, coalesce(sum(size), 0)::float8 as bytes from stored_files where refs > 0',
+  );
   const header: Header = {
-    format: FORMAT, version: VERSION, createdAt: new Date().toISOString(), source: database.kind,
-    migrations: await appliedMigrations(database), tables: counts, files: totals ?? { count: 0, bytes: 0 },
+    format: FORMAT,
+    version: VERSION,
+    createdAt: new Date().toISOString(),
+    source: database.kind,
+    migrations: await appliedMigrations(database),
+    tables: counts,
+    files: totals ?? { count: 0, bytes: 0 },
   };
   const missingFiles: string[] = [];
   progress.start(counts.reduce((a, c) => a + c.rows, 0) + (totals?.count ?? 0), 'backup');
@@ -87,7 +96,8 @@ export async function backup(database: Database, file: string, opts: { store: Fi
       let after = '(0,0)';
       for (;;) {
         const rows = await database.query<{ tid: string; row: string }>(
-          `select ctid::text as tid, row_to_json(t)::text as row from ${ident(name)} t where ctid > $1::tid order by ctid limit ${BATCH}`, [after],
+          `select ctid::text as tid, row_to_json(t)::text as row from ${ident(name)} t where ctid > $1::tid order by ctid limit ${BATCH}`,
+          [after],
         );
         if (rows.length === 0) break;
         yield `${rows.map((r) => r.row).join('\n')}\n`;
@@ -150,11 +160,14 @@ export async function restore(database: Database, file: string, opts: { store: F
   } catch {
     throw new RestoreError(`${file} is not a suotdoi backup`);
   }
-  if (header.format !== FORMAT || !VERSIONS.has(header.version)) throw new RestoreError(`${file} is not a suotdoi backup of version ${[...VERSIONS].join(' or ')}`);
+  if (header.format !== FORMAT || !VERSIONS.has(header.version))
+    throw new RestoreError(`${file} is not a suotdoi backup of version ${[...VERSIONS].join(' or ')}`);
   await database.migrate();
   const ours = await appliedMigrations(database);
   if (header.migrations.some((h, i) => ours[i] !== h) || ours.length !== header.migrations.length) {
-    throw new RestoreError(`The backup was made by a different version of suotdoi (${header.migrations.length} migrations, this one has ${ours.length}). Restore it with the matching version, then upgrade.`);
+    throw new RestoreError(
+      `The backup was made by a different version of suotdoi (${header.migrations.length} migrations, this one has ${ours.length}). Restore it with the matching version, then upgrade.`,
+    );
   }
   const existing = new Set(await tables(database));
   const names = header.tables.map((t) => t.name);
@@ -194,7 +207,9 @@ async function load(client: RawClient, existing: Set<string>, it: AsyncIterator<
   let batch: string[] = [];
   const flush = async () => {
     if (!table || batch.length === 0) return;
-    await client.query(`insert into ${ident(table)} select * from json_populate_recordset(null::${ident(table)}, $1::json)`, [`[${batch.join(',')}]`]);
+    await client.query(`insert into ${ident(table)} select * from json_populate_recordset(null::${ident(table)}, $1::json)`, [
+      `[${batch.join(',')}]`,
+    ]);
     progress.tick(batch.length);
     batch = [];
   };
@@ -247,7 +262,8 @@ async function load(client: RawClient, existing: Set<string>, it: AsyncIterator<
   for (const name of existing) {
     const seqs = await client.query<{ col: string; seq: string }>(
       `select a.attname as col, pg_get_serial_sequence($1, a.attname) as seq from pg_attribute a
-       where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped and pg_get_serial_sequence($1, a.attname) is not null`, [ident(name)],
+       where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped and pg_get_serial_sequence($1, a.attname) is not null`,
+      [ident(name)],
     );
     for (const { col, seq } of seqs) {
       await client.query(`select setval($1, coalesce((select max(${ident(col)}) from ${ident(name)}), 0) + 1, false)`, [seq]);

@@ -11,7 +11,10 @@ const Schema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'suotdoi <no-reply@localhost>' }),
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
   SESSION_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 14 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   DEMO_DATA: Type.Optional(Type.Boolean()),
@@ -49,7 +52,16 @@ export interface Config extends Omit<Raw, 'DEMO_DATA'> {
 
 export type StorageSettings =
   | { kind: 'local'; dir: string }
-  | { kind: 's3'; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string; pathStyle: boolean };
+  | {
+      kind: 's3';
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      prefix: string;
+      pathStyle: boolean;
+    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -78,10 +90,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const value = Value.Default(Schema, coerce(env));
   const errors = [...Value.Errors(Schema, value)];
   if (errors.length > 0) {
-    throw new ConfigError(errors.map((e) => {
-      const key = e.instancePath.replace(/^\//, '') || 'config';
-      return `${key}=${JSON.stringify(env[key] ?? '')}: ${e.message}`;
-    }));
+    throw new ConfigError(
+      errors.map((e) => {
+        const key = e.instancePath.replace(/^\//, '') || 'config';
+        return `${key}=${JSON.stringify(env[key] ?? '')}: ${e.message}`;
+      }),
+    );
   }
   const raw = value as Raw;
   const dataDir = path.resolve(cwd, raw.DATA_DIR);
@@ -102,7 +116,13 @@ function storageSettings(raw: Raw, dataDir: string, cwd: string): StorageSetting
   if (missing.length) throw new ConfigError(missing.map((key) => `${key}: must be set when STORAGE=s3`));
   const prefix = raw.S3_PREFIX && !raw.S3_PREFIX.endsWith('/') ? `${raw.S3_PREFIX}/` : raw.S3_PREFIX;
   return {
-    kind: 's3', endpoint: raw.S3_ENDPOINT ?? '', bucket: raw.S3_BUCKET ?? '', region: raw.S3_REGION,
-    accessKeyId: raw.S3_ACCESS_KEY_ID ?? '', secretAccessKey: raw.S3_SECRET_ACCESS_KEY ?? '', prefix, pathStyle: raw.S3_PATH_STYLE,
+    kind: 's3',
+    endpoint: raw.S3_ENDPOINT ?? '',
+    bucket: raw.S3_BUCKET ?? '',
+    region: raw.S3_REGION,
+    accessKeyId: raw.S3_ACCESS_KEY_ID ?? '',
+    secretAccessKey: raw.S3_SECRET_ACCESS_KEY ?? '',
+    prefix,
+    pathStyle: raw.S3_PATH_STYLE,
   };
 }

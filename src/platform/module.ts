@@ -103,11 +103,18 @@ export function homePartsOf(modules: readonly ModuleManifest[]): HomePart[] {
 
 /** Seed steps of one kind, in order. */
 export function seedStepsOf(modules: readonly ModuleManifest[], kind: SeedStep['kind']): SeedStep[] {
-  return modules.flatMap((m) => m.seed ?? []).filter((s) => s.kind === kind).sort((a, b) => a.order - b.order);
+  return modules
+    .flatMap((m) => m.seed ?? [])
+    .filter((s) => s.kind === kind)
+    .sort((a, b) => a.order - b.order);
 }
 
 /** Labels for grants from the module that knows institutions and units (none: no labels). */
-export async function labelGrants(modules: readonly ModuleManifest[], db: Db, grants: Grant[]): Promise<Map<string, { href: string; label: string }>> {
+export async function labelGrants(
+  modules: readonly ModuleManifest[],
+  db: Db,
+  grants: Grant[],
+): Promise<Map<string, { href: string; label: string }>> {
   const labeller = modules.find((m) => m.grantLabels)?.grantLabels;
   return labeller ? labeller(db, grants) : new Map();
 }

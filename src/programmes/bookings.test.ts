@@ -13,8 +13,13 @@ import { makeCitizen, makeProgramme, makeStaff, signedIn } from './testing.js';
 let t: TestApp;
 let db: Db;
 
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+});
+afterAll(async () => {
+  await t.close();
+});
 
 const date = () => addDays(vnDate(new Date()), 7);
 
@@ -33,7 +38,10 @@ describe('declining a school-group booking', () => {
     const mails = await queuedMail(db, teacher.label);
     const declined = mails.find((m) => m.subject.startsWith('Bảo tàng không nhận được đoàn'));
     expect(declined?.bodyText).toContain('Phòng trưng bày đang sửa chữa');
-    const audits = await db.select().from(auditLog).where(and(eq(auditLog.action, 'programme.booking.decline'), eq(auditLog.entityId, booking.id)));
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'programme.booking.decline'), eq(auditLog.entityId, booking.id)));
     expect(audits.length).toBe(1);
   });
 

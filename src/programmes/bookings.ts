@@ -32,10 +32,18 @@ export async function createBooking(db: Db, actor: Actor, programmeId: string, i
   await checkDate(db, p, input.date, 'date', now);
   const school = normalizeVi(input.school);
   if (!school) throw new ValidationError([{ field: 'school', key: 'errors.required' }]);
-  const [row] = await db.insert(groupBookings).values({
-    programmeId, userId: actor.userId, school, className: input.className ? normalizeVi(input.className) : null,
-    pupils: input.pupils, requestedDate: input.date, note: input.note ? normalizeVi(input.note) : null,
-  }).returning();
+  const [row] = await db
+    .insert(groupBookings)
+    .values({
+      programmeId,
+      userId: actor.userId,
+      school,
+      className: input.className ? normalizeVi(input.className) : null,
+      pupils: input.pupils,
+      requestedDate: input.date,
+      note: input.note ? normalizeVi(input.note) : null,
+    })
+    .returning();
   if (!row) throw new Error('insert returned nothing');
   const contact = (await contactsOf(db, [actor.userId])).get(actor.userId);
   await tell(db, contact, 'bookingReceived', { title: p.title, date: row.requestedDate, pupils: row.pupils });
@@ -51,7 +59,11 @@ async function loadBooking(db: Db, id: string): Promise<BookingRow> {
 
 export type BookingAnswer = { confirm: true } | { proposeDate: string; note?: string | undefined } | { declineReason: string };
 
-const answerAction = { confirmed: 'programme.booking.confirm', proposed: 'programme.booking.propose', declined: 'programme.booking.decline' } as const;
+const answerAction = {
+  confirmed: 'programme.booking.confirm',
+  proposed: 'programme.booking.propose',
+  declined: 'programme.booking.decline',
+} as const;
 const answerMail = { confirmed: 'bookingConfirmed', proposed: 'bookingProposed', declined: 'bookingDeclined' } as const;
 
 /**
@@ -61,7 +73,8 @@ const answerMail = { confirmed: 'bookingConfirmed', proposed: 'bookingProposed',
 export async function answerBooking(db: Db, actor: Actor, id: string, answer: BookingAnswer, now: Date = new Date()): Promise<BookingRow> {
   const before = await loadBooking(db, id);
   const { programme, scope } = await manageable(db, actor, before.programmeId);
-  if (before.status === 'cancelled' || before.status === 'declined') throw new ConflictError([{ field: 'status', key: 'programmes.errors.bookingClosed' }]);
+  if (before.status === 'cancelled' || before.status === 'declined')
+    throw new ConflictError([{ field: 'status', key: 'programmes.errors.bookingClosed' }]);
   let patch: Partial<BookingRow>;
   if ('confirm' in answer) {
     patch = { status: 'confirmed', proposedDate: null };
@@ -73,17 +86,29 @@ export async function answerBooking(db: Db, actor: Actor, id: string, answer: Bo
     await checkDate(db, programme, answer.proposeDate, 'date', now);
     patch = { status: 'proposed', proposedDate: answer.proposeDate, note: answer.note ? normalizeVi(answer.note) : before.note };
   }
-  const [row] = await db.update(groupBookings).set({ ...patch, updatedAt: new Date() }).where(eq(groupBookings.id, id)).returning();
+  const [row] = await db
+    .update(groupBookings)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(groupBookings.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
   const contact = (await contactsOf(db, [row.userId])).get(row.userId);
   const status = row.status as keyof typeof answerMail;
   await tell(db, contact, answerMail[status], {
-    title: programme.title, date: row.requestedDate, proposed: row.proposedDate ?? '', pupils: row.pupils, reason: row.note ?? '',
+    title: programme.title,
+    date: row.requestedDate,
+    proposed: row.proposedDate ?? '',
+    pupils: row.pupils,
+    reason: row.note ?? '',
   });
   await recordAudit(db, actor, {
-    action: answerAction[status], entityType: 'programme_booking', entityId: id,
-    before: { status: before.status, date: before.requestedDate }, after: { status: row.status, proposedDate: row.proposedDate, ...(status === 'declined' ? { reason: row.note } : {}) },
-    unitIds: scope.unitPath, institutionId: programme.institutionId,
+    action: answerAction[status],
+    entityType: 'programme_booking',
+    entityId: id,
+    before: { status: before.status, date: before.requestedDate },
+    after: { status: row.status, proposedDate: row.proposedDate, ...(status === 'declined' ? { reason: row.note } : {}) },
+    unitIds: scope.unitPath,
+    institutionId: programme.institutionId,
   });
   return row;
 }
@@ -93,10 +118,17 @@ export async function teacherAnswer(db: Db, actor: Actor, id: string, accept: bo
   requireWriteScope(actor, 'self:write');
   const before = await loadBooking(db, id);
   if (before.userId !== actor.userId) throw new NotFoundError();
-  if (accept && (before.status !== 'proposed' || !before.proposedDate)) throw new ConflictError([{ field: 'status', key: 'programmes.errors.nothingProposed' }]);
-  const [row] = await db.update(groupBookings).set(accept
-    ? { status: 'confirmed', requestedDate: before.proposedDate ?? before.requestedDate, proposedDate: null, updatedAt: new Date() }
-    : { status: 'cancelled', updatedAt: new Date() }).where(eq(groupBookings.id, id)).returning();
+  if (accept && (before.status !== 'proposed' || !before.proposedDate))
+    throw new ConflictError([{ field: 'status', key: 'programmes.errors.nothingProposed' }]);
+  const [row] = await db
+    .update(groupBookings)
+    .set(
+      accept
+        ? { status: 'confirmed', requestedDate: before.proposedDate ?? before.requestedDate, proposedDate: null, updatedAt: new Date() }
+        : { status: 'cancelled', updatedAt: new Date() },
+    )
+    .where(eq(groupBookings.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
   return row;
 }
@@ -108,7 +140,10 @@ export async function bookingsOf(db: Db, actor: Actor, programmeId: string): Pro
 
 export async function myBookings(db: Db, actor: Actor): Promise<Array<{ booking: BookingRow; programme: ProgrammeRow }>> {
   requireUser(actor);
-  return db.select({ booking: groupBookings, programme: programmes }).from(groupBookings)
+  return db
+    .select({ booking: groupBookings, programme: programmes })
+    .from(groupBookings)
     .innerJoin(programmes, eq(programmes.id, groupBookings.programmeId))
-    .where(and(eq(groupBookings.userId, actor.userId))).orderBy(desc(groupBookings.createdAt));
+    .where(and(eq(groupBookings.userId, actor.userId)))
+    .orderBy(desc(groupBookings.createdAt));
 }

@@ -37,7 +37,7 @@ export interface CalendarEntry {
 async function scopeCondition(db: Db, scope: CalendarScope): Promise<SQL | undefined> {
   if (scope.kind === 'institution') return eq(programmes.institutionId, scope.institutionId);
   if (scope.kind === 'unit') {
-    const ids = scope.subtree ?? await unitSubtree(db, scope.unitId);
+    const ids = scope.subtree ?? (await unitSubtree(db, scope.unitId));
     return ids.length ? inArray(programmes.unitId, ids) : sql`false`;
   }
   return undefined;
@@ -45,16 +45,37 @@ async function scopeCondition(db: Db, scope: CalendarScope): Promise<SQL | undef
 
 /** Sessions of published programmes in [from, to) (Vietnam dates), oldest first. */
 export async function calendarEntries(db: Db, scope: CalendarScope, from: string, to: string, limit = 5000): Promise<CalendarEntry[]> {
-  const rows = await db.select({
-    sessionId: programmeSessions.id, programmeId: programmes.id, title: programmes.title, kind: programmes.kind,
-    institutionId: programmes.institutionId, venue: programmes.venue, onlineUrl: programmes.onlineUrl, description: programmes.description,
-    startsAt: programmeSessions.startsAt, endsAt: programmeSessions.endsAt, cancelledAt: programmeSessions.cancelledAt, updatedAt: programmes.updatedAt,
-  }).from(programmeSessions).innerJoin(programmes, eq(programmes.id, programmeSessions.programmeId))
-    .where(and(
-      eq(programmes.status, 'published'), await scopeCondition(db, scope),
-      gte(programmeSessions.startsAt, vnInstant(from)), lt(programmeSessions.startsAt, vnInstant(to)),
-    )).orderBy(asc(programmeSessions.startsAt), asc(programmes.sortKey)).limit(limit);
-  const names = await institutionRefs(db, rows.map((r) => r.institutionId));
+  const rows = await db
+    .select({
+      sessionId: programmeSessions.id,
+      programmeId: programmes.id,
+      title: programmes.title,
+      kind: programmes.kind,
+      institutionId: programmes.institutionId,
+      venue: programmes.venue,
+      onlineUrl: programmes.onlineUrl,
+      description: programmes.description,
+      startsAt: programmeSessions.startsAt,
+      endsAt: programmeSessions.endsAt,
+      cancelledAt: programmeSessions.cancelledAt,
+      updatedAt: programmes.updatedAt,
+    })
+    .from(programmeSessions)
+    .innerJoin(programmes, eq(programmes.id, programmeSessions.programmeId))
+    .where(
+      and(
+        eq(programmes.status, 'published'),
+        await scopeCondition(db, scope),
+        gte(programmeSessions.startsAt, vnInstant(from)),
+        lt(programmeSessions.startsAt, vnInstant(to)),
+      ),
+    )
+    .orderBy(asc(programmeSessions.startsAt), asc(programmes.sortKey))
+    .limit(limit);
+  const names = await institutionRefs(
+    db,
+    rows.map((r) => r.institutionId),
+  );
   return rows.map(({ cancelledAt, ...r }) => ({ ...r, cancelled: Boolean(cancelledAt), institutionName: names.get(r.institutionId)?.name ?? '' }));
 }
 
@@ -70,21 +91,39 @@ export interface DaySummary {
  */
 export async function calendarDays(db: Db, scope: CalendarScope, from: string, to: string, perDay = 3): Promise<DaySummary[]> {
   const where = and(
-    eq(programmes.status, 'published'), isNull(programmeSessions.cancelledAt), await scopeCondition(db, scope),
-    gte(programmeSessions.startsAt, vnInstant(from)), lt(programmeSessions.startsAt, vnInstant(to)),
+    eq(programmes.status, 'published'),
+    isNull(programmeSessions.cancelledAt),
+    await scopeCondition(db, scope),
+    gte(programmeSessions.startsAt, vnInstant(from)),
+    lt(programmeSessions.startsAt, vnInstant(to)),
   );
   const day = sql<string>`((${programmeSessions.startsAt} at time zone 'UTC') + interval '7 hours')::date::text`;
-  const ranked = db.select({
-    sessionId: sql<string>`${programmeSessions.id}`.as('session_id'), programmeId: sql<string>`${programmes.id}`.as('programme_id'),
-    title: sql<string>`${programmes.title}`.as('title'), kind: sql<string>`${programmes.kind}`.as('kind'),
-    institutionId: sql<string>`${programmes.institutionId}`.as('institution_id'),
-    startsAt: sql<string>`${programmeSessions.startsAt}`.as('starts_at'), endsAt: sql<string>`${programmeSessions.endsAt}`.as('ends_at'),
-    day: day.as('day'),
-    rn: sql<number>`row_number() over (partition by ${day} order by ${programmeSessions.startsAt}, ${programmes.sortKey})`.as('rn'),
-    n: sql<number>`count(*) over (partition by ${day})`.as('n'),
-  }).from(programmeSessions).innerJoin(programmes, eq(programmes.id, programmeSessions.programmeId)).where(where).as('ranked');
-  const rows = await db.select().from(ranked).where(sql`${ranked.rn} <= ${perDay}`).orderBy(asc(ranked.day), asc(ranked.rn));
-  const names = await institutionRefs(db, rows.map((r) => r.institutionId));
+  const ranked = db
+    .select({
+      sessionId: sql<string>`${programmeSessions.id}`.as('session_id'),
+      programmeId: sql<string>`${programmes.id}`.as('programme_id'),
+      title: sql<string>`${programmes.title}`.as('title'),
+      kind: sql<string>`${programmes.kind}`.as('kind'),
+      institutionId: sql<string>`${programmes.institutionId}`.as('institution_id'),
+      startsAt: sql<string>`${programmeSessions.startsAt}`.as('starts_at'),
+      endsAt: sql<string>`${programmeSessions.endsAt}`.as('ends_at'),
+      day: day.as('day'),
+      rn: sql<number>`row_number() over (partition by ${day} order by ${programmeSessions.startsAt}, ${programmes.sortKey})`.as('rn'),
+      n: sql<number>`count(*) over (partition by ${day})`.as('n'),
+    })
+    .from(programmeSessions)
+    .innerJoin(programmes, eq(programmes.id, programmeSessions.programmeId))
+    .where(where)
+    .as('ranked');
+  const rows = await db
+    .select()
+    .from(ranked)
+    .where(sql`${ranked.rn} <= ${perDay}`)
+    .orderBy(asc(ranked.day), asc(ranked.rn));
+  const names = await institutionRefs(
+    db,
+    rows.map((r) => r.institutionId),
+  );
   const out: DaySummary[] = [];
   for (let d = from; d < to; d = addDays(d, 1)) out.push({ date: d, count: 0, first: [] });
   const byDate = new Map(out.map((s) => [s.date, s]));
@@ -93,9 +132,19 @@ export async function calendarDays(db: Db, scope: CalendarScope, from: string, t
     if (!s) continue;
     s.count = Number(r.n);
     s.first.push({
-      sessionId: r.sessionId, programmeId: r.programmeId, title: r.title, kind: r.kind, institutionId: r.institutionId,
-      institutionName: names.get(r.institutionId)?.name ?? '', venue: null, onlineUrl: null, description: '',
-      startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt), cancelled: false, updatedAt: new Date(r.startsAt),
+      sessionId: r.sessionId,
+      programmeId: r.programmeId,
+      title: r.title,
+      kind: r.kind,
+      institutionId: r.institutionId,
+      institutionName: names.get(r.institutionId)?.name ?? '',
+      venue: null,
+      onlineUrl: null,
+      description: '',
+      startsAt: new Date(r.startsAt),
+      endsAt: new Date(r.endsAt),
+      cancelled: false,
+      updatedAt: new Date(r.startsAt),
     });
   }
   return out;
@@ -123,12 +172,14 @@ export interface MarkerDay {
 /** The markers falling in [from, to): national ones everywhere, local ones on their unit's calendars. */
 export async function markersBetween(db: Db, scope: CalendarScope, from: string, to: string, unitIdsAbove: string[] = []): Promise<MarkerDay[]> {
   let local: SQL | undefined;
-  if (scope.kind === 'unit') local = inArray(calendarMarkers.unitId, [...new Set([...(scope.subtree ?? await unitSubtree(db, scope.unitId)), ...unitIdsAbove])]);
+  if (scope.kind === 'unit')
+    local = inArray(calendarMarkers.unitId, [...new Set([...(scope.subtree ?? (await unitSubtree(db, scope.unitId))), ...unitIdsAbove])]);
   else if (scope.kind === 'institution') local = unitIdsAbove.length ? inArray(calendarMarkers.unitId, unitIdsAbove) : undefined;
   else local = sql`true`;
-  const rows = await db.select().from(calendarMarkers).where(and(
-    eq(calendarMarkers.hidden, false), local ? or(isNull(calendarMarkers.unitId), local) : isNull(calendarMarkers.unitId),
-  ));
+  const rows = await db
+    .select()
+    .from(calendarMarkers)
+    .where(and(eq(calendarMarkers.hidden, false), local ? or(isNull(calendarMarkers.unitId), local) : isNull(calendarMarkers.unitId)));
   const out: MarkerDay[] = [];
   const firstYear = Number(from.slice(0, 4));
   const lastYear = Number(to.slice(0, 4));
@@ -171,8 +222,14 @@ function markerValues(input: MarkerInput) {
   const probe = `2024-${String(input.month).padStart(2, '0')}-${String(input.day).padStart(2, '0')}`;
   if (vnDate(vnInstant(probe)) !== probe) throw new ValidationError([{ field: 'day', key: 'programmes.errors.noSuchDay' }]);
   return {
-    title: normalizeVi(input.title), description: input.description ? normalizeVi(input.description) : null,
-    month: input.month, day: input.day, days: input.days ?? 1, year: input.year ?? null, unitId: input.unitId ?? null, hidden: input.hidden ?? false,
+    title: normalizeVi(input.title),
+    description: input.description ? normalizeVi(input.description) : null,
+    month: input.month,
+    day: input.day,
+    days: input.days ?? 1,
+    year: input.year ?? null,
+    unitId: input.unitId ?? null,
+    hidden: input.hidden ?? false,
   };
 }
 
@@ -189,7 +246,11 @@ export async function updateMarker(db: Db, actor: Actor, id: string, input: Mark
   if (!before) throw new NotFoundError();
   await authorizeMarker(db, actor, before.unitId);
   const path = await authorizeMarker(db, actor, input.unitId ?? null);
-  const [row] = await db.update(calendarMarkers).set({ ...markerValues(input), updatedAt: new Date() }).where(eq(calendarMarkers.id, id)).returning();
+  const [row] = await db
+    .update(calendarMarkers)
+    .set({ ...markerValues(input), updatedAt: new Date() })
+    .where(eq(calendarMarkers.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
   await recordAudit(db, actor, { action: 'programme.marker.update', entityType: 'calendar_marker', entityId: id, before, after: row, unitIds: path });
   return row;
@@ -211,15 +272,37 @@ export async function ownEntries(db: Db, token: string): Promise<CalendarEntry[]
   const [feed] = await db.select().from(calendarFeeds).where(eq(calendarFeeds.token, token)).limit(1);
   if (!feed) throw new NotFoundError();
   const since = new Date(Date.now() - 60 * 86_400_000);
-  const rows = await db.select({
-    sessionId: programmeSessions.id, programmeId: programmes.id, title: programmes.title, kind: programmes.kind,
-    institutionId: programmes.institutionId, venue: programmes.venue, onlineUrl: programmes.onlineUrl, description: programmes.description,
-    startsAt: programmeSessions.startsAt, endsAt: programmeSessions.endsAt, cancelledAt: programmeSessions.cancelledAt, updatedAt: programmes.updatedAt,
-  }).from(registrations)
+  const rows = await db
+    .select({
+      sessionId: programmeSessions.id,
+      programmeId: programmes.id,
+      title: programmes.title,
+      kind: programmes.kind,
+      institutionId: programmes.institutionId,
+      venue: programmes.venue,
+      onlineUrl: programmes.onlineUrl,
+      description: programmes.description,
+      startsAt: programmeSessions.startsAt,
+      endsAt: programmeSessions.endsAt,
+      cancelledAt: programmeSessions.cancelledAt,
+      updatedAt: programmes.updatedAt,
+    })
+    .from(registrations)
     .innerJoin(programmes, eq(programmes.id, registrations.programmeId))
     .innerJoin(programmeSessions, eq(programmeSessions.programmeId, programmes.id))
-    .where(and(eq(registrations.userId, feed.userId), eq(registrations.status, 'confirmed'), eq(programmes.status, 'published'), gte(programmeSessions.startsAt, since)))
-    .orderBy(asc(programmeSessions.startsAt)).limit(2000);
-  const names = await institutionRefs(db, rows.map((r) => r.institutionId));
+    .where(
+      and(
+        eq(registrations.userId, feed.userId),
+        eq(registrations.status, 'confirmed'),
+        eq(programmes.status, 'published'),
+        gte(programmeSessions.startsAt, since),
+      ),
+    )
+    .orderBy(asc(programmeSessions.startsAt))
+    .limit(2000);
+  const names = await institutionRefs(
+    db,
+    rows.map((r) => r.institutionId),
+  );
   return rows.map(({ cancelledAt, ...r }) => ({ ...r, cancelled: Boolean(cancelledAt), institutionName: names.get(r.institutionId)?.name ?? '' }));
 }

@@ -13,8 +13,13 @@ import { makeActor, makeCitizen, makeInstitution, makeProgramme, makeStaff, make
 let t: TestApp;
 let db: Db;
 
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+});
+afterAll(async () => {
+  await t.close();
+});
 
 const from = () => vnDate(new Date());
 const to = () => addDays(vnDate(new Date()), 30);
@@ -30,12 +35,20 @@ async function setting() {
 }
 
 const edit = (unitId: string, over: Partial<CampaignEditInput> = {}): CampaignEditInput => ({
-  title: 'Ngày Sách và Văn hóa đọc', description: 'Đọc sách mỗi ngày', unitId, startsOn: from(), endsOn: to(), programmeIds: [], ...over,
+  title: 'Ngày Sách và Văn hóa đọc',
+  description: 'Đọc sách mỗi ngày',
+  unitId,
+  startsOn: from(),
+  endsOn: to(),
+  programmeIds: [],
+  ...over,
 });
 
 function put(browser: Browser, url: string, payload: Record<string, unknown>) {
   return t.app.inject({
-    method: 'PUT', url, payload,
+    method: 'PUT',
+    url,
+    payload,
     headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': browser.csrf, accept: 'application/json' },
   });
 }
@@ -52,7 +65,10 @@ describe('editing a campaign', () => {
     expect(members.map((m) => m.id).sort()).toEqual([kept.id, added.id].sort());
     const [d] = await db.select().from(programmes).where(eq(programmes.id, dropped.id));
     expect(d?.campaignId).toBeNull();
-    const audits = await db.select().from(auditLog).where(and(eq(auditLog.action, 'programme.campaign.update'), eq(auditLog.entityId, campaign.id)));
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'programme.campaign.update'), eq(auditLog.entityId, campaign.id)));
     expect(audits.length).toBe(1);
   });
 
@@ -75,7 +91,9 @@ describe('editing a campaign', () => {
   it('names the field for an empty title, an end before the start, and programmes outside the area or cancelled', async () => {
     const { province, campaign, officer } = await setting();
     const { programme: outside } = await makeProgramme(db);
-    const { programme: cancelled, staff } = await makeProgramme(db, { institution: await makeInstitution(db, { unit: await makeUnit(db, { parent: province }) }) });
+    const { programme: cancelled, staff } = await makeProgramme(db, {
+      institution: await makeInstitution(db, { unit: await makeUnit(db, { parent: province }) }),
+    });
     await cancelProgramme(db, staff, cancelled.id, undefined);
     const fieldsOf = async (input: Partial<CampaignEditInput>) => {
       const err = await updateCampaign(db, officer, campaign.id, edit(province.id, input)).catch((e: unknown) => e);
@@ -101,7 +119,13 @@ describe('editing a campaign on the web and through the API', () => {
     expect(form.body).toContain('Thi kể chuyện sách');
     const bad = await browser.post(`/campaigns/${campaign.id}/edit`, { title: 'Ngày Sách', unitId: province.id, startsOn: to(), endsOn: from() });
     expect(bad.statusCode).toBe(422);
-    const ok = await browser.post(`/campaigns/${campaign.id}/edit`, { title: 'Ngày Sách 2027', unitId: province.id, startsOn: from(), endsOn: to(), programmeIds: programme.id });
+    const ok = await browser.post(`/campaigns/${campaign.id}/edit`, {
+      title: 'Ngày Sách 2027',
+      unitId: province.id,
+      startsOn: from(),
+      endsOn: to(),
+      programmeIds: programme.id,
+    });
     expect(ok.statusCode).toBe(303);
     const [p] = await db.select().from(programmes).where(eq(programmes.id, programme.id));
     expect(p?.campaignId).toBe(campaign.id);

@@ -19,11 +19,24 @@ export async function createCampaign(db: Db, actor: Actor, input: CampaignInput)
   if (input.endsOn < input.startsOn) throw new ValidationError([{ field: 'endsOn', key: 'programmes.errors.endBeforeStart' }]);
   const title = normalizeVi(input.title);
   if (!title) throw new ValidationError([{ field: 'title', key: 'errors.required' }]);
-  const [row] = await db.insert(campaigns).values({
-    title, description: input.description ? normalizeVi(input.description) : null, unitId: input.unitId, startsOn: input.startsOn, endsOn: input.endsOn,
-  }).returning();
+  const [row] = await db
+    .insert(campaigns)
+    .values({
+      title,
+      description: input.description ? normalizeVi(input.description) : null,
+      unitId: input.unitId,
+      startsOn: input.startsOn,
+      endsOn: input.endsOn,
+    })
+    .returning();
   if (!row) throw new Error('insert returned nothing');
-  await recordAudit(db, actor, { action: 'programme.campaign.create', entityType: 'programme_campaign', entityId: row.id, after: row, unitIds: scope.unitPath });
+  await recordAudit(db, actor, {
+    action: 'programme.campaign.create',
+    entityType: 'programme_campaign',
+    entityId: row.id,
+    after: row,
+    unitIds: scope.unitPath,
+  });
   return row;
 }
 
@@ -45,8 +58,12 @@ export async function editableCampaign(db: Db, actor: Actor, id: string): Promis
 export async function campaignCandidates(db: Db, unitId: string, campaignId: string): Promise<Array<typeof programmes.$inferSelect>> {
   const units = await unitSubtree(db, unitId);
   if (units.length === 0) return [];
-  const rows = await db.select().from(programmes)
-    .where(and(inArray(programmes.unitId, units), ne(programmes.status, 'cancelled'))).orderBy(programmes.sortKey).limit(500);
+  const rows = await db
+    .select()
+    .from(programmes)
+    .where(and(inArray(programmes.unitId, units), ne(programmes.status, 'cancelled')))
+    .orderBy(programmes.sortKey)
+    .limit(500);
   const own = await db.select().from(programmes).where(eq(programmes.campaignId, campaignId));
   const seen = new Set(rows.map((r) => r.id));
   return [...rows, ...own.filter((r) => !seen.has(r.id))];
@@ -66,22 +83,38 @@ export async function updateCampaign(db: Db, actor: Actor, id: string, input: Ca
   const beforeIds = (await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.campaignId, id))).map((r) => r.id);
   if (ids.length) {
     const units = new Set(await unitSubtree(db, input.unitId));
-    const found = await db.select({ id: programmes.id, unitId: programmes.unitId, status: programmes.status }).from(programmes).where(inArray(programmes.id, ids));
+    const found = await db
+      .select({ id: programmes.id, unitId: programmes.unitId, status: programmes.status })
+      .from(programmes)
+      .where(inArray(programmes.id, ids));
     const fits = new Set(found.filter((p) => units.has(p.unitId) && (p.status !== 'cancelled' || beforeIds.includes(p.id))).map((p) => p.id));
     if (ids.some((x) => !fits.has(x))) issues.push({ field: 'programmeIds', key: 'programmes.errors.campaignProgramme' });
   }
   if (issues.length) throw new ValidationError(issues);
-  const [row] = await db.update(campaigns).set({
-    title, description: input.description ? normalizeVi(input.description) || null : null, unitId: input.unitId,
-    startsOn: input.startsOn, endsOn: input.endsOn, updatedAt: new Date(),
-  }).where(eq(campaigns.id, id)).returning();
+  const [row] = await db
+    .update(campaigns)
+    .set({
+      title,
+      description: input.description ? normalizeVi(input.description) || null : null,
+      unitId: input.unitId,
+      startsOn: input.startsOn,
+      endsOn: input.endsOn,
+      updatedAt: new Date(),
+    })
+    .where(eq(campaigns.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
-  await db.update(programmes).set({ campaignId: null, updatedAt: new Date() })
+  await db
+    .update(programmes)
+    .set({ campaignId: null, updatedAt: new Date() })
     .where(and(eq(programmes.campaignId, id), ids.length ? notInArray(programmes.id, ids) : undefined));
   if (ids.length) await db.update(programmes).set({ campaignId: id, updatedAt: new Date() }).where(inArray(programmes.id, ids));
   await recordAudit(db, actor, {
-    action: 'programme.campaign.update', entityType: 'programme_campaign', entityId: id,
-    before: { ...before, programmeIds: beforeIds.sort() }, after: { ...row, programmeIds: ids.sort() },
+    action: 'programme.campaign.update',
+    entityType: 'programme_campaign',
+    entityId: id,
+    before: { ...before, programmeIds: beforeIds.sort() },
+    after: { ...row, programmeIds: ids.sort() },
     unitIds: [...new Set([...scope.unitPath, ...(await unitScope(db, before.unitId)).unitPath])],
   });
   return row;

@@ -15,8 +15,13 @@ import { makeCitizen, makeProgramme, makeStaff, signedIn } from './testing.js';
 let t: TestApp;
 let db: Db;
 
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+});
+afterAll(async () => {
+  await t.close();
+});
 
 const subjectsTo = async (recipient: string) => (await queuedMail(db, recipient)).map((r) => r.subject);
 
@@ -34,7 +39,10 @@ describe('cancelling a whole programme', () => {
     expect(sessions.every((s) => s.cancelledAt && s.cancelReason === 'Sửa chữa nhà văn hóa')).toBe(true);
     expect(await subjectsTo(a.label)).toEqual(expect.arrayContaining([`Hủy chương trình: ${title}`]));
     expect((await subjectsTo(b.label)).filter((s) => s.startsWith('Hủy chương trình')).length).toBe(1);
-    const audits = await db.select().from(auditLog).where(and(eq(auditLog.action, 'programme.cancel'), eq(auditLog.entityId, programme.id)));
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'programme.cancel'), eq(auditLog.entityId, programme.id)));
     expect(audits.length).toBe(1);
   });
 

@@ -24,8 +24,12 @@ function num(v: unknown): number | string | undefined {
 /** The campaign form's fields, with the ticked programmes as a list even when one or none is ticked. */
 export function campaignFromForm(body: Body): Record<string, unknown> {
   return {
-    title: one(body.title) ?? '', description: one(body.description), unitId: one(body.unitId) ?? '',
-    startsOn: one(body.startsOn) ?? '', endsOn: one(body.endsOn) ?? '', programmeIds: [...new Set(many(body.programmeIds))],
+    title: one(body.title) ?? '',
+    description: one(body.description),
+    unitId: one(body.unitId) ?? '',
+    startsOn: one(body.startsOn) ?? '',
+    endsOn: one(body.endsOn) ?? '',
+    programmeIds: [...new Set(many(body.programmeIds))],
   };
 }
 
@@ -35,7 +39,8 @@ function ruleFrom(body: Body): { rrule?: string; fromRepeat: boolean } {
   if (advanced) return { rrule: advanced, fromRepeat: false };
   const repeat = one(body.repeat);
   if (!repeat || repeat === 'none') return { fromRepeat: false };
-  const base = repeat === 'weekly' ? 'FREQ=WEEKLY' : repeat === 'biweekly' ? 'FREQ=WEEKLY;INTERVAL=2' : repeat === 'monthly' ? 'FREQ=MONTHLY' : `FREQ=${repeat}`;
+  const base =
+    repeat === 'weekly' ? 'FREQ=WEEKLY' : repeat === 'biweekly' ? 'FREQ=WEEKLY;INTERVAL=2' : repeat === 'monthly' ? 'FREQ=MONTHLY' : `FREQ=${repeat}`;
   const until = one(body.repeatUntil);
   return { rrule: until ? `${base};UNTIL=${until.replace(/-/g, '')}` : base, fromRepeat: true };
 }
@@ -49,11 +54,26 @@ export function usesRepeat(body: Body): boolean {
 export function programmeFromForm(body: Body): ProgrammeInput {
   const { rrule, fromRepeat } = ruleFrom(body);
   const input: Record<string, unknown> = {
-    kind: one(body.kind), title: one(body.title), description: one(body.description), institutionId: one(body.institutionId),
-    venue: one(body.venue), onlineUrl: one(body.onlineUrl), startDate: one(body.startDate), startTime: one(body.startTime),
-    endTime: one(body.endTime), rrule, exdates: one(body.exdates)?.split(/[\s,;]+/).filter(Boolean),
-    capacity: num(body.capacity), audiences: many(body.audiences), topics: many(body.topics), fee: num(body.fee),
-    accessibility: one(body.accessibility), imageUrl: one(body.imageUrl), campaignId: one(body.campaignId),
+    kind: one(body.kind),
+    title: one(body.title),
+    description: one(body.description),
+    institutionId: one(body.institutionId),
+    venue: one(body.venue),
+    onlineUrl: one(body.onlineUrl),
+    startDate: one(body.startDate),
+    startTime: one(body.startTime),
+    endTime: one(body.endTime),
+    rrule,
+    exdates: one(body.exdates)
+      ?.split(/[\s,;]+/)
+      .filter(Boolean),
+    capacity: num(body.capacity),
+    audiences: many(body.audiences),
+    topics: many(body.topics),
+    fee: num(body.fee),
+    accessibility: one(body.accessibility),
+    imageUrl: one(body.imageUrl),
+    campaignId: one(body.campaignId),
   };
   for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
   try {

@@ -6,7 +6,10 @@ function text(value: string): string {
 }
 
 function utc(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Folds a content line at 75 octets, never inside a UTF-8 sequence (§3.1). */
@@ -39,8 +42,13 @@ export interface Feed {
 export function icalendar(feed: Feed): string {
   const stamp = utc(feed.now ?? new Date());
   const lines = [
-    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//suotdoi//programmes//VI', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH',
-    `X-WR-CALNAME:${text(feed.name)}`, 'X-WR-TIMEZONE:Asia/Ho_Chi_Minh',
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//suotdoi//programmes//VI',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${text(feed.name)}`,
+    'X-WR-TIMEZONE:Asia/Ho_Chi_Minh',
   ];
   for (const e of feed.entries) {
     const place = [e.venue, e.institutionName].filter(Boolean).join(', ');

@@ -23,7 +23,10 @@ beforeAll(async () => {
   db = t.database.db;
   store = storageFor(t.app.deps.config);
 });
-afterAll(async () => { await t.close(); await fs.rm(dataDir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await t.close();
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
 
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from('IHDR'), Buffer.alloc(64, 1)]);
 const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 2)]);
@@ -49,7 +52,10 @@ describe('programme images', () => {
     expect(row.imageUrl).toMatch(/^\/programmes\/images\/[0-9a-f]{64}\.webp$/);
     const stored = await store.get(path.basename(row.imageUrl ?? '', '.webp'));
     expect(stored?.equals(webp)).toBe(true);
-    const audits = await db.select().from(auditLog).where(and(eq(auditLog.action, 'programme.image'), eq(auditLog.entityId, programme.id)));
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'programme.image'), eq(auditLog.entityId, programme.id)));
     expect(audits.length).toBe(1);
     await expect(saveProgrammeImage(db, (await makeStaff(db)).actor, programme.id, png, store)).rejects.toBeInstanceOf(ForbiddenError);
   });
@@ -70,7 +76,9 @@ describe('programme images', () => {
     expect(form.body).toMatch(new RegExp(`action="/programmes/${programme.id}/image"[^>]*><input type="hidden" name="_csrf"`));
     expect(form.body).not.toContain('?_csrf=');
     expect((await upload(browser, `/programmes/${programme.id}/image`, 'anh.png', Buffer.from('not an image'))).statusCode).toBe(422);
-    expect((await upload(browser, `/programmes/${programme.id}/image`, 'anh.jpg', Buffer.concat([jpeg, Buffer.alloc(maxImageBytes)]))).statusCode).toBe(422);
+    expect(
+      (await upload(browser, `/programmes/${programme.id}/image`, 'anh.jpg', Buffer.concat([jpeg, Buffer.alloc(maxImageBytes)]))).statusCode,
+    ).toBe(422);
     expect((await upload(browser, `/programmes/${programme.id}/image`, 'anh.jpg', jpeg, 'wrong')).statusCode).toBe(403);
     const ok = await upload(browser, `/programmes/${programme.id}/image`, 'ảnh lớp học.png', jpeg);
     expect(ok.statusCode).toBe(303);
@@ -96,11 +104,22 @@ describe('programme images', () => {
     const row = await saveProgrammeImage(db, staff, programme.id, png, store);
     const edit = await browser.get(`/programmes/${programme.id}/edit`);
     expect(edit.body).toContain(row.imageUrl ?? 'missing');
-    const body = { kind: 'class', title: programme.title, institutionId: programme.institutionId, startDate: '2030-01-07', startTime: '09:00', endTime: '10:30', capacity: 20 };
-    const put = (imageUrl: string) => t.app.inject({
-      method: 'PUT', url: `/api/v1/programmes/${programme.id}`, payload: { ...body, imageUrl },
-      headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': browser.csrf, accept: 'application/json' },
-    });
+    const body = {
+      kind: 'class',
+      title: programme.title,
+      institutionId: programme.institutionId,
+      startDate: '2030-01-07',
+      startTime: '09:00',
+      endTime: '10:30',
+      capacity: 20,
+    };
+    const put = (imageUrl: string) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/programmes/${programme.id}`,
+        payload: { ...body, imageUrl },
+        headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': browser.csrf, accept: 'application/json' },
+      });
     expect((await put(row.imageUrl ?? '')).statusCode).toBe(200);
     expect((await put('https://example.org/anh.jpg')).statusCode).toBe(200);
     expect((await put('//example.org/anh.jpg')).statusCode).toBe(400);

@@ -9,11 +9,22 @@ import { makeActor, makeInstitution, makeStaff, makeUnit, signedIn } from './tes
 let t: TestApp;
 let db: Db;
 
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+});
+afterAll(async () => {
+  await t.close();
+});
 
 const input = (institutionId: string): ProgrammeInput => ({
-  kind: 'event', title: 'Đêm thơ Nguyên tiêu', institutionId, startDate: addDays(vnDate(new Date()), 5), startTime: '19:00', endTime: '21:00', capacity: 100,
+  kind: 'event',
+  title: 'Đêm thơ Nguyên tiêu',
+  institutionId,
+  startDate: addDays(vnDate(new Date()), 5),
+  startTime: '19:00',
+  endTime: '21:00',
+  capacity: 100,
 });
 
 /** A district with a commune below it, an institution in each, and one in another district. */

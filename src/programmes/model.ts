@@ -79,60 +79,78 @@ const programmeFields = {
 export const ProgrammeInput = Type.Object(programmeFields, { additionalProperties: false });
 export type ProgrammeInput = Static<typeof ProgrammeInput>;
 
-export const RegistrationInput = Type.Object({
-  ageGroup: Type.Optional(Type.Enum(ageGroups)),
-}, { additionalProperties: false });
+export const RegistrationInput = Type.Object(
+  {
+    ageGroup: Type.Optional(Type.Enum(ageGroups)),
+  },
+  { additionalProperties: false },
+);
 export type RegistrationInput = Static<typeof RegistrationInput>;
 
 export const CancelSessionInput = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
 
 export const CheckInInput = Type.Object({ code: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 
-export const WalkInInput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  ageGroup: Type.Optional(Type.Enum(ageGroups)),
-}, { additionalProperties: false });
+export const WalkInInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    ageGroup: Type.Optional(Type.Enum(ageGroups)),
+  },
+  { additionalProperties: false },
+);
 export type WalkInInput = Static<typeof WalkInInput>;
 
-export const BookingInput = Type.Object({
-  school: Type.String({ minLength: 1, maxLength: 300 }),
-  className: Type.Optional(Type.String({ maxLength: 100 })),
-  pupils: Type.Integer({ minimum: 1, maximum: 1000 }),
-  date: DateString,
-  note: Type.Optional(Type.String({ maxLength: 2000 })),
-}, { additionalProperties: false });
+export const BookingInput = Type.Object(
+  {
+    school: Type.String({ minLength: 1, maxLength: 300 }),
+    className: Type.Optional(Type.String({ maxLength: 100 })),
+    pupils: Type.Integer({ minimum: 1, maximum: 1000 }),
+    date: DateString,
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
 export type BookingInput = Static<typeof BookingInput>;
 
 export const DeclineInput = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 
 export const ProposeInput = Type.Object({ date: DateString, note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 
-export const CampaignInput = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 300 }),
-  description: Type.Optional(Type.String({ maxLength: 5000 })),
-  unitId: Uuid,
-  startsOn: DateString,
-  endsOn: DateString,
-}, { additionalProperties: false });
+export const CampaignInput = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 300 }),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    unitId: Uuid,
+    startsOn: DateString,
+    endsOn: DateString,
+  },
+  { additionalProperties: false },
+);
 export type CampaignInput = Static<typeof CampaignInput>;
 
 /** An edit also says which programmes belong to the campaign (all of them; the rest are taken out). */
-export const CampaignEditInput = Type.Object({
-  ...CampaignInput.properties,
-  programmeIds: Type.Array(Uuid, { maxItems: 500, uniqueItems: true }),
-}, { additionalProperties: false });
+export const CampaignEditInput = Type.Object(
+  {
+    ...CampaignInput.properties,
+    programmeIds: Type.Array(Uuid, { maxItems: 500, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
 export type CampaignEditInput = Static<typeof CampaignEditInput>;
 
-export const MarkerInput = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 300 }),
-  description: Type.Optional(Type.String({ maxLength: 2000 })),
-  month: Type.Integer({ minimum: 1, maximum: 12 }),
-  day: Type.Integer({ minimum: 1, maximum: 31 }),
-  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 31 })),
-  year: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2200 }), Type.Null()])),
-  unitId: Type.Optional(Type.Union([Uuid, Type.Null()])),
-  hidden: Type.Optional(Type.Boolean()),
-}, { additionalProperties: false });
+export const MarkerInput = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 300 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    month: Type.Integer({ minimum: 1, maximum: 12 }),
+    day: Type.Integer({ minimum: 1, maximum: 31 }),
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 31 })),
+    year: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2200 }), Type.Null()])),
+    unitId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    hidden: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 export type MarkerInput = Static<typeof MarkerInput>;
 
 export const PeriodQuery = Type.Object({

@@ -15,11 +15,21 @@ export interface Contact {
 export async function contactsOf(db: Db, userIds: string[]): Promise<Map<string, Contact>> {
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: users.id, displayName: users.displayName, email: users.email, phone: users.phone, locale: users.locale })
-    .from(users).where(inArray(users.id, ids));
-  return new Map(rows.map((r) => [r.id, {
-    id: r.id, displayName: r.displayName, recipient: r.email ?? r.phone, locale: isLocale(r.locale) ? r.locale : 'vi',
-  }]));
+  const rows = await db
+    .select({ id: users.id, displayName: users.displayName, email: users.email, phone: users.phone, locale: users.locale })
+    .from(users)
+    .where(inArray(users.id, ids));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        displayName: r.displayName,
+        recipient: r.email ?? r.phone,
+        locale: isLocale(r.locale) ? r.locale : 'vi',
+      },
+    ]),
+  );
 }
 
 /**

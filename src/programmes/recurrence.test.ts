@@ -37,7 +37,10 @@ describe('recurrence in Asia/Ho_Chi_Minh', () => {
   it('refuses a rule that never ends, except for a club within its horizon', () => {
     expect(checkRule('FREQ=WEEKLY', false)).toEqual([{ field: 'rrule', key: 'programmes.errors.rruleNeverEnds' }]);
     expect(checkRule('FREQ=WEEKLY', true)).toEqual([]);
-    const club = expand({ ...base, openEnded: true, startsAt: vnInstant('2027-01-03', '19:00'), rrule: 'FREQ=WEEKLY' }, new Date('2027-01-01T00:00:00Z'));
+    const club = expand(
+      { ...base, openEnded: true, startsAt: vnInstant('2027-01-03', '19:00'), rrule: 'FREQ=WEEKLY' },
+      new Date('2027-01-01T00:00:00Z'),
+    );
     expect(club.length).toBe(Math.floor(OPEN_HORIZON_DAYS / 7) + 1);
   });
 
@@ -52,17 +55,26 @@ describe('recurrence in Asia/Ho_Chi_Minh', () => {
   });
 
   it('any weekly rule with COUNT gives that many sessions, a week apart, at the same Vietnam time', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 800 }),
-      (count, interval, hour, offset) => {
-        const start = vnInstant(new Date(Date.UTC(2026, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10), `${String(hour).padStart(2, '0')}:15`);
-        const out = expand({ ...base, startsAt: start, rrule: `FREQ=WEEKLY;INTERVAL=${interval};COUNT=${count}` });
-        expect(out.length).toBe(count);
-        out.forEach((o, i) => {
-          expect(o.startsAt.getTime() - start.getTime()).toBe(i * interval * 7 * 86_400_000);
-          expect(vnTime(o.startsAt)).toBe(`${String(hour).padStart(2, '0')}:15`);
-        });
-      },
-    ), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 800 }),
+        (count, interval, hour, offset) => {
+          const start = vnInstant(
+            new Date(Date.UTC(2026, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10),
+            `${String(hour).padStart(2, '0')}:15`,
+          );
+          const out = expand({ ...base, startsAt: start, rrule: `FREQ=WEEKLY;INTERVAL=${interval};COUNT=${count}` });
+          expect(out.length).toBe(count);
+          out.forEach((o, i) => {
+            expect(o.startsAt.getTime() - start.getTime()).toBe(i * interval * 7 * 86_400_000);
+            expect(vnTime(o.startsAt)).toBe(`${String(hour).padStart(2, '0')}:15`);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -13,8 +13,13 @@ import { makeCitizen, makeProgramme } from './testing.js';
 let database: Database;
 let db: Db;
 
-beforeAll(async () => { database = await createTestDatabase(); db = database.db; });
-afterAll(async () => { await database.close(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.db;
+});
+afterAll(async () => {
+  await database.close();
+});
 
 const tx = <T>(fn: (t: Db) => Promise<T>) => withTransaction(db, fn);
 
@@ -48,7 +53,10 @@ describe('registration', () => {
     expect([rc.status, rd.status]).toEqual(['waitlisted', 'waitlisted']);
     const { promoted } = await tx((t) => cancelRegistration(t, a, ra.id));
     expect(promoted.map((r) => r.id)).toEqual([rc.id]);
-    const statuses = await db.select({ id: registrations.id, status: registrations.status }).from(registrations).where(eq(registrations.programmeId, programme.id));
+    const statuses = await db
+      .select({ id: registrations.id, status: registrations.status })
+      .from(registrations)
+      .where(eq(registrations.programmeId, programme.id));
     expect(statuses.filter((s) => s.status === 'confirmed').length).toBe(2);
     expect(statuses.find((s) => s.id === rd.id)?.status).toBe('waitlisted');
     expect(await mailsTo(c.label)).toEqual(expect.arrayContaining([expect.stringContaining('Bạn đã có chỗ')]));
@@ -87,16 +95,28 @@ describe('registration', () => {
     await tx((t) => cancelSession(t, staff, programme.id, first!.id, 'Mất điện'));
     expect(await mailsTo(a.label)).toEqual(expect.arrayContaining([expect.stringContaining('Hủy buổi')]));
     expect(await sendDueReminders(db, vnInstant(today, '08:00'))).toBe(0);
-    await tx((t) => updateProgramme(t, staff, programme.id, {
-      kind: 'class', title: programme.title, institutionId: programme.institutionId, startDate: start,
-      startTime: '09:00', endTime: '11:00', capacity: 20, rrule: 'FREQ=WEEKLY;COUNT=5',
-    }));
+    await tx((t) =>
+      updateProgramme(t, staff, programme.id, {
+        kind: 'class',
+        title: programme.title,
+        institutionId: programme.institutionId,
+        startDate: start,
+        startTime: '09:00',
+        endTime: '11:00',
+        capacity: 20,
+        rrule: 'FREQ=WEEKLY;COUNT=5',
+      }),
+    );
     const sessions = await listSessions(db, programme.id);
     expect(sessions.length).toBe(5);
     expect(sessions[0]?.cancelledAt).not.toBeNull();
     expect(sessions.filter((s) => s.cancelledAt).length).toBe(1);
-    const [longer] = await db.select({ n: sql<number>`count(*)::int` }).from(programmeSessions)
-      .where(and(eq(programmeSessions.programmeId, programme.id), sql`${programmeSessions.endsAt} - ${programmeSessions.startsAt} = interval '2 hours'`));
+    const [longer] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(programmeSessions)
+      .where(
+        and(eq(programmeSessions.programmeId, programme.id), sql`${programmeSessions.endsAt} - ${programmeSessions.startsAt} = interval '2 hours'`),
+      );
     expect(longer?.n).toBe(5);
   });
 

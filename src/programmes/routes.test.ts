@@ -10,21 +10,36 @@ import { makeActor, makeCitizen, makeInstitution, makeProgramme, makeStaff, make
 let t: TestApp;
 let db: Db;
 
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+});
+afterAll(async () => {
+  await t.close();
+});
 
 const today = () => vnDate(new Date());
 
 /** A PUT as the signed-in browser would send it. */
 function put(browser: Browser, url: string, payload: Record<string, unknown>) {
   return t.app.inject({
-    method: 'PUT', url, payload,
+    method: 'PUT',
+    url,
+    payload,
     headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': browser.csrf, accept: 'application/json' },
   });
 }
 
 function validBody(institutionId: string) {
-  return { kind: 'class', title: 'Lớp vẽ tranh thiếu nhi', institutionId, startDate: addDays(today(), 3), startTime: '08:00', endTime: '10:00', capacity: 12 };
+  return {
+    kind: 'class',
+    title: 'Lớp vẽ tranh thiếu nhi',
+    institutionId,
+    startDate: addDays(today(), 3),
+    startTime: '08:00',
+    endTime: '10:00',
+    capacity: 12,
+  };
 }
 
 describe('programme API: access', () => {
@@ -32,7 +47,12 @@ describe('programme API: access', () => {
     const { actor, institution } = await makeStaff(db);
     const other = await makeInstitution(db);
     const staff = await signedIn(t.app, db, actor.userId);
-    const created = await staff.json('POST', '/api/v1/programmes', { ...validBody(institution.id), rrule: 'FREQ=WEEKLY;COUNT=6', topics: ['arts'], audiences: ['children'] });
+    const created = await staff.json('POST', '/api/v1/programmes', {
+      ...validBody(institution.id),
+      rrule: 'FREQ=WEEKLY;COUNT=6',
+      topics: ['arts'],
+      audiences: ['children'],
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json<{ id: string; status: string }>().id;
     expect(created.json<{ status: string }>().status).toBe('draft');
@@ -62,7 +82,9 @@ describe('programme API: access', () => {
     const mine = (await ba.json('GET', '/api/v1/me/registrations')).json<Array<{ registration: { status: string } }>>();
     expect(mine.map((m) => m.registration.status)).toEqual(['confirmed']);
     expect((await bb.json('GET', `/api/v1/programmes/${programme.id}/registrations`)).statusCode).toBe(404);
-    const regId = mine.length ? (await ba.json('GET', '/api/v1/me/registrations')).json<Array<{ registration: { id: string } }>>()[0]!.registration.id : '';
+    const regId = mine.length
+      ? (await ba.json('GET', '/api/v1/me/registrations')).json<Array<{ registration: { id: string } }>>()[0]!.registration.id
+      : '';
     expect((await bb.json('DELETE', `/api/v1/registrations/${regId}`)).statusCode).toBe(404);
     expect((await ba.json('DELETE', `/api/v1/registrations/${regId}`)).statusCode).toBe(200);
     expect(t.sent.length).toBe(0);
@@ -97,21 +119,42 @@ describe('programme API: bad input names the field', () => {
     const staff = await signedIn(t.app, db, actor.userId);
     await staff.get('/programmes/new');
     const res = await staff.post('/programmes', {
-      kind: 'class', institutionId: institution.id, title: 'Lớp tiếng Anh giao tiếp', startDate: addDays(today(), 2), startTime: '18:00', endTime: '17:00',
-      capacity: '0', repeat: 'weekly',
+      kind: 'class',
+      institutionId: institution.id,
+      title: 'Lớp tiếng Anh giao tiếp',
+      startDate: addDays(today(), 2),
+      startTime: '18:00',
+      endTime: '17:00',
+      capacity: '0',
+      repeat: 'weekly',
     });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('href="#f-capacity"');
     expect(res.body).toContain('value="Lớp tiếng Anh giao tiếp"');
     const res2 = await staff.post('/programmes', {
-      kind: 'class', institutionId: institution.id, title: 'Lớp tiếng Anh giao tiếp', startDate: addDays(today(), 2), startTime: '18:00', endTime: '19:30',
-      capacity: '10', repeat: 'weekly',
+      kind: 'class',
+      institutionId: institution.id,
+      title: 'Lớp tiếng Anh giao tiếp',
+      startDate: addDays(today(), 2),
+      startTime: '18:00',
+      endTime: '19:30',
+      capacity: '10',
+      repeat: 'weekly',
     });
     expect(res2.statusCode).toBe(422);
     expect(res2.body).toContain('href="#f-repeatUntil"');
     const ok = await staff.post('/programmes', {
-      kind: 'class', institutionId: institution.id, title: 'Lớp tiếng Anh giao tiếp', startDate: addDays(today(), 2), startTime: '18:00', endTime: '19:30',
-      capacity: '10', repeat: 'weekly', repeatUntil: addDays(today(), 30), topics: 'foreign_languages', audiences: 'adults',
+      kind: 'class',
+      institutionId: institution.id,
+      title: 'Lớp tiếng Anh giao tiếp',
+      startDate: addDays(today(), 2),
+      startTime: '18:00',
+      endTime: '19:30',
+      capacity: '10',
+      repeat: 'weekly',
+      repeatUntil: addDays(today(), 30),
+      topics: 'foreign_languages',
+      audiences: 'adults',
     });
     expect(ok.statusCode).toBe(303);
   });
@@ -119,13 +162,25 @@ describe('programme API: bad input names the field', () => {
   it('a booking date in the past or not offered is refused on the date field', async () => {
     const { programme } = await makeProgramme(db, { kind: 'museum_education', capacity: 40, rrule: 'FREQ=WEEKLY;COUNT=4' });
     const teacher = await signedIn(t.app, db, (await makeCitizen(db)).userId);
-    const past = await teacher.json('POST', `/api/v1/programmes/${programme.id}/bookings`, { school: 'Trường THCS Lê Lợi', pupils: 30, date: addDays(today(), -3) });
+    const past = await teacher.json('POST', `/api/v1/programmes/${programme.id}/bookings`, {
+      school: 'Trường THCS Lê Lợi',
+      pupils: 30,
+      date: addDays(today(), -3),
+    });
     expect(past.statusCode).toBe(422);
     expect(issuesOf(past).map((i) => i.field)).toEqual(['date']);
     expect(issuesOf(past)[0]?.message).toContain('đã qua');
-    const off = await teacher.json('POST', `/api/v1/programmes/${programme.id}/bookings`, { school: 'Trường THCS Lê Lợi', pupils: 30, date: addDays(today(), 8) });
+    const off = await teacher.json('POST', `/api/v1/programmes/${programme.id}/bookings`, {
+      school: 'Trường THCS Lê Lợi',
+      pupils: 30,
+      date: addDays(today(), 8),
+    });
     expect(issuesOf(off)[0]?.field).toBe('date');
-    const tooMany = await teacher.json('POST', `/api/v1/programmes/${programme.id}/bookings`, { school: 'Trường THCS Lê Lợi', pupils: 41, date: addDays(today(), 7) });
+    const tooMany = await teacher.json('POST', `/api/v1/programmes/${programme.id}/bookings`, {
+      school: 'Trường THCS Lê Lợi',
+      pupils: 41,
+      date: addDays(today(), 7),
+    });
     expect(issuesOf(tooMany)[0]?.field).toBe('pupils');
   });
 });
@@ -134,10 +189,21 @@ describe('school-group bookings', () => {
   it('a teacher books; the museum proposes another date; the teacher accepts', async () => {
     const museum = await makeInstitution(db, { type: 'museum_provincial' });
     const { actor } = await makeStaff(db, museum);
-    const { programme } = await makeProgramme(db, { kind: 'museum_education', capacity: 40, rrule: 'FREQ=WEEKLY;COUNT=4', staff: actor, institution: museum });
+    const { programme } = await makeProgramme(db, {
+      kind: 'museum_education',
+      capacity: 40,
+      rrule: 'FREQ=WEEKLY;COUNT=4',
+      staff: actor,
+      institution: museum,
+    });
     const teacherActor = await makeCitizen(db);
     const teacher = await signedIn(t.app, db, teacherActor.userId);
-    const booked = await teacher.json('POST', `/api/v1/programmes/${programme.id}/bookings`, { school: 'Trường Tiểu học Kim Đồng', className: '4A', pupils: 32, date: addDays(today(), 7) });
+    const booked = await teacher.json('POST', `/api/v1/programmes/${programme.id}/bookings`, {
+      school: 'Trường Tiểu học Kim Đồng',
+      className: '4A',
+      pupils: 32,
+      date: addDays(today(), 7),
+    });
     expect(booked.statusCode).toBe(201);
     const id = booked.json<{ id: string }>().id;
     const staff = await signedIn(t.app, db, actor.userId);
@@ -159,8 +225,17 @@ describe('search, calendar and feeds', () => {
     const district = await makeUnit(db, { level: 'district', parent: province });
     const inst = await makeInstitution(db, { unit: district });
     const { actor } = await makeStaff(db, inst);
-    await makeProgramme(db, { title: 'Câu lạc bộ Thư pháp Việt', kind: 'club', rrule: 'FREQ=WEEKLY;COUNT=3', topics: ['arts'], audiences: ['older_people'], staff: actor, institution: inst });
-    const found = (q: string) => t.app.inject({ url: `/api/v1/programmes?${q}` }).then((r) => r.json<{ items: Array<{ title: string }> }>().items.map((i) => i.title));
+    await makeProgramme(db, {
+      title: 'Câu lạc bộ Thư pháp Việt',
+      kind: 'club',
+      rrule: 'FREQ=WEEKLY;COUNT=3',
+      topics: ['arts'],
+      audiences: ['older_people'],
+      staff: actor,
+      institution: inst,
+    });
+    const found = (q: string) =>
+      t.app.inject({ url: `/api/v1/programmes?${q}` }).then((r) => r.json<{ items: Array<{ title: string }> }>().items.map((i) => i.title));
     expect(await found('q=thu%20phap')).toContain('Câu lạc bộ Thư pháp Việt');
     expect(await found(`q=thu%20phap&unitId=${province.id}`)).toEqual(['Câu lạc bộ Thư pháp Việt']);
     expect(await found(`q=thu%20phap&unitId=${(await makeUnit(db)).id}`)).toEqual([]);
@@ -195,7 +270,7 @@ describe('search, calendar and feeds', () => {
     expect(october.body).toContain('Tuần lễ hưởng ứng học tập suốt đời');
   });
 
-  it('a citizen\'s own feed has their sessions only, behind a secret address', async () => {
+  it("a citizen's own feed has their sessions only, behind a secret address", async () => {
     const { programme } = await makeProgramme(db, { title: 'Lớp Tin học văn phòng', rrule: 'FREQ=WEEKLY;COUNT=2' });
     const me = await makeCitizen(db);
     const browser = await signedIn(t.app, db, me.userId);
@@ -213,11 +288,24 @@ describe('search, calendar and feeds', () => {
 
 describe('attendance and statistics', () => {
   it('check-in by code, tick list and walk-ins count in the statistics, CSV and XLSX', async () => {
-    const { programme, staff: actor, institution } = await makeProgramme(db, { title: 'Bồi dưỡng nghiệp vụ thư viện', audiences: ['staff'], topics: ['digital_skills'], startDate: today(), startTime: '00:00', endTime: '23:59' });
+    const {
+      programme,
+      staff: actor,
+      institution,
+    } = await makeProgramme(db, {
+      title: 'Bồi dưỡng nghiệp vụ thư viện',
+      audiences: ['staff'],
+      topics: ['digital_skills'],
+      startDate: today(),
+      startTime: '00:00',
+      endTime: '23:59',
+    });
     const [a, b] = [await makeCitizen(db), await makeCitizen(db)];
     const ba = await signedIn(t.app, db, a.userId);
     const code = (await ba.json('POST', `/api/v1/programmes/${programme.id}/registrations`, { ageGroup: '36_59' })).json<{ code: string }>().code;
-    const rb = (await (await signedIn(t.app, db, b.userId)).json('POST', `/api/v1/programmes/${programme.id}/registrations`, {})).json<{ id: string }>();
+    const rb = (await (await signedIn(t.app, db, b.userId)).json('POST', `/api/v1/programmes/${programme.id}/registrations`, {})).json<{
+      id: string;
+    }>();
     const [session] = await listSessions(db, programme.id);
     const staff = await signedIn(t.app, db, actor.userId);
     const sheetUrl = `/programmes/${programme.id}/sessions/${session!.id}/attendance`;
@@ -235,8 +323,22 @@ describe('attendance and statistics', () => {
     const after = await staff.get(sheetUrl);
     expect(after.body).toContain('Khách vãng lai');
     const stats = await staff.json('GET', `/api/v1/programmes/statistics?from=${today()}&to=${today()}&institutionId=${institution.id}`);
-    const [row] = stats.json<Array<{ programmesHeld: number; attendance: number; staffTrainingAttendance: number; attendanceByAgeGroup: Record<string, number>; byTopic: Record<string, number> }>>();
-    expect(row).toMatchObject({ programmesHeld: 1, attendance: 2, staffTrainingAttendance: 2, attendanceByAgeGroup: { '60_plus': 1, unknown: 1 }, byTopic: { digital_skills: 1 } });
+    const [row] = stats.json<
+      Array<{
+        programmesHeld: number;
+        attendance: number;
+        staffTrainingAttendance: number;
+        attendanceByAgeGroup: Record<string, number>;
+        byTopic: Record<string, number>;
+      }>
+    >();
+    expect(row).toMatchObject({
+      programmesHeld: 1,
+      attendance: 2,
+      staffTrainingAttendance: 2,
+      attendanceByAgeGroup: { '60_plus': 1, unknown: 1 },
+      byTopic: { digital_skills: 1 },
+    });
     const csv = await staff.get(`/programmes/stats.csv?from=${today()}&to=${today()}&unitId=${institution.unitId}`);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body).toContain(institution.name);
@@ -258,10 +360,14 @@ describe('attendance and statistics', () => {
     const officer = await signedIn(t.app, db, (await makeActor(db, [{ role: 'unit_officer', unit: province }])).userId);
     const added = await officer.json('POST', '/api/v1/calendar/markers', { title: 'Ngày giải phóng tỉnh', month: 3, day: 30, unitId: province.id });
     expect(added.statusCode).toBe(201);
-    const national = (await officer.json('GET', '/api/v1/calendar/markers')).json<Array<{ id: string; key: string | null }>>().find((m) => m.key === 'museum_day')!;
+    const national = (await officer.json('GET', '/api/v1/calendar/markers'))
+      .json<Array<{ id: string; key: string | null }>>()
+      .find((m) => m.key === 'museum_day')!;
     expect((await put(officer, `/api/v1/calendar/markers/${national.id}`, { title: 'x', month: 5, day: 18 })).statusCode).toBe(403);
     const dept = await signedIn(t.app, db, (await makeActor(db, [{ role: 'dept_admin', unit: province }])).userId);
-    expect((await put(dept, `/api/v1/calendar/markers/${national.id}`, { title: 'Ngày Quốc tế Bảo tàng (18/5)', month: 5, day: 18 })).statusCode).toBe(200);
+    expect(
+      (await put(dept, `/api/v1/calendar/markers/${national.id}`, { title: 'Ngày Quốc tế Bảo tàng (18/5)', month: 5, day: 18 })).statusCode,
+    ).toBe(200);
     const bad = await dept.json('POST', '/api/v1/calendar/markers', { title: 'Ngày không có', month: 2, day: 30 });
     expect(bad.statusCode).toBe(422);
   });
@@ -273,7 +379,12 @@ describe('attendance and statistics', () => {
     const to = addDays(today(), 30);
     const bad = await officer.json('POST', '/api/v1/campaigns', { title: 'Ngày Sách', unitId: province.id, startsOn: to, endsOn: from });
     expect(bad.json<{ error: { issues: Array<{ field: string }> } }>().error.issues[0]?.field).toBe('endsOn');
-    const created = await officer.json('POST', '/api/v1/campaigns', { title: 'Ngày Sách và Văn hóa đọc Việt Nam', unitId: province.id, startsOn: from, endsOn: to });
+    const created = await officer.json('POST', '/api/v1/campaigns', {
+      title: 'Ngày Sách và Văn hóa đọc Việt Nam',
+      unitId: province.id,
+      startsOn: from,
+      endsOn: to,
+    });
     expect(created.statusCode).toBe(201);
     const campaignId = created.json<{ id: string }>().id;
     const citizen = await signedIn(t.app, db, (await makeCitizen(db)).userId);
@@ -282,7 +393,9 @@ describe('attendance and statistics', () => {
       const { programme } = await makeProgramme(db, { title, kind: 'event', campaignId });
       await citizen.json('POST', `/api/v1/programmes/${programme.id}/registrations`, {});
     }
-    const shown = (await t.app.inject({ url: `/api/v1/campaigns/${campaignId}` })).json<{ totals: { programmesHeld: number; registrations: number } }>();
+    const shown = (await t.app.inject({ url: `/api/v1/campaigns/${campaignId}` })).json<{
+      totals: { programmesHeld: number; registrations: number };
+    }>();
     expect(shown.totals).toMatchObject({ programmesHeld: 2, registrations: 2 });
     const page = await t.app.inject({ url: `/campaigns/${campaignId}` });
     expect(page.body).toContain('Thi kể chuyện sách');
@@ -291,7 +404,13 @@ describe('attendance and statistics', () => {
 
   it('the pages speak English when asked', async () => {
     const { programme } = await makeProgramme(db, { title: 'Lớp tiếng Anh' });
-    for (const url of [`/programmes/${programme.id}?lang=en`, '/programmes?lang=en', '/calendar?lang=en', '/campaigns?lang=en', '/calendar/markers?lang=en']) {
+    for (const url of [
+      `/programmes/${programme.id}?lang=en`,
+      '/programmes?lang=en',
+      '/calendar?lang=en',
+      '/campaigns?lang=en',
+      '/calendar/markers?lang=en',
+    ]) {
       const res = await t.app.inject({ url });
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('lang="en"');

@@ -128,27 +128,35 @@ function columnsOf(input: ProgrammeInput, unitId: string) {
  * attendance.
  */
 export async function materialise(db: Db, p: ProgrammeRow, now: Date = new Date()): Promise<void> {
-  const wanted = expand({
-    startsAt: p.startsAt, durationMinutes: p.durationMinutes, rrule: p.rrule, exdates: p.exdates, openEnded: p.kind === 'club',
-  }, now);
+  const wanted = expand(
+    {
+      startsAt: p.startsAt,
+      durationMinutes: p.durationMinutes,
+      rrule: p.rrule,
+      exdates: p.exdates,
+      openEnded: p.kind === 'club',
+    },
+    now,
+  );
   const starts = wanted.map((o) => o.startsAt);
-  await db.delete(programmeSessions).where(and(
-    eq(programmeSessions.programmeId, p.id),
-    starts.length ? notInArray(programmeSessions.startsAt, starts) : undefined,
-  ));
+  await db
+    .delete(programmeSessions)
+    .where(and(eq(programmeSessions.programmeId, p.id), starts.length ? notInArray(programmeSessions.startsAt, starts) : undefined));
   for (let i = 0; i < wanted.length; i += 200) {
     const chunk = wanted.slice(i, i + 200);
-    await db.insert(programmeSessions).values(chunk.map((o) => ({ programmeId: p.id, startsAt: o.startsAt, endsAt: o.endsAt })))
+    await db
+      .insert(programmeSessions)
+      .values(chunk.map((o) => ({ programmeId: p.id, startsAt: o.startsAt, endsAt: o.endsAt })))
       .onConflictDoUpdate({ target: [programmeSessions.programmeId, programmeSessions.startsAt], set: { endsAt: sql`excluded.ends_at` } });
   }
 }
 
 /** Adds the next sessions of open-ended rules (clubs) as time moves on; the daily timer calls it. */
 export async function extendOpenSchedules(db: Db, now: Date): Promise<number> {
-  const open = await db.select().from(programmes).where(and(
-    eq(programmes.status, 'published'), sql`${programmes.rrule} is not null`,
-    sql`${programmes.rrule} !~* '(COUNT|UNTIL)='`,
-  ));
+  const open = await db
+    .select()
+    .from(programmes)
+    .where(and(eq(programmes.status, 'published'), sql`${programmes.rrule} is not null`, sql`${programmes.rrule} !~* '(COUNT|UNTIL)='`));
   for (const p of open) await materialise(db, p, now);
   return open.length;
 }
@@ -165,15 +173,22 @@ export async function createProgramme(db: Db, actor: Actor, input: ProgrammeInpu
   if (issues.length) throw new ValidationError(issues);
   const unitId = scope.unitPath[0];
   if (!unitId) throw new ValidationError([{ field: 'institutionId', key: 'programmes.errors.noInstitution' }]);
-  const [row] = await db.insert(programmes).values({
-    ...columnsOf(input, unitId),
-    createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null,
-  }).returning();
+  const [row] = await db
+    .insert(programmes)
+    .values({
+      ...columnsOf(input, unitId),
+      createdBy: actor.kind === 'user' || actor.kind === 'token' ? actor.userId : null,
+    })
+    .returning();
   if (!row) throw new Error('insert returned nothing');
   await materialise(db, row);
   await recordAudit(db, actor, {
-    action: 'programme.create', entityType: 'programme', entityId: row.id, after: snapshot(row),
-    unitIds: scope.unitPath, institutionId: row.institutionId,
+    action: 'programme.create',
+    entityType: 'programme',
+    entityId: row.id,
+    after: snapshot(row),
+    unitIds: scope.unitPath,
+    institutionId: row.institutionId,
   });
   return row;
 }
@@ -191,14 +206,22 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, input: P
   if (input.kind !== before.kind && before.confirmedCount > 0) issues.push({ field: 'kind', key: 'programmes.errors.kindLocked' });
   if (issues.length) throw new ValidationError(issues);
   const target = input.institutionId === before.institutionId ? scope : await institutionScope(db, input.institutionId);
-  const [row] = await db.update(programmes).set({ ...columnsOf(input, target.unitPath[0] ?? before.unitId), updatedAt: new Date() })
-    .where(eq(programmes.id, id)).returning();
+  const [row] = await db
+    .update(programmes)
+    .set({ ...columnsOf(input, target.unitPath[0] ?? before.unitId), updatedAt: new Date() })
+    .where(eq(programmes.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
   await materialise(db, row);
   await promoteWaitlist(db, row.id);
   await recordAudit(db, actor, {
-    action: 'programme.update', entityType: 'programme', entityId: id, before: snapshot(before), after: snapshot(row),
-    unitIds: target.unitPath, institutionId: row.institutionId,
+    action: 'programme.update',
+    entityType: 'programme',
+    entityId: id,
+    before: snapshot(before),
+    after: snapshot(row),
+    unitIds: target.unitPath,
+    institutionId: row.institutionId,
   });
   return row;
 }
@@ -206,13 +229,24 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, input: P
 export async function setProgrammeStatus(db: Db, actor: Actor, id: string, status: 'published' | 'draft'): Promise<ProgrammeRow> {
   const { programme: before, scope } = await manageable(db, actor, id);
   if (before.status === 'cancelled') throw new ConflictError([{ field: 'status', key: 'programmes.errors.cancelled' }]);
-  const [row] = await db.update(programmes).set({
-    status, updatedAt: new Date(), ...(status === 'published' && !before.publishedAt ? { publishedAt: new Date() } : {}),
-  }).where(eq(programmes.id, id)).returning();
+  const [row] = await db
+    .update(programmes)
+    .set({
+      status,
+      updatedAt: new Date(),
+      ...(status === 'published' && !before.publishedAt ? { publishedAt: new Date() } : {}),
+    })
+    .where(eq(programmes.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
   await recordAudit(db, actor, {
-    action: status === 'published' ? 'programme.publish' : 'programme.unpublish', entityType: 'programme', entityId: id,
-    before: { status: before.status }, after: { status }, unitIds: scope.unitPath, institutionId: row.institutionId,
+    action: status === 'published' ? 'programme.publish' : 'programme.unpublish',
+    entityType: 'programme',
+    entityId: id,
+    before: { status: before.status },
+    after: { status },
+    unitIds: scope.unitPath,
+    institutionId: row.institutionId,
   });
   return row;
 }
@@ -223,8 +257,11 @@ export async function listSessions(db: Db, programmeId: string): Promise<Session
 
 export async function loadSession(db: Db, programmeId: string, sessionId: string): Promise<SessionRow> {
   if (!isUuid(sessionId)) throw new NotFoundError();
-  const [row] = await db.select().from(programmeSessions)
-    .where(and(eq(programmeSessions.id, sessionId), eq(programmeSessions.programmeId, programmeId))).limit(1);
+  const [row] = await db
+    .select()
+    .from(programmeSessions)
+    .where(and(eq(programmeSessions.id, sessionId), eq(programmeSessions.programmeId, programmeId)))
+    .limit(1);
   if (!row) throw new NotFoundError();
   return row;
 }
@@ -234,13 +271,20 @@ export async function cancelSession(db: Db, actor: Actor, programmeId: string, s
   const { programme, scope } = await manageable(db, actor, programmeId);
   const session = await loadSession(db, programmeId, sessionId);
   if (session.cancelledAt) return session;
-  const [row] = await db.update(programmeSessions).set({ cancelledAt: new Date(), cancelReason: reason ? normalizeVi(reason) : null })
-    .where(eq(programmeSessions.id, sessionId)).returning();
+  const [row] = await db
+    .update(programmeSessions)
+    .set({ cancelledAt: new Date(), cancelReason: reason ? normalizeVi(reason) : null })
+    .where(eq(programmeSessions.id, sessionId))
+    .returning();
   if (!row) throw new NotFoundError();
   if (programme.status === 'published') await notifySessionCancelled(db, programme, row);
   await recordAudit(db, actor, {
-    action: 'programme.session.cancel', entityType: 'programme_session', entityId: sessionId,
-    after: { programmeId, startsAt: row.startsAt, reason: row.cancelReason }, unitIds: scope.unitPath, institutionId: programme.institutionId,
+    action: 'programme.session.cancel',
+    entityType: 'programme_session',
+    entityId: sessionId,
+    after: { programmeId, startsAt: row.startsAt, reason: row.cancelReason },
+    unitIds: scope.unitPath,
+    institutionId: programme.institutionId,
   });
   return row;
 }
@@ -258,21 +302,34 @@ export async function cancelProgramme(db: Db, actor: Actor, id: string, reason: 
   const why = reason ? normalizeVi(reason) || null : null;
   const [row] = await db.update(programmes).set({ status: 'cancelled', updatedAt: now }).where(eq(programmes.id, id)).returning();
   if (!row) throw new NotFoundError();
-  const sessions = await db.update(programmeSessions).set({ cancelledAt: now, cancelReason: why })
+  const sessions = await db
+    .update(programmeSessions)
+    .set({ cancelledAt: now, cancelReason: why })
     .where(and(eq(programmeSessions.programmeId, id), isNull(programmeSessions.cancelledAt), gte(programmeSessions.startsAt, now)))
     .returning();
   sessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   await notifyCancelled(db, row, sessions, 'programmeCancelled', why);
   const days = [...new Set(sessions.map((s) => vnDate(s.startsAt)))];
   if (days.length) {
-    await db.update(groupBookings).set({ status: 'cancelled', updatedAt: now }).where(and(
-      eq(groupBookings.programmeId, id), inArray(groupBookings.status, ['requested', 'confirmed', 'proposed']), inArray(groupBookings.requestedDate, days),
-    ));
+    await db
+      .update(groupBookings)
+      .set({ status: 'cancelled', updatedAt: now })
+      .where(
+        and(
+          eq(groupBookings.programmeId, id),
+          inArray(groupBookings.status, ['requested', 'confirmed', 'proposed']),
+          inArray(groupBookings.requestedDate, days),
+        ),
+      );
   }
   await recordAudit(db, actor, {
-    action: 'programme.cancel', entityType: 'programme', entityId: id,
-    before: { status: before.status }, after: { status: row.status, reason: why, sessionsCancelled: sessions.length },
-    unitIds: scope.unitPath, institutionId: row.institutionId,
+    action: 'programme.cancel',
+    entityType: 'programme',
+    entityId: id,
+    before: { status: before.status },
+    after: { status: row.status, reason: why, sessionsCancelled: sessions.length },
+    unitIds: scope.unitPath,
+    institutionId: row.institutionId,
   });
   return row;
 }
@@ -304,20 +361,39 @@ export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = n
   const from = f.from && isDate(f.from) ? vnInstant(f.from) : now;
   const to = f.to && isDate(f.to) ? vnInstant(f.to) : null;
   const sessionWindow = and(
-    eq(programmeSessions.programmeId, programmes.id), isNull(programmeSessions.cancelledAt),
-    gte(programmeSessions.endsAt, from), to ? lt(programmeSessions.startsAt, new Date(to.getTime() + 86_400_000)) : undefined,
+    eq(programmeSessions.programmeId, programmes.id),
+    isNull(programmeSessions.cancelledAt),
+    gte(programmeSessions.endsAt, from),
+    to ? lt(programmeSessions.startsAt, new Date(to.getTime() + 86_400_000)) : undefined,
   );
   const units = f.unitId && isUuid(f.unitId) ? await unitSubtree(db, f.unitId) : null;
   const words = f.q ? tokensVi(f.q).map(foldVi) : [];
   const tone = f.q ? toneKeyVi(f.q) : '';
   const anySessionWindow = and(
     eq(programmeSessions.programmeId, programmes.id),
-    gte(programmeSessions.endsAt, from), to ? lt(programmeSessions.startsAt, new Date(to.getTime() + 86_400_000)) : undefined,
+    gte(programmeSessions.endsAt, from),
+    to ? lt(programmeSessions.startsAt, new Date(to.getTime() + 86_400_000)) : undefined,
   );
   const where = and(
     or(
-      and(eq(programmes.status, 'published'), exists(db.select({ one: sql`1` }).from(programmeSessions).where(sessionWindow))),
-      and(eq(programmes.status, 'cancelled'), exists(db.select({ one: sql`1` }).from(programmeSessions).where(anySessionWindow))),
+      and(
+        eq(programmes.status, 'published'),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(programmeSessions)
+            .where(sessionWindow),
+        ),
+      ),
+      and(
+        eq(programmes.status, 'cancelled'),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(programmeSessions)
+            .where(anySessionWindow),
+        ),
+      ),
     ),
     f.kind ? sql`${programmes.kind}::text = ${f.kind}` : undefined,
     f.topic ? sql`${f.topic} = any(${programmes.topics})` : undefined,
@@ -330,13 +406,23 @@ export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = n
   const next = sql<Date | null>`(select min(${programmeSessions.startsAt}) from ${programmeSessions} where ${sessionWindow})`;
   const rank: SQL[] = tone ? [sql`(${programmes.searchTone} like ${`%${escapeLike(tone)}%`}) desc`] : [];
   const [rows, [total]] = await Promise.all([
-    db.select({ programme: programmes, next }).from(programmes).where(where)
-      .orderBy(...rank, sql`${next} asc nulls last`, asc(programmes.sortKey)).limit(pageSize).offset((page - 1) * pageSize),
-    db.select({ n: sql<number>`count(*)::int` }).from(programmes).where(where),
+    db
+      .select({ programme: programmes, next })
+      .from(programmes)
+      .where(where)
+      .orderBy(...rank, sql`${next} asc nulls last`, asc(programmes.sortKey))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(programmes)
+      .where(where),
   ]);
   return {
     items: rows.map((r) => ({ programme: r.programme, nextSession: r.next ? new Date(r.next) : null })),
-    total: total?.n ?? 0, page, pageSize,
+    total: total?.n ?? 0,
+    page,
+    pageSize,
   };
 }
 
@@ -354,7 +440,14 @@ export async function managedProgrammes(db: Db, actor: Actor): Promise<Programme
       if (ids.length) parts.push(inArray(programmes.unitId, ids));
     }
   }
-  const where = isSysadmin(actor) ? undefined : parts.length ? sql.join(parts.map((p) => sql`(${p})`), sql` or `) : sql`false`;
+  const where = isSysadmin(actor)
+    ? undefined
+    : parts.length
+      ? sql.join(
+          parts.map((p) => sql`(${p})`),
+          sql` or `,
+        )
+      : sql`false`;
   return db.select().from(programmes).where(where).orderBy(desc(programmes.updatedAt)).limit(500);
 }
 
@@ -366,5 +459,12 @@ export async function operableInstitutions(db: Db, actor: Actor): Promise<Array<
 /** The Vietnamese calendar day of each session, for booking dates. */
 export function offeredDates(sessions: SessionRow[], now: Date): string[] {
   const today = vnDate(now);
-  return [...new Set(sessions.filter((s) => !s.cancelledAt).map((s) => vnDate(s.startsAt)).filter((d) => d >= today))];
+  return [
+    ...new Set(
+      sessions
+        .filter((s) => !s.cancelledAt)
+        .map((s) => vnDate(s.startsAt))
+        .filter((d) => d >= today),
+    ),
+  ];
 }

@@ -33,9 +33,15 @@ export interface ActivityFilter {
 
 function empty(institutionId: string): ProgrammeActivity {
   return {
-    institutionId, programmesHeld: 0, sessionsHeld: 0, registrations: 0, attendance: 0,
+    institutionId,
+    programmesHeld: 0,
+    sessionsHeld: 0,
+    registrations: 0,
+    attendance: 0,
     byKind: Object.fromEntries(programmeKinds.map((k) => [k, 0])) as Record<ProgrammeKind, number>,
-    byTopic: Object.fromEntries(topics.map((k) => [k, 0])), attendanceByAgeGroup: {}, staffTrainingAttendance: 0,
+    byTopic: Object.fromEntries(topics.map((k) => [k, 0])),
+    attendanceByAgeGroup: {},
+    staffTrainingAttendance: 0,
   };
 }
 
@@ -57,10 +63,19 @@ export async function programmeActivity(db: Db, f: ActivityFilter): Promise<Prog
     f.campaignId ? eq(programmes.campaignId, f.campaignId) : undefined,
   );
   const inPeriod = and(scope, isNull(programmeSessions.cancelledAt), gte(programmeSessions.startsAt, start), lt(programmeSessions.startsAt, end));
-  const held = await db.select({
-    id: programmes.id, institutionId: programmes.institutionId, kind: programmes.kind, topics: programmes.topics, audiences: programmes.audiences,
-    sessions: sql<number>`count(*)::int`,
-  }).from(programmeSessions).innerJoin(programmes, eq(programmes.id, programmeSessions.programmeId)).where(inPeriod).groupBy(programmes.id);
+  const held = await db
+    .select({
+      id: programmes.id,
+      institutionId: programmes.institutionId,
+      kind: programmes.kind,
+      topics: programmes.topics,
+      audiences: programmes.audiences,
+      sessions: sql<number>`count(*)::int`,
+    })
+    .from(programmeSessions)
+    .innerJoin(programmes, eq(programmes.id, programmeSessions.programmeId))
+    .where(inPeriod)
+    .groupBy(programmes.id);
   const out = new Map<string, ProgrammeActivity>((f.institutionIds ?? []).map((id) => [id, empty(id)]));
   const of = (id: string) => {
     let a = out.get(id);
@@ -77,20 +92,37 @@ export async function programmeActivity(db: Db, f: ActivityFilter): Promise<Prog
   const heldIds = held.map((p) => p.id);
   if (heldIds.length) {
     const [regs, pupils, present] = await Promise.all([
-      db.select({ institutionId: programmes.institutionId, n: sql<number>`count(*)::int` }).from(registrations)
+      db
+        .select({ institutionId: programmes.institutionId, n: sql<number>`count(*)::int` })
+        .from(registrations)
         .innerJoin(programmes, eq(programmes.id, registrations.programmeId))
-        .where(and(inArray(registrations.programmeId, heldIds), eq(registrations.status, 'confirmed'))).groupBy(programmes.institutionId),
-      db.select({ institutionId: programmes.institutionId, n: sql<number>`coalesce(sum(${groupBookings.pupils}), 0)::int` }).from(groupBookings)
-        .innerJoin(programmes, eq(programmes.id, groupBookings.programmeId))
-        .where(and(inArray(groupBookings.programmeId, heldIds), eq(groupBookings.status, 'confirmed'), gte(groupBookings.requestedDate, f.from), sql`${groupBookings.requestedDate} <= ${f.to}`))
+        .where(and(inArray(registrations.programmeId, heldIds), eq(registrations.status, 'confirmed')))
         .groupBy(programmes.institutionId),
-      db.select({
-        institutionId: programmes.institutionId, ageGroup: attendance.ageGroup,
-        staff: sql<boolean>`'staff' = any(${programmes.audiences})`, n: sql<number>`sum(${attendance.headcount})::int`,
-      }).from(attendance)
+      db
+        .select({ institutionId: programmes.institutionId, n: sql<number>`coalesce(sum(${groupBookings.pupils}), 0)::int` })
+        .from(groupBookings)
+        .innerJoin(programmes, eq(programmes.id, groupBookings.programmeId))
+        .where(
+          and(
+            inArray(groupBookings.programmeId, heldIds),
+            eq(groupBookings.status, 'confirmed'),
+            gte(groupBookings.requestedDate, f.from),
+            sql`${groupBookings.requestedDate} <= ${f.to}`,
+          ),
+        )
+        .groupBy(programmes.institutionId),
+      db
+        .select({
+          institutionId: programmes.institutionId,
+          ageGroup: attendance.ageGroup,
+          staff: sql<boolean>`'staff' = any(${programmes.audiences})`,
+          n: sql<number>`sum(${attendance.headcount})::int`,
+        })
+        .from(attendance)
         .innerJoin(programmeSessions, eq(programmeSessions.id, attendance.sessionId))
         .innerJoin(programmes, eq(programmes.id, programmeSessions.programmeId))
-        .where(inPeriod).groupBy(programmes.institutionId, attendance.ageGroup, sql`'staff' = any(${programmes.audiences})`),
+        .where(inPeriod)
+        .groupBy(programmes.institutionId, attendance.ageGroup, sql`'staff' = any(${programmes.audiences})`),
     ]);
     for (const r of regs) of(r.institutionId).registrations += r.n;
     for (const r of pupils) of(r.institutionId).registrations += r.n;
@@ -114,11 +146,16 @@ export interface ActivityTotals {
 }
 
 export function totalsOf(rows: ProgrammeActivity[]): ActivityTotals {
-  return rows.reduce((t, r) => ({
-    programmesHeld: t.programmesHeld + r.programmesHeld, sessionsHeld: t.sessionsHeld + r.sessionsHeld,
-    registrations: t.registrations + r.registrations, attendance: t.attendance + r.attendance,
-    staffTrainingAttendance: t.staffTrainingAttendance + r.staffTrainingAttendance,
-  }), { programmesHeld: 0, sessionsHeld: 0, registrations: 0, attendance: 0, staffTrainingAttendance: 0 });
+  return rows.reduce(
+    (t, r) => ({
+      programmesHeld: t.programmesHeld + r.programmesHeld,
+      sessionsHeld: t.sessionsHeld + r.sessionsHeld,
+      registrations: t.registrations + r.registrations,
+      attendance: t.attendance + r.attendance,
+      staffTrainingAttendance: t.staffTrainingAttendance + r.staffTrainingAttendance,
+    }),
+    { programmesHeld: 0, sessionsHeld: 0, registrations: 0, attendance: 0, staffTrainingAttendance: 0 },
+  );
 }
 
 /** The export columns: heading key and value of each. */
@@ -132,7 +169,10 @@ function columns(t: Translate, names: Map<string, string>) {
     [t('programmes.stats.staffTraining'), (r) => r.staffTrainingAttendance],
     ...programmeKinds.map((k): [string, (r: ProgrammeActivity) => number] => [t(`programmes.kind.${k}`), (r) => r.byKind[k]]),
     ...topics.map((k): [string, (r: ProgrammeActivity) => number] => [t(`programmes.topic.${k}`), (r) => r.byTopic[k] ?? 0]),
-    ...[...ageGroups, 'unknown'].map((k): [string, (r: ProgrammeActivity) => number] => [t(messageKey(`programmes.age.${k}`)), (r) => r.attendanceByAgeGroup[k] ?? 0]),
+    ...[...ageGroups, 'unknown'].map((k): [string, (r: ProgrammeActivity) => number] => [
+      t(messageKey(`programmes.age.${k}`)),
+      (r) => r.attendanceByAgeGroup[k] ?? 0,
+    ]),
   ];
   return cols;
 }
@@ -150,7 +190,12 @@ export function activityCsv(rows: ProgrammeActivity[], t: Translate, names: Map<
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-export async function activityXlsx(rows: ProgrammeActivity[], t: Translate, names: Map<string, string>, period: { from: string; to: string }): Promise<Buffer> {
+export async function activityXlsx(
+  rows: ProgrammeActivity[],
+  t: Translate,
+  names: Map<string, string>,
+  period: { from: string; to: string },
+): Promise<Buffer> {
   const cols = columns(t, names);
   const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();

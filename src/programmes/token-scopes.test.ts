@@ -11,8 +11,13 @@ import { makeActor, makeInstitution, makeProgramme, makeUnit, type UserActor } f
 let t: TestApp;
 let db: Db;
 
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+});
+afterAll(async () => {
+  await t.close();
+});
 
 /** A manager (who may make tokens) and a token of theirs with the given scopes. */
 async function tokenOf(scopes: string[]): Promise<{ person: UserActor; token: string }> {
@@ -23,7 +28,9 @@ async function tokenOf(scopes: string[]): Promise<{ person: UserActor; token: st
 
 function call(token: string | null, method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: Record<string, unknown>) {
   return t.app.inject({
-    method, url, headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    method,
+    url,
+    headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(payload ? { payload } : {}),
   });
 }
@@ -92,13 +99,18 @@ describe('anonymous writes', () => {
   it('send a form page to the login page, back to where the person was', async () => {
     const { programme } = await makeProgramme(db);
     const res = await t.app.inject({
-      method: 'POST', url: `/programmes/${programme.id}/register`, payload: 'ageGroup=x',
+      method: 'POST',
+      url: `/programmes/${programme.id}/register`,
+      payload: 'ageGroup=x',
       headers: { 'content-type': 'application/x-www-form-urlencoded', referer: `http://localhost/programmes/${programme.id}` },
     });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/login?next=${encodeURIComponent(`/programmes/${programme.id}`)}`);
     const elsewhere = await t.app.inject({
-      method: 'POST', url: `/programmes/${programme.id}/register`, payload: '', headers: { 'content-type': 'application/x-www-form-urlencoded', referer: 'https://evil.example/x' },
+      method: 'POST',
+      url: `/programmes/${programme.id}/register`,
+      payload: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', referer: 'https://evil.example/x' },
     });
     expect(elsewhere.headers.location).toBe('/login');
     expect(await db.select().from(registrations).where(eq(registrations.programmeId, programme.id))).toEqual([]);

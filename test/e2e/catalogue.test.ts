@@ -3,7 +3,17 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, demo, expectAccessible, launchBrowser, logIn, newVisitor, phone, repoRoot, screenshot, startServer, type RunningServer,
+  chromiumAvailable,
+  demo,
+  expectAccessible,
+  launchBrowser,
+  logIn,
+  newVisitor,
+  phone,
+  repoRoot,
+  screenshot,
+  startServer,
+  type RunningServer,
 } from './support.js';
 
 const fixture = path.join(repoRoot, 'test/fixtures/catalogue-vinh-long.mrc');
@@ -63,7 +73,9 @@ describe.skipIf(!chromiumAvailable)('catalogue journey in Chromium', () => {
     await expect.poll(() => holdings.getByText('959.78 Đ').count()).toBe(2);
     const citations = citizen.getByRole('region', { name: 'Trích dẫn' });
     await expect.poll(() => citations.getByRole('heading', { name: 'Kiểu Vancouver' }).count()).toBe(1);
-    await expect.poll(() => citations.getByText('Nguyễn VH. Địa chí tỉnh Vĩnh Long. Hà Nội: Nxb. Chính trị Quốc gia Sự thật; 2005.', { exact: true }).count()).toBe(1);
+    await expect
+      .poll(() => citations.getByText('Nguyễn VH. Địa chí tỉnh Vĩnh Long. Hà Nội: Nxb. Chính trị Quốc gia Sự thật; 2005.', { exact: true }).count())
+      .toBe(1);
     await expectAccessible(citizen, 'record page');
     await screenshot(citizen, 'catalogue-record-phone');
 

@@ -1,7 +1,18 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, confirmRegistration, demo, desktop, expectAccessible, launchBrowser, logIn, newestMail, newVisitor, phone, screenshot, startServer,
+  chromiumAvailable,
+  confirmRegistration,
+  demo,
+  desktop,
+  expectAccessible,
+  launchBrowser,
+  logIn,
+  newestMail,
+  newVisitor,
+  phone,
+  screenshot,
+  startServer,
   type RunningServer,
 } from './support.js';
 
@@ -309,7 +320,10 @@ describe.skipIf(!chromiumAvailable)('foundation journey in Chromium', () => {
       expect(await page.getByRole('link', { name: 'Sửa', exact: true }).count()).toBe(0);
       await expectAccessible(page, 'another district’s institution (phone)');
       await screenshot(page, 'institution-other-district-phone');
-      const addressBefore = await page.locator('.summary-list__row', { has: page.locator('dt', { hasText: 'Địa chỉ' }) }).locator('dd').textContent();
+      const addressBefore = await page
+        .locator('.summary-list__row', { has: page.locator('dt', { hasText: 'Địa chỉ' }) })
+        .locator('dd')
+        .textContent();
 
       const form = await page.goto(`${url}/edit`);
       expect(form?.status()).toBe(403);
@@ -319,7 +333,14 @@ describe.skipIf(!chromiumAvailable)('foundation journey in Chromium', () => {
 
       const csrf = await page.locator('input[name=_csrf]').first().inputValue();
       const write = await page.request.post(url, {
-        form: { _csrf: csrf, code: 'TV-857', name: 'Thư viện huyện Long Hồ (sửa trái phép)', type: 'library_district', unitCode: '857', address: 'Không được ghi' },
+        form: {
+          _csrf: csrf,
+          code: 'TV-857',
+          name: 'Thư viện huyện Long Hồ (sửa trái phép)',
+          type: 'library_district',
+          unitCode: '857',
+          address: 'Không được ghi',
+        },
         maxRedirects: 0,
       });
       expect(write.status()).toBe(403);
@@ -327,7 +348,12 @@ describe.skipIf(!chromiumAvailable)('foundation journey in Chromium', () => {
 
       await page.goto(url);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Thư viện huyện Long Hồ');
-      expect(await page.locator('.summary-list__row', { has: page.locator('dt', { hasText: 'Địa chỉ' }) }).locator('dd').textContent()).toBe(addressBefore);
+      expect(
+        await page
+          .locator('.summary-list__row', { has: page.locator('dt', { hasText: 'Địa chỉ' }) })
+          .locator('dd')
+          .textContent(),
+      ).toBe(addressBefore);
     });
   });
 });

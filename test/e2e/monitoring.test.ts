@@ -4,7 +4,17 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, demo, desktop, expectAccessible, launchBrowser, newestMail, newVisitor, phone, screenshot, startServer, type RunningServer,
+  chromiumAvailable,
+  demo,
+  desktop,
+  expectAccessible,
+  launchBrowser,
+  newestMail,
+  newVisitor,
+  phone,
+  screenshot,
+  startServer,
+  type RunningServer,
 } from './support.js';
 
 /** The files of a ZIP archive (DOCX), read from its central directory. */
@@ -82,7 +92,15 @@ describe.skipIf(!chromiumAvailable)('monitoring journey in Chromium', () => {
     await staff.locator('.error-summary').waitFor();
     expect(await staff.locator('.error-summary').textContent()).toContain('Không được là số âm');
     await expectAccessible(staff, 'form with errors (phone)');
-    const figures = { visitsInPerson: '48000', visitsDigital: '12000', programmesHeld: '24', sessionsHeld: '60', registrations: '300', attendance: '2100', staffTrained: '12' };
+    const figures = {
+      visitsInPerson: '48000',
+      visitsDigital: '12000',
+      programmesHeld: '24',
+      sessionsHeld: '60',
+      registrations: '300',
+      attendance: '2100',
+      staffTrained: '12',
+    };
     for (const [name, value] of Object.entries(figures)) await staff.locator(`#f-${name}`).fill(value);
     await staff.locator('#f-decl_lll_services').check();
     await staff.locator('#f-evidence_lll_services').fill('Câu lạc bộ đọc sách và lớp kỹ năng số hằng tháng');
@@ -91,7 +109,9 @@ describe.skipIf(!chromiumAvailable)('monitoring journey in Chromium', () => {
     const submittedAt = Date.now();
     await staff.getByRole('button', { name: 'Nộp báo cáo' }).click();
     await staff.getByText('Đã nộp báo cáo.').waitFor();
-    expect((await newestMail(server.dataDir, department, submittedAt)).subject).toBe(`Thư viện tỉnh Vĩnh Long đã nộp báo cáo năm ${year}, chờ xem xét`);
+    expect((await newestMail(server.dataDir, department, submittedAt)).subject).toBe(
+      `Thư viện tỉnh Vĩnh Long đã nộp báo cáo năm ${year}, chờ xem xét`,
+    );
     await screenshot(staff, 'monitoring-form-submitted-phone');
 
     const formUrl = staff.url().split('?')[0] ?? '';
@@ -152,7 +172,11 @@ describe.skipIf(!chromiumAvailable)('monitoring journey in Chromium', () => {
     await expectAccessible(dept, 'report page');
     const [docx] = await Promise.all([dept.waitForEvent('download'), dept.getByRole('link', { name: 'Tải báo cáo (DOCX)' }).click()]);
     const docxBuf = fs.readFileSync(await docx.path());
-    const xml = unzip(docxBuf).get('word/document.xml')?.toString('utf8').replace(/<[^>]+>/g, '') ?? '';
+    const xml =
+      unzip(docxBuf)
+        .get('word/document.xml')
+        ?.toString('utf8')
+        .replace(/<[^>]+>/g, '') ?? '';
     expect(xml).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
     expect(xml).toContain('Thư viện tỉnh ứng dụng công nghệ thông tin và chuyển đổi số');
     const [xlsx] = await Promise.all([dept.waitForEvent('download'), dept.getByRole('link', { name: 'Tải phụ lục (XLSX)' }).click()]);

@@ -1,7 +1,18 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  chromiumAvailable, confirmRegistration, demo, expectAccessible, launchBrowser, logIn, newestMail, newVisitor, phone, screenshot, startServer, type RunningServer,
+  chromiumAvailable,
+  confirmRegistration,
+  demo,
+  expectAccessible,
+  launchBrowser,
+  logIn,
+  newestMail,
+  newVisitor,
+  phone,
+  screenshot,
+  startServer,
+  type RunningServer,
 } from './support.js';
 
 const staffLogin = 'canbo.thuvien@demo.suotdoi.vn';
@@ -17,7 +28,9 @@ describe.skipIf(!chromiumAvailable)('programmes journey in Chromium', () => {
   const stamp = Date.now();
   const title = `Lớp kỹ năng số ${stamp}`;
   const citizens = ['Nguyễn Văn An', 'Lê Thị Bình', 'Trần Văn Cường'].map((name, i) => ({
-    name, email: `hocvien${i}.${stamp}@example.vn`, password: `mat-khau-${i}-dai-du`,
+    name,
+    email: `hocvien${i}.${stamp}@example.vn`,
+    password: `mat-khau-${i}-dai-du`,
   }));
   let programmeUrl = '';
 
@@ -102,7 +115,9 @@ describe.skipIf(!chromiumAvailable)('programmes journey in Chromium', () => {
     await expectAccessible(first, 'my programmes');
     await first.getByRole('button', { name: 'Hủy đăng ký' }).click();
     await first.waitForURL(/notice=cancelled/);
-    await expect.poll(async () => (await newestMail(server.dataDir, citizens[2]!.email, since)).subject, { timeout: 20_000 }).toContain('Bạn đã có chỗ');
+    await expect
+      .poll(async () => (await newestMail(server.dataDir, citizens[2]!.email, since)).subject, { timeout: 20_000 })
+      .toContain('Bạn đã có chỗ');
     const third = pages[3]!;
     await third.goto('/my/programmes');
     expect(await third.locator('main').textContent()).toContain('Đã có chỗ');

@@ -134,14 +134,25 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: chromiumPath,
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
     ],
   });
 }
 
 /** A browser context of a visitor in Việt Nam on a phone or a desktop screen; the browser's language is Vietnamese unless told. */
-export async function newVisitor(browser: Browser, baseURL: string, viewport: { width: number; height: number }, locale = 'vi-VN'): Promise<BrowserContext> {
+export async function newVisitor(
+  browser: Browser,
+  baseURL: string,
+  viewport: { width: number; height: number },
+  locale = 'vi-VN',
+): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, viewport, locale, timezoneId: 'Asia/Ho_Chi_Minh' });
   context.setDefaultTimeout(15_000);
   return context;
@@ -160,12 +171,16 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
   const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (blocking.length === 0) return;
-  const report = blocking.map((v) => [
-    `  [${v.impact}] ${v.id}: ${v.help}`,
-    `    ${v.helpUrl}`,
-    ...v.nodes.slice(0, 5).map((n) => `    at ${n.target.join(' ')}\n      ${n.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`),
-    ...(v.nodes.length > 5 ? [`    … and ${v.nodes.length - 5} more`] : []),
-  ].join('\n')).join('\n');
+  const report = blocking
+    .map((v) =>
+      [
+        `  [${v.impact}] ${v.id}: ${v.help}`,
+        `    ${v.helpUrl}`,
+        ...v.nodes.slice(0, 5).map((n) => `    at ${n.target.join(' ')}\n      ${n.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`),
+        ...(v.nodes.length > 5 ? [`    … and ${v.nodes.length - 5} more`] : []),
+      ].join('\n'),
+    )
+    .join('\n');
   throw new Error(`Accessibility: ${blocking.length} serious or critical axe violation(s) on ${label} (${page.url()}):\n${report}`);
 }
 
@@ -193,8 +208,13 @@ export async function newestMail(dataDir: string, to: string, since: number, tim
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const files = fs.existsSync(dir)
-      ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).map((f) => path.join(dir, f))
-        .map((f) => ({ f, at: fs.statSync(f).mtimeMs })).filter((x) => x.at >= since).sort((a, b) => b.at - a.at)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.eml'))
+          .map((f) => path.join(dir, f))
+          .map((f) => ({ f, at: fs.statSync(f).mtimeMs }))
+          .filter((x) => x.at >= since)
+          .sort((a, b) => b.at - a.at)
       : [];
     const found = files.map((x) => readMail(x.f)).find((m) => m.to === to);
     if (found) return found;

@@ -36,7 +36,11 @@ interface Expectation {
 
 const title = (record: MarcRecord | undefined): string | undefined => (record ? firstValue(record, '245', 'a') : undefined);
 const EXPECTATIONS: Record<string, Expectation> = {
-  'evergreen/FSL.marc': { records: 52, warnings: ['encoding-mismatch'], check: (r) => expect(firstValue(r[0] as MarcRecord, '100', 'a')).toBe('Вершигора, Петр Петрович') },
+  'evergreen/FSL.marc': {
+    records: 52,
+    warnings: ['encoding-mismatch'],
+    check: (r) => expect(firstValue(r[0] as MarcRecord, '100', 'a')).toBe('Вершигора, Петр Петрович'),
+  },
   'evergreen/RDA_record_CD_Claudia.mrc': { records: 1 },
   'evergreen/RDA_record_DVD-BLUE-RAY-MOVIE_Pineapple_express.mrc': { records: 1 },
   'evergreen/RDA_record_MAP_2012_Enchanted_Circle.mrc': { records: 1 },
@@ -47,13 +51,25 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'evergreen/badisbns.xml': { records: 10 },
   'evergreen/hebrew.marc': { records: 20, warnings: ['bad-marc8'] },
   'evergreen/lul_fre_100.mrc': { records: 100 },
-  'evergreen/map_data.mrc': { records: 3, warnings: ['encoding-mismatch'], check: (r) => expect(firstValue(r[0] as MarcRecord, '255', 'c')).toBe('(W 126⁰--W 124⁰/N 42⁰--N 40⁰).') },
+  'evergreen/map_data.mrc': {
+    records: 3,
+    warnings: ['encoding-mismatch'],
+    check: (r) => expect(firstValue(r[0] as MarcRecord, '255', 'c')).toBe('(W 126⁰--W 124⁰/N 42⁰--N 40⁰).'),
+  },
   'evergreen/nepali.marc': { records: 96, warnings: ['bad-field'] },
-  'evergreen/serials_marc21.xml': { records: 7, warnings: ['xml-syntax'], differs: 'seven <record> roots without a collection: read on with a warning, as Perl does; yaz stops after one' },
+  'evergreen/serials_marc21.xml': {
+    records: 7,
+    warnings: ['xml-syntax'],
+    differs: 'seven <record> roots without a collection: read on with a warning, as Perl does; yaz stops after one',
+  },
   'evergreen/serials_mfhd.xml': { records: 7, check: (r) => expect(r.every((x) => x.leader.charAt(6) === 'y')).toBe(true) },
   'idzebra-debian/collection-opera-43.xml': { records: 43 },
   'idzebra-debian/sample-marc': { records: 24, warnings: ['bad-field'] },
-  'marc-perl/baddir.usmarc': { records: 1, warnings: ['directory-mismatch'], check: (r) => expect(getControlValue(r[0] as MarcRecord, '001')).toBe('    2000932') },
+  'marc-perl/baddir.usmarc': {
+    records: 1,
+    warnings: ['directory-mismatch'],
+    check: (r) => expect(getControlValue(r[0] as MarcRecord, '001')).toBe('    2000932'),
+  },
   'marc-perl/badldr.usmarc': { records: 6, errors: ['truncated-record'] },
   'marc-perl/batch.xml': { records: 10 },
   'marc-perl/cameleof.usmarc': { records: 10 },
@@ -88,7 +104,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'marc4j/greekmissingcharsetchange.mrc': {
     records: 3,
     warnings: ['bad-marc8'],
-    check: (r) => expect(r[0]?.fields.find((f) => f.tag === '880' && isDataField(f) && f.subfields[0]?.value === '260-02/(S')).toMatchObject({ subfields: [{}, { value: 'Αθηνα :' }, {}, {}] }),
+    check: (r) =>
+      expect(r[0]?.fields.find((f) => f.tag === '880' && isDataField(f) && f.subfields[0]?.value === '260-02/(S')).toMatchObject({
+        subfields: [{}, { value: 'Αθηνα :' }, {}, {}],
+      }),
   },
   'marc4j/loongboonmee.mrc': { records: 2 },
   'marc4j/sample1.mrc': { records: 7, errors: ['invalid-utf8'], warnings: ['bad-leader'], differs: 'record 7 holds invalid UTF-8 and is rejected' },
@@ -96,10 +115,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'marc4j/summerland.mrc': { records: 1 },
   'marc4j/summerland.xml': { records: 1 },
   'marc4j/u335.mrc': { records: 1 },
-  'marcjs/bib.mrc': { records: 6, warnings: ['encoding-mismatch'], check: (r) => expect(firstValue(r[0] as MarcRecord, '200', 'b')).toBe('Texte imprimé') },
+  'marcjs/bib.mrc': {
+    records: 6,
+    warnings: ['encoding-mismatch'],
+    check: (r) => expect(firstValue(r[0] as MarcRecord, '200', 'b')).toBe('Texte imprimé'),
+  },
   'marcjs/bib.xml': { records: 6 },
   'openlibrary/00schlgoog_marc.xml': { records: 1 },
-  'openlibrary/39002054008678_yale_edu_marc.xml': { records: 1, warnings: ['bad-marcxml'], check: (r) => expect(r[0]?.leader).toBe('00733cam a2200265 a 4500') },
+  'openlibrary/39002054008678_yale_edu_marc.xml': {
+    records: 1,
+    warnings: ['bad-marcxml'],
+    check: (r) => expect(r[0]?.leader).toBe('00733cam a2200265 a 4500'),
+  },
   'openlibrary/880_Nihon_no_chasho.mrc': { records: 1 },
   'openlibrary/880_alternate_script.mrc': { records: 1 },
   'openlibrary/880_arabic_french_many_linkages.mrc': { records: 1 },
@@ -118,12 +145,25 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'openlibrary/nybc200247_marc.xml': { records: 1 },
   'openlibrary/talis_empty_245.mrc': { records: 1 },
   'openlibrary/uoft_4351105_1626.mrc': { records: 1 },
-  'openlibrary/upei_short_008.mrc': { records: 1, warnings: ['bad-base-address', 'directory-mismatch', 'bad-field'], check: (r) => expect(title(r[0])).toBe('Charlottetown area profile.') },
+  'openlibrary/upei_short_008.mrc': {
+    records: 1,
+    warnings: ['bad-base-address', 'directory-mismatch', 'bad-field'],
+    check: (r) => expect(title(r[0])).toBe('Charlottetown area profile.'),
+  },
   'openlibrary/warofrebellionco1473unit_meta.mrc': { records: 1 },
   'pymarc/1251.dat': { records: 6, warnings: ['bad-marc8'] },
   'pymarc/bad_eacc_encoding.dat': { records: 1, warnings: ['bad-marc8'] },
-  'pymarc/bad_marc8_escape.dat': { records: 1, warnings: ['bad-marc8'], check: (r) => expect(firstValue(r[0] as MarcRecord, '222', 'a')).toBe('Bulletin de la Soci\uFFFDté linn\uFFFDenne de Bordeaux') },
-  'pymarc/bad_records.mrc': { records: 6, errors: ['bad-directory', 'bad-directory'], warnings: ['bad-base-address'], differs: 'records 4 and 5 have malformed directories and are rejected' },
+  'pymarc/bad_marc8_escape.dat': {
+    records: 1,
+    warnings: ['bad-marc8'],
+    check: (r) => expect(firstValue(r[0] as MarcRecord, '222', 'a')).toBe('Bulletin de la Soci\uFFFDté linn\uFFFDenne de Bordeaux'),
+  },
+  'pymarc/bad_records.mrc': {
+    records: 6,
+    errors: ['bad-directory', 'bad-directory'],
+    warnings: ['bad-base-address'],
+    differs: 'records 4 and 5 have malformed directories and are rejected',
+  },
   'pymarc/batch.xml': { records: 2 },
   'pymarc/diacritic.dat': { records: 1 },
   'pymarc/marc.dat': { records: 20 },
@@ -133,11 +173,26 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'pymarc/utf8.xml': { records: 1 },
   'pymarc/utf8_with_leader_flag.dat': { records: 1 },
   'pymarc/utf8_without_leader_flag.dat': { records: 1, warnings: ['encoding-mismatch'] },
-  'ruby-marc/cp866_unimarc.marc': { records: 1, warnings: ['record-length-mismatch', 'directory-mismatch', 'bad-marc8'], differs: 'read (as Perl does) with its CP866 text marked as bad MARC-8' },
-  'ruby-marc/escaped_character_reference.marc8.marc': { records: 1, check: (r) => expect(firstValue(r[0] as MarcRecord, '260', 'a')).toBe('Rio de Janeiro escaped replacement char: \uFFFD .') },
-  'ruby-marc/marc8_accented_chars.marc': { records: 1, warnings: ['encoding-mismatch'], check: (r) => expect(firstValue(r[0] as MarcRecord, '100', 'a')).toBe('Serreau, Geneviève.') },
+  'ruby-marc/cp866_unimarc.marc': {
+    records: 1,
+    warnings: ['record-length-mismatch', 'directory-mismatch', 'bad-marc8'],
+    differs: 'read (as Perl does) with its CP866 text marked as bad MARC-8',
+  },
+  'ruby-marc/escaped_character_reference.marc8.marc': {
+    records: 1,
+    check: (r) => expect(firstValue(r[0] as MarcRecord, '260', 'a')).toBe('Rio de Janeiro escaped replacement char: \uFFFD .'),
+  },
+  'ruby-marc/marc8_accented_chars.marc': {
+    records: 1,
+    warnings: ['encoding-mismatch'],
+    check: (r) => expect(firstValue(r[0] as MarcRecord, '100', 'a')).toBe('Serreau, Geneviève.'),
+  },
   'ruby-marc/marc_with_bad_utf8.utf8.marc': { records: 1, warnings: ['record-length-mismatch', 'directory-mismatch'] },
-  'ruby-marc/three-records-second-bad.xml': { records: 2, errors: ['xml-syntax'], differs: 'record 2 (a control character in a code) is rejected and record 3 is read' },
+  'ruby-marc/three-records-second-bad.xml': {
+    records: 2,
+    errors: ['xml-syntax'],
+    differs: 'record 2 (a control character in a code) is rejected and record 3 is read',
+  },
   'ruby-marc/utf8_with_bad_bytes.marc': { records: 0, errors: ['invalid-utf8'], differs: 'invalid UTF-8 rejects the record (as Perl does)' },
   'traject/bad_utf_byte.utf8.marc': { records: 0, errors: ['invalid-utf8'], differs: 'invalid UTF-8 rejects the record (as Perl does)' },
   'traject/emptyish_record.marc': { records: 1 },
@@ -149,7 +204,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'traject/test_data.utf8.marc.xml': { records: 30 },
   'traject/test_data.utf8.mrc': { records: 30 },
   'xbib/IRMARC8.bin': { records: 10 },
-  'xbib/error.mrc': { records: 1, warnings: ['record-length-mismatch', 'directory-mismatch'], check: (r) => expect(firstValue(r[0] as MarcRecord, '250', 'a')).toBe('1st ed.') },
+  'xbib/error.mrc': {
+    records: 1,
+    warnings: ['record-length-mismatch', 'directory-mismatch'],
+    check: (r) => expect(firstValue(r[0] as MarcRecord, '250', 'a')).toBe('1st ed.'),
+  },
   'xbib/rism_190101037.mrc': { records: 1 },
   'xbib/zdbtitutf8.mrc': { records: 7, errors: ['truncated-record'] },
   'yaz/marc1.marc': { records: 1, warnings: ['bad-leader', 'bad-field'] },
@@ -171,7 +230,16 @@ const EXPECTATIONS: Record<string, Expectation> = {
 };
 
 /** Files that hold no records: charset notes for yaz's own tests, and MarcMaker text. */
-const NOT_RECORDS = new Set(['yaz/marc1.chr', 'yaz/marc5.chr', 'yaz/marc6.chr', 'yaz/marc7.chr', 'yaz/marc8.chr', 'yaz/marc9.chr', 'yaz/marc12.chr', 'marc4j/brkrtest.mrk']);
+const NOT_RECORDS = new Set([
+  'yaz/marc1.chr',
+  'yaz/marc5.chr',
+  'yaz/marc6.chr',
+  'yaz/marc7.chr',
+  'yaz/marc8.chr',
+  'yaz/marc9.chr',
+  'yaz/marc12.chr',
+  'marc4j/brkrtest.mrk',
+]);
 
 interface SourceRow {
   /** yaz's record count (the first of "yaz/perl"), or undefined for "-". */
@@ -261,7 +329,7 @@ describe.skipIf(!present)('MARC conformance over ../shared/fixtures/marc', () =>
     expectation.check?.(found, items);
   });
 
-  it('charset notes name the charset yaz uses for each marcN.marc, and the records match yaz\'s expected MARCXML', () => {
+  it("charset notes name the charset yaz uses for each marcN.marc, and the records match yaz's expected MARCXML", () => {
     for (const n of [5, 6, 7, 8, 9, 12]) {
       const charset = readFileSync(path.join(FIXTURES, `yaz/marc${n}.chr`), 'utf8').trim();
       expect(['utf-8', 'marc-8']).toContain(charset);
@@ -269,7 +337,12 @@ describe.skipIf(!present)('MARC conformance over ../shared/fixtures/marc', () =>
       const expected = records(`yaz/marc${n}.xml`).map(content);
       if (n === 5) {
         expect(ours).not.toEqual(expected);
-        expect(records('yaz/marc5.marc')[0]?.fields.find((f) => f.tag === '250')).toEqual({ tag: '250', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: '2η εκδ.' }] });
+        expect(records('yaz/marc5.marc')[0]?.fields.find((f) => f.tag === '250')).toEqual({
+          tag: '250',
+          ind1: ' ',
+          ind2: ' ',
+          subfields: [{ code: 'a', value: '2η εκδ.' }],
+        });
       } else if (n === 12) {
         expect(JSON.stringify(ours).replaceAll('\uFFFD', '')).toBe(JSON.stringify(expected));
       } else {
@@ -292,7 +365,9 @@ describe.skipIf(!present)('MARC conformance over ../shared/fixtures/marc', () =>
   });
 
   it('agrees with the MarcMaker text of brkrtest: leaders, tags, indicators and plain values', () => {
-    const mrk = readFileSync(path.join(FIXTURES, 'marc4j/brkrtest.mrk'), 'latin1').split(/\r?\n\r?\n/u).filter((block) => block.trim() !== '');
+    const mrk = readFileSync(path.join(FIXTURES, 'marc4j/brkrtest.mrk'), 'latin1')
+      .split(/\r?\n\r?\n/u)
+      .filter((block) => block.trim() !== '');
     const ours = records('marc4j/brkrtest.mrc');
     expect(mrk).toHaveLength(ours.length);
     mrk.forEach((block, i) => {
@@ -304,7 +379,10 @@ describe.skipIf(!present)('MARC conformance over ../shared/fixtures/marc', () =>
         const field = record.fields[k];
         if (!field || !isDataField(field)) return;
         expect(line.slice(6, 8).replaceAll('\\', ' ')).toBe(field.ind1 + field.ind2);
-        const values = line.slice(9).split('$').map((part) => part.slice(1));
+        const values = line
+          .slice(9)
+          .split('$')
+          .map((part) => part.slice(1));
         field.subfields.forEach((subfield, s) => {
           const value = values[s] ?? '';
           if (/^[\x20-\x7a|~]*$/u.test(value) && !value.includes('{')) expect(subfield.value).toBe(value);
@@ -314,11 +392,23 @@ describe.skipIf(!present)('MARC conformance over ../shared/fixtures/marc', () =>
   });
 
   it('decodes MARC-8 scripts: Cyrillic, Hebrew, Arabic, CJK, and the Vietnamese ANSEL letters', () => {
-    expect(records('marc-perl/cyrillic.marc')[0]?.fields.some((f) => isDataField(f) && f.subfields.some((s) => /[А-я]{4}/u.test(s.value)))).toBe(true);
-    expect(records('marc-perl/hebrew1.marc')[0]?.fields.some((f) => isDataField(f) && f.subfields.some((s) => /[\u05d0-\u05ea]{3}/u.test(s.value)))).toBe(true);
-    expect(records('yaz/marc9.marc')[0]?.fields.some((f) => isDataField(f) && f.subfields.some((s) => /[\u0620-\u064a]{3}/u.test(s.value)))).toBe(true);
-    expect(records('marc-perl/cjk1.marc')[0]?.fields.some((f) => isDataField(f) && f.subfields.some((s) => /\p{Script=Han}/u.test(s.value)))).toBe(true);
-    expect(records('marc4j/brkrtest.mrc').flatMap((r) => r.fields).some((f) => isDataField(f) && f.subfields.some((s) => /[ƠơƯư]/u.test(s.value)))).toBe(true);
+    expect(records('marc-perl/cyrillic.marc')[0]?.fields.some((f) => isDataField(f) && f.subfields.some((s) => /[А-я]{4}/u.test(s.value)))).toBe(
+      true,
+    );
+    expect(
+      records('marc-perl/hebrew1.marc')[0]?.fields.some((f) => isDataField(f) && f.subfields.some((s) => /[\u05d0-\u05ea]{3}/u.test(s.value))),
+    ).toBe(true);
+    expect(records('yaz/marc9.marc')[0]?.fields.some((f) => isDataField(f) && f.subfields.some((s) => /[\u0620-\u064a]{3}/u.test(s.value)))).toBe(
+      true,
+    );
+    expect(records('marc-perl/cjk1.marc')[0]?.fields.some((f) => isDataField(f) && f.subfields.some((s) => /\p{Script=Han}/u.test(s.value)))).toBe(
+      true,
+    );
+    expect(
+      records('marc4j/brkrtest.mrc')
+        .flatMap((r) => r.fields)
+        .some((f) => isDataField(f) && f.subfields.some((s) => /[ƠơƯư]/u.test(s.value))),
+    ).toBe(true);
   });
 
   it('round-trips every record read: ISO 2709 and MARCXML give the same record back', () => {
@@ -393,7 +483,10 @@ describe.skipIf(!present)('MARC conformance over ../shared/fixtures/marc', () =>
       const args = ours[0]?.leader.charAt(9) === 'a' ? ['-o', 'marcxml'] : ['-f', 'MARC-8', '-t', 'UTF-8', '-o', 'marcxml'];
       const xml = spawnSync('yaz-marcdump', [...args, path.join(FIXTURES, file)], { encoding: 'utf8' }).stdout;
       const theirs = recordsOf(parseMarcXml(xml));
-      expect(ours.map((r) => content(r)), file).toEqual(theirs.map((r) => content(r)));
+      expect(
+        ours.map((r) => content(r)),
+        file,
+      ).toEqual(theirs.map((r) => content(r)));
     }
   });
 });

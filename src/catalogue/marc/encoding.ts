@@ -57,13 +57,7 @@ const AMPERSAND = 0x26;
  * bytes look like TCVN3 or VNI rather than what they declare are converted from those; each such
  * correction comes with a note for a warning.
  */
-export function chooseEncoding(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  leader09: string,
-  named: MarcEncoding | undefined,
-): EncodingChoice {
+export function chooseEncoding(bytes: Uint8Array, start: number, end: number, leader09: string, named: MarcEncoding | undefined): EncodingChoice {
   const data = bytes.subarray(start, end);
   const declaresUtf8 = leader09 === 'a';
   if (isAscii(data)) {
@@ -75,7 +69,10 @@ export function chooseEncoding(
     if (named !== 'utf8' && !data.includes(ESC) && isUtf8(data)) {
       return {
         encoding: 'utf8',
-        note: { code: 'encoding-mismatch', what: `${ENCODING_NAMES[named]} was asked for but the bytes are UTF-8; they were read as UTF-8, not garbled` },
+        note: {
+          code: 'encoding-mismatch',
+          what: `${ENCODING_NAMES[named]} was asked for but the bytes are UTF-8; they were read as UTF-8, not garbled`,
+        },
       };
     }
     return { encoding: named };

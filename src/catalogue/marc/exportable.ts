@@ -60,7 +60,8 @@ function cleanLeader(leader: string, out: Cleaning[]): string {
   }
   const fixed = chars.join('');
   const meaningful = (l: string) => l.slice(5, 12) + l.slice(17);
-  if (meaningful(fixed) !== meaningful(leader.padEnd(24, ' '))) out.push({ what: `the leader "${leader}" holds characters a MARC 21 leader cannot; they were replaced` });
+  if (meaningful(fixed) !== meaningful(leader.padEnd(24, ' ')))
+    out.push({ what: `the leader "${leader}" holds characters a MARC 21 leader cannot; they were replaced` });
   return fixed;
 }
 
@@ -91,7 +92,8 @@ function cleanField(field: MarcField, out: Cleaning[]): MarcField {
     return cleanField({ tag: field.tag, ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: field.value }] }, out);
   }
   const newTag = tag ?? cleanTag(field.tag, control);
-  if (newTag !== field.tag) out.push({ tag: field.tag, what: `the tag "${field.tag}" (${hex(field.tag)}) is malformed; the field was kept as ${newTag}` });
+  if (newTag !== field.tag)
+    out.push({ tag: field.tag, what: `the tag "${field.tag}" (${hex(field.tag)}) is malformed; the field was kept as ${newTag}` });
   if (control) {
     const value = cleanText(field.value, true);
     if (value !== field.value) out.push({ tag: newTag, what: 'control characters in the value were replaced by blanks' });
@@ -100,7 +102,10 @@ function cleanField(field: MarcField, out: Cleaning[]): MarcField {
   const ind1 = cleanIndicator(field.ind1);
   const ind2 = cleanIndicator(field.ind2);
   if (ind1 !== field.ind1 || ind2 !== field.ind2) {
-    out.push({ tag: newTag, what: `the indicators "${field.ind1}${field.ind2}" (${hex(field.ind1 + field.ind2)}) are not MARC 21 indicators; they were read as "${ind1}${ind2}"` });
+    out.push({
+      tag: newTag,
+      what: `the indicators "${field.ind1}${field.ind2}" (${hex(field.ind1 + field.ind2)}) are not MARC 21 indicators; they were read as "${ind1}${ind2}"`,
+    });
   }
   const subfields: Subfield[] = field.subfields.map((s) => {
     const code = cleanCode(s.code);

@@ -8,7 +8,15 @@ import { foldVi } from '../../platform/text/index.js';
 import { extract } from '../extract.js';
 import { fixtureFiles } from './fixture-files.js';
 import {
-  firstValue, getDataFields, makeExportable, parseIso2709, parseMarcXml, writeIso2709, writeMarcXml, type MarcReadItem, type MarcRecord,
+  firstValue,
+  getDataFields,
+  makeExportable,
+  parseIso2709,
+  parseMarcXml,
+  writeIso2709,
+  writeMarcXml,
+  type MarcReadItem,
+  type MarcRecord,
 } from './index.js';
 import { onlyRecord, recordsOf } from './test-support.js';
 
@@ -98,8 +106,24 @@ describe('nothing read is lost, nothing imported is unexportable', () => {
     const record: MarcRecord = {
       leader: '00000nam a2200000 a 4500',
       fields: [
-        { tag: '245', ind1: '0', ind2: '0', subfields: [{ code: '6', value: '880-01' }, { code: 'a', value: 'Tokyo monogatari' }] },
-        { tag: '880', ind1: '0', ind2: '0', subfields: [{ code: '6', value: '245-01/$1' }, { code: 'a', value: '東京物語' }] },
+        {
+          tag: '245',
+          ind1: '0',
+          ind2: '0',
+          subfields: [
+            { code: '6', value: '880-01' },
+            { code: 'a', value: 'Tokyo monogatari' },
+          ],
+        },
+        {
+          tag: '880',
+          ind1: '0',
+          ind2: '0',
+          subfields: [
+            { code: '6', value: '245-01/$1' },
+            { code: 'a', value: '東京物語' },
+          ],
+        },
       ],
     };
     expect(extract(record).titleFolded).toContain('東京物語');
@@ -111,17 +135,25 @@ describe('nothing read is lost, nothing imported is unexportable', () => {
     const one = fc.array(char, { minLength: 1, maxLength: 1 }).map((a) => a.join(''));
     const field = fc.oneof(
       fc.record({ tag: fc.constantFrom('001', '008', 'FMT', '00a'), value: text }),
-      fc.record({ tag: fc.constantFrom('245', '1a!', '880', '9Zz', '002'), ind1: one, ind2: one, subfields: fc.array(fc.record({ code: one, value: text }), { maxLength: 3 }) }),
+      fc.record({
+        tag: fc.constantFrom('245', '1a!', '880', '9Zz', '002'),
+        ind1: one,
+        ind2: one,
+        subfields: fc.array(fc.record({ code: one, value: text }), { maxLength: 3 }),
+      }),
     );
-    fc.assert(fc.property(fc.array(field, { maxLength: 5 }), text, (fields, leaderText) => {
-      const leader = `00000${leaderText}nam a2200000 a 4500`.slice(0, 24);
-      const { record } = makeExportable({ leader, fields });
-      const iso = writeIso2709([record]);
-      const back = recordsOf(parseIso2709(iso))[0];
-      const fromXml = recordsOf(parseMarcXml(writeMarcXml([record])))[0];
-      expect(kept(back)).toEqual(kept(fromXml));
-      expect(kept(back)).toEqual(kept(record));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(field, { maxLength: 5 }), text, (fields, leaderText) => {
+        const leader = `00000${leaderText}nam a2200000 a 4500`.slice(0, 24);
+        const { record } = makeExportable({ leader, fields });
+        const iso = writeIso2709([record]);
+        const back = recordsOf(parseIso2709(iso))[0];
+        const fromXml = recordsOf(parseMarcXml(writeMarcXml([record])))[0];
+        expect(kept(back)).toEqual(kept(fromXml));
+        expect(kept(back)).toEqual(kept(record));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('every record read from the conformance fixtures, once cleaned as the importer does, exports in both formats (re-read by yaz-marcdump and xmllint)', () => {
@@ -130,7 +162,8 @@ describe('nothing read is lost, nothing imported is unexportable', () => {
       console.warn('../shared/fixtures/marc is absent: skipped');
       return;
     }
-    const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? walk(path.join(d, n)) : [path.join(d, n)]));
+    const walk = (d: string): string[] =>
+      readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? walk(path.join(d, n)) : [path.join(d, n)]));
     const names = walk(dir).filter((f) => /\.(mrc|marc|dat|bin|xml|utf8)$/u.test(f));
     expect(names.length).toBeGreaterThan(50);
     for (const name of names) {

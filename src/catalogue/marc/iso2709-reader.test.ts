@@ -25,7 +25,15 @@ const vietnamese: MarcRecord = {
         { code: 'c', value: 'Nguyễn Thị Thư' },
       ],
     },
-    { tag: '650', ind1: ' ', ind2: '7', subfields: [{ code: 'a', value: 'Thư viện' }, { code: 'z', value: 'Việt Nam' }] },
+    {
+      tag: '650',
+      ind1: ' ',
+      ind2: '7',
+      subfields: [
+        { code: 'a', value: 'Thư viện' },
+        { code: 'z', value: 'Việt Nam' },
+      ],
+    },
   ],
 };
 
@@ -178,32 +186,42 @@ describe('parseIso2709: character sets', () => {
 
   it('converts TCVN3 and VNI when they are named', () => {
     const tcvn3 = rawIso2709([['245', '10\x1faLÞch s\xf6 v\xa8n h\xe4c ViÖt Nam']], '00000nam  2200000 a 4500');
-    expect(onlyRecord(parseIso2709(tcvn3, { encoding: 'tcvn3' })).record.fields[0]).toMatchObject({ subfields: [{ value: 'Lịch sử văn học Việt Nam' }] });
+    expect(onlyRecord(parseIso2709(tcvn3, { encoding: 'tcvn3' })).record.fields[0]).toMatchObject({
+      subfields: [{ value: 'Lịch sử văn học Việt Nam' }],
+    });
     const vni = rawIso2709([['245', '10\x1faLòch söû vaên hoïc Vieät Nam']], '00000nam  2200000 a 4500');
     expect(onlyRecord(parseIso2709(vni, { encoding: 'vni' })).record.fields[0]).toMatchObject({ subfields: [{ value: 'Lịch sử văn học Việt Nam' }] });
   });
 
   it('detects TCVN3 and VNI when no encoding is named, with a warning', () => {
-    const tcvn3 = rawIso2709([
-      ['245', '10\x1faLÞch s\xf6 v\xa8n h\xe4c ViÖt Nam :\x1fbgi\xb8o tr\xd7nh\x1fcNguyÔn V\xa8n Ph\xf3c'],
-      ['260', '  \x1faHµ Néi :\x1fbGi\xb8o dôc'],
-    ], '00000nam  2200000 a 4500');
+    const tcvn3 = rawIso2709(
+      [
+        ['245', '10\x1faLÞch s\xf6 v\xa8n h\xe4c ViÖt Nam :\x1fbgi\xb8o tr\xd7nh\x1fcNguyÔn V\xa8n Ph\xf3c'],
+        ['260', '  \x1faHµ Néi :\x1fbGi\xb8o dôc'],
+      ],
+      '00000nam  2200000 a 4500',
+    );
     const fromTcvn3 = onlyRecord(parseIso2709(tcvn3));
-    expect(fromTcvn3.record.fields[0]).toMatchObject({ subfields: [{ value: 'Lịch sử văn học Việt Nam :' }, { value: 'giáo trình' }, { value: 'Nguyễn Văn Phúc' }] });
+    expect(fromTcvn3.record.fields[0]).toMatchObject({
+      subfields: [{ value: 'Lịch sử văn học Việt Nam :' }, { value: 'giáo trình' }, { value: 'Nguyễn Văn Phúc' }],
+    });
     expect(fromTcvn3.warnings.map((w) => w.code)).toEqual(['legacy-encoding']);
     expect(fromTcvn3.warnings[0]?.message).toContain('TCVN3');
 
-    const vni = rawIso2709([
-      ['245', '10\x1faLòch söû vaên hoïc Vieät Nam :\x1fbgiaùo trình\x1fcNguyeãn Vaên Phuùc'],
-      ['260', '  \x1faHaø Noäi :\x1fbGiaùo duïc'],
-    ], '00000nam  2200000 a 4500');
+    const vni = rawIso2709(
+      [
+        ['245', '10\x1faLòch söû vaên hoïc Vieät Nam :\x1fbgiaùo trình\x1fcNguyeãn Vaên Phuùc'],
+        ['260', '  \x1faHaø Noäi :\x1fbGiaùo duïc'],
+      ],
+      '00000nam  2200000 a 4500',
+    );
     const fromVni = onlyRecord(parseIso2709(vni));
     expect(fromVni.record.fields[1]).toMatchObject({ subfields: [{ value: 'Hà Nội :' }, { value: 'Giáo dục' }] });
     expect(fromVni.warnings.map((w) => w.code)).toEqual(['legacy-encoding']);
   });
 
   it('keeps MARC-8 for French or Vietnamese MARC-8 text, and for a record with too few letters to tell', () => {
-    const french = rawIso2709([['245', '10\x1faHistoire de l\'\xe2eglise de France :\x1fbd\xe2etudes et r\xe2ecits']], '00000nam  2200000 a 4500');
+    const french = rawIso2709([['245', "10\x1faHistoire de l'\xe2eglise de France :\x1fbd\xe2etudes et r\xe2ecits"]], '00000nam  2200000 a 4500');
     expect(onlyRecord(parseIso2709(french)).warnings).toEqual([]);
     const short = rawIso2709([['008', '721211s1972    nyua         \xf6000 0 eng  ']], '00000nam  2200000 a 4500');
     expect(onlyRecord(parseIso2709(short)).warnings.map((w) => w.code)).not.toContain('legacy-encoding');
@@ -345,7 +363,15 @@ describe('parseIso2709: bad input', () => {
     ]);
     const { record, warnings } = onlyRecord(parseIso2709(bytes));
     expect(record.fields).toEqual([
-      { tag: '250', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: '2nd ed.' }, { code: 'b', value: 'revised' }] },
+      {
+        tag: '250',
+        ind1: ' ',
+        ind2: ' ',
+        subfields: [
+          { code: 'a', value: '2nd ed.' },
+          { code: 'b', value: 'revised' },
+        ],
+      },
       { tag: '300', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: '123 p.' }] },
       { tag: '500', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'One two' }] },
       { tag: '001', ind1: '0', ind2: '0', subfields: [{ code: 'a', value: 'D000015937' }] },

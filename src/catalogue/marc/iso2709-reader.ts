@@ -137,7 +137,11 @@ function nextFrame(buf: Uint8Array, from: number, final: boolean, first: boolean
     if (kind) return { kind: 'not-marc', start: pos, what: `not a MARC file (looks like ${kind})` };
     const terminator = buf.indexOf(RECORD_TERMINATOR, pos);
     if (terminator === -1 && (final || len - pos >= MAX_RECORD_SCAN)) {
-      return { kind: 'not-marc', start: pos, what: 'the input is not an ISO 2709 (MARC) file: it starts with no leader and holds no record terminator' };
+      return {
+        kind: 'not-marc',
+        start: pos,
+        what: 'the input is not an ISO 2709 (MARC) file: it starts with no leader and holds no record terminator',
+      };
     }
     if (terminator === -1 || (!final && len - pos < MAX_RECORD_SCAN)) return { kind: 'need-more', start: pos };
     if (!directoryFollows(buf, pos, len) && !hasLeaderBefore(buf, pos, Math.min(len, pos + MAX_RECORD_SCAN))) {
@@ -166,7 +170,13 @@ function nextFrame(buf: Uint8Array, from: number, final: boolean, first: boolean
   if (terminator === -1) {
     if (!final && len - pos < MAX_RECORD_SCAN) return { kind: 'need-more', start: pos };
     if (!final) {
-      return { kind: 'bad', start: pos, end: len, code: 'bad-leader', what: `no record terminator in the ${len - pos} bytes from here, which cannot be a record; they were skipped` };
+      return {
+        kind: 'bad',
+        start: pos,
+        end: len,
+        code: 'bad-leader',
+        what: `no record terminator in the ${len - pos} bytes from here, which cannot be a record; they were skipped`,
+      };
     }
     const what =
       declared > 0
@@ -182,13 +192,21 @@ function nextFrame(buf: Uint8Array, from: number, final: boolean, first: boolean
           kind: 'record',
           start: s,
           end: terminator + 1,
-          notes: [{ code: 'skipped-bytes', what: `${s - pos} bytes before the record are not part of any record and were skipped`, offset: absBase + pos }],
+          notes: [
+            { code: 'skipped-bytes', what: `${s - pos} bytes before the record are not part of any record and were skipped`, offset: absBase + pos },
+          ],
         };
       }
     }
   }
   if (found <= LEADER_LENGTH + 1) {
-    return { kind: 'bad', start: pos, end: terminator + 1, code: 'bad-leader', what: `only ${found} bytes up to the record terminator; too short for a record` };
+    return {
+      kind: 'bad',
+      start: pos,
+      end: terminator + 1,
+      code: 'bad-leader',
+      what: `only ${found} bytes up to the record terminator; too short for a record`,
+    };
   }
   const notes: Note[] = [];
   if (declared !== found) {
@@ -281,7 +299,8 @@ class RecordParser {
       issues.warn('bad-leader', 'the leader holds bytes that are not printable ASCII; they were read as blanks', start);
     }
     const indicatorCount = leaderDigit(leader, 10, 2);
-    if (indicatorCount > 2) issues.warn('bad-leader', `leader/10 declares ${indicatorCount} indicators; only the first two of each field are kept`, start + 10);
+    if (indicatorCount > 2)
+      issues.warn('bad-leader', `leader/10 declares ${indicatorCount} indicators; only the first two of each field are kept`, start + 10);
     const lengthDigits = leaderDigit(leader, 20, 4) || 4;
     const offsetDigits = leaderDigit(leader, 21, 5) || 5;
     const map: EntryMap = { lengthDigits, offsetDigits, size: 3 + lengthDigits + offsetDigits + leaderDigit(leader, 22, 0) };
@@ -314,10 +333,18 @@ class RecordParser {
       return { error: issues.issue('error', 'bad-directory', what, dirStart), recordNumber, offset, warnings: issues.warnings };
     }
     if (base !== dirEnd + 1 - start) {
-      issues.warn('bad-base-address', `the leader gives base address ${base < 0 ? 'that is not a number' : base}; the directory ends at ${dirEnd - start}`, start + 12);
+      issues.warn(
+        'bad-base-address',
+        `the leader gives base address ${base < 0 ? 'that is not a number' : base}; the directory ends at ${dirEnd - start}`,
+        start + 12,
+      );
     }
     if (directory.repaired) {
-      issues.warn('directory-mismatch', 'the field lengths or offsets in the directory do not match the data; fields were read by their terminators', dirStart);
+      issues.warn(
+        'directory-mismatch',
+        'the field lengths or offsets in the directory do not match the data; fields were read by their terminators',
+        dirStart,
+      );
     }
 
     const dataStart = dirEnd + 1;
@@ -360,7 +387,10 @@ class RecordParser {
       const b1 = buf[p + 1] as number;
       const b2 = buf[p + 2] as number;
       if (b0 < 0x20 || b0 > 0x7e || b1 < 0x20 || b1 > 0x7e || b2 < 0x20 || b2 > 0x7e) return 'malformed';
-      tags[i] = isDigit(b0) && isDigit(b1) && isDigit(b2) ? (TAGS[(b0 - 0x30) * 100 + (b1 - 0x30) * 10 + b2 - 0x30] as string) : buf.toString('latin1', p, p + 3);
+      tags[i] =
+        isDigit(b0) && isDigit(b1) && isDigit(b2)
+          ? (TAGS[(b0 - 0x30) * 100 + (b1 - 0x30) * 10 + b2 - 0x30] as string)
+          : buf.toString('latin1', p, p + 3);
       const length = readNumber(buf, p + 3, map.lengthDigits);
       const offset = readNumber(buf, p + 3 + map.lengthDigits, map.offsetDigits);
       if (length < 0 || offset < 0) return 'malformed';
@@ -521,7 +551,15 @@ class RecordParser {
     return this.normalize ? nfc(text) : text;
   }
 
-  private fieldFromBytes(buf: Buffer, tag: string, start: number, end: number, indicatorCount: number, encoding: MarcEncoding, issues: RecordIssues): MarcField {
+  private fieldFromBytes(
+    buf: Buffer,
+    tag: string,
+    start: number,
+    end: number,
+    indicatorCount: number,
+    encoding: MarcEncoding,
+    issues: RecordIssues,
+  ): MarcField {
     let s = buf.indexOf(SUBFIELD_DELIMITER, start);
     if (s >= end) s = -1;
     if (s === -1 && (isControlTag(tag) || !isNumericTag(tag))) return { tag, value: this.decode(buf, start, end, encoding) };
@@ -552,7 +590,12 @@ class RecordParser {
       if (partEnd === s + 1) {
         issues.warn('bad-field', 'a subfield delimiter is followed by no subfield code; it was dropped', s, tag);
       } else if (code <= 0x20 && previous) {
-        issues.warn('bad-field', `a subfield delimiter is followed by byte 0x${hex4(code).slice(2)}, not a subfield code; the delimiter was dropped`, s, tag);
+        issues.warn(
+          'bad-field',
+          `a subfield delimiter is followed by byte 0x${hex4(code).slice(2)}, not a subfield code; the delimiter was dropped`,
+          s,
+          tag,
+        );
         previous.value = this.finish(previous.value + this.decode(buf, s + 1, partEnd, encoding));
       } else {
         subfields.push({ code: String.fromCharCode(code), value: this.decode(buf, s + 2, partEnd, encoding) });
@@ -684,4 +727,3 @@ export async function* readIso2709(source: AsyncIterable<Uint8Array>, options: M
 export function readIso2709File(path: string, options: MarcReadOptions = {}): AsyncGenerator<MarcReadItem> {
   return readIso2709(createReadStream(path, { highWaterMark: 1 << 20 }), options);
 }
-

@@ -10,7 +10,15 @@ const record: MarcRecord = {
   leader: '01234cam  2200999 i 4500',
   fields: [
     { tag: '001', value: 'VN1' },
-    { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Đất nước' }, { code: 'c', value: 'Nguyễn Khoa Điềm' }] },
+    {
+      tag: '245',
+      ind1: '1',
+      ind2: '0',
+      subfields: [
+        { code: 'a', value: 'Đất nước' },
+        { code: 'c', value: 'Nguyễn Khoa Điềm' },
+      ],
+    },
   ],
 };
 
@@ -65,7 +73,10 @@ describe('writeIso2709Record', () => {
   });
 
   it('counts the field limit in bytes, not characters', () => {
-    const vietnamese: MarcRecord = { leader: record.leader, fields: [{ tag: '520', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'ệ'.repeat(3400) }] }] };
+    const vietnamese: MarcRecord = {
+      leader: record.leader,
+      fields: [{ tag: '520', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'ệ'.repeat(3400) }] }],
+    };
     expect(thrown(() => writeIso2709Record(vietnamese)).code).toBe('field-too-long');
   });
 
@@ -77,7 +88,10 @@ describe('writeIso2709Record', () => {
   });
 
   it('writes nothing when a record of a batch is refused', () => {
-    const tooLong: MarcRecord = { leader: record.leader, fields: [{ tag: '500', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'z'.repeat(10_000) }] }] };
+    const tooLong: MarcRecord = {
+      leader: record.leader,
+      fields: [{ tag: '500', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'z'.repeat(10_000) }] }],
+    };
     expect(() => writeIso2709([record, tooLong])).toThrow(MarcWriteError);
   });
 

@@ -31,7 +31,10 @@ function checkText(text: string, tag: string, where: string): void {
  */
 export function writeIso2709Record(record: MarcRecord): Buffer {
   if (!LEADER.test(record.leader)) {
-    throw new MarcWriteError('bad-leader', `The leader must be 24 printable ASCII characters; it is "${record.leader}" (${record.leader.length} characters)`);
+    throw new MarcWriteError(
+      'bad-leader',
+      `The leader must be 24 printable ASCII characters; it is "${record.leader}" (${record.leader.length} characters)`,
+    );
   }
   const count = record.fields.length;
   const encoded: Buffer[] = new Array<Buffer>(count);
@@ -47,7 +50,11 @@ export function writeIso2709Record(record: MarcRecord): Buffer {
       text = field.value;
     } else {
       if (!ONE_ASCII.test(field.ind1) || !ONE_ASCII.test(field.ind2)) {
-        throw new MarcWriteError('bad-indicator', `Field ${tag}: indicators must each be one printable ASCII character, not "${field.ind1}" and "${field.ind2}"`, tag);
+        throw new MarcWriteError(
+          'bad-indicator',
+          `Field ${tag}: indicators must each be one printable ASCII character, not "${field.ind1}" and "${field.ind2}"`,
+          tag,
+        );
       }
       text = field.ind1 + field.ind2;
       for (const subfield of field.subfields) {
@@ -62,7 +69,11 @@ export function writeIso2709Record(record: MarcRecord): Buffer {
     bytes.write(text, 0, 'utf8');
     bytes[bytes.length - 1] = FIELD_TERMINATOR;
     if (bytes.length > MAX_FIELD_BYTES) {
-      throw new MarcWriteError('field-too-long', `Field ${tag} is ${bytes.length} bytes long; ISO 2709 allows at most ${MAX_FIELD_BYTES} bytes per field`, tag);
+      throw new MarcWriteError(
+        'field-too-long',
+        `Field ${tag} is ${bytes.length} bytes long; ISO 2709 allows at most ${MAX_FIELD_BYTES} bytes per field`,
+        tag,
+      );
     }
     encoded[i] = bytes;
     dataLength += bytes.length;
@@ -70,7 +81,10 @@ export function writeIso2709Record(record: MarcRecord): Buffer {
   const baseAddress = 24 + 12 * count + 1;
   const length = baseAddress + dataLength + 1;
   if (length > MAX_RECORD_BYTES) {
-    throw new MarcWriteError('record-too-long', `The record would be ${length} bytes long; ISO 2709 allows at most ${MAX_RECORD_BYTES} bytes per record`);
+    throw new MarcWriteError(
+      'record-too-long',
+      `The record would be ${length} bytes long; ISO 2709 allows at most ${MAX_RECORD_BYTES} bytes per record`,
+    );
   }
   const out = Buffer.allocUnsafe(length);
   const leader = record.leader;

@@ -63,12 +63,7 @@ export interface IssuePlace {
   tag?: string;
 }
 
-export function makeIssue(
-  severity: MarcIssueSeverity,
-  code: MarcIssueCode,
-  place: IssuePlace,
-  what: string,
-): MarcIssue {
+export function makeIssue(severity: MarcIssueSeverity, code: MarcIssueCode, place: IssuePlace, what: string): MarcIssue {
   const where = [`Record ${place.recordNumber}`];
   if (place.offset !== undefined) where.push(`byte ${place.offset}`);
   if (place.line !== undefined) where.push(`line ${place.line}`);
@@ -107,14 +102,7 @@ export interface MarcErrorItem extends ReadItemPlace {
 export type MarcReadItem = MarcRecordItem | MarcErrorItem;
 
 export type MarcWriteErrorCode =
-  | 'record-too-long'
-  | 'field-too-long'
-  | 'bad-leader'
-  | 'bad-tag'
-  | 'bad-indicator'
-  | 'bad-subfield-code'
-  | 'bad-value'
-  | 'not-xml-text';
+  'record-too-long' | 'field-too-long' | 'bad-leader' | 'bad-tag' | 'bad-indicator' | 'bad-subfield-code' | 'bad-value' | 'not-xml-text';
 
 /** Thrown by the writers when a record cannot be written as it is; nothing is written for it. */
 export class MarcWriteError extends Error {

@@ -169,7 +169,10 @@ export class Marc8Decoder {
           const code = this.eaccCode(bytes, i, end, b < 0x7f ? 0 : 0x80);
           const cp = code === -1 ? undefined : eacc().get(code);
           if (cp === undefined) {
-            problems.push({ offset: i, what: `bytes ${hexBytes(bytes, i, Math.min(end, i + 3))} are not an EACC character; one byte was replaced by U+FFFD` });
+            problems.push({
+              offset: i,
+              what: `bytes ${hexBytes(bytes, i, Math.min(end, i + 3))} are not an EACC character; one byte was replaced by U+FFFD`,
+            });
             text = REPLACEMENT;
           } else {
             text = String.fromCodePoint(cp);
@@ -184,7 +187,10 @@ export class Marc8Decoder {
             text = String.fromCodePoint(cp);
             combining = set.combining[low - 0x21] === 1;
           } else if (b < 0x7f && low < 0x41) {
-            problems.push({ offset: i, what: `byte 0x${hex(b)} has no meaning in MARC-8 set ${setName(set)}; read as ASCII "${String.fromCharCode(b)}"` });
+            problems.push({
+              offset: i,
+              what: `byte 0x${hex(b)} has no meaning in MARC-8 set ${setName(set)}; read as ASCII "${String.fromCharCode(b)}"`,
+            });
             text = String.fromCharCode(b);
           } else {
             problems.push({ offset: i, what: `byte 0x${hex(b)} has no meaning in MARC-8 set ${setName(set)}; replaced by U+FFFD` });

@@ -26,7 +26,8 @@ class XmlByteDecoder {
   unsupported: string | undefined;
 
   decode(chunk: Uint8Array, final: boolean): string {
-    let bytes: Buffer = this.pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.pending, chunk]);
+    let bytes: Buffer =
+      this.pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.pending, chunk]);
     this.pending = Buffer.alloc(0);
     if (!this.started) {
       if (bytes.length < 256 && !final) {
@@ -200,7 +201,12 @@ class MarcXmlCollector {
       record.capture = { kind: 'controlfield', tag: this.tag(record, attributes, line), code: '', text: '' };
     } else if (record.depth === 2 && marc && local === 'datafield') {
       const tag = this.tag(record, attributes, line);
-      record.field = { tag, ind1: this.indicator(record, attributes, 'ind1', tag, line), ind2: this.indicator(record, attributes, 'ind2', tag, line), subfields: [] };
+      record.field = {
+        tag,
+        ind1: this.indicator(record, attributes, 'ind1', tag, line),
+        ind2: this.indicator(record, attributes, 'ind2', tag, line),
+        subfields: [],
+      };
     } else if (record.depth === 3 && marc && local === 'subfield' && record.field) {
       const code = attributes.get('code') ?? '';
       if (code.length === 0) this.issue(record, 'error', 'a subfield has no code', line, record.field.tag);
@@ -228,7 +234,13 @@ class MarcXmlCollector {
       return value.charAt(0);
     }
     if (value !== ' ' && /^\s$/u.test(value)) {
-      this.issue(record, 'warning', `${name} is U+${(value.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}, a kind of space; a blank was read`, line, tag);
+      this.issue(
+        record,
+        'warning',
+        `${name} is U+${(value.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}, a kind of space; a blank was read`,
+        line,
+        tag,
+      );
       return ' ';
     }
     return value;
@@ -240,7 +252,17 @@ class MarcXmlCollector {
     this.recordNumber++;
     const warnings = this.outside.map((issue) => asWarning(issue, this.recordNumber));
     this.outside = [];
-    this.current = { recordNumber: this.recordNumber, line, depth: 1, leader: undefined, fields: [], field: undefined, capture: undefined, errors: [], warnings };
+    this.current = {
+      recordNumber: this.recordNumber,
+      line,
+      depth: 1,
+      leader: undefined,
+      fields: [],
+      field: undefined,
+      capture: undefined,
+      errors: [],
+      warnings,
+    };
   }
 
   private close(line: number): void {
@@ -271,7 +293,12 @@ class MarcXmlCollector {
       this.issue(record, 'warning', 'the leader holds characters that are not printable ASCII; they were read as blanks', line);
     }
     if (leader.length !== 24) {
-      this.issue(record, 'warning', `the leader is ${leader.length} characters long, not 24; it was ${leader.length > 24 ? 'cut' : 'padded with blanks'}`, line);
+      this.issue(
+        record,
+        'warning',
+        `the leader is ${leader.length} characters long, not 24; it was ${leader.length > 24 ? 'cut' : 'padded with blanks'}`,
+        line,
+      );
       leader = leader.padEnd(24, ' ').slice(0, 24);
     }
     return leader;
@@ -289,7 +316,12 @@ class MarcXmlCollector {
 
 /** An XML problem met outside any record, as a warning of the given record. */
 function asWarning(issue: MarcIssue, recordNumber: number): MarcIssue {
-  return makeIssue('warning', issue.code, { recordNumber, ...(issue.line === undefined ? {} : { line: issue.line }) }, issue.message.slice(issue.message.indexOf(': ') + 2));
+  return makeIssue(
+    'warning',
+    issue.code,
+    { recordNumber, ...(issue.line === undefined ? {} : { line: issue.line }) },
+    issue.message.slice(issue.message.indexOf(': ') + 2),
+  );
 }
 
 /** Text is tokenized this much at a time, so that events never pile up for a whole document. */

@@ -19,7 +19,11 @@ function escape(text: string, special: RegExp, tag: string | undefined, where: s
   const bad = firstNonXmlCharacter(text);
   if (bad !== -1) {
     const cp = bad.toString(16).toUpperCase().padStart(4, '0');
-    throw new MarcWriteError('not-xml-text', `${tag === undefined ? 'The leader' : `Field ${tag}`}: ${where} holds U+${cp}, which XML 1.0 cannot represent`, tag);
+    throw new MarcWriteError(
+      'not-xml-text',
+      `${tag === undefined ? 'The leader' : `Field ${tag}`}: ${where} holds U+${cp}, which XML 1.0 cannot represent`,
+      tag,
+    );
   }
   special.lastIndex = 0;
   return special.test(text) ? text.replace(special, (c) => ESCAPES[c] ?? c) : text;
@@ -43,7 +47,7 @@ export function writeMarcXmlRecord(record: MarcRecord, options: MarcXmlWriteOpti
   const nl = unit === '' ? '' : '\n';
   const i1 = unit;
   const i2 = unit + unit;
-  const xmlns = options.namespace ?? true ? ` xmlns="${MARCXML_NAMESPACE}"` : '';
+  const xmlns = (options.namespace ?? true) ? ` xmlns="${MARCXML_NAMESPACE}"` : '';
   const leader = record.leader.length === 24 ? `${record.leader.slice(0, 9)}a22${record.leader.slice(12, 20)}4500` : record.leader;
   let out = `<record${xmlns}>${nl}${i1}<leader>${escape(leader, TEXT_SPECIAL, undefined, 'the text')}</leader>${nl}`;
   for (const field of record.fields) {

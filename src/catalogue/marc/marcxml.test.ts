@@ -16,7 +16,15 @@ const record: MarcRecord = {
   leader: '00000nam a2200000 a 4500',
   fields: [
     { tag: '001', value: 'VN<1>' },
-    { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Tôm & cá "tươi" <ngon>' }, { code: 'c', value: 'Lê  Văn\tA\r\nB' }] },
+    {
+      tag: '245',
+      ind1: '1',
+      ind2: '0',
+      subfields: [
+        { code: 'a', value: 'Tôm & cá "tươi" <ngon>' },
+        { code: 'c', value: 'Lê  Văn\tA\r\nB' },
+      ],
+    },
     { tag: '500', ind1: '"', ind2: '&', subfields: [{ code: '<', value: '' }] },
   ],
 };
@@ -46,7 +54,10 @@ describe('writeMarcXmlRecord', () => {
   });
 
   it('refuses text XML cannot carry', () => {
-    const bad: MarcRecord = { leader: record.leader, fields: [{ tag: '245', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'form\x0cfeed' }] }] };
+    const bad: MarcRecord = {
+      leader: record.leader,
+      fields: [{ tag: '245', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'form\x0cfeed' }] }],
+    };
     expect(() => writeMarcXmlRecord(bad)).toThrow(MarcWriteError);
     expect(() => writeMarcXmlRecord(bad)).toThrow('Field 245: subfield $a holds U+000C, which XML 1.0 cannot represent');
   });
@@ -83,13 +94,15 @@ describe('parseMarcXml', () => {
   });
 
   it('normalises to NFC unless told not to', () => {
-    const xml = '<record><leader>00000nam a2200000 a 4500</leader><datafield tag="245" ind1=" " ind2=" "><subfield code="a">Vie&#x0323;&#x0302;t</subfield></datafield></record>';
+    const xml =
+      '<record><leader>00000nam a2200000 a 4500</leader><datafield tag="245" ind1=" " ind2=" "><subfield code="a">Vie&#x0323;&#x0302;t</subfield></datafield></record>';
     expect(onlyRecord(parseMarcXml(xml)).record.fields[0]).toMatchObject({ subfields: [{ value: 'Việt' }] });
     expect(onlyRecord(parseMarcXml(xml, { normalize: false })).record.fields[0]).toMatchObject({ subfields: [{ value: 'Vie\u0323\u0302t' }] });
   });
 
   it('repairs leaders that are not 24 ASCII characters, with warnings', () => {
-    const xml = '<collection><record><leader>01142cam\u00a0\u00a02200301 a 4500</leader></record><record><leader>short</leader></record></collection>';
+    const xml =
+      '<collection><record><leader>01142cam\u00a0\u00a02200301 a 4500</leader></record><record><leader>short</leader></record></collection>';
     const items = [...parseMarcXml(xml)];
     expect(items.map((item) => item.record?.leader)).toEqual(['01142cam  2200301 a 4500', 'short                   ']);
     expect(items.map((item) => item.warnings.map((w) => w.code))).toEqual([['bad-marcxml'], ['bad-marcxml']]);
@@ -112,7 +125,12 @@ describe('parseMarcXml', () => {
     expect(items.map((item) => item.error?.code)).toEqual([undefined, 'bad-marcxml', undefined]);
     expect(items[1]?.error).toMatchObject({ recordNumber: 2, line: 2, tag: '245' });
     expect(items[1]?.error?.message).toBe('Record 2, line 2, field 245: a subfield has no code');
-    expect(items[1]?.record?.fields[0]).toMatchObject({ subfields: [{ code: '', value: 'no code' }, { code: 'b', value: 'kept' }] });
+    expect(items[1]?.record?.fields[0]).toMatchObject({
+      subfields: [
+        { code: '', value: 'no code' },
+        { code: 'b', value: 'kept' },
+      ],
+    });
     for (const bad of ['<controlfield>x</controlfield>', '<datafield tag="24" ind1=" " ind2=" "/>', '<datafield tag="245" ind1="ab" ind2=" "/>']) {
       expect(onlyItem(parseMarcXml(`<record><leader>00000nam a2200000 a 4500</leader>${bad}</record>`)).error?.code).toBe('bad-marcxml');
     }
@@ -172,7 +190,10 @@ describe('parseMarcXml', () => {
   it('reads documents in UTF-16 and in encodings their declaration names', () => {
     const text = `<?xml version="1.0" encoding="ISO-8859-1"?><record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">Caf\xe9</controlfield></record>`;
     expect(onlyRecord(parseMarcXml(Buffer.from(text.padEnd(300, ' '), 'latin1'))).record.fields[0]).toEqual({ tag: '001', value: 'Café' });
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">Việt</controlfield></record>', 'utf16le')]);
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('<record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">Việt</controlfield></record>', 'utf16le'),
+    ]);
     expect(onlyRecord(parseMarcXml(utf16)).record.fields[0]).toEqual({ tag: '001', value: 'Việt' });
     const unknown = '<?xml version="1.0" encoding="X-UNKNOWN"?><record/>'.padEnd(300, ' ');
     expect(onlyItem(parseMarcXml(Buffer.from(unknown))).error?.message).toContain('"x-unknown" is not supported');

@@ -15,7 +15,13 @@ const VIETNAMESE = [
   ...'aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ',
   ...'àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ',
   ...'ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ',
-  ' ', ' ', ',', '.', ':', '/', '-',
+  ' ',
+  ' ',
+  ',',
+  '.',
+  ':',
+  '/',
+  '-',
 ];
 
 /** Text as a reader gives it: NFC, no MARC delimiters, nothing XML cannot carry. */
@@ -23,7 +29,10 @@ const text = fc
   .oneof(
     fc.string({ unit: fc.constantFrom(...VIETNAMESE), maxLength: 40 }),
     fc.string({ unit: 'grapheme', maxLength: 20 }),
-    fc.string({ unit: fc.constantFrom('a', 'e\u0301', 'o\u031B\u0323', '\t', '\n', '\r', '&', '<', '"', '\u00a0', '\u{1F600}', '\u4e2d'), maxLength: 10 }),
+    fc.string({
+      unit: fc.constantFrom('a', 'e\u0301', 'o\u031B\u0323', '\t', '\n', '\r', '&', '<', '"', '\u00a0', '\u{1F600}', '\u4e2d'),
+      maxLength: 10,
+    }),
   )
   .map((s) => [...s.normalize('NFC')].filter((c) => firstNonXmlCharacter(c) === -1).join(''));
 
@@ -97,7 +106,13 @@ describe('properties', () => {
 
   it('damaged records never make the reader throw, and a stream cut anywhere reads like the buffer', async () => {
     const good = writeIso2709([
-      { leader: '00000nam a2200000 a 4500', fields: [{ tag: '001', value: 'a' }, { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Thư viện' }] }] },
+      {
+        leader: '00000nam a2200000 a 4500',
+        fields: [
+          { tag: '001', value: 'a' },
+          { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Thư viện' }] },
+        ],
+      },
       { leader: '00000nam  2200000 a 4500', fields: [{ tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Plain' }] }] },
     ]);
     await fc.assert(
@@ -117,7 +132,9 @@ describe('properties', () => {
   });
 
   it('random text and damaged documents never make the MARCXML reader throw', () => {
-    const document = writeMarcXml([{ leader: '00000nam a2200000 a 4500', fields: [{ tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Thư & viện' }] }] }]);
+    const document = writeMarcXml([
+      { leader: '00000nam a2200000 a 4500', fields: [{ tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Thư & viện' }] }] },
+    ]);
     fc.assert(
       fc.property(fc.string({ maxLength: 500 }), fc.nat({ max: document.length }), fc.nat({ max: document.length }), (junk, from, to) => {
         expect(() => [...parseMarcXml(junk)]).not.toThrow();

@@ -14,12 +14,29 @@ import {
   type MarcRecord,
 } from './record.js';
 
-const subjects: DataField = { tag: '650', ind1: ' ', ind2: '7', subfields: [{ code: 'a', value: 'Thư viện' }, { code: 'z', value: 'Hà Nội' }, { code: 'a', value: 'Đọc sách' }] };
+const subjects: DataField = {
+  tag: '650',
+  ind1: ' ',
+  ind2: '7',
+  subfields: [
+    { code: 'a', value: 'Thư viện' },
+    { code: 'z', value: 'Hà Nội' },
+    { code: 'a', value: 'Đọc sách' },
+  ],
+};
 const record: MarcRecord = {
   leader: '00000nam a2200000 a 4500',
   fields: [
     { tag: '001', value: 'VN1' },
-    { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'b', value: 'phụ đề' }, { code: 'a', value: 'Nhan đề' }] },
+    {
+      tag: '245',
+      ind1: '1',
+      ind2: '0',
+      subfields: [
+        { code: 'b', value: 'phụ đề' },
+        { code: 'a', value: 'Nhan đề' },
+      ],
+    },
     subjects,
     { tag: '650', ind1: ' ', ind2: '7', subfields: [{ code: 'a', value: 'Văn hóa' }] },
   ],

@@ -6,7 +6,9 @@ import type { MarcRecord } from './record.js';
  * without its terminator, as a byte-per-character ("latin1") string or as bytes.
  */
 export function rawIso2709(fields: ReadonlyArray<readonly [string, string | Uint8Array]>, leader = '00000nam a2200000 a 4500'): Buffer {
-  const data = fields.map(([, content]) => Buffer.concat([typeof content === 'string' ? Buffer.from(content, 'latin1') : content, Buffer.from([0x1e])]));
+  const data = fields.map(([, content]) =>
+    Buffer.concat([typeof content === 'string' ? Buffer.from(content, 'latin1') : content, Buffer.from([0x1e])]),
+  );
   let offset = 0;
   const directory = fields
     .map(([tag], i) => {

@@ -17,11 +17,14 @@ const writeSecurity: Array<Record<string, string[]>> = [{ bearer: [] }, { sessio
 const IdParams = Type.Object({ id: Type.String() });
 const Institution = Type.String({ format: 'uuid', description: 'The library the librarian acts for; their role must cover it.' });
 
-const RecordIn = Type.Object({
-  institutionId: Institution,
-  marc: Type.Optional(MarcJsonIn),
-  simple: Type.Optional(Type.Object(SimpleFields, { additionalProperties: false, description: 'The quick cataloguing form; written as MARC 21.' })),
-}, { additionalProperties: false, description: 'Exactly one of `marc` (MARC-in-JSON) or `simple`.' });
+const RecordIn = Type.Object(
+  {
+    institutionId: Institution,
+    marc: Type.Optional(MarcJsonIn),
+    simple: Type.Optional(Type.Object(SimpleFields, { additionalProperties: false, description: 'The quick cataloguing form; written as MARC 21.' })),
+  },
+  { additionalProperties: false, description: 'Exactly one of `marc` (MARC-in-JSON) or `simple`.' },
+);
 
 const ItemIn = Type.Object({ institutionId: Institution, ...ItemFields }, { additionalProperties: false });
 const ItemUpdateIn = Type.Object(ItemFields, { additionalProperties: false });
@@ -30,10 +33,15 @@ const DeleteQuery = Type.Object({ institutionId: Institution });
 
 const MarcJsonOut = Type.Object({
   leader: Type.String(),
-  fields: Type.Array(Type.Record(Type.String(), Type.Union([
-    Type.String(),
-    Type.Object({ ind1: Type.String(), ind2: Type.String(), subfields: Type.Array(Type.Record(Type.String(), Type.String())) }),
-  ]))),
+  fields: Type.Array(
+    Type.Record(
+      Type.String(),
+      Type.Union([
+        Type.String(),
+        Type.Object({ ind1: Type.String(), ind2: Type.String(), subfields: Type.Array(Type.Record(Type.String(), Type.String())) }),
+      ]),
+    ),
+  ),
 });
 
 /** The record a body describes: MARC-in-JSON checked as the editor checks it, or the quick form. */
@@ -62,57 +70,126 @@ export const catalogueApi: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('preHandler', async (req) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') requireUser(req.actor);
   });
-  app.get('/api/v1/catalogue/records/:id/marc.json', {
-    schema: { tags, summary: 'A record as MARC-in-JSON (the shape the write API takes)', params: IdParams, response: { 200: MarcJsonOut, ...errors } },
-  }, async (req) => marcJsonOf((await getRecord(dbOf(req), req.params.id)).marc));
-
-  app.post('/api/v1/catalogue/records', {
-    schema: {
-      tags, summary: 'Create a record from MARC-in-JSON or from the quick form\'s fields', security: writeSecurity,
-      body: RecordIn, response: { 201: RecordOut, ...errors },
+  app.get(
+    '/api/v1/catalogue/records/:id/marc.json',
+    {
+      schema: {
+        tags,
+        summary: 'A record as MARC-in-JSON (the shape the write API takes)',
+        params: IdParams,
+        response: { 200: MarcJsonOut, ...errors },
+      },
     },
-  }, async (req, reply) => {
-    const marc = marcOf(req.body);
-    const row = await inTx(req, (tx) => createRecord(tx, req.actor, req.body.institutionId, marc));
-    return reply.code(201).send(presentRecord(row));
-  });
+    async (req) => marcJsonOf((await getRecord(dbOf(req), req.params.id)).marc),
+  );
 
-  app.put('/api/v1/catalogue/records/:id', {
-    schema: {
-      tags, summary: 'Replace a record\'s MARC (a library holding a copy, or any for a record without copies)', security: writeSecurity,
-      params: IdParams, body: RecordIn, response: { 200: RecordOut, ...errors },
+  app.post(
+    '/api/v1/catalogue/records',
+    {
+      schema: {
+        tags,
+        summary: "Create a record from MARC-in-JSON or from the quick form's fields",
+        security: writeSecurity,
+        body: RecordIn,
+        response: { 201: RecordOut, ...errors },
+      },
     },
-  }, async (req) => {
-    const marc = marcOf(req.body);
-    return presentRecord(await inTx(req, (tx) => updateRecord(tx, req.actor, req.params.id, req.body.institutionId, marc)));
-  });
-
-  app.delete('/api/v1/catalogue/records/:id', {
-    schema: {
-      tags, summary: 'Delete a record no library holds a copy of (withdrawn copies count); 409 says how many copies stand in the way',
-      security: writeSecurity, params: IdParams, querystring: DeleteQuery, response: { 204: Type.Null(), ...errors },
+    async (req, reply) => {
+      const marc = marcOf(req.body);
+      const row = await inTx(req, (tx) => createRecord(tx, req.actor, req.body.institutionId, marc));
+      return reply.code(201).send(presentRecord(row));
     },
-  }, async (req, reply) => {
-    await inTx(req, (tx) => deleteRecord(tx, req.actor, req.params.id, req.query.institutionId));
-    return reply.code(204).send(null);
-  });
+  );
 
-  app.post('/api/v1/catalogue/records/:id/items', {
-    schema: { tags, summary: 'Add a copy held by a library', security: writeSecurity, params: IdParams, body: ItemIn, response: { 201: ItemOut, ...errors } },
-  }, async (req, reply) => {
-    const row = await inTx(req, (tx) => addItem(tx, req.actor, req.params.id, req.body));
-    return reply.code(201).send(await presentedItem(dbOf(req), row));
-  });
+  app.put(
+    '/api/v1/catalogue/records/:id',
+    {
+      schema: {
+        tags,
+        summary: "Replace a record's MARC (a library holding a copy, or any for a record without copies)",
+        security: writeSecurity,
+        params: IdParams,
+        body: RecordIn,
+        response: { 200: RecordOut, ...errors },
+      },
+    },
+    async (req) => {
+      const marc = marcOf(req.body);
+      return presentRecord(await inTx(req, (tx) => updateRecord(tx, req.actor, req.params.id, req.body.institutionId, marc)));
+    },
+  );
 
-  app.get('/api/v1/catalogue/items/:id', {
-    schema: { tags, summary: 'A copy', params: IdParams, response: { 200: ItemOut, ...errors } },
-  }, async (req) => presentedItem(dbOf(req), await getItem(dbOf(req), req.params.id)));
+  app.delete(
+    '/api/v1/catalogue/records/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a record no library holds a copy of (withdrawn copies count); 409 says how many copies stand in the way',
+        security: writeSecurity,
+        params: IdParams,
+        querystring: DeleteQuery,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await inTx(req, (tx) => deleteRecord(tx, req.actor, req.params.id, req.query.institutionId));
+      return reply.code(204).send(null);
+    },
+  );
 
-  app.put('/api/v1/catalogue/items/:id', {
-    schema: { tags, summary: 'Edit a copy (barcode, call number, location, status, price, date acquired, note)', security: writeSecurity, params: IdParams, body: ItemUpdateIn, response: { 200: ItemOut, ...errors } },
-  }, async (req) => presentedItem(dbOf(req), await inTx(req, (tx) => updateItem(tx, req.actor, req.params.id, req.body))));
+  app.post(
+    '/api/v1/catalogue/records/:id/items',
+    {
+      schema: {
+        tags,
+        summary: 'Add a copy held by a library',
+        security: writeSecurity,
+        params: IdParams,
+        body: ItemIn,
+        response: { 201: ItemOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const row = await inTx(req, (tx) => addItem(tx, req.actor, req.params.id, req.body));
+      return reply.code(201).send(await presentedItem(dbOf(req), row));
+    },
+  );
 
-  app.post('/api/v1/catalogue/items/:id/withdraw', {
-    schema: { tags, summary: 'Withdraw a copy from the collection (it stays on file for statistics)', security: writeSecurity, params: IdParams, body: WithdrawIn, response: { 200: ItemOut, ...errors } },
-  }, async (req) => presentedItem(dbOf(req), await inTx(req, (tx) => withdrawItem(tx, req.actor, req.params.id, req.body.note))));
+  app.get(
+    '/api/v1/catalogue/items/:id',
+    {
+      schema: { tags, summary: 'A copy', params: IdParams, response: { 200: ItemOut, ...errors } },
+    },
+    async (req) => presentedItem(dbOf(req), await getItem(dbOf(req), req.params.id)),
+  );
+
+  app.put(
+    '/api/v1/catalogue/items/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a copy (barcode, call number, location, status, price, date acquired, note)',
+        security: writeSecurity,
+        params: IdParams,
+        body: ItemUpdateIn,
+        response: { 200: ItemOut, ...errors },
+      },
+    },
+    async (req) => presentedItem(dbOf(req), await inTx(req, (tx) => updateItem(tx, req.actor, req.params.id, req.body))),
+  );
+
+  app.post(
+    '/api/v1/catalogue/items/:id/withdraw',
+    {
+      schema: {
+        tags,
+        summary: 'Withdraw a copy from the collection (it stays on file for statistics)',
+        security: writeSecurity,
+        params: IdParams,
+        body: WithdrawIn,
+        response: { 200: ItemOut, ...errors },
+      },
+    },
+    async (req) => presentedItem(dbOf(req), await inTx(req, (tx) => withdrawItem(tx, req.actor, req.params.id, req.body.note))),
+  );
 };

@@ -11,6 +11,9 @@ export const IdParams = Type.Object({ id: Type.String() });
 export const NoticeQuery = Type.Object({ notice: Type.Optional(Type.String({ maxLength: 40 })) });
 
 export async function presentedItems(db: Db, rows: ItemRow[]) {
-  const names = await libraryNames(db, rows.map((r) => r.institutionId));
+  const names = await libraryNames(
+    db,
+    rows.map((r) => r.institutionId),
+  );
   return rows.map((i) => presentItem(i, names.get(i.institutionId) ?? ''));
 }

@@ -44,19 +44,63 @@ function filled(rows: GridRow[]): GridRow[] {
 export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const hide = { schema: { hide: true } };
 
-  const editor = async (req: FastifyRequest, reply: FastifyReply, opts: { action: string; title: string; leader: string; rows: GridRow[]; institutionId?: string; issues?: ReturnType<typeof issuesOf>; deleteHref?: string }, status = 200) => {
+  const editor = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: {
+      action: string;
+      title: string;
+      leader: string;
+      rows: GridRow[];
+      institutionId?: string;
+      issues?: ReturnType<typeof issuesOf>;
+      deleteHref?: string;
+    },
+    status = 200,
+  ) => {
     const libraries = await operableLibraries(dbOf(req), req.actor);
-    return sendPage(reply, <MarcEditorPage ctx={pageContext(req)} action={opts.action} title={opts.title} leader={opts.leader} rows={opts.rows} libraries={libraries} institutionId={opts.institutionId} issues={opts.issues ?? undefined} deleteHref={opts.deleteHref} />, status);
+    return sendPage(
+      reply,
+      <MarcEditorPage
+        ctx={pageContext(req)}
+        action={opts.action}
+        title={opts.title}
+        leader={opts.leader}
+        rows={opts.rows}
+        libraries={libraries}
+        institutionId={opts.institutionId}
+        issues={opts.issues ?? undefined}
+        deleteHref={opts.deleteHref}
+      />,
+      status,
+    );
   };
 
   /** The confirmation page: only for someone who catalogues for a library; it counts every copy, withdrawn ones too. */
-  const confirmDelete = async (req: FastifyRequest, reply: FastifyReply, record: RecordRow, opts: { institutionId?: string | undefined; issues?: ReturnType<typeof issuesOf> } = {}, status = 200) => {
+  const confirmDelete = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    record: RecordRow,
+    opts: { institutionId?: string | undefined; issues?: ReturnType<typeof issuesOf> } = {},
+    status = 200,
+  ) => {
     const db = dbOf(req);
     const libraries = await operableLibraries(db, req.actor);
     if (!libraries.length) throw new ForbiddenError();
     const copies = await itemsOf(db, record.id, { withdrawn: true });
-    return sendPage(reply, <DeleteRecordPage ctx={pageContext(req)} record={presentRecord(record)} copies={copies.length} withdrawn={copies.filter((i) => i.status === 'withdrawn').length}
-      libraries={libraries} institutionId={opts.institutionId} issues={opts.issues ?? undefined} />, status);
+    return sendPage(
+      reply,
+      <DeleteRecordPage
+        ctx={pageContext(req)}
+        record={presentRecord(record)}
+        copies={copies.length}
+        withdrawn={copies.filter((i) => i.status === 'withdrawn').length}
+        libraries={libraries}
+        institutionId={opts.institutionId}
+        issues={opts.issues ?? undefined}
+      />,
+      status,
+    );
   };
 
   app.get('/catalogue/records/new', hide, async (req, reply) => {
@@ -73,13 +117,27 @@ export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (err) {
       const issues = issuesOf(err);
       if (!issues) throw err;
-      return sendPage(reply, <SimpleFormPage ctx={pageContext(req)} values={req.body as Record<string, string>} libraries={await operableLibraries(dbOf(req), req.actor)} issues={issues} />, 422);
+      return sendPage(
+        reply,
+        <SimpleFormPage
+          ctx={pageContext(req)}
+          values={req.body as Record<string, string>}
+          libraries={await operableLibraries(dbOf(req), req.actor)}
+          issues={issues}
+        />,
+        422,
+      );
     }
   });
 
   app.get('/catalogue/records/new/marc', hide, async (req, reply) => {
     requireUser(req.actor);
-    return editor(req, reply, { action: '/catalogue/records/new/marc', title: req.t('catalogue.editor.newTitle'), leader: '00000nam a2200000 i 4500', rows: TEMPLATE });
+    return editor(req, reply, {
+      action: '/catalogue/records/new/marc',
+      title: req.t('catalogue.editor.newTitle'),
+      leader: '00000nam a2200000 i 4500',
+      rows: TEMPLATE,
+    });
   });
 
   app.post('/catalogue/records/new/marc', hide, async (req, reply) => {
@@ -100,7 +158,13 @@ export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/catalogue/records/:id/edit', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     requireUser(req.actor);
     const record = await getRecord(dbOf(req), req.params.id);
-    return editor(req, reply, { action: `/catalogue/records/${record.id}/edit`, title: req.t('catalogue.editor.editTitle', { title: record.title }), leader: record.marc.leader, rows: gridOf(record.marc), deleteHref: `/catalogue/records/${record.id}/delete` });
+    return editor(req, reply, {
+      action: `/catalogue/records/${record.id}/edit`,
+      title: req.t('catalogue.editor.editTitle', { title: record.title }),
+      leader: record.marc.leader,
+      rows: gridOf(record.marc),
+      deleteHref: `/catalogue/records/${record.id}/delete`,
+    });
   });
 
   app.post('/catalogue/records/:id/edit', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
@@ -115,7 +179,18 @@ export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (err) {
       const issues = issuesOf(err);
       if (!issues) throw err;
-      return editor(req, reply, { action: `/catalogue/records/${record.id}/edit`, title: req.t('catalogue.editor.editTitle', { title: record.title }), ...form, issues, deleteHref: `/catalogue/records/${record.id}/delete` }, 422);
+      return editor(
+        req,
+        reply,
+        {
+          action: `/catalogue/records/${record.id}/edit`,
+          title: req.t('catalogue.editor.editTitle', { title: record.title }),
+          ...form,
+          issues,
+          deleteHref: `/catalogue/records/${record.id}/delete`,
+        },
+        422,
+      );
     }
   });
 
@@ -134,7 +209,13 @@ export const editorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (err) {
       const issues = issuesOf(err);
       if (!issues) throw err;
-      return confirmDelete(req, reply, record, { institutionId: (req.body as Record<string, string> | undefined)?.institutionId, issues }, err instanceof ConflictError ? 409 : 422);
+      return confirmDelete(
+        req,
+        reply,
+        record,
+        { institutionId: (req.body as Record<string, string> | undefined)?.institutionId, issues },
+        err instanceof ConflictError ? 409 : 422,
+      );
     }
   });
 };

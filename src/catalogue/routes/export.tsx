@@ -13,7 +13,9 @@ import { ErrorOut } from '../presenters.js';
 import { ExportPage, UNION } from '../views/export.js';
 
 const ExportQuery = Type.Object({
-  library: Type.Optional(Type.String({ maxLength: 40, description: 'A library\'s code: only the records it holds copies of. Omitted: the whole union catalogue.' })),
+  library: Type.Optional(
+    Type.String({ maxLength: 40, description: "A library's code: only the records it holds copies of. Omitted: the whole union catalogue." }),
+  ),
   format: Type.Union([Type.Literal('iso2709'), Type.Literal('marcxml')], { description: 'ISO 2709 (MARC 21, UTF-8) or MARCXML' }),
 });
 type ExportQueryT = Static<typeof ExportQuery>;
@@ -40,25 +42,41 @@ async function sendExport(req: FastifyRequest, reply: FastifyReply, q: ExportQue
   const out = new PassThrough();
   const gone = new AbortController();
   reply.raw.once('close', () => gone.abort());
-  void exportMarc(db, { format: q.format, out, signal: gone.signal, ...(q.library ? { libraryCode: q.library } : {}) }).then((report) => {
-    if (report.skipped.length) req.log.warn({ skipped: report.skipped }, 'records no writer could carry were left out of the export');
-    out.end();
-  }, (err: unknown) => {
-    out.destroy(gone.signal.aborted ? undefined : err instanceof Error ? err : new Error(String(err)));
-  });
+  void exportMarc(db, { format: q.format, out, signal: gone.signal, ...(q.library ? { libraryCode: q.library } : {}) }).then(
+    (report) => {
+      if (report.skipped.length) req.log.warn({ skipped: report.skipped }, 'records no writer could carry were left out of the export');
+      out.end();
+    },
+    (err: unknown) => {
+      out.destroy(gone.signal.aborted ? undefined : err instanceof Error ? err : new Error(String(err)));
+    },
+  );
   const name = `${q.library ? q.library.toLowerCase().replace(/[^a-z0-9-]+/g, '-') : 'muc-luc-lien-hop'}-${new Date().toISOString().slice(0, 10)}.${extensions[q.format]}`;
-  return reply.type(contentTypes[q.format]).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(out);
+  return reply
+    .type(contentTypes[q.format])
+    .header('content-disposition', `attachment; filename="${name}"`)
+    .header('cache-control', 'no-store')
+    .send(out);
 }
 
 export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const hide = { schema: { hide: true } };
 
-  const page = async (req: FastifyRequest, reply: FastifyReply, values: { library?: string | undefined; format?: string | undefined }, issues?: Issue[], status = 200) => {
+  const page = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: { library?: string | undefined; format?: string | undefined },
+    issues?: Issue[],
+    status = 200,
+  ) => {
     requireUser(req.actor);
     if (!canSomewhere(req.actor, 'catalogue.write')) throw new ForbiddenError();
     const db = dbOf(req);
     const libraries = await operableLibraries(db, req.actor);
-    const sizes = await exportSizes(db, libraries.map((l) => l.id));
+    const sizes = await exportSizes(
+      db,
+      libraries.map((l) => l.id),
+    );
     return sendPage(reply, <ExportPage ctx={pageContext(req)} libraries={libraries} sizes={sizes} values={values} issues={issues} />, status);
   };
 
@@ -75,14 +93,29 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.get('/api/v1/catalogue/export', {
-    schema: {
-      tags: ['catalogue'], summary: 'Export a library\'s catalogue or the whole union catalogue as ISO 2709 or MARCXML (a streamed file)',
-      security: [{ bearer: [] }, { session: [] }], querystring: ExportQuery,
-      response: {
-        200: { description: 'The records, streamed', content: { 'application/marc': { schema: { type: 'string', format: 'binary' } }, 'application/marcxml+xml': { schema: { type: 'string' } } } },
-        400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut,
+  app.get(
+    '/api/v1/catalogue/export',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: "Export a library's catalogue or the whole union catalogue as ISO 2709 or MARCXML (a streamed file)",
+        security: [{ bearer: [] }, { session: [] }],
+        querystring: ExportQuery,
+        response: {
+          200: {
+            description: 'The records, streamed',
+            content: {
+              'application/marc': { schema: { type: 'string', format: 'binary' } },
+              'application/marcxml+xml': { schema: { type: 'string' } },
+            },
+          },
+          400: ErrorOut,
+          401: ErrorOut,
+          403: ErrorOut,
+          422: ErrorOut,
+        },
       },
     },
-  }, async (req, reply) => sendExport(req, reply, req.query));
+    async (req, reply) => sendExport(req, reply, req.query),
+  );
 };

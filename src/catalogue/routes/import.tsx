@@ -18,7 +18,10 @@ import { IdParams, NoticeQuery } from './common.js';
 const encodings = Object.keys(ENCODING_NAMES) as MarcEncoding[];
 
 /** Streams the uploaded file to a temporary folder (never whole in memory) and imports it. */
-async function importUpload(req: FastifyRequest, actor: Actor): Promise<{ report?: MarcImportReport; values: { library?: string; encoding?: string } }> {
+async function importUpload(
+  req: FastifyRequest,
+  actor: Actor,
+): Promise<{ report?: MarcImportReport; values: { library?: string; encoding?: string } }> {
   const values: { library?: string; encoding?: string } = {};
   if (!req.isMultipart()) throw new ValidationError([issue('file', 'catalogue.import.noFile')]);
   const dir = await mkdtemp(path.join(tmpdir(), 'suotdoi-marc-'));
@@ -41,9 +44,15 @@ async function importUpload(req: FastifyRequest, actor: Actor): Promise<{ report
     if (problems.length || !file || !values.library) throw new ValidationError(problems);
     const { size } = await stat(file.path);
     if (size === 0) throw new ValidationError([issue('file', 'catalogue.import.noFile')]);
-    const report = await importMarc(dbOf(req), actor, { path: file.path }, {
-      libraryCode: values.library, ...(values.encoding ? { encoding: values.encoding as MarcEncoding } : {}),
-    });
+    const report = await importMarc(
+      dbOf(req),
+      actor,
+      { path: file.path },
+      {
+        libraryCode: values.library,
+        ...(values.encoding ? { encoding: values.encoding as MarcEncoding } : {}),
+      },
+    );
     return { report, values };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -74,12 +83,22 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     requireUser(req.actor);
     const db = dbOf(req);
     const libraries = await operableLibraries(db, req.actor);
-    const rows = await listMerges(db, libraries.map((l) => l.id));
+    const rows = await listMerges(
+      db,
+      libraries.map((l) => l.id),
+    );
     const names = new Map(libraries.map((l) => [l.id, l.name]));
     const titles = new Map<string, string>();
     for (const r of rows) if (!titles.has(r.recordId)) titles.set(r.recordId, (await getRecord(db, r.recordId)).title);
     const notice = req.query.notice === 'undone' ? req.t('catalogue.notice.undone') : undefined;
-    return sendPage(reply, <MergesPage ctx={pageContext(req)} notice={notice} merges={rows.map((r) => ({ ...r, title: titles.get(r.recordId) ?? '', library: names.get(r.institutionId) ?? '' }))} />);
+    return sendPage(
+      reply,
+      <MergesPage
+        ctx={pageContext(req)}
+        notice={notice}
+        merges={rows.map((r) => ({ ...r, title: titles.get(r.recordId) ?? '', library: names.get(r.institutionId) ?? '' }))}
+      />,
+    );
   });
 
   app.post('/catalogue/merges/:id/undo', { schema: { hide: true, params: IdParams } }, async (req, reply) => {

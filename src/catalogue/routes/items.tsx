@@ -17,18 +17,24 @@ async function itemPage(req: FastifyRequest, recordId: string, item: ItemRow | u
   const record = presentRecord(await getRecord(db, recordId));
   const libraries = await operableLibraries(db, req.actor);
   const view = item ? (await presentedItems(db, [item]))[0] : undefined;
-  return <ItemFormPage ctx={pageContext(req)} record={record} item={view} libraries={libraries} statuses={itemStatuses} values={values} issues={issues} />;
+  return (
+    <ItemFormPage ctx={pageContext(req)} record={record} item={view} libraries={libraries} statuses={itemStatuses} values={values} issues={issues} />
+  );
 }
 
 /** A library's copies of a record: the JSON list, and adding, editing and withdrawing a copy. */
 export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/v1/catalogue/records/:id/items', {
-    schema: { tags, summary: 'The copies of a record, by library', params: IdParams, response: { 200: Type.Array(ItemOut), ...errors } },
-  }, async (req) => {
-    const db = dbOf(req);
-    const record = await getRecord(db, req.params.id);
-    return presentedItems(db, await itemsOf(db, record.id));
-  });
+  app.get(
+    '/api/v1/catalogue/records/:id/items',
+    {
+      schema: { tags, summary: 'The copies of a record, by library', params: IdParams, response: { 200: Type.Array(ItemOut), ...errors } },
+    },
+    async (req) => {
+      const db = dbOf(req);
+      const record = await getRecord(db, req.params.id);
+      return presentedItems(db, await itemsOf(db, record.id));
+    },
+  );
 
   app.get('/catalogue/records/:id/items/new', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     requireUser(req.actor);
@@ -53,8 +59,13 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     requireUser(req.actor);
     const item = await getItem(dbOf(req), req.params.id);
     const values: ItemFormValues = {
-      barcode: item.barcode, callNumber: item.callNumber ?? undefined, location: item.location ?? undefined, status: item.status,
-      price: item.price ?? undefined, acquiredOn: item.acquiredOn ?? undefined, note: item.note ?? undefined,
+      barcode: item.barcode,
+      callNumber: item.callNumber ?? undefined,
+      location: item.location ?? undefined,
+      status: item.status,
+      price: item.price ?? undefined,
+      acquiredOn: item.acquiredOn ?? undefined,
+      note: item.note ?? undefined,
     };
     return sendPage(reply, await itemPage(req, item.recordId, item, values));
   });

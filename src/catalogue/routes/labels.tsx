@@ -8,7 +8,10 @@ import { IdParams } from './common.js';
 
 export const labelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const labelsOf = async (db: ReturnType<typeof dbOf>, title: string, rows: ItemRow[]): Promise<Label[]> => {
-    const names = await libraryNames(db, rows.map((r) => r.institutionId));
+    const names = await libraryNames(
+      db,
+      rows.map((r) => r.institutionId),
+    );
     return rows.map((r) => ({ barcode: r.barcode, callNumber: r.callNumber, title, library: names.get(r.institutionId) ?? '' }));
   };
 
@@ -24,6 +27,9 @@ export const labelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     requireUser(req.actor);
     const db = dbOf(req);
     const record = await getRecord(db, req.params.id);
-    return sendPage(reply, <LabelsPage ctx={pageContext(req)} title={record.title} labels={await labelsOf(db, record.title, await itemsOf(db, record.id))} />);
+    return sendPage(
+      reply,
+      <LabelsPage ctx={pageContext(req)} title={record.title} labels={await labelsOf(db, record.title, await itemsOf(db, record.id))} />,
+    );
   });
 };

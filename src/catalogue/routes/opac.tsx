@@ -35,7 +35,10 @@ function searchInput(q: Query): SearchInput {
   if (q.material) out.material = q.material;
   if (q.language) out.language = q.language;
   if (q.ddc !== undefined) out.ddc = q.ddc;
-  if (q.decade !== undefined) { out.yearFrom = q.decade; out.yearTo = q.decade + 9; }
+  if (q.decade !== undefined) {
+    out.yearFrom = q.decade;
+    out.yearTo = q.decade + 9;
+  }
   if (q.yearFrom !== undefined) out.yearFrom = q.yearFrom;
   if (q.yearTo !== undefined) out.yearTo = q.yearTo;
   if (q.available === true || q.available === '1') out.available = true;
@@ -48,28 +51,44 @@ function searchInput(q: Query): SearchInput {
 async function presentedSearch(req: FastifyRequest, input: SearchInput) {
   const db = dbOf(req);
   const result = await searchCatalogue(db, input);
-  const names = await libraryNames(db, result.facets.library.map((f) => f.value));
+  const names = await libraryNames(
+    db,
+    result.facets.library.map((f) => f.value),
+  );
   return presentSearch(result, (facet, value) => {
     if (facet === 'library') return names.get(value) ?? value;
     if (facet === 'material') return req.t(messageKey(`catalogue.material.${value}`));
     if (facet === 'ddc') return req.t(messageKey(`catalogue.ddc.${value}`));
     if (facet === 'decade') return `${value}–${Number(value) + 9}`;
-    return req.t(messageKey(`catalogue.language.${value}`)) === `catalogue.language.${value}` ? value : req.t(messageKey(`catalogue.language.${value}`));
+    return req.t(messageKey(`catalogue.language.${value}`)) === `catalogue.language.${value}`
+      ? value
+      : req.t(messageKey(`catalogue.language.${value}`));
   });
 }
 
 /** Searching the union catalogue: the OPAC page and the JSON search. */
 export const opacRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/v1/catalogue/search', {
-    schema: { tags, summary: 'Search the union catalogue (with facets)', querystring: SearchQuery, response: { 200: SearchOut, ...errors } },
-  }, async (req) => presentedSearch(req, searchInput(req.query)));
+  app.get(
+    '/api/v1/catalogue/search',
+    {
+      schema: { tags, summary: 'Search the union catalogue (with facets)', querystring: SearchQuery, response: { 200: SearchOut, ...errors } },
+    },
+    async (req) => presentedSearch(req, searchInput(req.query)),
+  );
 
   app.get('/catalogue', { schema: { hide: true, querystring: PageQuery } }, async (req, reply) => {
     const q = req.query;
     const input = searchInput(q);
     const params: SearchParams = {
-      q: q.q, library: q.library, material: q.material, language: q.language, ddc: q.ddc, decade: q.decade,
-      available: input.available, sort: q.sort, page: q.page,
+      q: q.q,
+      library: q.library,
+      material: q.material,
+      language: q.language,
+      ddc: q.ddc,
+      decade: q.decade,
+      available: input.available,
+      sort: q.sort,
+      page: q.page,
     };
     const searched = Object.keys(input).length > 0;
     const result = searched ? await presentedSearch(req, { ...input, pageSize: 20 }) : null;

@@ -8,7 +8,12 @@ export function code128Svg(text: string): string {
 }
 
 /** One copy's spine label: its barcode, call number, title and library. */
-export interface Label { barcode: string; callNumber: string | null; title: string; library: string }
+export interface Label {
+  barcode: string;
+  callNumber: string | null;
+  title: string;
+  library: string;
+}
 
 export function LabelsPage({ ctx, title, labels }: { ctx: PageContext; title: string; labels: Label[] }) {
   return (
@@ -18,10 +23,20 @@ export function LabelsPage({ ctx, title, labels }: { ctx: PageContext; title: st
       <ul class="cards">
         {labels.map((l) => (
           <li class="card" key={l.barcode}>
-            <p><strong>{l.library}</strong></p>
+            <p>
+              <strong>{l.library}</strong>
+            </p>
             <p>{l.title.length > 60 ? `${l.title.slice(0, 59)}…` : l.title}</p>
-            {l.callNumber ? <p><strong>{l.callNumber}</strong></p> : null}
-            <div role="img" aria-label={ctx.t('catalogue.labels.barcode', { barcode: l.barcode })} dangerouslySetInnerHTML={{ __html: code128Svg(l.barcode) }} />
+            {l.callNumber ? (
+              <p>
+                <strong>{l.callNumber}</strong>
+              </p>
+            ) : null}
+            <div
+              role="img"
+              aria-label={ctx.t('catalogue.labels.barcode', { barcode: l.barcode })}
+              dangerouslySetInnerHTML={{ __html: code128Svg(l.barcode) }}
+            />
           </li>
         ))}
       </ul>

@@ -14,7 +14,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await ensurePlanIndicators(database.db);
 });
-afterAll(async () => { await database.close(); });
+afterAll(async () => {
+  await database.close();
+});
 
 async function refused(p: Promise<unknown>): Promise<DomainError> {
   try {
@@ -37,7 +39,11 @@ async function network() {
   const districtLibrary = await makeInstitution(db, { unit: district, type: 'library_district' });
   const communeLibrary = await makeInstitution(db, { unit: commune, type: 'library_commune' });
   return {
-    province, district, commune, districtLibrary, communeLibrary,
+    province,
+    district,
+    commune,
+    districtLibrary,
+    communeLibrary,
     staff: await makeStaff(db, [{ role: 'staff', institution: districtLibrary }]),
     communeStaff: await makeStaff(db, [{ role: 'staff', institution: communeLibrary }]),
     districtOfficer: await makeStaff(db, [{ role: 'unit_officer', unit: district }]),
@@ -61,7 +67,9 @@ describe('the reporting cycle', () => {
     expect((await refused(transition(db, n.districtOfficer, draft.id, 'accept'))).code).toBe('conflict');
     const submitted = await saveForm(db, n.staff, period.id, n.districtLibrary.id, { values: good }, true);
     expect(submitted.status).toBe('submitted');
-    expect((await refused(saveForm(db, n.staff, period.id, n.districtLibrary.id, { values: good }, false))).key).toBe('monitoring.submission.underReview');
+    expect((await refused(saveForm(db, n.staff, period.id, n.districtLibrary.id, { values: good }, false))).key).toBe(
+      'monitoring.submission.underReview',
+    );
 
     expect((await refused(transition(db, n.communeOfficer, submitted.id, 'accept'))).status).toBe(403);
     expect((await refused(transition(db, n.staff, submitted.id, 'accept'))).status).toBe(403);
@@ -90,14 +98,21 @@ describe('the reporting cycle', () => {
     expect(state.events.map((e) => e.action)).toEqual(['save', 'submit', 'return', 'submit', 'accept', 'approve', 'reopen']);
     const audit = await database.query<{ action: string }>(`select action from audit_log where entity_id = $1 order by id`, [submitted.id]);
     expect(audit.map((a) => a.action)).toEqual([
-      'monitoring.submission.save', 'monitoring.submission.submit', 'monitoring.submission.return', 'monitoring.submission.submit',
-      'monitoring.submission.accept', 'monitoring.submission.approve', 'monitoring.submission.reopen',
+      'monitoring.submission.save',
+      'monitoring.submission.submit',
+      'monitoring.submission.return',
+      'monitoring.submission.submit',
+      'monitoring.submission.accept',
+      'monitoring.submission.approve',
+      'monitoring.submission.reopen',
     ]);
-    const mail = await database.query(`select payload ->> 'subject' as subject from jobs where kind = 'mail' and payload ->> 'recipient' = $1`, [n.staff.email]);
+    const mail = await database.query(`select payload ->> 'subject' as subject from jobs where kind = 'mail' and payload ->> 'recipient' = $1`, [
+      n.staff.email,
+    ]);
     expect(mail.length).toBe(4);
   });
 
-  it('sends a commune library\'s report to the district before 1/7/2025 and to the commune after', async () => {
+  it("sends a commune library's report to the district before 1/7/2025 and to the commune after", async () => {
     const db = database.db;
     const n = await network();
     const before = await openPeriod(db, systemActor, { year: ++year, deadline: '2024-11-15' });
@@ -122,7 +137,11 @@ describe('observed values on the form', () => {
   it('pre-fills a yearly or quarterly form with the visits logged in its months, marked as observed', async () => {
     const db = database.db;
     const n = await network();
-    for (const [date, visitors] of [['2026-02-10', 30], ['2026-03-31', 20], ['2026-04-01', 7]] as const) {
+    for (const [date, visitors] of [
+      ['2026-02-10', 30],
+      ['2026-03-31', 20],
+      ['2026-04-01', 7],
+    ] as const) {
       await recordVisit(db, n.staff, { institutionId: n.districtLibrary.id, date, visitors });
     }
     expect(periodRange({ year: 2026, quarter: 1 })).toEqual({ from: '2026-01-01', to: '2026-03-31' });
@@ -163,11 +182,18 @@ describe('form validation', () => {
       { field: 'evidence_it_applied', key: 'monitoring.form.evidenceNeeded' },
     ]);
     expect(validateForm(fields, { values: { ...values, attendance: 30, staffTrained: 0 } }, true, []).issues).toEqual([]);
-    expect(validateForm(fields, { values: { ...values, museumVisitors: 3 } }, false, []).issues).toEqual([{ field: 'museumVisitors', key: 'errors.unknownField' }]);
+    expect(validateForm(fields, { values: { ...values, museumVisitors: 3 } }, false, []).issues).toEqual([
+      { field: 'museumVisitors', key: 'errors.unknownField' },
+    ]);
   });
 
   it('keeps museum school groups within the visitors', () => {
-    const r = validateForm(fieldsFor('museum_provincial'), { values: { museumVisitors: 100, schoolGroupVisitors: 120, programmesHeld: 0, staffTrained: 0 } }, true, []);
+    const r = validateForm(
+      fieldsFor('museum_provincial'),
+      { values: { museumVisitors: 100, schoolGroupVisitors: 120, programmesHeld: 0, staffTrained: 0 } },
+      true,
+      [],
+    );
     expect(r.issues).toEqual([{ field: 'schoolGroupVisitors', key: 'monitoring.visits.schoolAboveTotal' }]);
   });
 });
@@ -181,8 +207,16 @@ describe('completeness and reminders', () => {
     const c = await completeness(db, n.department, period.id, n.province.id, new Date('2026-01-10T03:00:00Z'));
     expect(c.total).toMatchObject({ expected: 2, submitted: 1, onTime: 0 });
     expect(c.byUnit.map((u) => [u.key, u.expected, u.submitted])).toEqual([[n.district.code, 2, 1]]);
-    expect(c.byType.map((u) => [u.key, u.expected, u.submitted])).toEqual([['library_commune', 1, 0], ['library_district', 1, 1]]);
-    expect(c.late.map((l) => [l.institution.code, l.status])).toEqual(expect.arrayContaining([[n.communeLibrary.code, 'missing'], [n.districtLibrary.code, 'submitted']]));
+    expect(c.byType.map((u) => [u.key, u.expected, u.submitted])).toEqual([
+      ['library_commune', 1, 0],
+      ['library_district', 1, 1],
+    ]);
+    expect(c.late.map((l) => [l.institution.code, l.status])).toEqual(
+      expect.arrayContaining([
+        [n.communeLibrary.code, 'missing'],
+        [n.districtLibrary.code, 'submitted'],
+      ]),
+    );
     expect((await refused(completeness(db, n.communeOfficer, period.id, n.province.id))).status).toBe(403);
   });
 
@@ -192,7 +226,12 @@ describe('completeness and reminders', () => {
     const period = await openPeriod(db, systemActor, { year: ++year, deadline: '2030-11-15' });
     await saveForm(db, n.staff, period.id, n.districtLibrary.id, { values: good }, true);
     const at = (d: string) => new Date(`${d}T02:00:00Z`);
-    const count = async () => (await database.query<{ n: number }>(`select count(*)::int as n from jobs where kind = 'mail' and payload ->> 'recipient' = $1`, [n.communeStaff.email]))[0]?.n;
+    const count = async () =>
+      (
+        await database.query<{ n: number }>(`select count(*)::int as n from jobs where kind = 'mail' and payload ->> 'recipient' = $1`, [
+          n.communeStaff.email,
+        ])
+      )[0]?.n;
     await sendReportingReminders(db, at('2030-10-31'));
     expect(await count()).toBe(0);
     await sendReportingReminders(db, at('2030-11-01'));
@@ -205,7 +244,10 @@ describe('completeness and reminders', () => {
     expect(await count()).toBe(3);
     await sendReportingReminders(db, at('2030-11-16'));
     expect(await count()).toBe(3);
-    const staffMail = await database.query<{ n: number }>(`select count(*)::int as n from jobs where kind = 'mail' and payload ->> 'recipient' = $1`, [n.staff.email]);
+    const staffMail = await database.query<{ n: number }>(
+      `select count(*)::int as n from jobs where kind = 'mail' and payload ->> 'recipient' = $1`,
+      [n.staff.email],
+    );
     expect(staffMail[0]?.n).toBe(0);
   });
 });

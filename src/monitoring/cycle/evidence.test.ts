@@ -18,7 +18,10 @@ beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'suotdoi-evidence-'));
   t = await createTestApp({ DATA_DIR: dataDir });
 });
-afterAll(async () => { await t.close(); await fs.rm(dataDir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await t.close();
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
 
 /** Files the store holds on disk. */
 async function stored(): Promise<number> {
@@ -132,7 +135,10 @@ describe('evidence files for declared criteria', () => {
     expect(created).toMatchObject({ kind: 'png', fileName: 'anh.png', url: `/monitoring/evidence/${created.id}` });
     const listedApi = await dept.get(api);
     expect(listedApi.statusCode).toBe(200);
-    expect((JSON.parse(listedApi.body) as { files: Array<{ fileName: string }> }).files.map((f) => f.fileName).sort()).toEqual(['Biên bản lớp học.pdf', 'anh.png']);
+    expect((JSON.parse(listedApi.body) as { files: Array<{ fileName: string }> }).files.map((f) => f.fileName).sort()).toEqual([
+      'Biên bản lớp học.pdf',
+      'anh.png',
+    ]);
     expect((await outsider.get(api)).statusCode).toBe(403);
     expect((await upload(outsider, api, 'x.pdf', pdf)).statusCode).toBe(403);
     const refused = await upload(staff, api, 'x.pdf', Buffer.from('MZ\x90\x00'));
@@ -142,13 +148,28 @@ describe('evidence files for declared criteria', () => {
     expect(await stored()).toBe(1);
 
     // A declaration with a file attached needs no other evidence; once submitted, the data set and its files are locked.
-    const submitted = await staff.post(formUrl, { intent: 'submit', visitsInPerson: '100', programmesHeld: '1', attendance: '20', staffTrained: '1', decl_lll_services: 'true' });
+    const submitted = await staff.post(formUrl, {
+      intent: 'submit',
+      visitsInPerson: '100',
+      programmesHeld: '1',
+      attendance: '20',
+      staffTrained: '1',
+      decl_lll_services: 'true',
+    });
     expect(submitted.statusCode).toBe(303);
     const locked = await upload(staff, `${pageUrl}/evidence`, 'muon.png', png);
     expect(locked.statusCode).toBe(409);
     expect((await staff.get(pageUrl)).body).not.toContain('enctype="multipart/form-data"');
-    const audit = await t.database.query<{ action: string }>(`select action from audit_log where entity_type = 'monitoring_evidence_file' order by at`);
-    expect(audit.map((a) => a.action)).toEqual(['monitoring.evidence.upload', 'monitoring.evidence.upload', 'monitoring.evidence.delete', 'monitoring.evidence.upload', 'monitoring.evidence.delete']);
+    const audit = await t.database.query<{ action: string }>(
+      `select action from audit_log where entity_type = 'monitoring_evidence_file' order by at`,
+    );
+    expect(audit.map((a) => a.action)).toEqual([
+      'monitoring.evidence.upload',
+      'monitoring.evidence.upload',
+      'monitoring.evidence.delete',
+      'monitoring.evidence.upload',
+      'monitoring.evidence.delete',
+    ]);
   });
 
   it('stores the same bytes once, keeps them while another file refers to them, and moves files kept before the storage into it', async () => {
@@ -171,14 +192,32 @@ describe('evidence files for declared criteria', () => {
     const legacy = path.join(dataDir, 'uploads', 'monitoring');
     await fs.mkdir(legacy, { recursive: true });
     await fs.writeFile(path.join(legacy, '0123456789abcdef0123456789abcdef.png'), png);
-    const [old] = await db.insert(monitoringEvidenceFiles).values({
-      institutionId: lib.id, year: 2027, criterion: 'lll_services', fileName: 'cu.png', kind: 'png', bytes: png.length,
-      storedName: '0123456789abcdef0123456789abcdef.png', uploadedBy: 'x',
-    }).returning();
-    const [lost] = await db.insert(monitoringEvidenceFiles).values({
-      institutionId: lib.id, year: 2027, criterion: 'lll_services', fileName: 'mat.pdf', kind: 'pdf', bytes: 10,
-      storedName: 'fedcba9876543210fedcba9876543210.pdf', uploadedBy: 'x',
-    }).returning();
+    const [old] = await db
+      .insert(monitoringEvidenceFiles)
+      .values({
+        institutionId: lib.id,
+        year: 2027,
+        criterion: 'lll_services',
+        fileName: 'cu.png',
+        kind: 'png',
+        bytes: png.length,
+        storedName: '0123456789abcdef0123456789abcdef.png',
+        uploadedBy: 'x',
+      })
+      .returning();
+    const [lost] = await db
+      .insert(monitoringEvidenceFiles)
+      .values({
+        institutionId: lib.id,
+        year: 2027,
+        criterion: 'lll_services',
+        fileName: 'mat.pdf',
+        kind: 'pdf',
+        bytes: 10,
+        storedName: 'fedcba9876543210fedcba9876543210.pdf',
+        uploadedBy: 'x',
+      })
+      .returning();
     expect(await adoptLegacyEvidence(db, storageFor(t.app.deps.config), dataDir)).toBe(1);
     expect((await staff.get(`/monitoring/evidence/${lost?.id}`)).statusCode).toBe(404);
     expect(await adoptLegacyEvidence(db, storageFor(t.app.deps.config), dataDir)).toBe(0);

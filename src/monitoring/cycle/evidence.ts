@@ -41,7 +41,11 @@ const legacyDir = (dataDir: string) => path.join(dataDir, 'uploads', 'monitoring
 /** A file name safe to show and to send back: the last path part, without control characters, at most 200 characters. */
 function cleanName(name: string, kind: EvidenceKind): string {
   const last = normalizeVi(name.split(/[\\/]/).pop() ?? '');
-  const base = [...last].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch !== '\u007f' && ch !== '"').join('').trim().slice(0, 200);
+  const base = [...last]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch !== '\u007f' && ch !== '"')
+    .join('')
+    .trim()
+    .slice(0, 200);
   return base || `minh-chung.${kind}`;
 }
 
@@ -63,24 +67,39 @@ export async function saveEvidence(db: Db, actor: Actor, input: EvidenceUpload, 
   const scope = placement.institutionScope(input.institutionId);
   requireTo(actor, 'report', scope);
   const f = await formState(db, actor, input.periodId, input.institutionId);
-  if (!f.criteria.some((c) => c.criterion === input.criterion)) throw new ValidationError([issue('criterion', 'monitoring.evidence.unknownCriterion')]);
+  if (!f.criteria.some((c) => c.criterion === input.criterion))
+    throw new ValidationError([issue('criterion', 'monitoring.evidence.unknownCriterion')]);
   if (!f.canEdit) throw new ConflictError([issue('file', 'monitoring.evidence.locked')], 'monitoring.evidence.locked');
   if (input.bytes.length === 0) throw new ValidationError([issue('file', 'monitoring.evidence.noFile')]);
-  if (input.bytes.length > maxEvidenceBytes) throw new ValidationError([issue('file', 'monitoring.evidence.tooLarge', { mb: maxEvidenceBytes / 1024 / 1024 })]);
+  if (input.bytes.length > maxEvidenceBytes)
+    throw new ValidationError([issue('file', 'monitoring.evidence.tooLarge', { mb: maxEvidenceBytes / 1024 / 1024 })]);
   const kind = await evidenceKind(input.bytes);
   if (!kind) throw new ValidationError([issue('file', 'monitoring.evidence.badType')]);
   const year = f.period.year;
   const existing = await listEvidence(db, input.institutionId, year, input.criterion);
   if (existing.length >= maxEvidenceFiles) throw new ValidationError([issue('file', 'monitoring.evidence.tooMany', { n: maxEvidenceFiles })]);
   const { hash } = await storeFile(db, store, input.bytes);
-  const [row] = await db.insert(monitoringEvidenceFiles).values({
-    institutionId: input.institutionId, year, criterion: input.criterion, fileName: cleanName(input.fileName, kind), kind, bytes: input.bytes.length,
-    storedName: hash, uploadedBy: actor.label,
-  }).returning();
+  const [row] = await db
+    .insert(monitoringEvidenceFiles)
+    .values({
+      institutionId: input.institutionId,
+      year,
+      criterion: input.criterion,
+      fileName: cleanName(input.fileName, kind),
+      kind,
+      bytes: input.bytes.length,
+      storedName: hash,
+      uploadedBy: actor.label,
+    })
+    .returning();
   if (!row) throw new NotFoundError();
   await recordAudit(db, actor, {
-    action: 'monitoring.evidence.upload', entityType: 'monitoring_evidence_file', entityId: row.id,
-    after: { year, criterion: row.criterion, fileName: row.fileName, kind, bytes: row.bytes }, institutionId: row.institutionId, unitIds: scope.unitPath,
+    action: 'monitoring.evidence.upload',
+    entityType: 'monitoring_evidence_file',
+    entityId: row.id,
+    after: { year, criterion: row.criterion, fileName: row.fileName, kind, bytes: row.bytes },
+    institutionId: row.institutionId,
+    unitIds: scope.unitPath,
   });
   return row;
 }
@@ -101,22 +120,36 @@ export async function deleteEvidence(db: Db, actor: Actor, periodId: string, id:
   await db.delete(monitoringEvidenceFiles).where(eq(monitoringEvidenceFiles.id, id));
   if (isHash(row.storedName)) await releaseFile(db, row.storedName);
   await recordAudit(db, actor, {
-    action: 'monitoring.evidence.delete', entityType: 'monitoring_evidence_file', entityId: row.id,
-    before: { year: row.year, criterion: row.criterion, fileName: row.fileName }, institutionId: row.institutionId, unitIds: scope.unitPath,
+    action: 'monitoring.evidence.delete',
+    entityType: 'monitoring_evidence_file',
+    entityId: row.id,
+    before: { year: row.year, criterion: row.criterion, fileName: row.fileName },
+    institutionId: row.institutionId,
+    unitIds: scope.unitPath,
   });
   return row;
 }
 
 /** The files attached to one criterion of an institution in a year, oldest first. */
 export async function listEvidence(db: Db, institutionId: string, year: number, criterion: string): Promise<EvidenceRow[]> {
-  return db.select().from(monitoringEvidenceFiles).where(and(
-    eq(monitoringEvidenceFiles.institutionId, institutionId), eq(monitoringEvidenceFiles.year, year), eq(monitoringEvidenceFiles.criterion, criterion),
-  )).orderBy(asc(monitoringEvidenceFiles.uploadedAt), asc(monitoringEvidenceFiles.fileName));
+  return db
+    .select()
+    .from(monitoringEvidenceFiles)
+    .where(
+      and(
+        eq(monitoringEvidenceFiles.institutionId, institutionId),
+        eq(monitoringEvidenceFiles.year, year),
+        eq(monitoringEvidenceFiles.criterion, criterion),
+      ),
+    )
+    .orderBy(asc(monitoringEvidenceFiles.uploadedAt), asc(monitoringEvidenceFiles.fileName));
 }
 
 /** The files behind one criterion in a year, by institution (for the indicator page). */
 export async function evidenceByInstitution(db: Db, year: number, criterion: Criterion): Promise<Map<string, EvidenceRow[]>> {
-  const rows = await db.select().from(monitoringEvidenceFiles)
+  const rows = await db
+    .select()
+    .from(monitoringEvidenceFiles)
     .where(and(eq(monitoringEvidenceFiles.year, year), eq(monitoringEvidenceFiles.criterion, criterion)))
     .orderBy(asc(monitoringEvidenceFiles.uploadedAt), asc(monitoringEvidenceFiles.fileName));
   const out = new Map<string, EvidenceRow[]>();
@@ -145,7 +178,10 @@ export async function readEvidence(db: Db, actor: Actor, id: string, store: File
  * then names its file by content hash. Rows whose file is gone are left as they are.
  */
 export async function adoptLegacyEvidence(db: Db, store: FileStore, dataDir: string): Promise<number> {
-  const rows = await db.select().from(monitoringEvidenceFiles).where(sql`${monitoringEvidenceFiles.storedName} !~ '^[0-9a-f]{64}$'`);
+  const rows = await db
+    .select()
+    .from(monitoringEvidenceFiles)
+    .where(sql`${monitoringEvidenceFiles.storedName} !~ '^[0-9a-f]{64}$'`);
   let moved = 0;
   for (const row of rows) {
     const file = path.join(legacyDir(dataDir), path.basename(row.storedName));

@@ -11,12 +11,17 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await ensurePlanIndicators(database.db);
 });
-afterAll(async () => { await database.close(); });
+afterAll(async () => {
+  await database.close();
+});
 
 const good = { visitsInPerson: 1200, programmesHeld: 3, sessionsHeld: 6, registrations: 40, attendance: 200, staffTrained: 4 };
 
 async function mailTo(email: string): Promise<Array<{ subject: string; body: string }>> {
-  return database.query<{ subject: string; body: string }>(`select payload ->> 'subject' as subject, payload ->> 'bodyText' as body from jobs where kind = 'mail' and payload ->> 'recipient' = $1 order by created_at, id`, [email]);
+  return database.query<{ subject: string; body: string }>(
+    `select payload ->> 'subject' as subject, payload ->> 'bodyText' as body from jobs where kind = 'mail' and payload ->> 'recipient' = $1 order by created_at, id`,
+    [email],
+  );
 }
 
 async function speaksEnglish(email: string): Promise<void> {
@@ -33,7 +38,12 @@ async function network() {
   const quietLibrary = await makeInstitution(db, { unit: quietCommune, type: 'library_commune' });
   const provincial = await makeInstitution(db, { unit: province, type: 'library_provincial', name: 'Thư viện tỉnh Thử' });
   return {
-    province, district, commune, library, quietLibrary, provincial,
+    province,
+    district,
+    commune,
+    library,
+    quietLibrary,
+    provincial,
     staff: await makeStaff(db, [{ role: 'staff', institution: library }]),
     manager: await makeStaff(db, [{ role: 'manager', institution: library }]),
     quietStaff: await makeStaff(db, [{ role: 'staff', institution: quietLibrary }]),
@@ -69,13 +79,17 @@ describe('mail about submissions', () => {
 
     await saveForm(db, n.staff, period.id, n.library.id, { values: good }, true);
     expect((await mailTo(n.districtOfficer.email)).map((m) => m.subject)).toEqual([
-      'Thư viện xã Thử đã nộp báo cáo năm 2024, chờ xem xét', 'Thư viện xã Thử đã nộp lại báo cáo năm 2024 sau khi sửa',
+      'Thư viện xã Thử đã nộp báo cáo năm 2024, chờ xem xét',
+      'Thư viện xã Thử đã nộp lại báo cáo năm 2024 sau khi sửa',
     ]);
     await transition(db, n.districtOfficer, sub.id, 'accept');
     await transition(db, n.department, sub.id, 'approve');
     await transition(db, n.department, sub.id, 'reopen', 'Sai số lượt tháng 10');
     expect((await mailTo(n.staff.email)).map((m) => m.subject)).toEqual([
-      'Báo cáo năm 2024 được trả lại để sửa', 'Báo cáo năm 2024 đã được tiếp nhận', 'Báo cáo năm 2024 đã được phê duyệt', 'Báo cáo năm 2024 được mở lại để sửa',
+      'Báo cáo năm 2024 được trả lại để sửa',
+      'Báo cáo năm 2024 đã được tiếp nhận',
+      'Báo cáo năm 2024 đã được phê duyệt',
+      'Báo cáo năm 2024 được mở lại để sửa',
     ]);
     expect((await mailTo(n.staff.email))[3]?.body).toContain('Sai số lượt tháng 10');
     expect((await mailTo(n.districtOfficer.email)).length).toBe(2);

@@ -29,7 +29,10 @@ function withLocales(rows: Array<{ email: string | null; locale: string }>): Rec
 
 /** The institution's own staff and managers who can sign in. */
 export async function institutionStaff(db: Db, institutionId: string): Promise<Recipient[]> {
-  const rows = await db.select({ email: users.email, locale: users.locale }).from(roleGrants).innerJoin(users, eq(users.id, roleGrants.userId))
+  const rows = await db
+    .select({ email: users.email, locale: users.locale })
+    .from(roleGrants)
+    .innerJoin(users, eq(users.id, roleGrants.userId))
     .where(and(eq(roleGrants.institutionId, institutionId), inArray(roleGrants.role, ['staff', 'manager']), isNull(users.disabledAt)));
   return withLocales(rows);
 }
@@ -42,10 +45,18 @@ export async function institutionStaff(db: Db, institutionId: string): Promise<R
 export async function reviewOfficers(db: Db, placement: Placement, reviewer: NetworkUnit, on: string): Promise<Recipient[]> {
   const scope = placement.unitScope(reviewer.id);
   for (const unit of placement.chainOn(reviewer.id, on)) {
-    const rows = await db.select({ userId: users.id, email: users.email, locale: users.locale, role: roleGrants.role }).from(roleGrants)
-      .innerJoin(users, eq(users.id, roleGrants.userId)).where(and(eq(roleGrants.unitId, unit.id), isNull(users.disabledAt)));
+    const rows = await db
+      .select({ userId: users.id, email: users.email, locale: users.locale, role: roleGrants.role })
+      .from(roleGrants)
+      .innerJoin(users, eq(users.id, roleGrants.userId))
+      .where(and(eq(roleGrants.unitId, unit.id), isNull(users.disabledAt)));
     const reviewers = rows.filter((r) => {
-      const officer: Actor = { kind: 'user', userId: r.userId, label: r.email ?? r.userId, grants: [{ role: r.role, unitId: unit.id, institutionId: null }] };
+      const officer: Actor = {
+        kind: 'user',
+        userId: r.userId,
+        label: r.email ?? r.userId,
+        grants: [{ role: r.role, unitId: unit.id, institutionId: null }],
+      };
       return allowedTo(officer, 'review', scope);
     });
     if (reviewers.length) return withLocales(reviewers);
@@ -59,17 +70,33 @@ function periodText(locale: Locale, p: PeriodRef): string {
 }
 
 /** Tells the reviewing officers that a data set waits for them; says so when it comes back fixed. */
-export async function notifySubmitted(db: Db, placement: Placement, input: {
-  period: PeriodRef & { deadline: string }; institution: NetworkInstitution; reviewer: NetworkUnit | undefined; resubmitted: boolean;
-}): Promise<number> {
+export async function notifySubmitted(
+  db: Db,
+  placement: Placement,
+  input: {
+    period: PeriodRef & { deadline: string };
+    institution: NetworkInstitution;
+    reviewer: NetworkUnit | undefined;
+    resubmitted: boolean;
+  },
+): Promise<number> {
   if (!input.reviewer) return 0;
   const unit = placement.unitOn(input.institution.unitId, input.period.deadline);
   const recipients = await reviewOfficers(db, placement, input.reviewer, input.period.deadline);
   const kind = input.resubmitted ? 'resubmitted' : 'submitted';
   for (const r of recipients) {
     const t = translator(r.locale);
-    const params = { period: periodText(r.locale, input.period), institution: input.institution.name, unit: unit?.name ?? '', reviewer: input.reviewer.name };
-    await enqueue(db, { recipient: r.email, subject: t(`monitoring.mail.${kind}Subject`, params), bodyText: t(`monitoring.mail.${kind}Body`, params) });
+    const params = {
+      period: periodText(r.locale, input.period),
+      institution: input.institution.name,
+      unit: unit?.name ?? '',
+      reviewer: input.reviewer.name,
+    };
+    await enqueue(db, {
+      recipient: r.email,
+      subject: t(`monitoring.mail.${kind}Subject`, params),
+      bodyText: t(`monitoring.mail.${kind}Body`, params),
+    });
   }
   return recipients.length;
 }
@@ -77,12 +104,19 @@ export async function notifySubmitted(db: Db, placement: Placement, input: {
 export type Decision = 'return' | 'accept' | 'approve' | 'reopen';
 
 /** Tells the institution's staff what became of their data set, with the comment or reason. */
-export async function notifyDecision(db: Db, input: { period: PeriodRef; institution: NetworkInstitution; decision: Decision; comment: string }): Promise<number> {
+export async function notifyDecision(
+  db: Db,
+  input: { period: PeriodRef; institution: NetworkInstitution; decision: Decision; comment: string },
+): Promise<number> {
   const recipients = await institutionStaff(db, input.institution.id);
   for (const r of recipients) {
     const t = translator(r.locale);
     const params = { period: periodText(r.locale, input.period), institution: input.institution.name, comment: input.comment };
-    await enqueue(db, { recipient: r.email, subject: t(`monitoring.mail.${input.decision}Subject`, params), bodyText: t(`monitoring.mail.${input.decision}Body`, params) });
+    await enqueue(db, {
+      recipient: r.email,
+      subject: t(`monitoring.mail.${input.decision}Subject`, params),
+      bodyText: t(`monitoring.mail.${input.decision}Body`, params),
+    });
   }
   return recipients.length;
 }

@@ -16,7 +16,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await ensurePlanIndicators(database.db);
 });
-afterAll(async () => { await database.close(); });
+afterAll(async () => {
+  await database.close();
+});
 
 const met = (institutionId: string, year: number, criterion: 'lll_services' | 'it_applied' = 'lll_services', value = true) =>
   overrideCriterion(database.db, systemActor, { institutionId, year, criterion, met: value, reason: 'Kiểm tra thực tế' });
@@ -33,21 +35,63 @@ describe('the plan seeded as indicators', () => {
     const rows = await listIndicators(database.db);
     expect(rows).toHaveLength(planIndicators.length);
     const targets = Object.fromEntries(rows.map((r) => [r.code, r.definition.targets.map((t) => [t.year, t.value, t.upper ?? null])]));
-    expect(targets['lll.district']).toEqual([[2025, 70, null], [2030, 90, null]]);
-    expect(targets['lll.commune']).toEqual([[2025, 40, null], [2030, 60, null]]);
-    expect(targets['lll.university']).toEqual([[2025, 90, null], [2030, 100, null]]);
-    expect(targets['lll.armed_forces']).toEqual([[2025, 80, null], [2030, 100, null]]);
-    expect(targets['lll.school']).toEqual([[2025, 70, null], [2030, 90, null]]);
-    expect(targets['it.district']).toEqual([[2025, 60, null], [2030, 70, null]]);
-    expect(targets['it.commune']).toEqual([[2025, 20, null], [2030, 30, null]]);
-    expect(targets['it.armed_forces']).toEqual([[2025, 80, null], [2030, 80, null]]);
-    expect(targets['it.school']).toEqual([[2025, 70, null], [2030, 80, null]]);
-    expect(targets['visits.libraries']).toEqual([[2025, 10, null], [2030, 10, 15]]);
-    expect(targets['museum.education']).toEqual([[2025, 1, null], [2030, 3, 5]]);
-    expect(targets['visits.museums']).toEqual([[2025, 10, null], [2030, 10, 15]]);
+    expect(targets['lll.district']).toEqual([
+      [2025, 70, null],
+      [2030, 90, null],
+    ]);
+    expect(targets['lll.commune']).toEqual([
+      [2025, 40, null],
+      [2030, 60, null],
+    ]);
+    expect(targets['lll.university']).toEqual([
+      [2025, 90, null],
+      [2030, 100, null],
+    ]);
+    expect(targets['lll.armed_forces']).toEqual([
+      [2025, 80, null],
+      [2030, 100, null],
+    ]);
+    expect(targets['lll.school']).toEqual([
+      [2025, 70, null],
+      [2030, 90, null],
+    ]);
+    expect(targets['it.district']).toEqual([
+      [2025, 60, null],
+      [2030, 70, null],
+    ]);
+    expect(targets['it.commune']).toEqual([
+      [2025, 20, null],
+      [2030, 30, null],
+    ]);
+    expect(targets['it.armed_forces']).toEqual([
+      [2025, 80, null],
+      [2030, 80, null],
+    ]);
+    expect(targets['it.school']).toEqual([
+      [2025, 70, null],
+      [2030, 80, null],
+    ]);
+    expect(targets['visits.libraries']).toEqual([
+      [2025, 10, null],
+      [2030, 10, 15],
+    ]);
+    expect(targets['museum.education']).toEqual([
+      [2025, 1, null],
+      [2030, 3, 5],
+    ]);
+    expect(targets['visits.museums']).toEqual([
+      [2025, 10, null],
+      [2030, 10, 15],
+    ]);
     expect(targets['museum.grade2']).toEqual([[2025, 1, null]]);
-    expect(targets['centres.district']).toEqual([[2025, 80, null], [2030, 100, null]]);
-    expect(targets['centres.commune']).toEqual([[2025, 70, null], [2030, 100, null]]);
+    expect(targets['centres.district']).toEqual([
+      [2025, 80, null],
+      [2030, 100, null],
+    ]);
+    expect(targets['centres.commune']).toEqual([
+      [2025, 70, null],
+      [2030, 100, null],
+    ]);
     await ensurePlanIndicators(database.db);
     expect(await listIndicators(database.db)).toHaveLength(planIndicators.length);
   });
@@ -61,19 +105,42 @@ describe('editing indicators', () => {
     const dept = await makeStaff(db, [{ role: 'dept_admin', unit: province }]);
     const officer = await makeStaff(db, [{ role: 'unit_officer', unit: district }]);
     const current = await getIndicator(db, 'lll.commune');
-    const definition = { ...current.definition, targets: [{ year: 2025, value: 40 }, { year: 2027, value: 50 }, { year: 2030, value: 60 }] };
-    const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a refusal'); }, (e: unknown) => e as DomainError);
+    const definition = {
+      ...current.definition,
+      targets: [
+        { year: 2025, value: 40 },
+        { year: 2027, value: 50 },
+        { year: 2030, value: 60 },
+      ],
+    };
+    const fail = (p: Promise<unknown>) =>
+      p.then(
+        () => {
+          throw new Error('expected a refusal');
+        },
+        (e: unknown) => e as DomainError,
+      );
 
     expect((await fail(updateIndicator(db, officer, 'lll.commune', { definition, expectedVersion: current.version, note: 'x' }))).status).toBe(403);
-    const bad = await fail(updateIndicator(db, dept, 'lll.commune', {
-      definition: { ...definition, types: ['library_moon'], targets: [{ year: 2025, value: 140 }] }, expectedVersion: current.version, note: 'x',
-    }));
-    expect(bad.issues.map((i) => [i.field, i.key])).toEqual([['types.0', 'monitoring.indicator.badType'], ['targets.0.value', 'errors.maximum']]);
+    const bad = await fail(
+      updateIndicator(db, dept, 'lll.commune', {
+        definition: { ...definition, types: ['library_moon'], targets: [{ year: 2025, value: 140 }] },
+        expectedVersion: current.version,
+        note: 'x',
+      }),
+    );
+    expect(bad.issues.map((i) => [i.field, i.key])).toEqual([
+      ['types.0', 'monitoring.indicator.badType'],
+      ['targets.0.value', 'errors.maximum'],
+    ]);
     const saved = await updateIndicator(db, dept, 'lll.commune', { definition, expectedVersion: current.version, note: 'Chỉ tiêu trung gian 2027' });
     expect(saved.version).toBe(current.version + 1);
     expect((await fail(updateIndicator(db, dept, 'lll.commune', { definition, expectedVersion: current.version, note: 'x' }))).status).toBe(409);
     const history = await indicatorHistory(db, saved.id);
-    expect(history.map((h) => [h.version, h.note])).toEqual([[current.version + 1, 'Chỉ tiêu trung gian 2027'], [current.version, 'QĐ 596/QĐ-UBND']]);
+    expect(history.map((h) => [h.version, h.note])).toEqual([
+      [current.version + 1, 'Chỉ tiêu trung gian 2027'],
+      [current.version, 'QĐ 596/QĐ-UBND'],
+    ]);
     const audit = await database.query<{ action: string }>('select action from audit_log where entity_id = $1', ['lll.commune']);
     expect(audit.map((a) => a.action)).toEqual(['monitoring.indicator.update']);
     await updateIndicator(db, dept, 'lll.commune', { definition: current.definition, expectedVersion: saved.version, note: 'Trả lại như Kế hoạch' });
@@ -85,7 +152,16 @@ describe('indicator arithmetic', () => {
     const province = await makeUnit(database.db, { level: 'province' });
     const v = await value('lll.commune', 2026, province.id);
     expect(v).toMatchObject({ value: null, numerator: 0, denominator: 0 });
-    expect(statusOf([{ year: 2025, value: 40 }, { year: 2030, value: 60 }], 2026, v.value)).toBe('no_data');
+    expect(
+      statusOf(
+        [
+          { year: 2025, value: 40 },
+          { year: 2030, value: 60 },
+        ],
+        2026,
+        v.value,
+      ),
+    ).toBe('no_data');
   });
 
   it('counts institutions open on the last day of the year: closed ones drop out, new ones count', async () => {
@@ -107,7 +183,11 @@ describe('indicator arithmetic', () => {
   it('averages yearly growth over the years between, when a year is missing', async () => {
     const district = await makeUnit(database.db, { level: 'district' });
     const lib = await makeInstitution(database.db, { unit: district });
-    for (const [date, visitors] of [['2023-03-01', 1000], ['2025-03-01', 1210], ['2026-03-01', 1331]] as const) {
+    for (const [date, visitors] of [
+      ['2023-03-01', 1000],
+      ['2025-03-01', 1210],
+      ['2026-03-01', 1331],
+    ] as const) {
       await recordVisit(database.db, systemActor, { institutionId: lib.id, date, granularity: 'month', visitors });
     }
     expect((await value('visits.libraries', 2024, district.id)).value).toBeNull();
@@ -140,7 +220,10 @@ describe('indicator arithmetic', () => {
     const y2025 = await indicatorDetail(db, systemActor, 'lll.commune', { year: 2025, unit: newProvince.code });
     expect(y2025.level).toBe('commune');
     expect(y2025.byUnit.map((b) => [b.code, b.numerator, b.denominator, b.value])).toEqual([[merged.code, 2, 2, 100]]);
-    expect(y2025.summary.series.filter((p) => p.year >= 2024)).toEqual([{ year: 2024, value: 50 }, { year: 2025, value: 100 }]);
+    expect(y2025.summary.series.filter((p) => p.year >= 2024)).toEqual([
+      { year: 2024, value: 50 },
+      { year: 2025, value: 100 },
+    ]);
 
     const board = await dashboard(db, systemActor, { year: 2025, unit: merged.code });
     const commune = board.indicators.find((s) => s.indicator.code === 'lll.commune');
@@ -149,7 +232,10 @@ describe('indicator arithmetic', () => {
   });
 
   it('sets the status against the next target and the path towards it', () => {
-    const targets = [{ year: 2025, value: 70 }, { year: 2030, value: 90 }];
+    const targets = [
+      { year: 2025, value: 70 },
+      { year: 2030, value: 90 },
+    ];
     expect(targetFor(targets, 2027)).toBe(78);
     expect(statusOf(targets, 2025, 70)).toBe('met');
     expect(statusOf(targets, 2027, 80)).toBe('on_track');

@@ -45,7 +45,9 @@ export interface YearData {
 }
 
 /** Adds up quarterly values field by field; every yearly figure an indicator follows is a count, so sums are exact. */
-export function sumQuarters(rows: Array<{ institutionId: string; quarter: number | null; values: Record<string, number | string | null> }>): Map<string, QuarterSums> {
+export function sumQuarters(
+  rows: Array<{ institutionId: string; quarter: number | null; values: Record<string, number | string | null> }>,
+): Map<string, QuarterSums> {
   const out = new Map<string, QuarterSums>();
   for (const r of [...rows].sort((a, b) => (a.quarter ?? 0) - (b.quarter ?? 0))) {
     const sums = out.get(r.institutionId) ?? { values: {}, quarters: {} };
@@ -66,12 +68,16 @@ export function sumQuarters(rows: Array<{ institutionId: string; quarter: number
 export async function loadYear(db: Db, year: number, approvedOnly = false): Promise<YearData> {
   const [live, approvedRows, criteriaRows, quarterRows] = await Promise.all([
     approvedOnly ? Promise.resolve(new Map<string, Observed>()) : observeYear(db, year),
-    db.select({ institutionId: monitoringSubmissions.institutionId, values: monitoringSubmissions.values, observed: monitoringSubmissions.observed })
-      .from(monitoringSubmissions).innerJoin(monitoringPeriods, eq(monitoringPeriods.id, monitoringSubmissions.periodId))
+    db
+      .select({ institutionId: monitoringSubmissions.institutionId, values: monitoringSubmissions.values, observed: monitoringSubmissions.observed })
+      .from(monitoringSubmissions)
+      .innerJoin(monitoringPeriods, eq(monitoringPeriods.id, monitoringSubmissions.periodId))
       .where(and(eq(monitoringPeriods.year, year), isNull(monitoringPeriods.quarter), eq(monitoringSubmissions.status, 'approved'))),
     criteriaOfYear(db, year),
-    db.select({ institutionId: monitoringSubmissions.institutionId, quarter: monitoringPeriods.quarter, values: monitoringSubmissions.values })
-      .from(monitoringSubmissions).innerJoin(monitoringPeriods, eq(monitoringPeriods.id, monitoringSubmissions.periodId))
+    db
+      .select({ institutionId: monitoringSubmissions.institutionId, quarter: monitoringPeriods.quarter, values: monitoringSubmissions.values })
+      .from(monitoringSubmissions)
+      .innerJoin(monitoringPeriods, eq(monitoringPeriods.id, monitoringSubmissions.periodId))
       .where(and(eq(monitoringPeriods.year, year), isNotNull(monitoringPeriods.quarter), eq(monitoringSubmissions.status, 'approved'))),
   ]);
   const observed = approvedOnly ? new Map(approvedRows.map((r) => [r.institutionId, r.observed])) : live;
@@ -129,10 +135,15 @@ export interface Selection {
 /** The institutions an indicator covers in a year: of its types, open on the year's last day, inside the selection. */
 export function covered(placement: Placement, def: IndicatorDefinition, year: number, sel: Selection): string[] {
   const ref = referenceDate(year);
-  return placement.network.institutions.filter((i) => def.types.includes(i.type)
-    && (!sel.type || i.type === sel.type)
-    && Placement.openOn(i, ref)
-    && (!sel.unitId || placement.within(i.id, sel.unitId, sel.on))).map((i) => i.id);
+  return placement.network.institutions
+    .filter(
+      (i) =>
+        def.types.includes(i.type) &&
+        (!sel.type || i.type === sel.type) &&
+        Placement.openOn(i, ref) &&
+        (!sel.unitId || placement.within(i.id, sel.unitId, sel.on)),
+    )
+    .map((i) => i.id);
 }
 
 export interface Row {
@@ -159,7 +170,10 @@ function total(data: YearData, ids: string[], measure: Measure): { sum: number; 
   let any = false;
   const rows = ids.map((id) => {
     const v = measureOf(data, id, measure);
-    if (v) { sum += v.value; any = true; }
+    if (v) {
+      sum += v.value;
+      any = true;
+    }
     return { institutionId: id, value: v };
   });
   return { sum, rows, any };
@@ -209,7 +223,8 @@ export function targetFor(targets: Target[], year: number, baseline?: { year: nu
   const prev = [...sorted].reverse().find((t) => t.year < year);
   if (prev && next) return prev.value + ((next.value - prev.value) * (year - prev.year)) / (next.year - prev.year);
   if (prev) return prev.value;
-  if (next && baseline && baseline.year < year) return baseline.value + ((next.value - baseline.value) * (year - baseline.year)) / (next.year - baseline.year);
+  if (next && baseline && baseline.year < year)
+    return baseline.value + ((next.value - baseline.value) * (year - baseline.year)) / (next.year - baseline.year);
   return next ? next.value : null;
 }
 

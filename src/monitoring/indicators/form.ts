@@ -1,6 +1,16 @@
 import { issue, ValidationError, type Issue } from '../../platform/errors.js';
 import { institutionTypes } from '../../orgs/index.js';
-import { criteria, formulaKinds, measures, type Criterion, type Formula, type FormulaKind, type IndicatorDefinition, type Measure, type Target } from '../model.js';
+import {
+  criteria,
+  formulaKinds,
+  measures,
+  type Criterion,
+  type Formula,
+  type FormulaKind,
+  type IndicatorDefinition,
+  type Measure,
+  type Target,
+} from '../model.js';
 import { messageKey } from '../../platform/i18n/index.js';
 
 /** What the indicator edit page shows and sends back, every value as typed. */
@@ -26,8 +36,13 @@ const MAX_TARGET_ROWS = 30;
 export function formValues(def: IndicatorDefinition): IndicatorFormValues {
   const f = def.formula;
   return {
-    nameVi: def.name.vi, nameEn: def.name.en, section: def.section, groupVi: def.groupName.vi, groupEn: def.groupName.en,
-    types: [...def.types], kind: f.kind,
+    nameVi: def.name.vi,
+    nameEn: def.name.en,
+    section: def.section,
+    groupVi: def.groupName.vi,
+    groupEn: def.groupName.en,
+    types: [...def.types],
+    kind: f.kind,
     criterion: f.kind === 'share' || f.kind === 'count' ? f.criterion : '',
     measure: f.kind === 'sum' || f.kind === 'growth' ? f.measure : '',
     baseYear: f.kind === 'growth' ? String(f.baseYear) : '',
@@ -46,10 +61,24 @@ export function readIndicatorForm(body: Record<string, unknown>): IndicatorFormV
   const rawTypes = body.types;
   const types = (Array.isArray(rawTypes) ? rawTypes : [rawTypes]).filter((t): t is string => typeof t === 'string' && t !== '');
   const rows = Math.min(MAX_TARGET_ROWS, Math.max(0, Number.parseInt(text(body, 'targetRows'), 10) || 0));
-  const targets = Array.from({ length: rows }, (_, i) => ({ year: text(body, `target_${i}_year`), value: text(body, `target_${i}_value`), upper: text(body, `target_${i}_upper`) }));
+  const targets = Array.from({ length: rows }, (_, i) => ({
+    year: text(body, `target_${i}_year`),
+    value: text(body, `target_${i}_value`),
+    upper: text(body, `target_${i}_upper`),
+  }));
   return {
-    nameVi: text(body, 'nameVi'), nameEn: text(body, 'nameEn'), section: text(body, 'section'), groupVi: text(body, 'groupVi'), groupEn: text(body, 'groupEn'),
-    types, kind: text(body, 'kind'), criterion: text(body, 'criterion'), measure: text(body, 'measure'), baseYear: text(body, 'baseYear'), targets, note: text(body, 'note'),
+    nameVi: text(body, 'nameVi'),
+    nameEn: text(body, 'nameEn'),
+    section: text(body, 'section'),
+    groupVi: text(body, 'groupVi'),
+    groupEn: text(body, 'groupEn'),
+    types,
+    kind: text(body, 'kind'),
+    criterion: text(body, 'criterion'),
+    measure: text(body, 'measure'),
+    baseYear: text(body, 'baseYear'),
+    targets,
+    note: text(body, 'note'),
   };
 }
 
@@ -65,17 +94,24 @@ function required(issues: Issue[], field: string, value: string, max: number): v
 }
 
 function formulaOf(v: IndicatorFormValues, issues: Issue[]): Formula | null {
-  if (!(formulaKinds as readonly string[]).includes(v.kind)) { issues.push(issue('kind', 'monitoring.indicator.kindNeeded')); return null; }
+  if (!(formulaKinds as readonly string[]).includes(v.kind)) {
+    issues.push(issue('kind', 'monitoring.indicator.kindNeeded'));
+    return null;
+  }
   const kind = v.kind as FormulaKind;
   if (kind === 'share' || kind === 'count') {
-    if (!(criteria as readonly string[]).includes(v.criterion)) { issues.push(issue('criterion', 'monitoring.indicator.criterionNeeded')); return null; }
+    if (!(criteria as readonly string[]).includes(v.criterion)) {
+      issues.push(issue('criterion', 'monitoring.indicator.criterionNeeded'));
+      return null;
+    }
     return { kind, criterion: v.criterion as Criterion };
   }
-  const measure = (measures as readonly string[]).includes(v.measure) ? v.measure as Measure : null;
+  const measure = (measures as readonly string[]).includes(v.measure) ? (v.measure as Measure) : null;
   if (!measure) issues.push(issue('measure', 'monitoring.indicator.measureNeeded'));
   if (kind === 'sum') return measure ? { kind, measure } : null;
   const base = /^\d{4}$/.test(v.baseYear) ? Number(v.baseYear) : null;
-  if (base === null || base < 2000 || base > 2100) issues.push(issue('baseYear', v.baseYear ? 'monitoring.indicator.badYear' : 'monitoring.indicator.baseYearNeeded'));
+  if (base === null || base < 2000 || base > 2100)
+    issues.push(issue('baseYear', v.baseYear ? 'monitoring.indicator.badYear' : 'monitoring.indicator.baseYearNeeded'));
   return measure && base !== null && base >= 2000 && base <= 2100 ? { kind, measure, baseYear: base } : null;
 }
 
@@ -93,7 +129,8 @@ export function definitionFromForm(v: IndicatorFormValues): IndicatorDefinition 
   required(issues, 'note', v.note, 1000);
   const types = [...new Set(v.types)];
   if (!types.length) issues.push(issue('types', 'monitoring.indicator.typesNeeded'));
-  for (const t of types) if (!(institutionTypes as readonly string[]).includes(t)) issues.push(issue('types', 'monitoring.indicator.badType', { type: t }));
+  for (const t of types)
+    if (!(institutionTypes as readonly string[]).includes(t)) issues.push(issue('types', 'monitoring.indicator.badType', { type: t }));
   const formula = formulaOf(v, issues);
   const targets: Target[] = [];
   const seen = new Map<number, number>();
@@ -106,7 +143,8 @@ export function definitionFromForm(v: IndicatorFormValues): IndicatorDefinition 
     const value = decimal(row.value);
     if (!row.value) issues.push(issue(`target_${i}_value`, 'monitoring.indicator.valueNeeded'));
     else if (value === null) issues.push(issue(`target_${i}_value`, 'monitoring.indicator.badNumber'));
-    else if (value > (formula?.kind === 'share' ? 100 : 1_000_000)) issues.push(issue(`target_${i}_value`, 'errors.maximum', { limit: formula?.kind === 'share' ? 100 : 1_000_000 }));
+    else if (value > (formula?.kind === 'share' ? 100 : 1_000_000))
+      issues.push(issue(`target_${i}_value`, 'errors.maximum', { limit: formula?.kind === 'share' ? 100 : 1_000_000 }));
     const upper = row.upper ? decimal(row.upper) : undefined;
     if (upper === null) issues.push(issue(`target_${i}_upper`, 'monitoring.indicator.badNumber'));
     else if (upper !== undefined && value !== null && upper < value) issues.push(issue(`target_${i}_upper`, 'monitoring.indicator.upperBelow'));

@@ -23,14 +23,23 @@ export async function ensurePlanIndicators(db: Db): Promise<void> {
   for (const seed of planIndicators) {
     position += 10;
     if (existing.has(seed.code)) continue;
-    const [row] = await db.insert(monitoringIndicators).values({ code: seed.code, position, definition: seed.definition })
-      .onConflictDoNothing().returning();
-    if (row) await db.insert(monitoringIndicatorVersions).values({ indicatorId: row.id, version: 1, definition: seed.definition, changedBy: 'seed', note: 'QĐ 596/QĐ-UBND' });
+    const [row] = await db
+      .insert(monitoringIndicators)
+      .values({ code: seed.code, position, definition: seed.definition })
+      .onConflictDoNothing()
+      .returning();
+    if (row)
+      await db
+        .insert(monitoringIndicatorVersions)
+        .values({ indicatorId: row.id, version: 1, definition: seed.definition, changedBy: 'seed', note: 'QĐ 596/QĐ-UBND' });
   }
 }
 
 export async function listIndicators(db: Db): Promise<IndicatorRow[]> {
-  return db.select().from(monitoringIndicators).where(isNull(monitoringIndicators.retiredAt))
+  return db
+    .select()
+    .from(monitoringIndicators)
+    .where(isNull(monitoringIndicators.retiredAt))
     .orderBy(asc(monitoringIndicators.position), asc(monitoringIndicators.code));
 }
 
@@ -41,7 +50,10 @@ export async function getIndicator(db: Db, code: string): Promise<IndicatorRow> 
 }
 
 export async function indicatorHistory(db: Db, indicatorId: string): Promise<IndicatorVersionRow[]> {
-  return db.select().from(monitoringIndicatorVersions).where(eq(monitoringIndicatorVersions.indicatorId, indicatorId))
+  return db
+    .select()
+    .from(monitoringIndicatorVersions)
+    .where(eq(monitoringIndicatorVersions.indicatorId, indicatorId))
     .orderBy(desc(monitoringIndicatorVersions.version));
 }
 
@@ -54,7 +66,7 @@ function normalise(def: IndicatorDefinition): IndicatorDefinition {
   for (const [i, t] of def.targets.entries()) {
     if (years.has(t.year)) issues.push(issue(`targets.${i}.year`, 'monitoring.indicator.duplicateYear', { year: t.year }));
     years.add(t.year);
-    if ((def.formula.kind === 'share') && t.value > 100) issues.push(issue(`targets.${i}.value`, 'errors.maximum', { limit: 100 }));
+    if (def.formula.kind === 'share' && t.value > 100) issues.push(issue(`targets.${i}.value`, 'errors.maximum', { limit: 100 }));
     if (t.upper !== undefined && t.upper < t.value) issues.push(issue(`targets.${i}.upper`, 'monitoring.indicator.upperBelow'));
   }
   if (issues.length) throw new ValidationError(issues);
@@ -70,16 +82,31 @@ function normalise(def: IndicatorDefinition): IndicatorDefinition {
  * Replaces an indicator's definition as a new version. `expectedVersion` guards against two
  * administrators editing at once; the note says why it changed.
  */
-export async function updateIndicator(db: Db, actor: Actor, code: string, input: { definition: unknown; expectedVersion: number; note: string }): Promise<IndicatorRow> {
+export async function updateIndicator(
+  db: Db,
+  actor: Actor,
+  code: string,
+  input: { definition: unknown; expectedVersion: number; note: string },
+): Promise<IndicatorRow> {
   requireTo(actor, 'administer', provinceScope(await placementOf(db)));
   const current = await getIndicator(db, code);
-  if (current.version !== input.expectedVersion) throw new ConflictError([issue('expectedVersion', 'monitoring.indicator.staleVersion', { version: current.version })]);
+  if (current.version !== input.expectedVersion)
+    throw new ConflictError([issue('expectedVersion', 'monitoring.indicator.staleVersion', { version: current.version })]);
   const definition = normalise(checkValue(IndicatorDefinition, input.definition));
   const version = current.version + 1;
-  const [row] = await db.update(monitoringIndicators).set({ definition, version, updatedAt: new Date() })
-    .where(eq(monitoringIndicators.id, current.id)).returning();
+  const [row] = await db
+    .update(monitoringIndicators)
+    .set({ definition, version, updatedAt: new Date() })
+    .where(eq(monitoringIndicators.id, current.id))
+    .returning();
   await db.insert(monitoringIndicatorVersions).values({ indicatorId: current.id, version, definition, note: input.note, changedBy: actor.label });
-  await recordAudit(db, actor, { action: 'monitoring.indicator.update', entityType: 'monitoring_indicator', entityId: code, before: current.definition, after: { definition, note: input.note, version } });
+  await recordAudit(db, actor, {
+    action: 'monitoring.indicator.update',
+    entityType: 'monitoring_indicator',
+    entityId: code,
+    before: current.definition,
+    after: { definition, note: input.note, version },
+  });
   if (!row) throw new NotFoundError('monitoring.indicator.notFound');
   return row;
 }

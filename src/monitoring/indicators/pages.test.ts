@@ -7,14 +7,25 @@ import type { IndicatorDefinition } from '../model.js';
 import { makeStaff, makeUnit } from '../testing.js';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 const as = (person: { userId: string }) => signedIn(t.app, t.database.db, person.userId);
 
 const base: IndicatorDefinition = {
-  name: { vi: 'Tỷ lệ thư viện huyện', en: 'District libraries' }, section: 'II.2.1', groupName: { vi: 'Thư viện huyện', en: 'District libraries' },
-  types: ['library_district'], formula: { kind: 'share', criterion: 'lll_services' }, targets: [{ year: 2025, value: 70 }, { year: 2030, value: 90 }],
+  name: { vi: 'Tỷ lệ thư viện huyện', en: 'District libraries' },
+  section: 'II.2.1',
+  groupName: { vi: 'Thư viện huyện', en: 'District libraries' },
+  types: ['library_district'],
+  formula: { kind: 'share', criterion: 'lll_services' },
+  targets: [
+    { year: 2025, value: 70 },
+    { year: 2030, value: 90 },
+  ],
 };
 
 function form(patch: Partial<IndicatorFormValues>): IndicatorFormValues {
@@ -34,14 +45,36 @@ function issuesOf(fn: () => unknown): Array<{ field: string; key: string }> {
 describe('the indicator form', () => {
   it('reads every kind of formula, skips blank target rows and accepts decimal commas', () => {
     const body = {
-      nameVi: ' Tăng trưởng lượt người ', nameEn: 'Visits growth', section: 'II.2.3', groupVi: 'Thư viện', groupEn: 'Libraries',
-      types: ['library_district', 'library_commune', 'library_district'], kind: 'growth', measure: 'library_visits', baseYear: '2020', criterion: 'lll_services',
-      targetRows: '3', target_0_year: '2025', target_0_value: '12,5', target_1_year: '', target_1_value: '', target_2_year: '2030', target_2_value: '10', target_2_upper: '15', note: 'QĐ mới',
+      nameVi: ' Tăng trưởng lượt người ',
+      nameEn: 'Visits growth',
+      section: 'II.2.3',
+      groupVi: 'Thư viện',
+      groupEn: 'Libraries',
+      types: ['library_district', 'library_commune', 'library_district'],
+      kind: 'growth',
+      measure: 'library_visits',
+      baseYear: '2020',
+      criterion: 'lll_services',
+      targetRows: '3',
+      target_0_year: '2025',
+      target_0_value: '12,5',
+      target_1_year: '',
+      target_1_value: '',
+      target_2_year: '2030',
+      target_2_value: '10',
+      target_2_upper: '15',
+      note: 'QĐ mới',
     };
     expect(definitionFromForm(readIndicatorForm(body))).toEqual({
-      name: { vi: 'Tăng trưởng lượt người', en: 'Visits growth' }, section: 'II.2.3', groupName: { vi: 'Thư viện', en: 'Libraries' },
-      types: ['library_district', 'library_commune'], formula: { kind: 'growth', measure: 'library_visits', baseYear: 2020 },
-      targets: [{ year: 2025, value: 12.5 }, { year: 2030, value: 10, upper: 15 }],
+      name: { vi: 'Tăng trưởng lượt người', en: 'Visits growth' },
+      section: 'II.2.3',
+      groupName: { vi: 'Thư viện', en: 'Libraries' },
+      types: ['library_district', 'library_commune'],
+      formula: { kind: 'growth', measure: 'library_visits', baseYear: 2020 },
+      targets: [
+        { year: 2025, value: 12.5 },
+        { year: 2030, value: 10, upper: 15 },
+      ],
     });
     expect(definitionFromForm(form({ kind: 'count', criterion: 'classes_clubs' })).formula).toEqual({ kind: 'count', criterion: 'classes_clubs' });
     expect(definitionFromForm(form({ kind: 'sum', measure: 'museum_visitors' })).formula).toEqual({ kind: 'sum', measure: 'museum_visitors' });
@@ -50,32 +83,60 @@ describe('the indicator form', () => {
 
   it('names the field of every problem, target rows included', () => {
     expect(issuesOf(() => definitionFromForm(form({ nameVi: '', types: [], note: '' })))).toEqual([
-      { field: 'nameVi', key: 'monitoring.indicator.needed.nameVi' }, { field: 'note', key: 'monitoring.indicator.needed.note' }, { field: 'types', key: 'monitoring.indicator.typesNeeded' },
+      { field: 'nameVi', key: 'monitoring.indicator.needed.nameVi' },
+      { field: 'note', key: 'monitoring.indicator.needed.note' },
+      { field: 'types', key: 'monitoring.indicator.typesNeeded' },
     ]);
-    expect(issuesOf(() => definitionFromForm(form({ types: ['library_district', 'cinema'] })))).toEqual([{ field: 'types', key: 'monitoring.indicator.badType' }]);
+    expect(issuesOf(() => definitionFromForm(form({ types: ['library_district', 'cinema'] })))).toEqual([
+      { field: 'types', key: 'monitoring.indicator.badType' },
+    ]);
     expect(issuesOf(() => definitionFromForm(form({ kind: 'ratio' })))).toEqual([{ field: 'kind', key: 'monitoring.indicator.kindNeeded' }]);
-    expect(issuesOf(() => definitionFromForm(form({ kind: 'share', criterion: '' })))).toEqual([{ field: 'criterion', key: 'monitoring.indicator.criterionNeeded' }]);
-    expect(issuesOf(() => definitionFromForm(form({ kind: 'growth', measure: 'visits', baseYear: '20' })))).toEqual([
-      { field: 'measure', key: 'monitoring.indicator.measureNeeded' }, { field: 'baseYear', key: 'monitoring.indicator.badYear' },
+    expect(issuesOf(() => definitionFromForm(form({ kind: 'share', criterion: '' })))).toEqual([
+      { field: 'criterion', key: 'monitoring.indicator.criterionNeeded' },
     ]);
-    expect(issuesOf(() => definitionFromForm(form({ kind: 'growth', measure: 'library_visits', baseYear: '' })))).toEqual([{ field: 'baseYear', key: 'monitoring.indicator.baseYearNeeded' }]);
-    expect(issuesOf(() => definitionFromForm(form({
-      targets: [{ year: '2025', value: '120', upper: '' }, { year: '2025', value: '50', upper: '40' }, { year: '', value: 'bảy mươi', upper: '' }, { year: '1999', value: '', upper: 'x' }],
-    })))).toEqual([
+    expect(issuesOf(() => definitionFromForm(form({ kind: 'growth', measure: 'visits', baseYear: '20' })))).toEqual([
+      { field: 'measure', key: 'monitoring.indicator.measureNeeded' },
+      { field: 'baseYear', key: 'monitoring.indicator.badYear' },
+    ]);
+    expect(issuesOf(() => definitionFromForm(form({ kind: 'growth', measure: 'library_visits', baseYear: '' })))).toEqual([
+      { field: 'baseYear', key: 'monitoring.indicator.baseYearNeeded' },
+    ]);
+    expect(
+      issuesOf(() =>
+        definitionFromForm(
+          form({
+            targets: [
+              { year: '2025', value: '120', upper: '' },
+              { year: '2025', value: '50', upper: '40' },
+              { year: '', value: 'bảy mươi', upper: '' },
+              { year: '1999', value: '', upper: 'x' },
+            ],
+          }),
+        ),
+      ),
+    ).toEqual([
       { field: 'target_0_value', key: 'errors.maximum' },
-      { field: 'target_1_year', key: 'monitoring.indicator.duplicateYear' }, { field: 'target_1_upper', key: 'monitoring.indicator.upperBelow' },
-      { field: 'target_2_year', key: 'monitoring.indicator.yearNeeded' }, { field: 'target_2_value', key: 'monitoring.indicator.badNumber' },
-      { field: 'target_3_year', key: 'monitoring.indicator.badYear' }, { field: 'target_3_value', key: 'monitoring.indicator.valueNeeded' },
+      { field: 'target_1_year', key: 'monitoring.indicator.duplicateYear' },
+      { field: 'target_1_upper', key: 'monitoring.indicator.upperBelow' },
+      { field: 'target_2_year', key: 'monitoring.indicator.yearNeeded' },
+      { field: 'target_2_value', key: 'monitoring.indicator.badNumber' },
+      { field: 'target_3_year', key: 'monitoring.indicator.badYear' },
+      { field: 'target_3_value', key: 'monitoring.indicator.valueNeeded' },
       { field: 'target_3_upper', key: 'monitoring.indicator.badNumber' },
     ]);
-    expect(definitionFromForm(form({ kind: 'sum', measure: 'attendance', targets: [{ year: '2030', value: '5000', upper: '' }] })).targets).toEqual([{ year: 2030, value: 5000 }]);
+    expect(definitionFromForm(form({ kind: 'sum', measure: 'attendance', targets: [{ year: '2030', value: '5000', upper: '' }] })).targets).toEqual([
+      { year: 2030, value: 5000 },
+    ]);
   });
 
   it('tells which parts changed between two versions', () => {
     expect(changedParts(undefined, base)).toEqual([]);
     expect(changedParts(base, { ...base, types: ['library_district'] })).toEqual([]);
-    expect(changedParts(base, { ...base, section: 'II.3', formula: { kind: 'count', criterion: 'lll_services' }, targets: [] }))
-      .toEqual(['monitoring.indicator.section', 'monitoring.indicator.kind', 'monitoring.indicator.targets']);
+    expect(changedParts(base, { ...base, section: 'II.3', formula: { kind: 'count', criterion: 'lll_services' }, targets: [] })).toEqual([
+      'monitoring.indicator.section',
+      'monitoring.indicator.kind',
+      'monitoring.indicator.targets',
+    ]);
   });
 });
 
@@ -91,9 +152,25 @@ describe('the indicator pages', () => {
     expect(edit.body).toContain('name="target_1_value" type="text" value="60"');
 
     const fields = {
-      expectedVersion: '1', targetRows: '4', nameVi: 'Số thư viện xã có dịch vụ học tập suốt đời', nameEn: 'Commune libraries with LLL services', section: 'II.2.1',
-      groupVi: 'Thư viện xã', groupEn: 'Commune libraries', types: 'library_commune', kind: 'count', criterion: 'lll_services', measure: '', baseYear: '',
-      target_0_year: '2025', target_0_value: '40', target_1_year: '2030', target_1_value: '60', target_2_year: '2028', target_2_value: '50', note: 'Đếm số thư viện',
+      expectedVersion: '1',
+      targetRows: '4',
+      nameVi: 'Số thư viện xã có dịch vụ học tập suốt đời',
+      nameEn: 'Commune libraries with LLL services',
+      section: 'II.2.1',
+      groupVi: 'Thư viện xã',
+      groupEn: 'Commune libraries',
+      types: 'library_commune',
+      kind: 'count',
+      criterion: 'lll_services',
+      measure: '',
+      baseYear: '',
+      target_0_year: '2025',
+      target_0_value: '40',
+      target_1_year: '2030',
+      target_1_value: '60',
+      target_2_year: '2028',
+      target_2_value: '50',
+      note: 'Đếm số thư viện',
     };
     const bad = await dept.post('/monitoring/indicators/lll.commune/edit', { ...fields, nameEn: '', target_2_value: 'năm mươi', note: '' });
     expect(bad.statusCode).toBe(422);
@@ -106,9 +183,15 @@ describe('the indicator pages', () => {
     expect(saved.body).toContain('Đã lưu phiên bản 2.');
     const row = await getIndicator(db, 'lll.commune');
     expect(row.version).toBe(2);
-    expect(row.definition).toMatchObject({ formula: { kind: 'count', criterion: 'lll_services' }, groupName: { vi: 'Thư viện xã' }, targets: [{ year: 2025 }, { year: 2028, value: 50 }, { year: 2030 }] });
+    expect(row.definition).toMatchObject({
+      formula: { kind: 'count', criterion: 'lll_services' },
+      groupName: { vi: 'Thư viện xã' },
+      targets: [{ year: 2025 }, { year: 2028, value: 50 }, { year: 2030 }],
+    });
     expect((await indicatorHistory(db, row.id)).map((h) => h.version)).toEqual([2, 1]);
-    const audit = await t.database.query<{ action: string; entity_id: string }>(`select action, entity_id from audit_log where action = 'monitoring.indicator.update'`);
+    const audit = await t.database.query<{ action: string; entity_id: string }>(
+      `select action, entity_id from audit_log where action = 'monitoring.indicator.update'`,
+    );
     expect(audit).toEqual([{ action: 'monitoring.indicator.update', entity_id: 'lll.commune' }]);
 
     const stale = await dept.post('/monitoring/indicators/lll.commune/edit', fields);

@@ -15,16 +15,29 @@ export async function observeYear(db: Db, year: number, institutionIds?: string[
   const out = new Map<string, Observed>();
   if (institutionIds && institutionIds.length === 0) return out;
   const y = monitoringVisitYears;
-  const sums = db.select({
-    institutionId: y.institutionId, channel: y.channel,
-    visitors: sql<number>`sum(${y.visitors})`.as('visitors'), school: sql<number>`sum(${y.schoolGroupVisitors})`.as('school'),
-  }).from(y).where(and(eq(y.year, year), institutionIds ? inArray(y.institutionId, institutionIds) : undefined)).groupBy(y.institutionId, y.channel).as('sums');
+  const sums = db
+    .select({
+      institutionId: y.institutionId,
+      channel: y.channel,
+      visitors: sql<number>`sum(${y.visitors})`.as('visitors'),
+      school: sql<number>`sum(${y.schoolGroupVisitors})`.as('school'),
+    })
+    .from(y)
+    .where(and(eq(y.year, year), institutionIds ? inArray(y.institutionId, institutionIds) : undefined))
+    .groupBy(y.institutionId, y.channel)
+    .as('sums');
   // One JSON document instead of a row per institution: the embedded database decodes rows value by value.
-  const [packed] = await db.select({
-    rows: sql<string>`coalesce(json_agg(json_build_array(${sums.institutionId}, ${sums.channel}, ${sums.visitors}, ${sums.school})), '[]')::text`,
-  }).from(sums);
-  const visits = (JSON.parse(packed?.rows ?? '[]') as Array<[string, string, number, number]>)
-    .map(([institutionId, channel, visitors, school]) => ({ institutionId, channel, visitors, school }));
+  const [packed] = await db
+    .select({
+      rows: sql<string>`coalesce(json_agg(json_build_array(${sums.institutionId}, ${sums.channel}, ${sums.visitors}, ${sums.school})), '[]')::text`,
+    })
+    .from(sums);
+  const visits = (JSON.parse(packed?.rows ?? '[]') as Array<[string, string, number, number]>).map(([institutionId, channel, visitors, school]) => ({
+    institutionId,
+    channel,
+    visitors,
+    school,
+  }));
   addVisits(out, visits);
   await addActivity(db, out, `${year}-01-01`, `${year}-12-31`, institutionIds);
   return out;
@@ -34,15 +47,22 @@ export async function observeYear(db: Db, year: number, institutionIds?: string[
 export async function observeRange(db: Db, from: string, to: string, institutionIds?: string[]): Promise<Map<string, Observed>> {
   const out = new Map<string, Observed>();
   if (institutionIds && institutionIds.length === 0) return out;
-  const visits = await db.select({
-    institutionId: monitoringVisitMonths.institutionId,
-    channel: monitoringVisitMonths.channel,
-    visitors: sql<number>`sum(${monitoringVisitMonths.visitors})::float8`,
-    school: sql<number>`sum(${monitoringVisitMonths.schoolGroupVisitors})::float8`,
-  }).from(monitoringVisitMonths).where(and(
-    gte(monitoringVisitMonths.month, `${from.slice(0, 7)}-01`), lte(monitoringVisitMonths.month, `${to.slice(0, 7)}-01`),
-    institutionIds ? inArray(monitoringVisitMonths.institutionId, institutionIds) : undefined,
-  )).groupBy(monitoringVisitMonths.institutionId, monitoringVisitMonths.channel);
+  const visits = await db
+    .select({
+      institutionId: monitoringVisitMonths.institutionId,
+      channel: monitoringVisitMonths.channel,
+      visitors: sql<number>`sum(${monitoringVisitMonths.visitors})::float8`,
+      school: sql<number>`sum(${monitoringVisitMonths.schoolGroupVisitors})::float8`,
+    })
+    .from(monitoringVisitMonths)
+    .where(
+      and(
+        gte(monitoringVisitMonths.month, `${from.slice(0, 7)}-01`),
+        lte(monitoringVisitMonths.month, `${to.slice(0, 7)}-01`),
+        institutionIds ? inArray(monitoringVisitMonths.institutionId, institutionIds) : undefined,
+      ),
+    )
+    .groupBy(monitoringVisitMonths.institutionId, monitoringVisitMonths.channel);
   addVisits(out, visits);
   await addActivity(db, out, from, to, institutionIds);
   return out;
@@ -50,7 +70,10 @@ export async function observeRange(db: Db, from: string, to: string, institution
 
 function observedOf(out: Map<string, Observed>, id: string): Observed {
   let o = out.get(id);
-  if (!o) { o = {}; out.set(id, o); }
+  if (!o) {
+    o = {};
+    out.set(id, o);
+  }
   return o;
 }
 
@@ -94,7 +117,11 @@ export interface Observer {
  */
 export const observers: readonly Observer[] = [
   { criterion: 'lll_services', evidenceKey: 'monitoring.observed.programmes', met: (o) => (o.programmesHeld ?? 0) >= 1 && (o.attendance ?? 0) > 0 },
-  { criterion: 'creative_activities', evidenceKey: 'monitoring.observed.programmes', met: (o) => (o.programmesHeld ?? 0) >= 1 && (o.attendance ?? 0) > 0 },
+  {
+    criterion: 'creative_activities',
+    evidenceKey: 'monitoring.observed.programmes',
+    met: (o) => (o.programmesHeld ?? 0) >= 1 && (o.attendance ?? 0) > 0,
+  },
   { criterion: 'classes_clubs', evidenceKey: 'monitoring.observed.classes', met: (o) => (o.classesAndClubs ?? 0) >= 1 && (o.attendance ?? 0) > 0 },
 ];
 

@@ -8,11 +8,17 @@ type ECharts = typeof EChartsModule;
  * SVG presentation attributes and its hover-only stylesheet is dropped.
  */
 export function cspSafe(svg: string): string {
-  return svg.replace(/<style[\s\S]*?<\/style>/g, '').replace(/ style="([^"]*)"/g, (_m, css: string) => css.split(';').map((d) => d.trim()).filter(Boolean)
-    .map((d) => {
-      const [k = '', ...v] = d.split(':');
-      return ` ${k.trim()}="${v.join(':').trim()}"`;
-    }).join(''));
+  return svg.replace(/<style[\s\S]*?<\/style>/g, '').replace(/ style="([^"]*)"/g, (_m, css: string) =>
+    css
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [k = '', ...v] = d.split(':');
+        return ` ${k.trim()}="${v.join(':').trim()}"`;
+      })
+      .join(''),
+  );
 }
 
 export interface TrendChart {
@@ -41,9 +47,21 @@ function trendSvg(echarts: ECharts, c: TrendChart): string {
       grid: { left: 48, right: 12, top: 28, bottom: 26 },
       legend: { top: 0, right: 0, textStyle: { fontSize: 12, color: '#0b0c0c' }, itemWidth: 12, itemHeight: 8, data: [c.valueLabel, c.targetLabel] },
       xAxis: { type: 'category', data: c.years.map(String), axisLabel: { fontSize: 12, color: '#0b0c0c' } },
-      yAxis: { type: 'value', axisLabel: { fontSize: 12, color: '#0b0c0c', formatter: `{value}${c.unit}` }, splitLine: { lineStyle: { color: '#e5e5e5' } } },
+      yAxis: {
+        type: 'value',
+        axisLabel: { fontSize: 12, color: '#0b0c0c', formatter: `{value}${c.unit}` },
+        splitLine: { lineStyle: { color: '#e5e5e5' } },
+      },
       series: [
-        { name: c.valueLabel, type: 'line', data: c.values, connectNulls: true, symbolSize: 6, lineStyle: { color: '#1d70b8', width: 2 }, itemStyle: { color: '#1d70b8' } },
+        {
+          name: c.valueLabel,
+          type: 'line',
+          data: c.values,
+          connectNulls: true,
+          symbolSize: 6,
+          lineStyle: { color: '#1d70b8', width: 2 },
+          itemStyle: { color: '#1d70b8' },
+        },
         { name: c.targetLabel, type: 'scatter', data: c.targets, symbol: 'diamond', symbolSize: 10, itemStyle: { color: '#d4351c' } },
       ],
     });
@@ -72,7 +90,9 @@ function barsSvg(echarts: ECharts, c: BarChart): string {
       grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
       xAxis: { type: 'value', axisLabel: { fontSize: 10, color: '#0b0c0c', formatter: `{value}${c.unit}` } },
       yAxis: { type: 'category', inverse: true, data: c.labels, axisLabel: { fontSize: 11, color: '#0b0c0c', width: 200, overflow: 'truncate' } },
-      series: [{ type: 'bar', data: c.values, itemStyle: { color: '#1d70b8' }, label: { show: true, position: 'right', fontSize: 10, color: '#0b0c0c' } }],
+      series: [
+        { type: 'bar', data: c.values, itemStyle: { color: '#1d70b8' }, label: { show: true, position: 'right', fontSize: 10, color: '#0b0c0c' } },
+      ],
     });
     return cspSafe(chart.renderToSVGString());
   } finally {
@@ -90,12 +110,15 @@ let loading: Promise<ChartRenderer> | undefined;
 
 /** Loads ECharts on first use and keeps it; a failed load is retried on the next call. */
 export function chartRenderer(): Promise<ChartRenderer> {
-  loading ??= import('echarts').then((echarts) => ({
-    trend: (c: TrendChart) => trendSvg(echarts, c),
-    bars: (c: BarChart) => barsSvg(echarts, c),
-  }), (err: unknown) => {
-    loading = undefined;
-    throw err;
-  });
+  loading ??= import('echarts').then(
+    (echarts) => ({
+      trend: (c: TrendChart) => trendSvg(echarts, c),
+      bars: (c: BarChart) => barsSvg(echarts, c),
+    }),
+    (err: unknown) => {
+      loading = undefined;
+      throw err;
+    },
+  );
   return loading;
 }

@@ -50,7 +50,10 @@ function yearsUpTo(year: number, from = FIRST_YEAR): number[] {
 
 function summarise(placement: Placement, ind: IndicatorRow, year: number, years: Map<number, YearData>, sel: Selection): IndicatorSummary {
   const def = ind.definition;
-  const values = [...years.keys()].sort((a, b) => a - b).filter((y) => y <= year).map((y) => evaluate(placement, def, y, years, sel));
+  const values = [...years.keys()]
+    .sort((a, b) => a - b)
+    .filter((y) => y <= year)
+    .map((y) => evaluate(placement, def, y, years, sel));
   const series = values.map((v) => ({ year: v.year, value: v.value }));
   const current = values.find((v) => v.year === year) ?? evaluate(placement, def, year, years, sel);
   const first = series.find((p) => p.value !== null);
@@ -60,8 +63,15 @@ function summarise(placement: Placement, ind: IndicatorRow, year: number, years:
     return t ? { value: t.value, upper: t.upper } : null;
   };
   return {
-    indicator: ind, year, value: current.value, numerator: current.numerator, denominator: current.denominator,
-    target2025: target(2025), target2030: target(2030), status: statusOf(def.targets, year, current.value, baseline), series,
+    indicator: ind,
+    year,
+    value: current.value,
+    numerator: current.numerator,
+    denominator: current.denominator,
+    target2025: target(2025),
+    target2030: target(2030),
+    status: statusOf(def.targets, year, current.value, baseline),
+    series,
   };
 }
 
@@ -111,7 +121,13 @@ export interface IndicatorDetail {
   rows: Array<Row & { institution: NetworkInstitution; unit: NetworkUnit | undefined }>;
 }
 
-function detailOf(placement: Placement, ind: IndicatorRow, years: Map<number, YearData>, q: DashboardQuery, unit: NetworkUnit | undefined): IndicatorDetail {
+function detailOf(
+  placement: Placement,
+  ind: IndicatorRow,
+  years: Map<number, YearData>,
+  q: DashboardQuery,
+  unit: NetworkUnit | undefined,
+): IndicatorDetail {
   const on = referenceDate(q.year);
   const sel: Selection = { unitId: unit?.id, type: q.type, on };
   const summary = summarise(placement, ind, q.year, years, sel);
@@ -124,14 +140,18 @@ function detailOf(placement: Placement, ind: IndicatorRow, years: Map<number, Ye
   });
   const units = new Map<string, NetworkUnit>();
   for (const r of rows) if (r.unit) units.set(r.unit.id, r.unit);
-  const byUnit = [...units.values()].map((u) => {
-    const v = evaluate(placement, ind.definition, q.year, years, { unitId: u.id, type: q.type, on });
-    return { key: u.id, code: u.code, label: u.name, value: v.value, numerator: v.numerator, denominator: v.denominator };
-  }).sort((a, b) => a.label.localeCompare(b.label, 'vi'));
-  const byType = ind.definition.types.map((t) => {
-    const v = evaluate(placement, ind.definition, q.year, years, { unitId: unit?.id, type: t, on });
-    return { key: t, label: t, value: v.value, numerator: v.numerator, denominator: v.denominator };
-  }).filter((b) => (b.denominator ?? 0) > 0 || b.value !== null);
+  const byUnit = [...units.values()]
+    .map((u) => {
+      const v = evaluate(placement, ind.definition, q.year, years, { unitId: u.id, type: q.type, on });
+      return { key: u.id, code: u.code, label: u.name, value: v.value, numerator: v.numerator, denominator: v.denominator };
+    })
+    .sort((a, b) => a.label.localeCompare(b.label, 'vi'));
+  const byType = ind.definition.types
+    .map((t) => {
+      const v = evaluate(placement, ind.definition, q.year, years, { unitId: unit?.id, type: t, on });
+      return { key: t, label: t, value: v.value, numerator: v.numerator, denominator: v.denominator };
+    })
+    .filter((b) => (b.denominator ?? 0) > 0 || b.value !== null);
   return { summary, unit, type: q.type, level, byUnit, byType, rows };
 }
 
@@ -146,7 +166,12 @@ export async function indicatorDetail(db: Db, actor: Actor, code: string, q: Das
 }
 
 /** Every indicator drilled down, reading the network and the years once (for reports). */
-export async function allDetails(db: Db, actor: Actor, q: DashboardQuery & { approvedOnly?: boolean }, onProgress?: (done: number, total: number) => void): Promise<{ unit: NetworkUnit | undefined; details: IndicatorDetail[] }> {
+export async function allDetails(
+  db: Db,
+  actor: Actor,
+  q: DashboardQuery & { approvedOnly?: boolean },
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ unit: NetworkUnit | undefined; details: IndicatorDetail[] }> {
   const placement = await placementOf(db);
   const unit = resolveUnit(placement, q.unit, q.year);
   checkView(actor, placement, unit);

@@ -16,10 +16,19 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await ensurePlanIndicators(database.db);
 });
-afterAll(async () => { await database.close(); });
+afterAll(async () => {
+  await database.close();
+});
 
 const library = (visitsInPerson: number) => ({ visitsInPerson, programmesHeld: 0, staffTrained: 0 });
-const museum = (educationProgrammes: number) => ({ museumVisitors: 100, programmesHeld: 5, sessionsHeld: 5, attendance: 50, educationProgrammes, staffTrained: 0 });
+const museum = (educationProgrammes: number) => ({
+  museumVisitors: 100,
+  programmesHeld: 5,
+  sessionsHeld: 5,
+  attendance: 50,
+  educationProgrammes,
+  staffTrained: 0,
+});
 
 describe('quarterly data sets feeding the yearly indicators', () => {
   it('adds up approved quarters field by field and names the quarters', () => {
@@ -48,7 +57,7 @@ describe('quarterly data sets feeding the yearly indicators', () => {
     const periods = new Map<string, PeriodRow>();
     const period = async (year: number, quarter?: number) => {
       const key = `${year}/${quarter ?? 0}`;
-      const found = periods.get(key) ?? await openPeriod(db, systemActor, { year, ...(quarter ? { quarter } : {}) });
+      const found = periods.get(key) ?? (await openPeriod(db, systemActor, { year, ...(quarter ? { quarter } : {}) }));
       periods.set(key, found);
       return found;
     };
@@ -87,7 +96,10 @@ describe('quarterly data sets feeding the yearly indicators', () => {
       expect([v2025.numerator, v2025.denominator]).toEqual([1750, 1200]);
       // (1750 / 1200 − 1) × 100 = 45.8333… → 45.8
       expect(v2025.value).toBe(45.8);
-      const edu = evaluate(placement, (await getIndicator(db, 'museum.education')).definition, 2025, years, { unitId: province.id, on: '2025-12-31' });
+      const edu = evaluate(placement, (await getIndicator(db, 'museum.education')).definition, 2025, years, {
+        unitId: province.id,
+        on: '2025-12-31',
+      });
       expect(edu.value).toBe(3);
       expect(edu.rows[0]?.value).toEqual({ value: 3, source: 'quarterly', quarters: [1, 3] });
     }

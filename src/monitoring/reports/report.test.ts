@@ -46,21 +46,42 @@ beforeAll(async () => {
   const pending = await makeInstitution(db, { unit: district, type: 'library_district', name: 'Thư viện huyện chưa duyệt' });
   libraryCode = lib.code;
   const period = await openPeriod(db, systemActor, { year: 2026 });
-  const staff = await makeStaff(db, [{ role: 'staff', institution: lib }, { role: 'staff', institution: pending }]);
+  const staff = await makeStaff(db, [
+    { role: 'staff', institution: lib },
+    { role: 'staff', institution: pending },
+  ]);
   const values = { visitsInPerson: 5000, programmesHeld: 4, sessionsHeld: 8, registrations: 50, attendance: 300, staffTrained: 2 };
-  const s = await saveForm(db, staff, period.id, lib.id, {
-    values, declarations: { lll_services: { declared: true, evidenceText: 'Câu lạc bộ đọc sách hằng tháng' }, it_applied: { declared: true, evidenceUrl: 'https://thuvien.example.vn/so-hoa' } },
-  }, true);
+  const s = await saveForm(
+    db,
+    staff,
+    period.id,
+    lib.id,
+    {
+      values,
+      declarations: {
+        lll_services: { declared: true, evidenceText: 'Câu lạc bộ đọc sách hằng tháng' },
+        it_applied: { declared: true, evidenceUrl: 'https://thuvien.example.vn/so-hoa' },
+      },
+    },
+    true,
+  );
   await saveForm(db, staff, period.id, pending.id, { values, declarations: { lll_services: { declared: true, evidenceText: 'Có' } } }, true);
   await transition(db, systemActor, s.id, 'accept');
   await transition(db, systemActor, s.id, 'approve');
 });
-afterAll(async () => { await database.close(); });
+afterAll(async () => {
+  await database.close();
+});
 
 describe('the yearly report', () => {
   it('is a DOCX in the layout of Decree 30/2020 with a table per indicator, from approved data only', async () => {
     const steps: number[] = [];
-    const buf = await generateAnnualReport(database.db, systemActor, { year: 2026, unitCode: province.code, format: 'docx', onProgress: (done) => steps.push(done) });
+    const buf = await generateAnnualReport(database.db, systemActor, {
+      year: 2026,
+      unitCode: province.code,
+      format: 'docx',
+      onProgress: (done) => steps.push(done),
+    });
     const files = unzip(buf);
     const xml = files.get('word/document.xml')?.toString('utf8') ?? '';
     const text = xml.replace(/<w:tab\/>/g, '\t').replace(/<[^>]+>/g, '');
@@ -101,7 +122,10 @@ describe('the yearly report', () => {
     expect(other?.[5]).toBe('Chưa đạt');
     const summary = wb.worksheets[0];
     const lllRow: unknown[] = [];
-    summary?.eachRow((r) => { const v = (r.values as unknown[]).slice(1); if (v[0] === 'lll.district') lllRow.push(...v); });
+    summary?.eachRow((r) => {
+      const v = (r.values as unknown[]).slice(1);
+      if (v[0] === 'lll.district') lllRow.push(...v);
+    });
     expect(lllRow[3]).toBe(50);
     const visits = wb.getWorksheet('visits.libraries');
     const visitRows: unknown[][] = [];

@@ -50,8 +50,11 @@ export function failed(err: unknown): number {
 
 /** The page filters and notices, all optional text: `filters` reads them leniently. */
 export const PageQuery = Type.Object({
-  year: Type.Optional(Type.String({ maxLength: 20 })), unit: Type.Optional(Type.String({ maxLength: 20 })), type: Type.Optional(Type.String({ maxLength: 60 })),
-  institution: Type.Optional(Type.String({ maxLength: 100 })), notice: Type.Optional(Type.String({ maxLength: 40 })),
+  year: Type.Optional(Type.String({ maxLength: 20 })),
+  unit: Type.Optional(Type.String({ maxLength: 20 })),
+  type: Type.Optional(Type.String({ maxLength: 60 })),
+  institution: Type.Optional(Type.String({ maxLength: 100 })),
+  notice: Type.Optional(Type.String({ maxLength: 40 })),
 });
 export const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 60 }) });
 export const FormParams = Type.Object({ id: Uuid, institutionId: Uuid });
@@ -62,5 +65,9 @@ const mime = {
 } as const;
 
 export function sendFile(reply: FastifyReply, buf: Buffer, format: 'docx' | 'xlsx', name: string): FastifyReply {
-  return reply.type(mime[format]).header('content-disposition', `attachment; filename="${name}.${format}"`).header('cache-control', 'no-store').send(buf);
+  return reply
+    .type(mime[format])
+    .header('content-disposition', `attachment; filename="${name}.${format}"`)
+    .header('cache-control', 'no-store')
+    .send(buf);
 }

@@ -22,20 +22,43 @@ import { CodeParams, currentYear, DashQuery, defaultUnit, errors, failed, filter
 
 /** Indicators: one drilled down, an officer's override, the Department's edits and their history. */
 export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  async function renderIndicator(req: FastifyRequest, reply: FastifyReply, code: string, extra: { issues?: Issue[]; notice?: string; status?: number } = {}) {
+  async function renderIndicator(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    extra: { issues?: Issue[]; notice?: string; status?: number } = {},
+  ) {
     const f = filters(req);
-    const unit = f.unit ?? await defaultUnit(req);
+    const unit = f.unit ?? (await defaultUnit(req));
     const db = dbOf(req);
     const detail = await indicatorDetail(db, req.actor, code, { ...f, unit });
     const placement = await placementOf(db);
     const formula = detail.summary.indicator.definition.formula;
-    const found = formula.kind === 'share' || formula.kind === 'count' ? await evidenceByInstitution(db, f.year, formula.criterion) : new Map<string, EvidenceRow[]>();
+    const found =
+      formula.kind === 'share' || formula.kind === 'count'
+        ? await evidenceByInstitution(db, f.year, formula.criterion)
+        : new Map<string, EvidenceRow[]>();
     const evidence = new Map([...found].map(([id, files]) => [id, files.map(presentEvidence)]));
-    return sendPage(reply, <IndicatorPage ctx={pageContext(req)} charts={await chartRenderer()} detail={detail} year={f.year} issues={extra.issues ?? []} notice={extra.notice}
-      canOverride={allowedSomewhere(req.actor, 'review')} canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))} evidence={evidence} />, extra.status);
+    return sendPage(
+      reply,
+      <IndicatorPage
+        ctx={pageContext(req)}
+        charts={await chartRenderer()}
+        detail={detail}
+        year={f.year}
+        issues={extra.issues ?? []}
+        notice={extra.notice}
+        canOverride={allowedSomewhere(req.actor, 'review')}
+        canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))}
+        evidence={evidence}
+      />,
+      extra.status,
+    );
   }
 
-  app.get('/monitoring/indicators/:code', { schema: { hide: true, params: CodeParams, querystring: PageQuery } }, (req, reply) => renderIndicator(req, reply, req.params.code));
+  app.get('/monitoring/indicators/:code', { schema: { hide: true, params: CodeParams, querystring: PageQuery } }, (req, reply) =>
+    renderIndicator(req, reply, req.params.code),
+  );
 
   app.post('/monitoring/indicators/:code/override', { schema: { hide: true, params: CodeParams, querystring: PageQuery } }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, string | undefined>;
@@ -46,10 +69,19 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     try {
       if (f.kind !== 'share' && f.kind !== 'count') throw new ValidationError([issue('criterion', 'errors.invalid')]);
       const input = checkValue(Type.Object({ institutionId: Uuid }), { institutionId: body.institutionId });
-      await inTx(req, (tx) => overrideCriterion(tx, req.actor, {
-        institutionId: input.institutionId, year: filters(req).year, criterion: f.criterion, met: met === 'clear' ? null : met === 'true', reason,
-      }));
-      return reply.redirect(`/monitoring/indicators/${encodeURIComponent(req.params.code)}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}#institutions`, 303);
+      await inTx(req, (tx) =>
+        overrideCriterion(tx, req.actor, {
+          institutionId: input.institutionId,
+          year: filters(req).year,
+          criterion: f.criterion,
+          met: met === 'clear' ? null : met === 'true',
+          reason,
+        }),
+      );
+      return reply.redirect(
+        `/monitoring/indicators/${encodeURIComponent(req.params.code)}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}#institutions`,
+        303,
+      );
     } catch (err) {
       const issues = issuesOf(err);
       if (issues) return renderIndicator(req, reply, req.params.code, { issues, status: failed(err) });
@@ -57,10 +89,24 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  async function renderEdit(req: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: IndicatorFormValues; issues?: Issue[]; status?: number } = {}) {
+  async function renderEdit(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    extra: { values?: IndicatorFormValues; issues?: Issue[]; status?: number } = {},
+  ) {
     const ind = await getIndicator(dbOf(req), code);
-    return sendPage(reply, <IndicatorEditPage ctx={pageContext(req)} indicator={presentIndicator(ind)} values={extra.values ?? formValues(ind.definition)} issues={extra.issues ?? []}
-      types={institutionTypes} />, extra.status);
+    return sendPage(
+      reply,
+      <IndicatorEditPage
+        ctx={pageContext(req)}
+        indicator={presentIndicator(ind)}
+        values={extra.values ?? formValues(ind.definition)}
+        issues={extra.issues ?? []}
+        types={institutionTypes}
+      />,
+      extra.status,
+    );
   }
 
   app.get('/monitoring/indicators/:code/edit', { schema: { hide: true, params: CodeParams } }, async (req, reply) => {
@@ -89,44 +135,108 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const placement = await placementOf(db);
     if (!allowedSomewhere(req.actor, 'oversee')) requireTo(req.actor, 'oversee', provinceScope(placement));
     const ind = await getIndicator(db, req.params.code);
-    return sendPage(reply, <IndicatorHistoryPage ctx={pageContext(req)} indicator={presentIndicator(ind)} history={(await indicatorHistory(db, ind.id)).map(presentVersion)}
-      canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))} />);
+    return sendPage(
+      reply,
+      <IndicatorHistoryPage
+        ctx={pageContext(req)}
+        indicator={presentIndicator(ind)}
+        history={(await indicatorHistory(db, ind.id)).map(presentVersion)}
+        canEdit={allowedTo(req.actor, 'administer', provinceScope(placement))}
+      />,
+    );
   });
 
-  app.get('/api/v1/monitoring/indicators', { schema: { tags, summary: 'Indicator definitions', response: { 200: Type.Object({ indicators: Type.Array(IndicatorOut) }) } } },
-    async () => ({ indicators: (await listIndicators(app.deps.database.db)).map(presentIndicator) }));
+  app.get(
+    '/api/v1/monitoring/indicators',
+    { schema: { tags, summary: 'Indicator definitions', response: { 200: Type.Object({ indicators: Type.Array(IndicatorOut) }) } } },
+    async () => ({ indicators: (await listIndicators(app.deps.database.db)).map(presentIndicator) }),
+  );
 
-  app.get('/api/v1/monitoring/indicators/:code', {
-    schema: { tags, summary: 'One indicator drilled down by unit, type and institution', params: Type.Object({ code: Type.String({ maxLength: 60 }) }), querystring: DashQuery, response: { 200: DetailOut, ...errors } },
-  }, async (req) => {
-    const unit = req.query.unit ?? await defaultUnit(req);
-    return presentDetail(await indicatorDetail(dbOf(req), req.actor, req.params.code, { year: req.query.year ?? currentYear(), unit, type: req.query.type }), req.locale);
-  });
-
-  app.get('/api/v1/monitoring/indicators/:code/versions', {
-    schema: { tags, summary: 'Every version of an indicator definition (officers and the Department: it names who changed it)', params: Type.Object({ code: Type.String({ maxLength: 60 }) }), response: { 200: Type.Object({ versions: Type.Array(IndicatorVersionOut) }), ...errors } },
-  }, async (req) => {
-    if (!allowedSomewhere(req.actor, 'oversee')) requireTo(req.actor, 'oversee', provinceScope(await placementOf(dbOf(req))));
-    const ind = await getIndicator(dbOf(req), req.params.code);
-    return { versions: (await indicatorHistory(dbOf(req), ind.id)).map(presentVersion) };
-  });
-
-  app.put('/api/v1/monitoring/indicators/:code', {
-    schema: {
-      tags, summary: 'Replace an indicator definition as a new version (Department)', params: Type.Object({ code: Type.String({ maxLength: 60 }) }),
-      body: Type.Object({ definition: IndicatorDefinition, expectedVersion: Type.Integer({ minimum: 1 }), note: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
-      response: { 200: IndicatorOut, ...errors },
+  app.get(
+    '/api/v1/monitoring/indicators/:code',
+    {
+      schema: {
+        tags,
+        summary: 'One indicator drilled down by unit, type and institution',
+        params: Type.Object({ code: Type.String({ maxLength: 60 }) }),
+        querystring: DashQuery,
+        response: { 200: DetailOut, ...errors },
+      },
     },
-  }, async (req) => presentIndicator(await inTx(req, (tx) => updateIndicator(tx, req.actor, req.params.code, req.body))));
-
-  app.post('/api/v1/monitoring/criteria/overrides', {
-    schema: {
-      tags, summary: 'Override a criterion for an institution and year, with a reason (officer above)',
-      body: Type.Object({ institutionId: Uuid, year: Year, criterion: Type.String({ enum: [...criteria] }), met: Type.Union([Type.Boolean(), Type.Null()]), reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ institutionId: Type.String(), year: Type.Integer(), criterion: Type.String(), override: Type.Union([Type.Boolean(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+    async (req) => {
+      const unit = req.query.unit ?? (await defaultUnit(req));
+      return presentDetail(
+        await indicatorDetail(dbOf(req), req.actor, req.params.code, { year: req.query.year ?? currentYear(), unit, type: req.query.type }),
+        req.locale,
+      );
     },
-  }, async (req) => {
-    const row = await inTx(req, (tx) => overrideCriterion(tx, req.actor, { ...req.body, criterion: req.body.criterion as Criterion }));
-    return { institutionId: row.institutionId, year: row.year, criterion: row.criterion, override: row.override, reason: row.overrideReason };
-  });
+  );
+
+  app.get(
+    '/api/v1/monitoring/indicators/:code/versions',
+    {
+      schema: {
+        tags,
+        summary: 'Every version of an indicator definition (officers and the Department: it names who changed it)',
+        params: Type.Object({ code: Type.String({ maxLength: 60 }) }),
+        response: { 200: Type.Object({ versions: Type.Array(IndicatorVersionOut) }), ...errors },
+      },
+    },
+    async (req) => {
+      if (!allowedSomewhere(req.actor, 'oversee')) requireTo(req.actor, 'oversee', provinceScope(await placementOf(dbOf(req))));
+      const ind = await getIndicator(dbOf(req), req.params.code);
+      return { versions: (await indicatorHistory(dbOf(req), ind.id)).map(presentVersion) };
+    },
+  );
+
+  app.put(
+    '/api/v1/monitoring/indicators/:code',
+    {
+      schema: {
+        tags,
+        summary: 'Replace an indicator definition as a new version (Department)',
+        params: Type.Object({ code: Type.String({ maxLength: 60 }) }),
+        body: Type.Object(
+          { definition: IndicatorDefinition, expectedVersion: Type.Integer({ minimum: 1 }), note: Type.String({ minLength: 1, maxLength: 1000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: IndicatorOut, ...errors },
+      },
+    },
+    async (req) => presentIndicator(await inTx(req, (tx) => updateIndicator(tx, req.actor, req.params.code, req.body))),
+  );
+
+  app.post(
+    '/api/v1/monitoring/criteria/overrides',
+    {
+      schema: {
+        tags,
+        summary: 'Override a criterion for an institution and year, with a reason (officer above)',
+        body: Type.Object(
+          {
+            institutionId: Uuid,
+            year: Year,
+            criterion: Type.String({ enum: [...criteria] }),
+            met: Type.Union([Type.Boolean(), Type.Null()]),
+            reason: Type.String({ minLength: 1, maxLength: 2000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            institutionId: Type.String(),
+            year: Type.Integer(),
+            criterion: Type.String(),
+            override: Type.Union([Type.Boolean(), Type.Null()]),
+            reason: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const row = await inTx(req, (tx) => overrideCriterion(tx, req.actor, { ...req.body, criterion: req.body.criterion as Criterion }));
+      return { institutionId: row.institutionId, year: row.year, criterion: row.criterion, override: row.override, reason: row.overrideReason };
+    },
+  );
 };

@@ -6,8 +6,12 @@ import { makeInstitution, makeStaff, makeUnit } from '../testing.js';
 import { recordVisit } from './visits.js';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const phone = 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36';
@@ -17,7 +21,10 @@ function view(url: string, address: string, userAgent: string) {
 }
 
 async function digitalRows(institutionId: string) {
-  return t.database.query<Record<string, unknown>>(`select day::text as day, granularity, channel, purpose, visitors, school_group_visitors, method, source, created_by from monitoring_visits where institution_id = $1 and channel = 'digital' order by day`, [institutionId]);
+  return t.database.query<Record<string, unknown>>(
+    `select day::text as day, granularity, channel, purpose, visitors, school_group_visitors, method, source, created_by from monitoring_visits where institution_id = $1 and channel = 'digital' order by day`,
+    [institutionId],
+  );
 }
 
 describe('digital visits of the public catalogue', () => {
@@ -62,8 +69,21 @@ describe('digital visits of the public catalogue', () => {
     expect(await t.app.flushDigitalVisits()).toBe(4);
     const today = vnToday();
     const [row] = await digitalRows(provincial.id);
-    expect(row).toMatchObject({ day: today, granularity: 'day', channel: 'digital', purpose: 'unknown', visitors: 3, method: 'counted', source: 'opac', created_by: 'system' });
-    expect(Object.values(row ?? {}).map(String).join(' ')).not.toMatch(/10\.1\.0|Mozilla/);
+    expect(row).toMatchObject({
+      day: today,
+      granularity: 'day',
+      channel: 'digital',
+      purpose: 'unknown',
+      visitors: 3,
+      method: 'counted',
+      source: 'opac',
+      created_by: 'system',
+    });
+    expect(
+      Object.values(row ?? {})
+        .map(String)
+        .join(' '),
+    ).not.toMatch(/10\.1\.0|Mozilla/);
     expect((await digitalRows(district.id)).map((r) => r.visitors)).toEqual([1]);
 
     // The same browsers again the same day add nothing; a new one adds to the day's row.
@@ -71,7 +91,10 @@ describe('digital visits of the public catalogue', () => {
     await view('/catalogue', '10.1.0.9', firefox);
     expect(await t.app.flushDigitalVisits()).toBe(1);
     expect((await digitalRows(provincial.id)).map((r) => r.visitors)).toEqual([4]);
-    const [year] = await t.database.query<{ visitors: number }>(`select visitors::int from monitoring_visit_years where institution_id = $1 and channel = 'digital'`, [provincial.id]);
+    const [year] = await t.database.query<{ visitors: number }>(
+      `select visitors::int from monitoring_visit_years where institution_id = $1 and channel = 'digital'`,
+      [provincial.id],
+    );
     expect(year?.visitors).toBe(4);
   });
 

@@ -127,22 +127,46 @@ export async function storeDigitalVisits(db: Db, counts: DigitalCount[]): Promis
   if (!rows.size) return 0;
   const list = [...rows.values()];
   // Staff figures win: a month with a monthly digital figure, or a day with one entered by hand, is left alone.
-  const entered = await db.select({ institutionId: monitoringVisits.institutionId, day: monitoringVisits.day, granularity: monitoringVisits.granularity })
-    .from(monitoringVisits).where(and(
-      inArray(monitoringVisits.institutionId, [...new Set(list.map((r) => r.institutionId))]),
-      inArray(monitoringVisits.day, [...new Set(list.flatMap((r) => [r.day, `${r.day.slice(0, 7)}-01`]))]),
-      eq(monitoringVisits.channel, 'digital'), ne(monitoringVisits.source, 'opac'),
-    ));
+  const entered = await db
+    .select({ institutionId: monitoringVisits.institutionId, day: monitoringVisits.day, granularity: monitoringVisits.granularity })
+    .from(monitoringVisits)
+    .where(
+      and(
+        inArray(monitoringVisits.institutionId, [...new Set(list.map((r) => r.institutionId))]),
+        inArray(monitoringVisits.day, [...new Set(list.flatMap((r) => [r.day, `${r.day.slice(0, 7)}-01`]))]),
+        eq(monitoringVisits.channel, 'digital'),
+        ne(monitoringVisits.source, 'opac'),
+      ),
+    );
   const taken = new Set(entered.map((m) => (m.granularity === 'month' ? `${m.institutionId}|${m.day.slice(0, 7)}` : `${m.institutionId}|${m.day}`)));
   const keep = list.filter((r) => !taken.has(`${r.institutionId}|${r.day.slice(0, 7)}`) && !taken.has(`${r.institutionId}|${r.day}`));
   if (!keep.length) return 0;
-  await db.insert(monitoringVisits).values(keep.map((r) => ({
-    institutionId: r.institutionId, day: r.day, granularity: 'day', channel: 'digital', purpose: 'unknown', visitors: r.visitors,
-    schoolGroupVisitors: 0, method: 'counted', source: 'opac', createdBy: 'system',
-  }))).onConflictDoUpdate({
-    target: [monitoringVisits.institutionId, monitoringVisits.day, monitoringVisits.granularity, monitoringVisits.channel, monitoringVisits.purpose],
-    set: { visitors: sql`${monitoringVisits.visitors} + excluded.visitors` },
-  });
+  await db
+    .insert(monitoringVisits)
+    .values(
+      keep.map((r) => ({
+        institutionId: r.institutionId,
+        day: r.day,
+        granularity: 'day',
+        channel: 'digital',
+        purpose: 'unknown',
+        visitors: r.visitors,
+        schoolGroupVisitors: 0,
+        method: 'counted',
+        source: 'opac',
+        createdBy: 'system',
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [
+        monitoringVisits.institutionId,
+        monitoringVisits.day,
+        monitoringVisits.granularity,
+        monitoringVisits.channel,
+        monitoringVisits.purpose,
+      ],
+      set: { visitors: sql`${monitoringVisits.visitors} + excluded.visitors` },
+    });
   await refreshVisitRollups(db, keep);
   return keep.reduce((n, r) => n + r.visitors, 0);
 }
@@ -151,31 +175,34 @@ export async function storeDigitalVisits(db: Db, counts: DigitalCount[]): Promis
  * Counts public catalogue sessions as digital visits: an app-wide response hook notes each
  * successful page view by a browser, and a timer writes the counts every minute (and on close).
  */
-export const digitalVisits = fp(async (app: FastifyInstance) => {
-  const counter = new DigitalVisitCounter();
-  const flush = async (): Promise<number> => {
-    const counts = counter.take();
-    if (!counts.length) return 0;
-    try {
-      return await withTransaction(app.deps.database.db, (tx) => storeDigitalVisits(tx, counts));
-    } catch (err) {
-      counter.restore(counts);
-      throw err;
-    }
-  };
-  app.decorate('flushDigitalVisits', flush);
-  app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (reply.statusCode !== 200) return;
-    const target = targetOf(req);
-    const userAgent = req.headers['user-agent'] ?? '';
-    if (target && !isRobot(userAgent)) counter.count(target, req.ip, userAgent);
-  });
-  const timer = setInterval(() => {
-    flush().catch((err: unknown) => app.log.error({ err }, 'digital visits'));
-  }, FLUSH_EVERY_MS);
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await flush();
-  });
-}, { name: 'monitoring-digital-visits' });
+export const digitalVisits = fp(
+  async (app: FastifyInstance) => {
+    const counter = new DigitalVisitCounter();
+    const flush = async (): Promise<number> => {
+      const counts = counter.take();
+      if (!counts.length) return 0;
+      try {
+        return await withTransaction(app.deps.database.db, (tx) => storeDigitalVisits(tx, counts));
+      } catch (err) {
+        counter.restore(counts);
+        throw err;
+      }
+    };
+    app.decorate('flushDigitalVisits', flush);
+    app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+      if (reply.statusCode !== 200) return;
+      const target = targetOf(req);
+      const userAgent = req.headers['user-agent'] ?? '';
+      if (target && !isRobot(userAgent)) counter.count(target, req.ip, userAgent);
+    });
+    const timer = setInterval(() => {
+      flush().catch((err: unknown) => app.log.error({ err }, 'digital visits'));
+    }, FLUSH_EVERY_MS);
+    timer.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await flush();
+    });
+  },
+  { name: 'monitoring-digital-visits' },
+);

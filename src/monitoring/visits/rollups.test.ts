@@ -7,35 +7,51 @@ import { deleteVisit, importVisitsCsv, listVisits, rebuildVisitRollups, recordVi
 import { makeInstitution, makeStaff, type TestInstitution } from '../testing.js';
 
 let database: Database;
-beforeAll(async () => { database = await createTestDatabase(); });
-afterAll(async () => { await database.close(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
 
 type Totals = Array<[year: number, channel: string, purpose: string, visitors: number, school: number, estimated: number]>;
 
 /** The yearly totals as kept, for some institutions. */
 async function kept(institutions: TestInstitution[]): Promise<Totals> {
-  const rows = await database.query<{ year: number; channel: string; purpose: string; visitors: number; school: number; estimated: number }>(`
+  const rows = await database.query<{ year: number; channel: string; purpose: string; visitors: number; school: number; estimated: number }>(
+    `
     select year, channel, purpose, visitors::int, school_group_visitors::int as school, estimated::int
-    from monitoring_visit_years where institution_id = any($1::uuid[]) order by 1, 2, 3, 4`, [institutions.map((i) => i.id)]);
+    from monitoring_visit_years where institution_id = any($1::uuid[]) order by 1, 2, 3, 4`,
+    [institutions.map((i) => i.id)],
+  );
   return rows.map((r) => [r.year, r.channel, r.purpose, r.visitors, r.school, r.estimated]);
 }
 
 /** The same totals recomputed from every stored count. */
 async function raw(institutions: TestInstitution[]): Promise<Totals> {
-  const rows = await database.query<{ year: number; channel: string; purpose: string; visitors: number; school: number; estimated: number }>(`
+  const rows = await database.query<{ year: number; channel: string; purpose: string; visitors: number; school: number; estimated: number }>(
+    `
     select extract(year from day)::int as year, channel, purpose, sum(visitors)::int as visitors, sum(school_group_visitors)::int as school,
       sum(case when method = 'estimated' then visitors else 0 end)::int as estimated
-    from monitoring_visits where institution_id = any($1::uuid[]) group by 1, 2, 3 order by 1, 2, 3, 4`, [institutions.map((i) => i.id)]);
+    from monitoring_visits where institution_id = any($1::uuid[]) group by 1, 2, 3 order by 1, 2, 3, 4`,
+    [institutions.map((i) => i.id)],
+  );
   return rows.map((r) => [r.year, r.channel, r.purpose, r.visitors, r.school, r.estimated]);
 }
 
 async function monthsMatch(institutions: TestInstitution[]): Promise<void> {
   const params = [institutions.map((i) => i.id)];
-  const keptMonths = await database.query(`select institution_id, month::text, channel, visitors, school_group_visitors, estimated from monitoring_visit_months
-    where institution_id = any($1::uuid[]) order by 1, 2, 3`, params);
-  const rawMonths = await database.query(`select institution_id, date_trunc('month', day)::date::text as month, channel, sum(visitors)::int as visitors,
+  const keptMonths = await database.query(
+    `select institution_id, month::text, channel, visitors, school_group_visitors, estimated from monitoring_visit_months
+    where institution_id = any($1::uuid[]) order by 1, 2, 3`,
+    params,
+  );
+  const rawMonths = await database.query(
+    `select institution_id, date_trunc('month', day)::date::text as month, channel, sum(visitors)::int as visitors,
       sum(school_group_visitors)::int as school_group_visitors, sum(case when method = 'estimated' then visitors else 0 end)::int as estimated
-    from monitoring_visits where institution_id = any($1::uuid[]) group by 1, 2, 3 order by 1, 2, 3`, params);
+    from monitoring_visits where institution_id = any($1::uuid[]) group by 1, 2, 3 order by 1, 2, 3`,
+    params,
+  );
   expect(keptMonths).toEqual(rawMonths);
 }
 
@@ -44,7 +60,10 @@ describe('yearly visit totals', () => {
     const db = database.db;
     const lib = await makeInstitution(db, { type: 'library_district' });
     const museum = await makeInstitution(db, { type: 'museum_provincial' });
-    const staff = await makeStaff(db, [{ role: 'staff', institution: lib }, { role: 'staff', institution: museum }]);
+    const staff = await makeStaff(db, [
+      { role: 'staff', institution: lib },
+      { role: 'staff', institution: museum },
+    ]);
     const both = [lib, museum];
 
     await recordVisit(db, staff, { institutionId: lib.id, date: '2025-12-31', visitors: 40, purpose: 'reading' });
@@ -112,12 +131,16 @@ describe('yearly visit totals', () => {
     const db = database.db;
     const lib = await makeInstitution(db);
     const staff = await makeStaff(db, [{ role: 'staff', institution: lib }]);
-    await Promise.all([1, 2, 3, 4, 5, 6].map((d) => withTransaction(db, (tx) => recordVisit(tx, staff, { institutionId: lib.id, date: `2026-03-0${d}`, visitors: d * 10 }))));
+    await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((d) =>
+        withTransaction(db, (tx) => recordVisit(tx, staff, { institutionId: lib.id, date: `2026-03-0${d}`, visitors: d * 10 })),
+      ),
+    );
     expect(await kept([lib])).toEqual(await raw([lib]));
     expect(await kept([lib])).toEqual([[2026, 'in_person', 'unknown', 210, 0, 0]]);
   });
 
-  it('lets only the institution\'s staff delete a count', async () => {
+  it("lets only the institution's staff delete a count", async () => {
     const db = database.db;
     const lib = await makeInstitution(db);
     const staff = await makeStaff(db, [{ role: 'staff', institution: lib }]);

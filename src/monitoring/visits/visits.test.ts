@@ -6,8 +6,12 @@ import { importVisitsCsv, listVisits, recordVisit, visitTotals } from './visits.
 import { makeInstitution, makeStaff } from '../testing.js';
 
 let database: Database;
-beforeAll(async () => { database = await createTestDatabase(); });
-afterAll(async () => { await database.close(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
 
 describe('visit counts', () => {
   it('imports a gate-counter file, keeping good rows and naming each bad row and column', async () => {
@@ -40,7 +44,9 @@ describe('visit counts', () => {
     const totals = await visitTotals(db, museum.id);
     expect(totals).toEqual([{ year: 2026, inPerson: 215, digital: 12, schoolGroups: 40, estimated: 12 }]);
     expect((await listVisits(db, museum.id)).map((v) => [v.day, v.visitors, v.source])).toEqual([
-      ['2026-03-07', 12, 'csv'], ['2026-03-03', 95, 'csv'], ['2026-03-02', 120, 'csv'],
+      ['2026-03-07', 12, 'csv'],
+      ['2026-03-03', 95, 'csv'],
+      ['2026-03-02', 120, 'csv'],
     ]);
   });
 
@@ -59,7 +65,9 @@ describe('visit counts', () => {
     await recordVisit(db, staff, { institutionId: lib.id, date: '2026-04-01', visitors: 14 });
     await recordVisit(db, staff, { institutionId: lib.id, date: '2026-04-02', visitors: 6, method: 'estimated' });
     expect(await visitTotals(db, lib.id)).toEqual([{ year: 2026, inPerson: 20, digital: 0, schoolGroups: 0, estimated: 6 }]);
-    const clash = await recordVisit(db, staff, { institutionId: lib.id, date: '2026-04-15', granularity: 'month', visitors: 500 }).catch((e: unknown) => e);
+    const clash = await recordVisit(db, staff, { institutionId: lib.id, date: '2026-04-15', granularity: 'month', visitors: 500 }).catch(
+      (e: unknown) => e,
+    );
     expect((clash as DomainError).issues).toEqual([{ field: 'date', key: 'monitoring.visits.clash.month' }]);
     const outsider = await makeStaff(db, [{ role: 'staff', institution: await makeInstitution(db) }]);
     const denied = await recordVisit(db, outsider, { institutionId: lib.id, date: '2026-04-03', visitors: 1 }).catch((e: unknown) => e);

@@ -42,7 +42,8 @@ function clean(v: VisitInput): CleanVisit {
 function checkRow(placement: Placement, actor: Actor, v: CleanVisit, field: (f: string) => string, row?: number): Issue[] {
   const out: Issue[] = [];
   if (!placement.institutions.has(v.institutionId)) out.push(issue(field('institution'), 'monitoring.visits.unknownInstitution', undefined, row));
-  else if (!allowedTo(actor, 'report', placement.institutionScope(v.institutionId))) out.push(issue(field('institution'), 'monitoring.visits.notYours', undefined, row));
+  else if (!allowedTo(actor, 'report', placement.institutionScope(v.institutionId)))
+    out.push(issue(field('institution'), 'monitoring.visits.notYours', undefined, row));
   if (v.schoolGroupVisitors > v.visitors) out.push(issue(field('schoolGroupVisitors'), 'monitoring.visits.schoolAboveTotal', undefined, row));
   if (v.day > vnToday()) out.push(issue(field('date'), 'monitoring.visits.future', undefined, row));
   return out;
@@ -59,9 +60,21 @@ async function granularityClashes(db: Db, rows: Array<{ v: CleanVisit; row?: num
   if (!rows.length) return [];
   const ids = [...new Set(rows.map((r) => r.v.institutionId))];
   const days = rows.map((r) => r.v.day).sort();
-  const existing = await db.select({ institutionId: monitoringVisits.institutionId, day: monitoringVisits.day, granularity: monitoringVisits.granularity, channel: monitoringVisits.channel })
-    .from(monitoringVisits).where(and(inArray(monitoringVisits.institutionId, ids),
-      gte(monitoringVisits.day, `${(days[0] ?? '').slice(0, 7)}-01`), lt(monitoringVisits.day, nextMonth(days[days.length - 1] ?? ''))));
+  const existing = await db
+    .select({
+      institutionId: monitoringVisits.institutionId,
+      day: monitoringVisits.day,
+      granularity: monitoringVisits.granularity,
+      channel: monitoringVisits.channel,
+    })
+    .from(monitoringVisits)
+    .where(
+      and(
+        inArray(monitoringVisits.institutionId, ids),
+        gte(monitoringVisits.day, `${(days[0] ?? '').slice(0, 7)}-01`),
+        lt(monitoringVisits.day, nextMonth(days[days.length - 1] ?? '')),
+      ),
+    );
   const seen = new Map<string, string>();
   for (const e of existing) seen.set(`${e.institutionId}:${e.day.slice(0, 7)}:${e.channel}:${e.granularity}`, e.granularity);
   const out: Issue[] = [];
@@ -97,21 +110,31 @@ export async function refreshVisitRollups(db: Db, touched: Array<{ institutionId
     await db.execute(sql`select pg_advisory_xact_lock(hashtext('monitoring_visits'), hashtext(${institutionId}))`);
     const monthList = [...months];
     const yearList = [...years];
-    await db.delete(monitoringVisitMonths).where(and(eq(monitoringVisitMonths.institutionId, institutionId), inArray(monitoringVisitMonths.month, monthList)));
+    await db
+      .delete(monitoringVisitMonths)
+      .where(and(eq(monitoringVisitMonths.institutionId, institutionId), inArray(monitoringVisitMonths.month, monthList)));
     await db.execute(sql`
       insert into monitoring_visit_months (institution_id, month, channel, visitors, school_group_visitors, estimated)
       select institution_id, date_trunc('month', day)::date, channel, sum(visitors)::int, sum(school_group_visitors)::int,
         sum(case when method = 'estimated' then visitors else 0 end)::int
       from monitoring_visits
-      where institution_id = ${institutionId} and date_trunc('month', day)::date in (${sql.join(monthList.map((m) => sql`${m}::date`), sql`, `)})
+      where institution_id = ${institutionId} and date_trunc('month', day)::date in (${sql.join(
+        monthList.map((m) => sql`${m}::date`),
+        sql`, `,
+      )})
       group by 1, 2, 3`);
-    await db.delete(monitoringVisitYears).where(and(eq(monitoringVisitYears.institutionId, institutionId), inArray(monitoringVisitYears.year, yearList)));
+    await db
+      .delete(monitoringVisitYears)
+      .where(and(eq(monitoringVisitYears.institutionId, institutionId), inArray(monitoringVisitYears.year, yearList)));
     await db.execute(sql`
       insert into monitoring_visit_years (institution_id, year, channel, purpose, visitors, school_group_visitors, estimated)
       select institution_id, extract(year from day)::int, channel, purpose, sum(visitors), sum(school_group_visitors),
         sum(case when method = 'estimated' then visitors else 0 end)
       from monitoring_visits
-      where institution_id = ${institutionId} and extract(year from day)::int in (${sql.join(yearList.map((y) => sql`${y}::int`), sql`, `)})
+      where institution_id = ${institutionId} and extract(year from day)::int in (${sql.join(
+        yearList.map((y) => sql`${y}::int`),
+        sql`, `,
+      )})
       group by 1, 2, 3, 4`);
   }
 }
@@ -135,13 +158,26 @@ export async function rebuildVisitRollups(db: Db): Promise<void> {
 async function store(db: Db, actor: Actor, rows: CleanVisit[], source: 'manual' | 'csv'): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500).map((v) => ({ ...v, source, createdBy: actor.label }));
-    await db.insert(monitoringVisits).values(chunk).onConflictDoUpdate({
-      target: [monitoringVisits.institutionId, monitoringVisits.day, monitoringVisits.granularity, monitoringVisits.channel, monitoringVisits.purpose],
-      set: {
-        visitors: sql`excluded.visitors`, schoolGroupVisitors: sql`excluded.school_group_visitors`, method: sql`excluded.method`,
-        source: sql`excluded.source`, createdBy: sql`excluded.created_by`, createdAt: sql`now()`,
-      },
-    });
+    await db
+      .insert(monitoringVisits)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: [
+          monitoringVisits.institutionId,
+          monitoringVisits.day,
+          monitoringVisits.granularity,
+          monitoringVisits.channel,
+          monitoringVisits.purpose,
+        ],
+        set: {
+          visitors: sql`excluded.visitors`,
+          schoolGroupVisitors: sql`excluded.school_group_visitors`,
+          method: sql`excluded.method`,
+          source: sql`excluded.source`,
+          createdBy: sql`excluded.created_by`,
+          createdAt: sql`now()`,
+        },
+      });
   }
   await refreshVisitRollups(db, rows);
 }
@@ -154,10 +190,17 @@ export async function recordVisit(db: Db, actor: Actor, input: VisitInput): Prom
   const field = (f: string) => f;
   const issues = [...checkRow(placement, actor, v, field)];
   if (issues.some((i) => i.key === 'monitoring.visits.notYours')) throw new ValidationError(issues);
-  issues.push(...await granularityClashes(db, [{ v }], field));
+  issues.push(...(await granularityClashes(db, [{ v }], field)));
   if (issues.length) throw new ValidationError(issues);
   await store(db, actor, [v], 'manual');
-  await recordAudit(db, actor, { action: 'monitoring.visits.record', entityType: 'monitoring_visits', entityId: v.institutionId, after: v, institutionId: v.institutionId, unitIds: placement.institutionScope(v.institutionId).unitPath });
+  await recordAudit(db, actor, {
+    action: 'monitoring.visits.record',
+    entityType: 'monitoring_visits',
+    entityId: v.institutionId,
+    after: v,
+    institutionId: v.institutionId,
+    unitIds: placement.institutionScope(v.institutionId).unitPath,
+  });
   return v;
 }
 
@@ -170,23 +213,50 @@ export async function deleteVisit(db: Db, actor: Actor, id: number): Promise<Vis
   requireTo(actor, 'report', scope);
   await db.delete(monitoringVisits).where(eq(monitoringVisits.id, id));
   await refreshVisitRollups(db, [row]);
-  await recordAudit(db, actor, { action: 'monitoring.visits.delete', entityType: 'monitoring_visits', entityId: String(id), before: row, institutionId: row.institutionId, unitIds: scope.unitPath });
+  await recordAudit(db, actor, {
+    action: 'monitoring.visits.delete',
+    entityType: 'monitoring_visits',
+    entityId: String(id),
+    before: row,
+    institutionId: row.institutionId,
+    unitIds: scope.unitPath,
+  });
   return row;
 }
 
 const headerAliases: Record<string, string> = {
-  institution: 'institution', ma_thiet_che: 'institution', ma_don_vi: 'institution', code: 'institution',
-  date: 'date', ngay: 'date', day: 'date',
-  visitors: 'visitors', count: 'visitors', so_luot: 'visitors', luot: 'visitors',
-  channel: 'channel', kenh: 'channel',
-  purpose: 'purpose', muc_dich: 'purpose',
-  school_group_visitors: 'schoolGroupVisitors', school: 'schoolGroupVisitors', doan_hoc_sinh: 'schoolGroupVisitors',
-  method: 'method', cach_dem: 'method',
-  granularity: 'granularity', ky: 'granularity',
+  institution: 'institution',
+  ma_thiet_che: 'institution',
+  ma_don_vi: 'institution',
+  code: 'institution',
+  date: 'date',
+  ngay: 'date',
+  day: 'date',
+  visitors: 'visitors',
+  count: 'visitors',
+  so_luot: 'visitors',
+  luot: 'visitors',
+  channel: 'channel',
+  kenh: 'channel',
+  purpose: 'purpose',
+  muc_dich: 'purpose',
+  school_group_visitors: 'schoolGroupVisitors',
+  school: 'schoolGroupVisitors',
+  doan_hoc_sinh: 'schoolGroupVisitors',
+  method: 'method',
+  cach_dem: 'method',
+  granularity: 'granularity',
+  ky: 'granularity',
 };
 
 function headerKey(h: string): string {
-  return headerAliases[foldVi(h).replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')] ?? h;
+  return (
+    headerAliases[
+      foldVi(h)
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_|_$/g, '')
+    ] ?? h
+  );
 }
 
 function parseDay(value: string): string | undefined {
@@ -216,7 +286,12 @@ export async function importVisitsCsv(db: Db, actor: Actor, text: string): Promi
   const placement = await placementOf(db);
   let records: string[][];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true, trim: true, delimiter: text.includes(';') && !text.includes(',') ? ';' : ',' });
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      delimiter: text.includes(';') && !text.includes(',') ? ';' : ',',
+    });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw new ValidationError([issue('file', 'monitoring.visits.csvUnreadable', undefined, line)]);
@@ -240,7 +315,10 @@ export async function importVisitsCsv(db: Db, actor: Actor, text: string): Promi
     const count = (name: string, optional: boolean): number => {
       const raw = get(name).replace(/[.\s]/g, '');
       if (raw === '' && optional) return 0;
-      if (!/^\d+$/.test(raw) || Number(raw) > 1_000_000) { rowIssues.push(issue(name, 'monitoring.visits.badCount', { value: get(name) }, row)); return 0; }
+      if (!/^\d+$/.test(raw) || Number(raw) > 1_000_000) {
+        rowIssues.push(issue(name, 'monitoring.visits.badCount', { value: get(name) }, row));
+        return 0;
+      }
       return Number(raw);
     };
     const visitors = count('visitors', false);
@@ -256,10 +334,16 @@ export async function importVisitsCsv(db: Db, actor: Actor, text: string): Promi
     const purpose = choice('purpose', visitPurposes, 'unknown');
     const method = choice('method', visitMethods, 'counted');
     const granularity = choice('granularity', ['day', 'month'] as const, get('date').length === 7 ? 'month' : 'day');
-    if (!institutionId || !day || rowIssues.length) { issues.push(...rowIssues); return; }
+    if (!institutionId || !day || rowIssues.length) {
+      issues.push(...rowIssues);
+      return;
+    }
     const v = clean({ institutionId, date: day, granularity, channel, purpose, visitors, schoolGroupVisitors, method });
     const more = checkRow(placement, actor, v, (f) => f, row);
-    if (more.length) { issues.push(...more); return; }
+    if (more.length) {
+      issues.push(...more);
+      return;
+    }
     good.push({ v, row });
   });
   const clashes = await granularityClashes(db, good, (f) => f);
@@ -268,13 +352,22 @@ export async function importVisitsCsv(db: Db, actor: Actor, text: string): Promi
   const keep = good.filter((g) => !clashRows.has(g.row)).map((g) => g.v);
   if (keep.length) {
     await store(db, actor, keep, 'csv');
-    await recordAudit(db, actor, { action: 'monitoring.visits.import', entityType: 'monitoring_visits', after: { rows: keep.length, rejected: issues.length } });
+    await recordAudit(db, actor, {
+      action: 'monitoring.visits.import',
+      entityType: 'monitoring_visits',
+      after: { rows: keep.length, rejected: issues.length },
+    });
   }
   return { imported: keep.length, issues: issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
 }
 
 export async function listVisits(db: Db, institutionId: string, limit = 60): Promise<VisitRow[]> {
-  return db.select().from(monitoringVisits).where(eq(monitoringVisits.institutionId, institutionId)).orderBy(desc(monitoringVisits.day), desc(monitoringVisits.id)).limit(limit);
+  return db
+    .select()
+    .from(monitoringVisits)
+    .where(eq(monitoringVisits.institutionId, institutionId))
+    .orderBy(desc(monitoringVisits.day), desc(monitoringVisits.id))
+    .limit(limit);
 }
 
 export interface YearVisits {
@@ -287,18 +380,26 @@ export interface YearVisits {
 
 /** Yearly totals of an institution from the yearly rollups. */
 export async function visitTotals(db: Db, institutionId: string): Promise<YearVisits[]> {
-  const rows = await db.select({
-    year: monitoringVisitYears.year,
-    channel: monitoringVisitYears.channel,
-    visitors: sql<number>`sum(${monitoringVisitYears.visitors})::float8`,
-    school: sql<number>`sum(${monitoringVisitYears.schoolGroupVisitors})::float8`,
-    estimated: sql<number>`sum(${monitoringVisitYears.estimated})::float8`,
-  }).from(monitoringVisitYears).where(eq(monitoringVisitYears.institutionId, institutionId))
-    .groupBy(monitoringVisitYears.year, monitoringVisitYears.channel).orderBy(desc(monitoringVisitYears.year));
+  const rows = await db
+    .select({
+      year: monitoringVisitYears.year,
+      channel: monitoringVisitYears.channel,
+      visitors: sql<number>`sum(${monitoringVisitYears.visitors})::float8`,
+      school: sql<number>`sum(${monitoringVisitYears.schoolGroupVisitors})::float8`,
+      estimated: sql<number>`sum(${monitoringVisitYears.estimated})::float8`,
+    })
+    .from(monitoringVisitYears)
+    .where(eq(monitoringVisitYears.institutionId, institutionId))
+    .groupBy(monitoringVisitYears.year, monitoringVisitYears.channel)
+    .orderBy(desc(monitoringVisitYears.year));
   const out = new Map<number, YearVisits>();
   for (const r of rows) {
     const y = out.get(r.year) ?? { year: r.year, inPerson: 0, digital: 0, schoolGroups: 0, estimated: 0 };
-    if (r.channel === 'digital') y.digital += Number(r.visitors); else { y.inPerson += Number(r.visitors); y.schoolGroups += Number(r.school); }
+    if (r.channel === 'digital') y.digital += Number(r.visitors);
+    else {
+      y.inPerson += Number(r.visitors);
+      y.schoolGroups += Number(r.school);
+    }
     y.estimated += Number(r.estimated);
     out.set(r.year, y);
   }

@@ -32,13 +32,20 @@ export interface StaffFormState {
 /** The staff section of an institution or unit page, for those who manage its staff; null for everyone else. */
 export async function staffSection(req: FastifyRequest, place: StaffPlace, state: StaffFormState = {}): Promise<VNode | null> {
   if (!can(req.actor, 'staff.manage', place.scope)) return null;
-  const staff = presentStaff(await listStaff(dbOf(req), req.actor, place.kind === 'institution' ? { institutionId: place.id } : { unitId: place.id }));
+  const staff = presentStaff(
+    await listStaff(dbOf(req), req.actor, place.kind === 'institution' ? { institutionId: place.id } : { unitId: place.id }),
+  );
   const query = req.query as Record<string, unknown> | undefined;
   return (
     <StaffSection
-      ctx={pageContext(req)} staff={staff} base={`/${place.kind === 'institution' ? 'institutions' : 'units'}/${place.id}/staff`}
-      roles={placeRoles[place.kind].filter((r) => canGrant(req.actor, r, place.scope))} mayRevoke={(r) => canGrant(req.actor, r, place.scope)}
-      values={state.values} issues={state.issues} notice={query?.invited ? req.t('orgs.staff.invited') : undefined}
+      ctx={pageContext(req)}
+      staff={staff}
+      base={`/${place.kind === 'institution' ? 'institutions' : 'units'}/${place.id}/staff`}
+      roles={placeRoles[place.kind].filter((r) => canGrant(req.actor, r, place.scope))}
+      mayRevoke={(r) => canGrant(req.actor, r, place.scope)}
+      values={state.values}
+      issues={state.issues}
+      notice={query?.invited ? req.t('orgs.staff.invited') : undefined}
     />
   );
 }
@@ -52,7 +59,9 @@ const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
  * Invite and revoke forms under /institutions/:id/staff and /units/:id/staff, and the page an
  * invitation link opens. A refused invitation re-renders the page it came from, via `rerender`.
  */
-export function staffPages(rerender: Record<StaffPlace['kind'], (req: FastifyRequest, reply: FastifyReply, id: string, state: StaffFormState) => Promise<FastifyReply>>): FastifyPluginAsyncTypebox {
+export function staffPages(
+  rerender: Record<StaffPlace['kind'], (req: FastifyRequest, reply: FastifyReply, id: string, state: StaffFormState) => Promise<FastifyReply>>,
+): FastifyPluginAsyncTypebox {
   return async (app) => {
     for (const kind of ['institution', 'unit'] as const) {
       const base = kind === 'institution' ? '/institutions' : '/units';
@@ -79,15 +88,24 @@ export function staffPages(rerender: Record<StaffPlace['kind'], (req: FastifyReq
       const detail = await getInvitation(dbOf(req), token);
       if (!detail) throw new NotFoundError('orgs.invite.invalid');
       const { invitation: i, place } = detail;
-      return sendPage(reply, (
+      return sendPage(
+        reply,
         <InvitationPage
-          ctx={pageContext(req)} token={token} email={i.email} role={i.role} status={detail.status} expiresAt={i.expiresAt.toISOString()}
+          ctx={pageContext(req)}
+          token={token}
+          email={i.email}
+          role={i.role}
+          status={detail.status}
+          expiresAt={i.expiresAt.toISOString()}
           place={place ? { href: `/${place.kind === 'institution' ? 'institutions' : 'units'}/${place.id}`, name: place.name } : null}
-          issues={form.issues ?? []} displayName={form.displayName}
-        />
-      ), form.issues?.length ? 422 : 200);
+          issues={form.issues ?? []}
+          displayName={form.displayName}
+        />,
+        form.issues?.length ? 422 : 200,
+      );
     };
-    const grantHome = (grant: GrantRow) => (grant.institutionId ? `/institutions/${grant.institutionId}` : grant.unitId ? `/units/${grant.unitId}` : '/');
+    const grantHome = (grant: GrantRow) =>
+      grant.institutionId ? `/institutions/${grant.institutionId}` : grant.unitId ? `/units/${grant.unitId}` : '/';
 
     app.get('/invitations/:token', { schema: { hide: true, params: TokenParams } }, (req, reply) => invitationPage(req, reply, req.params.token));
 
@@ -107,7 +125,10 @@ export function staffPages(rerender: Record<StaffPlace['kind'], (req: FastifyReq
       } catch (err) {
         const issues = issuesOf(err);
         if (!issues) throw err;
-        return invitationPage(req, reply, req.params.token, { issues, ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}) });
+        return invitationPage(req, reply, req.params.token, {
+          issues,
+          ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}),
+        });
       }
     });
   };

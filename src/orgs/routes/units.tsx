@@ -41,10 +41,17 @@ export async function unitDetailPage(req: FastifyRequest, reply: FastifyReply, i
   const detail = await getUnit(db, id);
   const staff = await staffSection(req, { kind: 'unit', id: detail.unit.id, scope: await unitScope(db, detail.unit.id) }, state);
   const query = req.query as Record<string, unknown>;
-  return sendPage(reply, (
-    <UnitDetailPage ctx={pageContext(req)} unit={presentUnitDetail(detail)} canWrite={can(req.actor, 'units.write', await unitWriteScope(db, detail.unit))}
-      saved={Boolean(query.saved)} staff={staff} />
-  ), state.issues?.length ? 422 : 200);
+  return sendPage(
+    reply,
+    <UnitDetailPage
+      ctx={pageContext(req)}
+      unit={presentUnitDetail(detail)}
+      canWrite={can(req.actor, 'units.write', await unitWriteScope(db, detail.unit))}
+      saved={Boolean(query.saved)}
+      staff={staff}
+    />,
+    state.issues?.length ? 422 : 200,
+  );
 }
 
 export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
@@ -52,10 +59,15 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     const f = parseForm(ListQuery, req.query);
     const at = f.at ?? vnToday();
     const result = await listUnits(dbOf(req), { q: f.q, level: f.level, at: f.all ? 'all' : at, page: f.page });
-    return sendPage(reply, (
-      <UnitListPage ctx={pageContext(req)} filter={{ ...f, at }} result={{ ...result, items: result.items.map(presentUnit) }}
-        canWrite={canSomewhere(req.actor, 'units.write')} />
-    ));
+    return sendPage(
+      reply,
+      <UnitListPage
+        ctx={pageContext(req)}
+        filter={{ ...f, at }}
+        result={{ ...result, items: result.items.map(presentUnit) }}
+        canWrite={canSomewhere(req.actor, 'units.write')}
+      />,
+    );
   });
 
   app.get('/units/new', { schema: { hide: true } }, async (req, reply) => {
@@ -63,12 +75,14 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <UnitFormPage ctx={pageContext(req)} values={{ level: 'commune', kind: 'Xã', validFrom: vnToday() }} issues={[]} />);
   });
 
-  app.post('/units', { schema: { hide: true } }, async (req, reply) => submitForm(req, reply, {
-    schema: UnitForm,
-    run: (tx, form) => createUnit(tx, req.actor, unitInput(form)),
-    redirect: (row) => `/units/${row.id}?saved=1`,
-    redisplay: (issues, values) => <UnitFormPage ctx={pageContext(req)} values={values} issues={issues} />,
-  }));
+  app.post('/units', { schema: { hide: true } }, async (req, reply) =>
+    submitForm(req, reply, {
+      schema: UnitForm,
+      run: (tx, form) => createUnit(tx, req.actor, unitInput(form)),
+      redirect: (row) => `/units/${row.id}?saved=1`,
+      redisplay: (issues, values) => <UnitFormPage ctx={pageContext(req)} values={values} issues={issues} />,
+    }),
+  );
 
   app.get('/units/import', { schema: { hide: true } }, async (req, reply) => {
     requireSomewhere(req.actor, 'units.write');
@@ -80,7 +94,11 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     try {
       const upload = await readUpload(req);
       const report = await inTx(req, (tx) => importUnits(tx, req.actor, { format: formatOf(upload), ...upload }));
-      return sendPage(reply, <ImportPage ctx={pageContext(req)} kind="units" {...(report.errors.length ? {} : { result: report })} issues={report.errors} />, report.errors.length ? 422 : 200);
+      return sendPage(
+        reply,
+        <ImportPage ctx={pageContext(req)} kind="units" {...(report.errors.length ? {} : { result: report })} issues={report.errors} />,
+        report.errors.length ? 422 : 200,
+      );
     } catch (err) {
       const issues = issuesOf(err);
       if (!issues) throw err;
@@ -95,17 +113,27 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     const db = dbOf(req);
     const { unit, parent } = await getUnit(db, req.params.id);
     if (!can(req.actor, 'units.write', await unitWriteScope(db, unit))) throw new ForbiddenError();
-    const values = { code: unit.code, name: unit.name, kind: unit.kind, level: unit.level, parentCode: parent?.code, validFrom: unit.validFrom, validTo: unit.validTo };
+    const values = {
+      code: unit.code,
+      name: unit.name,
+      kind: unit.kind,
+      level: unit.level,
+      parentCode: parent?.code,
+      validFrom: unit.validFrom,
+      validTo: unit.validTo,
+    };
     return sendPage(reply, <UnitFormPage ctx={pageContext(req)} values={values} issues={[]} unit={unit} />);
   });
 
-  app.post('/units/:id', { schema: { hide: true, params: Params } }, async (req, reply) => submitForm(req, reply, {
-    schema: UnitForm,
-    run: (tx, form) => updateUnit(tx, req.actor, req.params.id, unitInput(form)),
-    redirect: (row) => `/units/${row.id}?saved=1`,
-    redisplay: async (issues, values) => {
-      const { unit } = await getUnit(dbOf(req), req.params.id);
-      return <UnitFormPage ctx={pageContext(req)} values={values} issues={issues} unit={unit} />;
-    },
-  }));
+  app.post('/units/:id', { schema: { hide: true, params: Params } }, async (req, reply) =>
+    submitForm(req, reply, {
+      schema: UnitForm,
+      run: (tx, form) => updateUnit(tx, req.actor, req.params.id, unitInput(form)),
+      redirect: (row) => `/units/${row.id}?saved=1`,
+      redisplay: async (issues, values) => {
+        const { unit } = await getUnit(dbOf(req), req.params.id);
+        return <UnitFormPage ctx={pageContext(req)} values={values} issues={issues} unit={unit} />;
+      },
+    }),
+  );
 };

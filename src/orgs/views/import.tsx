@@ -16,13 +16,33 @@ export interface ImportResult {
 function Columns({ ctx, columns }: { ctx: PageContext; columns: { required: readonly string[]; optional: readonly string[] } }) {
   return (
     <p>
-      {ctx.t('orgs.import.columns')}: {columns.required.map((c) => <code key={c}>{c} </code>)}
-      {columns.optional.length ? <>{ctx.t('orgs.import.optionalColumns')}: {columns.optional.map((c) => <code key={c}>{c} </code>)}</> : null}
+      {ctx.t('orgs.import.columns')}:{' '}
+      {columns.required.map((c) => (
+        <code key={c}>{c} </code>
+      ))}
+      {columns.optional.length ? (
+        <>
+          {ctx.t('orgs.import.optionalColumns')}:{' '}
+          {columns.optional.map((c) => (
+            <code key={c}>{c} </code>
+          ))}
+        </>
+      ) : null}
     </p>
   );
 }
 
-export function ImportPage({ ctx, kind, result, issues }: { ctx: PageContext; kind: 'units' | 'institutions'; result?: ImportResult; issues: Issue[] }) {
+export function ImportPage({
+  ctx,
+  kind,
+  result,
+  issues,
+}: {
+  ctx: PageContext;
+  kind: 'units' | 'institutions';
+  result?: ImportResult;
+  issues: Issue[];
+}) {
   const { t } = ctx;
   const title = t(`orgs.import.${kind}.title`);
   const fileIssues = issues.filter((i) => !i.row && i.field === 'file');
@@ -41,10 +61,24 @@ export function ImportPage({ ctx, kind, result, issues }: { ctx: PageContext; ki
       <Form ctx={ctx} action={`/${kind}/import`} multipart>
         <div class={`field${error ? ' field--error' : ''}`}>
           <label for="f-file">{t('common.file')}</label>
-          <p class="hint" id="f-file-hint">{t(`orgs.import.${kind}.fileHint`)}</p>
-          {error ? <p class="field-error" id="f-file-error">{error}</p> : null}
-          <input id="f-file" name="file" type="file" class="input" required accept={kind === 'units' ? '.json,.csv,text/csv,application/json' : '.csv,text/csv'}
-            aria-describedby={error ? 'f-file-hint f-file-error' : 'f-file-hint'} aria-invalid={error ? 'true' : undefined} />
+          <p class="hint" id="f-file-hint">
+            {t(`orgs.import.${kind}.fileHint`)}
+          </p>
+          {error ? (
+            <p class="field-error" id="f-file-error">
+              {error}
+            </p>
+          ) : null}
+          <input
+            id="f-file"
+            name="file"
+            type="file"
+            class="input"
+            required
+            accept={kind === 'units' ? '.json,.csv,text/csv,application/json' : '.csv,text/csv'}
+            aria-describedby={error ? 'f-file-hint f-file-error' : 'f-file-hint'}
+            aria-invalid={error ? 'true' : undefined}
+          />
         </div>
         <Button>{t('orgs.import.submit')}</Button>
       </Form>
@@ -67,8 +101,22 @@ export function ImportPage({ ctx, kind, result, issues }: { ctx: PageContext; ki
           <div class="table-wrap">
             <table>
               <caption>{t('orgs.import.institutions.types')}</caption>
-              <thead><tr><th scope="col">type</th><th scope="col">{t('orgs.institution.type')}</th></tr></thead>
-              <tbody>{institutionTypes.map((v) => <tr key={v}><td><code>{v}</code></td><td>{typeLabel(ctx, v)}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th scope="col">type</th>
+                  <th scope="col">{t('orgs.institution.type')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {institutionTypes.map((v) => (
+                  <tr key={v}>
+                    <td>
+                      <code>{v}</code>
+                    </td>
+                    <td>{typeLabel(ctx, v)}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </div>
         </>

@@ -10,7 +10,11 @@ import type { SuccessionView, UnitRefView } from '../presenters.js';
  * label ("Mã thiết chế: Cần điền mục này") and still links to it.
  */
 export function labelled(ctx: PageContext, issues: Issue[], labels: Record<string, string>): Issue[] {
-  return issues.map((i) => (i.row || !labels[i.field] ? i : { field: i.field, key: 'orgs.form.issue', params: { label: labels[i.field] ?? i.field, message: ctx.t(i.key, i.params) } }));
+  return issues.map((i) =>
+    i.row || !labels[i.field]
+      ? i
+      : { field: i.field, key: 'orgs.form.issue', params: { label: labels[i.field] ?? i.field, message: ctx.t(i.key, i.params) } },
+  );
 }
 
 export function levelLabel(ctx: PageContext, level: string): string {
@@ -29,7 +33,12 @@ export function periodText(ctx: PageContext, from: string, to: string | null): s
 
 /** "Ended" beside what is no longer in force or open. */
 export function EndedTag({ ctx, on }: { ctx: PageContext; on: string | null }) {
-  return on && on < vnToday() ? <> <span class="tag tag--ended">{ctx.t('orgs.ended')}</span></> : null;
+  return on && on < vnToday() ? (
+    <>
+      {' '}
+      <span class="tag tag--ended">{ctx.t('orgs.ended')}</span>
+    </>
+  ) : null;
 }
 
 export function UnitLink({ unit }: { unit: Pick<UnitRefView, 'id' | 'name' | 'code'> }) {
@@ -43,8 +52,13 @@ export function SuccessionList({ ctx, links }: { ctx: PageContext; links: Succes
       {links.map((l) => (
         <li key={l.unit.id}>
           <UnitLink unit={l.unit} /> <span class="muted">({l.unit.code})</span>
-          {' — '}{ctx.t(`orgs.share.${l.share}`)}, {ctx.t('orgs.succession.from', { date: formatDate(ctx.locale, l.effectiveOn) })}
-          {l.note ? <p class="muted">{ctx.t('orgs.succession.note')}: {l.note}</p> : null}
+          {' — '}
+          {ctx.t(`orgs.share.${l.share}`)}, {ctx.t('orgs.succession.from', { date: formatDate(ctx.locale, l.effectiveOn) })}
+          {l.note ? (
+            <p class="muted">
+              {ctx.t('orgs.succession.note')}: {l.note}
+            </p>
+          ) : null}
         </li>
       ))}
     </ul>
@@ -60,13 +74,19 @@ export function IssueTable({ ctx, issues }: { ctx: PageContext; issues: Issue[] 
         <table>
           <caption class="visually-hidden">{ctx.t('orgs.import.refused', { n: issues.length })}</caption>
           <thead>
-            <tr><th scope="col">{ctx.t('orgs.import.row')}</th><th scope="col">{ctx.t('orgs.import.field')}</th><th scope="col">{ctx.t('orgs.import.problem')}</th></tr>
+            <tr>
+              <th scope="col">{ctx.t('orgs.import.row')}</th>
+              <th scope="col">{ctx.t('orgs.import.field')}</th>
+              <th scope="col">{ctx.t('orgs.import.problem')}</th>
+            </tr>
           </thead>
           <tbody>
             {issues.map((i, n) => (
               <tr key={n}>
                 <td>{i.row ?? '—'}</td>
-                <td><code>{i.field}</code></td>
+                <td>
+                  <code>{i.field}</code>
+                </td>
                 <td>{i.row ? ctx.t(i.key, i.params) : issueText(ctx, i)}</td>
               </tr>
             ))}

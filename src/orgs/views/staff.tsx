@@ -28,13 +28,20 @@ export function StaffSection({ ctx, staff, base, roles, mayRevoke, values, issue
     <section aria-labelledby="staff-title">
       <h2 id="staff-title">{t('orgs.staff.title')}</h2>
       {notice ? <Notice kind="success">{notice}</Notice> : null}
-      {staff.members.length === 0 ? <p>{t('orgs.staff.none')}</p> : (
+      {staff.members.length === 0 ? (
+        <p>{t('orgs.staff.none')}</p>
+      ) : (
         <div class="table-wrap">
           <table>
             <caption class="visually-hidden">{t('orgs.staff.title')}</caption>
             <thead>
-              <tr><th scope="col">{t('orgs.staff.person')}</th><th scope="col">{t('orgs.staff.email')}</th><th scope="col">{t('orgs.staff.role')}</th>
-                <th scope="col">{t('orgs.staff.since')}</th><th scope="col">{t('common.actions')}</th></tr>
+              <tr>
+                <th scope="col">{t('orgs.staff.person')}</th>
+                <th scope="col">{t('orgs.staff.email')}</th>
+                <th scope="col">{t('orgs.staff.role')}</th>
+                <th scope="col">{t('orgs.staff.since')}</th>
+                <th scope="col">{t('common.actions')}</th>
+              </tr>
             </thead>
             <tbody>
               {staff.members.map((m) => (
@@ -46,7 +53,10 @@ export function StaffSection({ ctx, staff, base, roles, mayRevoke, values, issue
                   <td>
                     {mayRevoke(m.role) ? (
                       <Form ctx={ctx} action={`${base}/${m.id}/revoke`} class="inline-form">
-                        <Button variant="warning">{t('orgs.staff.revoke')}<span class="visually-hidden"> — {m.user.displayName}</span></Button>
+                        <Button variant="warning">
+                          {t('orgs.staff.revoke')}
+                          <span class="visually-hidden"> — {m.user.displayName}</span>
+                        </Button>
                       </Form>
                     ) : null}
                   </td>
@@ -60,7 +70,11 @@ export function StaffSection({ ctx, staff, base, roles, mayRevoke, values, issue
         <>
           <h3>{t('orgs.staff.pending')}</h3>
           <ul>
-            {staff.pending.map((p) => <li key={p.id}>{p.email} — {t(`role.${p.role}`)} ({t('orgs.staff.expires', { date: formatDate(ctx.locale, p.expiresAt) })})</li>)}
+            {staff.pending.map((p) => (
+              <li key={p.id}>
+                {p.email} — {t(`role.${p.role}`)} ({t('orgs.staff.expires', { date: formatDate(ctx.locale, p.expiresAt) })})
+              </li>
+            ))}
           </ul>
         </>
       ) : null}
@@ -69,9 +83,27 @@ export function StaffSection({ ctx, staff, base, roles, mayRevoke, values, issue
           <h3 id="invite">{t('orgs.staff.invite')}</h3>
           <ErrorSummary ctx={ctx} issues={labelled(ctx, issues ?? [], { email: t('orgs.staff.email'), role: t('orgs.staff.role') })} />
           <Form ctx={ctx} action={`${base}/invite`}>
-            <TextField ctx={ctx} name="email" type="email" label={t('orgs.staff.email')} hint={t('orgs.staff.emailHint')} value={values?.email} issues={issues} required inputmode="email" autocomplete="off" />
-            <SelectField ctx={ctx} name="role" label={t('orgs.staff.role')} value={values?.role ?? roles[0]} issues={issues} required
-              options={roles.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+            <TextField
+              ctx={ctx}
+              name="email"
+              type="email"
+              label={t('orgs.staff.email')}
+              hint={t('orgs.staff.emailHint')}
+              value={values?.email}
+              issues={issues}
+              required
+              inputmode="email"
+              autocomplete="off"
+            />
+            <SelectField
+              ctx={ctx}
+              name="role"
+              label={t('orgs.staff.role')}
+              value={values?.role ?? roles[0]}
+              issues={issues}
+              required
+              options={roles.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+            />
             <Button>{t('orgs.staff.send')}</Button>
           </Form>
         </>
@@ -100,35 +132,61 @@ export function InvitationPage({ ctx, token, email, role, place, status, expires
   return (
     <Layout ctx={ctx} title={t('orgs.invite.title')}>
       <h1>{t('orgs.invite.title')}</h1>
-      <SummaryList rows={[
-        [t('orgs.staff.role'), t(`role.${role}`)],
-        [t('orgs.invite.place'), place ? <a href={place.href}>{place.name}</a> : null],
-        [t('orgs.invite.sentTo'), email],
-        [t('orgs.invite.expires'), formatDate(ctx.locale, expiresAt)],
-      ]} />
-      {status === 'accepted' ? <Notice>{t('orgs.invite.alreadyAccepted')}</Notice>
-        : status === 'expired' ? <Notice>{t('orgs.invite.expired')}</Notice>
-          : status === 'void' ? <Notice>{t('orgs.invite.void')}</Notice>
-          : ctx.user ? (
-            <Form ctx={ctx} action={here}>
-              <p>{t('orgs.invite.acceptLead', { email })}</p>
-              <Button>{t('orgs.invite.accept')}</Button>
-            </Form>
-          ) : (
-            <>
-              <p>{t('orgs.invite.loginFirst', { email })}</p>
-              <p><a class="button" href={`/login?next=${encodeURIComponent(here)}`}>{t('nav.login')}</a></p>
-              <h2>{t('orgs.invite.newAccount.title')}</h2>
-              <p>{t('orgs.invite.newAccount.lead', { email })}</p>
-              <ErrorSummary ctx={ctx} issues={issues} />
-              <Form ctx={ctx} action={`${here}/account`}>
-                <TextField ctx={ctx} name="displayName" label={t('auth.register.displayName')} value={displayName} issues={issues} autocomplete="name" required />
-                <TextField ctx={ctx} name="password" type="password" label={t('auth.register.password')} hint={t('auth.register.passwordHint')} issues={issues}
-                  autocomplete="new-password" required width="medium" />
-                <Button>{t('orgs.invite.newAccount.submit')}</Button>
-              </Form>
-            </>
-          )}
+      <SummaryList
+        rows={[
+          [t('orgs.staff.role'), t(`role.${role}`)],
+          [t('orgs.invite.place'), place ? <a href={place.href}>{place.name}</a> : null],
+          [t('orgs.invite.sentTo'), email],
+          [t('orgs.invite.expires'), formatDate(ctx.locale, expiresAt)],
+        ]}
+      />
+      {status === 'accepted' ? (
+        <Notice>{t('orgs.invite.alreadyAccepted')}</Notice>
+      ) : status === 'expired' ? (
+        <Notice>{t('orgs.invite.expired')}</Notice>
+      ) : status === 'void' ? (
+        <Notice>{t('orgs.invite.void')}</Notice>
+      ) : ctx.user ? (
+        <Form ctx={ctx} action={here}>
+          <p>{t('orgs.invite.acceptLead', { email })}</p>
+          <Button>{t('orgs.invite.accept')}</Button>
+        </Form>
+      ) : (
+        <>
+          <p>{t('orgs.invite.loginFirst', { email })}</p>
+          <p>
+            <a class="button" href={`/login?next=${encodeURIComponent(here)}`}>
+              {t('nav.login')}
+            </a>
+          </p>
+          <h2>{t('orgs.invite.newAccount.title')}</h2>
+          <p>{t('orgs.invite.newAccount.lead', { email })}</p>
+          <ErrorSummary ctx={ctx} issues={issues} />
+          <Form ctx={ctx} action={`${here}/account`}>
+            <TextField
+              ctx={ctx}
+              name="displayName"
+              label={t('auth.register.displayName')}
+              value={displayName}
+              issues={issues}
+              autocomplete="name"
+              required
+            />
+            <TextField
+              ctx={ctx}
+              name="password"
+              type="password"
+              label={t('auth.register.password')}
+              hint={t('auth.register.passwordHint')}
+              issues={issues}
+              autocomplete="new-password"
+              required
+              width="medium"
+            />
+            <Button>{t('orgs.invite.newAccount.submit')}</Button>
+          </Form>
+        </>
+      )}
     </Layout>
   );
 }

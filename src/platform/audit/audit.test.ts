@@ -10,35 +10,76 @@ let lanId: string;
 const LIBRARY = '11111111-1111-4111-8111-111111111111';
 const MUSEUM = '22222222-2222-4222-8222-222222222222';
 
-interface Entry { actor: string; entityName: string | null; institutionName: string | null; changes: { field: string; label: string; before: string | null; after: string | null }[] }
-interface Listing { total: number; entries: Entry[] }
+interface Entry {
+  actor: string;
+  entityName: string | null;
+  institutionName: string | null;
+  changes: { field: string; label: string; before: string | null; after: string | null }[];
+}
+interface Listing {
+  total: number;
+  entries: Entry[];
+}
 
 beforeAll(async () => {
   t = await createTestApp();
   const db = t.database.db;
-  const [a, l] = await db.insert(users).values([
-    { email: 'admin@example.vn', displayName: 'Quản trị Hoa', passwordHash: 'x' },
-    { email: 'lan@example.vn', displayName: 'Nguyễn Thị Lan', passwordHash: 'x' },
-  ]).returning();
+  const [a, l] = await db
+    .insert(users)
+    .values([
+      { email: 'admin@example.vn', displayName: 'Quản trị Hoa', passwordHash: 'x' },
+      { email: 'lan@example.vn', displayName: 'Nguyễn Thị Lan', passwordHash: 'x' },
+    ])
+    .returning();
   adminId = a!.id;
   lanId = l!.id;
   await db.insert(roleGrants).values({ userId: adminId, role: 'sysadmin' });
   registerEntityNamer({
-    kind: 'institution', fields: ['institutionId', 'institution.parentId'],
-    names: async (_db, ids) => new Map(ids.flatMap((id): [string, string][] => (id === LIBRARY ? [[id, 'Thư viện tỉnh']] : id === MUSEUM ? [[id, 'Bảo tàng tỉnh']] : []))),
+    kind: 'institution',
+    fields: ['institutionId', 'institution.parentId'],
+    names: async (_db, ids) =>
+      new Map(ids.flatMap((id): [string, string][] => (id === LIBRARY ? [[id, 'Thư viện tỉnh']] : id === MUSEUM ? [[id, 'Bảo tàng tỉnh']] : []))),
   });
   await db.insert(auditLog).values([
-    { at: new Date('2026-03-01T10:00:00+07:00'), actorUserId: adminId, actorLabel: 'Quản trị Hoa', action: 'orgs.institution.update', entityType: 'institution',
-      entityId: LIBRARY, institutionId: LIBRARY, before: { name: 'Thư viện cũ', servesPublic: false, updatedAt: '2026-01-01T00:00:00Z' },
-      after: { name: 'Thư viện tỉnh', servesPublic: true, updatedAt: '2026-03-01T03:00:00Z' } },
-    { at: new Date('2026-03-02T23:30:00+07:00'), actorUserId: lanId, actorLabel: 'Nguyễn Thị Lan', action: 'orgs.grant.grant', entityType: 'role_grant',
-      entityId: '33333333-3333-4333-8333-333333333333', institutionId: MUSEUM, before: null, after: { userId: adminId, role: 'manager', institutionId: MUSEUM } },
-    { at: new Date('2026-03-03T00:30:00+07:00'), actorUserId: lanId, actorLabel: 'Nguyễn Thị Lan', action: 'catalogue.record.delete', entityType: 'catalogue_record',
-      entityId: '44444444-4444-4444-8444-444444444444', institutionId: LIBRARY, before: { title: 'Truyện Kiều' }, after: null },
+    {
+      at: new Date('2026-03-01T10:00:00+07:00'),
+      actorUserId: adminId,
+      actorLabel: 'Quản trị Hoa',
+      action: 'orgs.institution.update',
+      entityType: 'institution',
+      entityId: LIBRARY,
+      institutionId: LIBRARY,
+      before: { name: 'Thư viện cũ', servesPublic: false, updatedAt: '2026-01-01T00:00:00Z' },
+      after: { name: 'Thư viện tỉnh', servesPublic: true, updatedAt: '2026-03-01T03:00:00Z' },
+    },
+    {
+      at: new Date('2026-03-02T23:30:00+07:00'),
+      actorUserId: lanId,
+      actorLabel: 'Nguyễn Thị Lan',
+      action: 'orgs.grant.grant',
+      entityType: 'role_grant',
+      entityId: '33333333-3333-4333-8333-333333333333',
+      institutionId: MUSEUM,
+      before: null,
+      after: { userId: adminId, role: 'manager', institutionId: MUSEUM },
+    },
+    {
+      at: new Date('2026-03-03T00:30:00+07:00'),
+      actorUserId: lanId,
+      actorLabel: 'Nguyễn Thị Lan',
+      action: 'catalogue.record.delete',
+      entityType: 'catalogue_record',
+      entityId: '44444444-4444-4444-8444-444444444444',
+      institutionId: LIBRARY,
+      before: { title: 'Truyện Kiều' },
+      after: null,
+    },
   ]);
   admin = await signedIn(t.app, db, adminId);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 async function list(query: string): Promise<Listing> {
   const res = await admin.json('GET', `/api/v1/audit${query}`);
@@ -55,10 +96,12 @@ describe('the audit log people can read', () => {
       { field: 'servesPublic', label: 'Phục vụ công chúng', before: 'Không', after: 'Có' },
     ]);
     const [grant] = (await list('?entityType=role_grant')).entries;
-    expect(grant?.changes).toEqual(expect.arrayContaining([
-      { field: 'userId', label: 'Người dùng', before: null, after: 'Quản trị Hoa' },
-      { field: 'institutionId', label: 'Thiết chế', before: null, after: 'Bảo tàng tỉnh' },
-    ]));
+    expect(grant?.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'userId', label: 'Người dùng', before: null, after: 'Quản trị Hoa' },
+        { field: 'institutionId', label: 'Thiết chế', before: null, after: 'Bảo tàng tỉnh' },
+      ]),
+    );
     const page = await admin.get('/audit');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<span class="changes__field">Tên</span>');
@@ -87,8 +130,14 @@ describe('the audit log people can read', () => {
 
   it('answers bad filters with the field named, never 500', async () => {
     const cases: [string, string][] = [
-      ['?from=2026-02-30', 'from'], ['?from=hôm qua', 'from'], ['?to=0000-01-01', 'to'], ['?from=2026-03-05&to=2026-03-01', 'to'],
-      ['?actorId=42', 'actorId'], ['?institutionId=not-an-id', 'institutionId'], ['?page=0', 'page'], ['?pageSize=abc', 'pageSize'],
+      ['?from=2026-02-30', 'from'],
+      ['?from=hôm qua', 'from'],
+      ['?to=0000-01-01', 'to'],
+      ['?from=2026-03-05&to=2026-03-01', 'to'],
+      ['?actorId=42', 'actorId'],
+      ['?institutionId=not-an-id', 'institutionId'],
+      ['?page=0', 'page'],
+      ['?pageSize=abc', 'pageSize'],
     ];
     for (const [query, field] of cases) {
       const api = await admin.json('GET', `/api/v1/audit${encodeURI(query)}`);

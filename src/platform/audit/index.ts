@@ -99,12 +99,29 @@ export async function listAudit(db: Db, actor: Actor, f: AuditFilter): Promise<{
     f.to ? lt(auditLog.at, new Date(new Date(`${f.to}T00:00:00+07:00`).getTime() + 86_400_000)) : undefined,
   );
   const [rows, [count]] = await Promise.all([
-    db.select({
-      id: auditLog.id, at: auditLog.at, actorLabel: auditLog.actorLabel, actorUserId: auditLog.actorUserId, institutionId: auditLog.institutionId,
-      action: auditLog.action,
-      entityType: auditLog.entityType, entityId: auditLog.entityId, before: auditLog.before, after: auditLog.after, ip: auditLog.ip,
-    }).from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(pageSize).offset((page - 1) * pageSize),
-    db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(where),
+    db
+      .select({
+        id: auditLog.id,
+        at: auditLog.at,
+        actorLabel: auditLog.actorLabel,
+        actorUserId: auditLog.actorUserId,
+        institutionId: auditLog.institutionId,
+        action: auditLog.action,
+        entityType: auditLog.entityType,
+        entityId: auditLog.entityId,
+        before: auditLog.before,
+        after: auditLog.after,
+        ip: auditLog.ip,
+      })
+      .from(auditLog)
+      .where(where)
+      .orderBy(desc(auditLog.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(auditLog)
+      .where(where),
   ]);
   return { rows, total: count?.n ?? 0, page, pageSize };
 }

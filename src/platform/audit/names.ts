@@ -9,8 +9,8 @@ const namers = new Map<string, EntityNamer>();
 const userNamer: EntityNamer = {
   kind: 'user',
   fields: ['userId', 'createdBy', 'invitedBy', 'acceptedBy', 'checkedInBy', 'actorUserId'],
-  names: async (db, ids) => new Map((await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids)))
-    .map((u) => [u.id, u.name])),
+  names: async (db, ids) =>
+    new Map((await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids))).map((u) => [u.id, u.name])),
 };
 
 export function registerEntityNamer(namer: EntityNamer): void {

@@ -68,7 +68,10 @@ export function entityLabel(t: Translate, type: string): string {
 /** "audit.field.unit.code", then "audit.field.code", then the stored name spelt out ("callNumber" → "call number"). */
 export function fieldLabel(t: Translate, entityType: string, field: string): string {
   for (const key of [`audit.field.${entityType}.${field}`, `audit.field.${field}`]) if (hasMessage(key)) return t(key);
-  return field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  return field
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
 }
 
 /** The item's own name as the change recorded it, when it has one. */
@@ -98,7 +101,7 @@ function shown(s: Show, kind: string | undefined, v: unknown): string | null {
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(s.locale, v);
     return v.length > LONGEST ? `${v.slice(0, LONGEST)}…` : v;
   }
-  const text = typeof v === 'number' || typeof v === 'bigint' ? String(v) : JSON.stringify(v) ?? '';
+  const text = typeof v === 'number' || typeof v === 'bigint' ? String(v) : (JSON.stringify(v) ?? '');
   return text.length > LONGEST ? `${text.slice(0, LONGEST)}…` : text;
 }
 
@@ -145,7 +148,12 @@ export async function presentAuditRows(db: Db, t: Translate, locale: Locale, row
     institutionName: nameOf(names, 'institution', r.institutionId) ?? null,
     changes: changedFields(r).map((k) => {
       const kind = fieldKind(r.entityType, k);
-      return { field: k, label: fieldLabel(t, r.entityType, k), before: shown(s, kind, fieldsOf(r.before)[k]), after: shown(s, kind, fieldsOf(r.after)[k]) };
+      return {
+        field: k,
+        label: fieldLabel(t, r.entityType, k),
+        before: shown(s, kind, fieldsOf(r.before)[k]),
+        after: shown(s, kind, fieldsOf(r.after)[k]),
+      };
     }),
     before: r.before,
     after: r.after,

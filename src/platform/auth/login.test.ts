@@ -17,7 +17,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = database.db;
 });
-afterAll(async () => { await database.close(); });
+afterAll(async () => {
+  await database.close();
+});
 
 async function account(): Promise<string> {
   const email = `dangnhap${++n}@example.vn`;
@@ -52,7 +54,10 @@ describe('logging in', () => {
     expect(await keyOf(authenticate(db, email, 'sai mật khẩu', policy, from('10.0.1.1')))).toBe('auth.badCredentials');
     expect(await keyOf(authenticate(db, 'khong-co@example.vn', 'sai mật khẩu', policy, from('10.0.1.1')))).toBe('auth.badCredentials');
     expect(await keyOf(authenticate(db, disabled, 'sai mật khẩu', policy, from('10.0.1.1')))).toBe('auth.badCredentials');
-    await db.update(users).set({ lockedUntil: new Date(Date.now() + 600_000) }).where(eq(users.email, email));
+    await db
+      .update(users)
+      .set({ lockedUntil: new Date(Date.now() + 600_000) })
+      .where(eq(users.email, email));
     expect(await keyOf(authenticate(db, email, 'sai mật khẩu', policy, from('10.0.1.2')))).toBe('auth.badCredentials');
     // Only someone who knows the password learns more.
     expect(await keyOf(authenticate(db, email, password, policy, from('10.0.1.3')))).toBe('auth.locked');
@@ -62,7 +67,8 @@ describe('logging in', () => {
   it('slows one identifier from one address after a few tries, for an unknown account too, without slowing the owner elsewhere', async () => {
     const email = await account();
     for (const who of [email, 'chua-dang-ky@example.vn']) {
-      for (let i = 0; i < 4; i++) expect(await keyOf(authenticate(db, who, `sai ${i}`, { maxFailures: 100, lockMinutes: 15 }, from('10.0.2.1')))).toBe('auth.badCredentials');
+      for (let i = 0; i < 4; i++)
+        expect(await keyOf(authenticate(db, who, `sai ${i}`, { maxFailures: 100, lockMinutes: 15 }, from('10.0.2.1')))).toBe('auth.badCredentials');
       const refused = await authenticate(db, who, password, policy, from('10.0.2.1')).catch((e: unknown) => e);
       expect(refused).toMatchObject({ key: 'auth.tooManyTries', status: 429 });
       expect((refused as { params: { seconds: number } }).params.seconds).toBeGreaterThan(0);
@@ -82,7 +88,8 @@ describe('logging in', () => {
   it('locks the account after wrong passwords from strangers, but not for a browser that logged in before', async () => {
     const email = await account();
     const { device } = await authenticate(db, email, password, policy, from('10.0.4.1'));
-    for (const ip of ['10.0.4.20', '10.0.4.21', '10.0.4.22']) expect(await keyOf(authenticate(db, email, 'đoán', policy, from(ip)))).toBe('auth.badCredentials');
+    for (const ip of ['10.0.4.20', '10.0.4.21', '10.0.4.22'])
+      expect(await keyOf(authenticate(db, email, 'đoán', policy, from(ip)))).toBe('auth.badCredentials');
     expect(await keyOf(authenticate(db, email, password, policy, from('10.0.4.23')))).toBe('auth.locked');
     expect(await keyOf(authenticate(db, email, password, policy, from('10.0.4.23', 'a-made-up-device-token')))).toBe('auth.locked');
     const back = await authenticate(db, email, password, policy, from('10.0.4.99', device));

@@ -55,12 +55,20 @@ async function waitingSeconds(db: Db, keys: string[], now: Date): Promise<number
 async function countFailure(db: Db, keys: string[], now: Date): Promise<void> {
   const stale = new Date(now.getTime() - WINDOW_MS);
   for (const key of keys) {
-    const [row] = await db.insert(loginThrottle).values({ key, failures: 1, updatedAt: now }).onConflictDoUpdate({
-      target: loginThrottle.key,
-      set: { failures: sql`case when ${loginThrottle.updatedAt} < ${stale} then 1 else ${loginThrottle.failures} + 1 end`, updatedAt: now },
-    }).returning({ failures: loginThrottle.failures });
+    const [row] = await db
+      .insert(loginThrottle)
+      .values({ key, failures: 1, updatedAt: now })
+      .onConflictDoUpdate({
+        target: loginThrottle.key,
+        set: { failures: sql`case when ${loginThrottle.updatedAt} < ${stale} then 1 else ${loginThrottle.failures} + 1 end`, updatedAt: now },
+      })
+      .returning({ failures: loginThrottle.failures });
     const wait = delaySeconds(key, row?.failures ?? 1);
-    if (wait > 0) await db.update(loginThrottle).set({ blockedUntil: new Date(now.getTime() + wait * 1000) }).where(eq(loginThrottle.key, key));
+    if (wait > 0)
+      await db
+        .update(loginThrottle)
+        .set({ blockedUntil: new Date(now.getTime() + wait * 1000) })
+        .where(eq(loginThrottle.key, key));
   }
 }
 
@@ -78,14 +86,20 @@ function throttleKey(identifier: string, ip: string): string {
 
 async function isKnownDevice(db: Db, userId: string, device: string | undefined): Promise<boolean> {
   if (!device) return false;
-  const [row] = await db.select({ userId: knownDevices.userId }).from(knownDevices)
-    .where(and(eq(knownDevices.tokenHash, sha256(device)), eq(knownDevices.userId, userId))).limit(1);
+  const [row] = await db
+    .select({ userId: knownDevices.userId })
+    .from(knownDevices)
+    .where(and(eq(knownDevices.tokenHash, sha256(device)), eq(knownDevices.userId, userId)))
+    .limit(1);
   return Boolean(row);
 }
 
 async function rememberDevice(db: Db, userId: string, device: string | undefined, known: boolean): Promise<string> {
   if (known && device) {
-    await db.update(knownDevices).set({ lastUsedAt: new Date() }).where(eq(knownDevices.tokenHash, sha256(device)));
+    await db
+      .update(knownDevices)
+      .set({ lastUsedAt: new Date() })
+      .where(eq(knownDevices.tokenHash, sha256(device)));
     return device;
   }
   const token = randomToken();
@@ -122,16 +136,21 @@ export async function authenticate(db: Db, identifier: string, password: string,
     if (!known && !locked) {
       const failures = user.failedLogins + 1;
       const lock = failures >= policy.maxFailures;
-      await db.update(users).set({
-        failedLogins: lock ? 0 : failures, lockedUntil: lock ? new Date(now.getTime() + policy.lockMinutes * 60_000) : user.lockedUntil,
-      }).where(eq(users.id, user.id));
+      await db
+        .update(users)
+        .set({
+          failedLogins: lock ? 0 : failures,
+          lockedUntil: lock ? new Date(now.getTime() + policy.lockMinutes * 60_000) : user.lockedUntil,
+        })
+        .where(eq(users.id, user.id));
     }
     throw new LoginError('auth.badCredentials');
   }
   if (user.disabledAt) throw new LoginError('auth.disabled');
   if (locked && !known) throw new LoginError('auth.locked', { minutes: Math.ceil(((user.lockedUntil?.getTime() ?? 0) - now.getTime()) / 60_000) });
   await db.delete(loginThrottle).where(eq(loginThrottle.key, keys[0] ?? ''));
-  if (!locked && (user.failedLogins > 0 || user.lockedUntil)) await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+  if (!locked && (user.failedLogins > 0 || user.lockedUntil))
+    await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
   const device = await rememberDevice(db, user.id, ctx.device, known);
   return { user: { id: user.id, displayName: user.displayName, email: user.email, phone: user.phone, locale: user.locale }, device };
 }

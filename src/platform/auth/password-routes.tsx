@@ -18,12 +18,32 @@ function ChangePasswordPage({ ctx, issues, notice }: { ctx: PageContext; issues:
       {notice ? <Notice kind="success">{notice}</Notice> : null}
       <ErrorSummary ctx={ctx} issues={issues} />
       <Form ctx={ctx} action="/account/password">
-        <TextField ctx={ctx} name="current" type="password" label={t('auth.password.current')} issues={issues} autocomplete="current-password" required width="medium" />
-        <TextField ctx={ctx} name="password" type="password" label={t('auth.password.new')} hint={t('auth.register.passwordHint')} issues={issues}
-          autocomplete="new-password" required width="medium" />
+        <TextField
+          ctx={ctx}
+          name="current"
+          type="password"
+          label={t('auth.password.current')}
+          issues={issues}
+          autocomplete="current-password"
+          required
+          width="medium"
+        />
+        <TextField
+          ctx={ctx}
+          name="password"
+          type="password"
+          label={t('auth.password.new')}
+          hint={t('auth.register.passwordHint')}
+          issues={issues}
+          autocomplete="new-password"
+          required
+          width="medium"
+        />
         <Button>{t('auth.password.change')}</Button>
       </Form>
-      <p><a href="/account">{t('auth.account.title')}</a></p>
+      <p>
+        <a href="/account">{t('auth.account.title')}</a>
+      </p>
     </Layout>
   );
 }
@@ -53,15 +73,20 @@ export const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.put('/api/v1/me/password', {
-    schema: {
-      tags: ['accounts'], summary: 'Change my password (session only); my other sessions end',
-      body: Type.Object({ current: Type.String({ minLength: 1, maxLength: 200 }), password: PasswordSchema }, { additionalProperties: false }),
-      response: { 204: Type.Null(), 401: ErrorOut, 422: ErrorOut },
+  app.put(
+    '/api/v1/me/password',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change my password (session only); my other sessions end',
+        body: Type.Object({ current: Type.String({ minLength: 1, maxLength: 200 }), password: PasswordSchema }, { additionalProperties: false }),
+        response: { 204: Type.Null(), 401: ErrorOut, 422: ErrorOut },
+      },
     },
-  }, async (req, reply) => {
-    const userId = sessionUser(req);
-    await inTx(req, (tx) => changePassword(tx, userId, req.body.current, req.body.password, req.sessionToken));
-    return reply.code(204).send(null);
-  });
+    async (req, reply) => {
+      const userId = sessionUser(req);
+      await inTx(req, (tx) => changePassword(tx, userId, req.body.current, req.body.password, req.sessionToken));
+      return reply.code(204).send(null);
+    },
+  );
 };

@@ -32,13 +32,53 @@ function RegisterPage({ ctx, values, issues }: { ctx: PageContext; values: Recor
       <ErrorSummary ctx={ctx} issues={issues} />
       <Form ctx={ctx} action="/register">
         <input type="hidden" name="next" value={values.next ?? ''} />
-        <TextField ctx={ctx} name="displayName" label={t('auth.register.displayName')} value={values.displayName} issues={issues} autocomplete="name" required />
-        <TextField ctx={ctx} name="email" type="email" label={t('auth.register.email')} value={values.email} issues={issues} autocomplete="email" inputmode="email" />
-        <TextField ctx={ctx} name="phone" type="tel" label={t('auth.register.phone')} hint={t('auth.register.phoneHint')} value={values.phone} issues={issues} autocomplete="tel" inputmode="tel" width="medium" />
-        <TextField ctx={ctx} name="password" type="password" label={t('auth.register.password')} hint={t('auth.register.passwordHint')} issues={issues} autocomplete="new-password" required width="medium" />
+        <TextField
+          ctx={ctx}
+          name="displayName"
+          label={t('auth.register.displayName')}
+          value={values.displayName}
+          issues={issues}
+          autocomplete="name"
+          required
+        />
+        <TextField
+          ctx={ctx}
+          name="email"
+          type="email"
+          label={t('auth.register.email')}
+          value={values.email}
+          issues={issues}
+          autocomplete="email"
+          inputmode="email"
+        />
+        <TextField
+          ctx={ctx}
+          name="phone"
+          type="tel"
+          label={t('auth.register.phone')}
+          hint={t('auth.register.phoneHint')}
+          value={values.phone}
+          issues={issues}
+          autocomplete="tel"
+          inputmode="tel"
+          width="medium"
+        />
+        <TextField
+          ctx={ctx}
+          name="password"
+          type="password"
+          label={t('auth.register.password')}
+          hint={t('auth.register.passwordHint')}
+          issues={issues}
+          autocomplete="new-password"
+          required
+          width="medium"
+        />
         <Button>{t('auth.register.submit')}</Button>
       </Form>
-      <p>{t('auth.register.haveAccount')} <a href="/login">{t('nav.login')}</a></p>
+      <p>
+        {t('auth.register.haveAccount')} <a href="/login">{t('nav.login')}</a>
+      </p>
     </Layout>
   );
 }
@@ -87,9 +127,16 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.get('/register/sent', { schema: { hide: true } }, (req, reply) => sendPage(reply, (
-    <MessagePage ctx={pageContext(req)} title={req.t('auth.register.sent.title')} lead={req.t('auth.register.sent.lead', { hours: REGISTRATION_HOURS })} />
-  )));
+  app.get('/register/sent', { schema: { hide: true } }, (req, reply) =>
+    sendPage(
+      reply,
+      <MessagePage
+        ctx={pageContext(req)}
+        title={req.t('auth.register.sent.title')}
+        lead={req.t('auth.register.sent.lead', { hours: REGISTRATION_HOURS })}
+      />,
+    ),
+  );
 
   // Opening the link shows a button: mail scanners that fetch links do not make the account.
   app.get('/register/confirm/:token', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
@@ -97,11 +144,14 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!(await registrationLinkValid(dbOf(req), req.params.token))) {
       return sendPage(reply, <MessagePage ctx={ctx} title={req.t('auth.register.linkExpired')} lead={req.t('auth.register.linkExpiredLead')} />, 404);
     }
-    return sendPage(reply, (
+    return sendPage(
+      reply,
       <MessagePage ctx={ctx} title={req.t('auth.register.confirm.title')} lead={req.t('auth.register.confirm.lead')}>
-        <Form ctx={ctx} action={`/register/confirm/${encodeURIComponent(req.params.token)}`}><Button>{req.t('auth.register.confirm.submit')}</Button></Form>
-      </MessagePage>
-    ));
+        <Form ctx={ctx} action={`/register/confirm/${encodeURIComponent(req.params.token)}`}>
+          <Button>{req.t('auth.register.confirm.submit')}</Button>
+        </Form>
+      </MessagePage>,
+    );
   });
 
   app.post('/register/confirm/:token', { schema: { hide: true, params: TokenParams }, config: loginLimit }, async (req, reply) => {
@@ -111,30 +161,45 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   const tags = ['accounts'];
-  app.post('/api/v1/auth/register', {
-    config: loginLimit,
-    schema: {
-      tags, summary: 'Register a learner account: a link is sent to the address; the answer is the same whether or not it has an account',
-      body: Type.Object({
-        displayName: Type.String({ minLength: 1, maxLength: 120 }), email: Type.Optional(Type.String({ maxLength: 254 })),
-        phone: Type.Optional(Type.String({ maxLength: 20 })), password: PasswordSchema,
-      }, { additionalProperties: false }),
-      response: { 202: Type.Object({ sent: Type.Boolean() }), 422: ErrorOut },
+  app.post(
+    '/api/v1/auth/register',
+    {
+      config: loginLimit,
+      schema: {
+        tags,
+        summary: 'Register a learner account: a link is sent to the address; the answer is the same whether or not it has an account',
+        body: Type.Object(
+          {
+            displayName: Type.String({ minLength: 1, maxLength: 120 }),
+            email: Type.Optional(Type.String({ maxLength: 254 })),
+            phone: Type.Optional(Type.String({ maxLength: 20 })),
+            password: PasswordSchema,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 202: Type.Object({ sent: Type.Boolean() }), 422: ErrorOut },
+      },
     },
-  }, async (req, reply) => {
-    await inTx(req, (tx) => startRegistration(tx, { ...req.body, locale: req.locale }, cfg.publicUrl, mails(req)));
-    return reply.code(202).send({ sent: true });
-  });
+    async (req, reply) => {
+      await inTx(req, (tx) => startRegistration(tx, { ...req.body, locale: req.locale }, cfg.publicUrl, mails(req)));
+      return reply.code(202).send({ sent: true });
+    },
+  );
 
-  app.post('/api/v1/auth/register/confirm', {
-    config: loginLimit,
-    schema: {
-      tags, summary: 'Finish a registration with the token of the link sent; makes the account and sets the session cookie',
-      body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ user: UserOut, csrfToken: Type.String() }), 404: ErrorOut },
+  app.post(
+    '/api/v1/auth/register/confirm',
+    {
+      config: loginLimit,
+      schema: {
+        tags,
+        summary: 'Finish a registration with the token of the link sent; makes the account and sets the session cookie',
+        body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ user: UserOut, csrfToken: Type.String() }), 404: ErrorOut },
+      },
     },
-  }, async (req, reply) => {
-    const made = await inTx(req, (tx) => confirmRegistration(tx, req.body.token));
-    return reply.code(201).send({ user: made.user, csrfToken: await startSession(req, reply, made.user.id) });
-  });
+    async (req, reply) => {
+      const made = await inTx(req, (tx) => confirmRegistration(tx, req.body.token));
+      return reply.code(201).send({ user: made.user, csrfToken: await startSession(req, reply, made.user.id) });
+    },
+  );
 };

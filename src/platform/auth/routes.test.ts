@@ -11,11 +11,19 @@ let t: TestApp;
 let db: Db;
 let n = 0;
 
-beforeAll(async () => { t = await createTestApp(); db = t.database.db; });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  db = t.database.db;
+});
+afterAll(async () => {
+  await t.close();
+});
 
 async function person(role?: 'staff' | 'manager'): Promise<Extract<Actor, { kind: 'user' }>> {
-  const [u] = await db.insert(users).values({ email: `nguoi${++n}@example.vn`, displayName: `Người ${n}`, passwordHash: 'x' }).returning();
+  const [u] = await db
+    .insert(users)
+    .values({ email: `nguoi${++n}@example.vn`, displayName: `Người ${n}`, passwordHash: 'x' })
+    .returning();
   if (!u) throw new Error('no user');
   const grants = role ? [{ role, institutionId: '00000000-0000-4000-8000-000000000001', unitId: null }] : [];
   for (const g of grants) await db.insert(roleGrants).values({ userId: u.id, ...g });
@@ -45,7 +53,10 @@ describe('who may make API tokens', () => {
 
 describe('changing the password', () => {
   it('needs the current password and follows the rule; other sessions end, this one stays', async () => {
-    const [u] = await db.insert(users).values({ email: 'doi-mat-khau@example.vn', displayName: 'Đổi', passwordHash: await hashPassword('mật khẩu cũ đây') }).returning();
+    const [u] = await db
+      .insert(users)
+      .values({ email: 'doi-mat-khau@example.vn', displayName: 'Đổi', passwordHash: await hashPassword('mật khẩu cũ đây') })
+      .returning();
     const here = await signedIn(t.app, db, u?.id ?? '');
     const elsewhere = await signedIn(t.app, db, u?.id ?? '');
     expect((await here.get('/account')).body).toContain('/account/password');
@@ -53,14 +64,24 @@ describe('changing the password', () => {
     expect([wrong.statusCode, wrong.body.includes('Mật khẩu hiện tại không đúng')]).toEqual([422, true]);
     const common = await here.json('PUT', '/api/v1/me/password', { current: 'mật khẩu cũ đây', password: 'iloveyou123' });
     expect(common.statusCode).toBe(422);
-    expect(common.json<{ error: { issues: { field: string; code: string }[] } }>().error.issues).toMatchObject([{ field: 'password', code: 'auth.password.common' }]);
+    expect(common.json<{ error: { issues: { field: string; code: string }[] } }>().error.issues).toMatchObject([
+      { field: 'password', code: 'auth.password.common' },
+    ]);
     const ok = await here.post('/account/password', { current: 'mật khẩu cũ đây', password: 'mật khẩu mới tinh' });
     expect(ok.statusCode).toBe(200);
     expect((await here.get('/account')).statusCode).toBe(200);
     expect((await elsewhere.get('/account')).statusCode).toBe(401);
-    const [row] = await db.select().from(users).where(eq(users.id, u?.id ?? ''));
+    const [row] = await db
+      .select()
+      .from(users)
+      .where(eq(users.id, u?.id ?? ''));
     expect(await verifyPassword(row?.passwordHash ?? '', 'mật khẩu mới tinh')).toBe(true);
-    const anonymous = await t.app.inject({ method: 'PUT', url: '/api/v1/me/password', payload: { nothing: 1 }, headers: { accept: 'application/json' } });
+    const anonymous = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/password',
+      payload: { nothing: 1 },
+      headers: { accept: 'application/json' },
+    });
     expect(anonymous.statusCode).toBe(401);
   });
 });

@@ -12,8 +12,15 @@ import { Button, ErrorSummary, Form, Notice, SelectField, SummaryList, TextField
 import type { PageContext } from '../web/context.js';
 import { Layout } from '../web/layout.js';
 import {
-  createApiToken, destroySession, grantsFor, listApiTokens,
-  requestPasswordReset, resetPassword, resetTokenValid, revokeApiToken, type TokenView,
+  createApiToken,
+  destroySession,
+  grantsFor,
+  listApiTokens,
+  requestPasswordReset,
+  resetPassword,
+  resetTokenValid,
+  revokeApiToken,
+  type TokenView,
 } from './service.js';
 import { authenticate, LoginError, type LoginPolicy } from './login.js';
 import './messages.js';
@@ -34,21 +41,42 @@ const GrantOut = Type.Object({
   unitId: Type.Union([Type.String(), Type.Null()]),
 });
 const TokenOut = Type.Object({
-  id: Type.String(), name: Type.String(), prefix: Type.String(), scopes: Type.Array(Type.String()),
-  createdAt: Type.String(), expiresAt: Type.Union([Type.String(), Type.Null()]),
-  lastUsedAt: Type.Union([Type.String(), Type.Null()]), revokedAt: Type.Union([Type.String(), Type.Null()]),
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String(),
+  scopes: Type.Array(Type.String()),
+  createdAt: Type.String(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
 export function presentToken(t: TokenView) {
   return {
-    id: t.id, name: t.name, prefix: t.prefix, scopes: t.scopes, createdAt: t.createdAt.toISOString(),
-    expiresAt: t.expiresAt?.toISOString() ?? null, lastUsedAt: t.lastUsedAt?.toISOString() ?? null, revokedAt: t.revokedAt?.toISOString() ?? null,
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    scopes: t.scopes,
+    createdAt: t.createdAt.toISOString(),
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
   };
 }
 
 const open = { anonymousWrite: true };
 
-function LoginPage({ ctx, values, issues, notice }: { ctx: PageContext; values: Record<string, string | undefined>; issues: Issue[]; notice?: string | undefined }) {
+function LoginPage({
+  ctx,
+  values,
+  issues,
+  notice,
+}: {
+  ctx: PageContext;
+  values: Record<string, string | undefined>;
+  issues: Issue[];
+  notice?: string | undefined;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('auth.login.title')}>
@@ -57,18 +85,55 @@ function LoginPage({ ctx, values, issues, notice }: { ctx: PageContext; values: 
       <ErrorSummary ctx={ctx} issues={issues} />
       <Form ctx={ctx} action="/login">
         <input type="hidden" name="next" value={values.next ?? ''} />
-        <TextField ctx={ctx} name="identifier" label={t('auth.login.identifier')} value={values.identifier} issues={issues} autocomplete="username" required />
-        <TextField ctx={ctx} name="password" type="password" label={t('auth.login.password')} issues={issues} autocomplete="current-password" required width="medium" />
+        <TextField
+          ctx={ctx}
+          name="identifier"
+          label={t('auth.login.identifier')}
+          value={values.identifier}
+          issues={issues}
+          autocomplete="username"
+          required
+        />
+        <TextField
+          ctx={ctx}
+          name="password"
+          type="password"
+          label={t('auth.login.password')}
+          issues={issues}
+          autocomplete="current-password"
+          required
+          width="medium"
+        />
         <Button>{t('auth.login.submit')}</Button>
       </Form>
-      <p><a href="/forgot-password">{t('auth.login.forgot')}</a></p>
-      <p>{t('auth.login.noAccount')} <a href={`/register${values.next ? `?next=${encodeURIComponent(values.next)}` : ''}`}>{t('nav.register')}</a></p>
+      <p>
+        <a href="/forgot-password">{t('auth.login.forgot')}</a>
+      </p>
+      <p>
+        {t('auth.login.noAccount')} <a href={`/register${values.next ? `?next=${encodeURIComponent(values.next)}` : ''}`}>{t('nav.register')}</a>
+      </p>
     </Layout>
   );
 }
 
-function SimpleFormPage({ ctx, title, lead, action, field, issues, submit, notice }: {
-  ctx: PageContext; title: string; lead?: string; action: string; field: { name: string; label: string; type: 'text' | 'password'; autocomplete: string }; issues: Issue[]; submit: string; notice?: string;
+function SimpleFormPage({
+  ctx,
+  title,
+  lead,
+  action,
+  field,
+  issues,
+  submit,
+  notice,
+}: {
+  ctx: PageContext;
+  title: string;
+  lead?: string;
+  action: string;
+  field: { name: string; label: string; type: 'text' | 'password'; autocomplete: string };
+  issues: Issue[];
+  submit: string;
+  notice?: string;
 }) {
   return (
     <Layout ctx={ctx} title={title}>
@@ -84,8 +149,22 @@ function SimpleFormPage({ ctx, title, lead, action, field, issues, submit, notic
   );
 }
 
-function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: {
-  ctx: PageContext; grants: Grant[]; labels: Map<string, { href: string; label: string }>; tokens: TokenView[]; newToken?: string; issues: Issue[]; notice?: string | undefined;
+function AccountPage({
+  ctx,
+  grants,
+  labels,
+  tokens,
+  newToken,
+  issues,
+  notice,
+}: {
+  ctx: PageContext;
+  grants: Grant[];
+  labels: Map<string, { href: string; label: string }>;
+  tokens: TokenView[];
+  newToken?: string;
+  issues: Issue[];
+  notice?: string | undefined;
 }) {
   const { t } = ctx;
   const user = ctx.user;
@@ -94,13 +173,27 @@ function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: 
       <h1>{t('auth.account.title')}</h1>
       {notice ? <Notice kind="success">{notice}</Notice> : null}
       <SummaryList rows={[[t('auth.register.displayName'), user?.displayName]]} />
-      <p><a href="/account/password">{t('auth.password.change')}</a></p>
+      <p>
+        <a href="/account/password">{t('auth.password.change')}</a>
+      </p>
       <h2>{t('auth.account.roles')}</h2>
-      {grants.length === 0 ? <p>{t('auth.account.noRoles')}</p> : (
+      {grants.length === 0 ? (
+        <p>{t('auth.account.noRoles')}</p>
+      ) : (
         <ul>
           {grants.map((g) => {
             const target = labels.get(g.institutionId ?? g.unitId ?? '');
-            return <li key={`${g.role}${g.institutionId ?? ''}${g.unitId ?? ''}`}>{t(`role.${g.role}`)}{target ? <> — <a href={target.href}>{target.label}</a></> : null}</li>;
+            return (
+              <li key={`${g.role}${g.institutionId ?? ''}${g.unitId ?? ''}`}>
+                {t(`role.${g.role}`)}
+                {target ? (
+                  <>
+                    {' '}
+                    — <a href={target.href}>{target.label}</a>
+                  </>
+                ) : null}
+              </li>
+            );
           })}
         </ul>
       )}
@@ -108,21 +201,48 @@ function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: 
         <section aria-labelledby="tokens-title">
           <h2 id="tokens-title">{t('auth.tokens.title')}</h2>
           <p>{t('auth.tokens.lead')}</p>
-          {newToken ? <Notice kind="success"><p>{t('auth.tokens.created')}</p><p class="secret" data-token>{newToken}</p></Notice> : null}
-          {tokens.length === 0 ? <p>{t('auth.tokens.none')}</p> : (
+          {newToken ? (
+            <Notice kind="success">
+              <p>{t('auth.tokens.created')}</p>
+              <p class="secret" data-token>
+                {newToken}
+              </p>
+            </Notice>
+          ) : null}
+          {tokens.length === 0 ? (
+            <p>{t('auth.tokens.none')}</p>
+          ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">{t('auth.tokens.name')}</th><th scope="col">{t('auth.tokens.prefix')}</th><th scope="col">{t('auth.tokens.scopes')}</th><th scope="col">{t('auth.tokens.lastUsed')}</th><th scope="col">{t('auth.tokens.expiresAt')}</th><th scope="col">{t('common.actions')}</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('auth.tokens.name')}</th>
+                    <th scope="col">{t('auth.tokens.prefix')}</th>
+                    <th scope="col">{t('auth.tokens.scopes')}</th>
+                    <th scope="col">{t('auth.tokens.lastUsed')}</th>
+                    <th scope="col">{t('auth.tokens.expiresAt')}</th>
+                    <th scope="col">{t('common.actions')}</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {tokens.map((tk) => (
                     <tr key={tk.id}>
-                      <td>{tk.name}</td><td><code>{tk.prefix}…</code></td>
+                      <td>{tk.name}</td>
+                      <td>
+                        <code>{tk.prefix}…</code>
+                      </td>
                       <td>{tk.scopes.map((s) => t(messageKey(`auth.tokens.scope.${s}`))).join(', ')}</td>
                       <td>{formatDateTime(ctx.locale, tk.lastUsedAt) || '—'}</td>
                       <td>{formatDateTime(ctx.locale, tk.expiresAt) || '—'}</td>
-                      <td>{tk.revokedAt ? t('auth.tokens.revoked') : (
-                        <Form ctx={ctx} action={`/account/tokens/${tk.id}/revoke`} class="inline-form"><Button variant="warning">{t('auth.tokens.revoke')}</Button></Form>
-                      )}</td>
+                      <td>
+                        {tk.revokedAt ? (
+                          t('auth.tokens.revoked')
+                        ) : (
+                          <Form ctx={ctx} action={`/account/tokens/${tk.id}/revoke`} class="inline-form">
+                            <Button variant="warning">{t('auth.tokens.revoke')}</Button>
+                          </Form>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -134,10 +254,19 @@ function AccountPage({ ctx, grants, labels, tokens, newToken, issues, notice }: 
             <TextField ctx={ctx} name="name" label={t('auth.tokens.name')} hint={t('auth.tokens.nameHint')} issues={issues} required />
             <fieldset class="field">
               <legend>{t('auth.tokens.scopes')}</legend>
-              {Object.keys(tokenScopes).map((s) => <CheckboxField key={s} ctx={ctx} name={`scope_${s}`} label={t(messageKey(`auth.tokens.scope.${s}`))} checked={s === 'read'} />)}
+              {Object.keys(tokenScopes).map((s) => (
+                <CheckboxField key={s} ctx={ctx} name={`scope_${s}`} label={t(messageKey(`auth.tokens.scope.${s}`))} checked={s === 'read'} />
+              ))}
             </fieldset>
-            <SelectField ctx={ctx} name="expiresInDays" label={t('auth.tokens.expires')} value="365" issues={issues}
-              options={['30', '90', '365', '730'].map((d) => ({ value: d, label: d }))} required />
+            <SelectField
+              ctx={ctx}
+              name="expiresInDays"
+              label={t('auth.tokens.expires')}
+              value="365"
+              issues={issues}
+              options={['30', '90', '365', '730'].map((d) => ({ value: d, label: d }))}
+              required
+            />
             <Button>{t('auth.tokens.create')}</Button>
           </Form>
         </section>
@@ -150,21 +279,42 @@ function requireSession(req: FastifyRequest): void {
   if (req.actor.kind !== 'user') throw new UnauthenticatedError();
 }
 
-async function renderAccount(req: FastifyRequest, reply: FastifyReply, extra: { newToken?: string; issues?: Issue[]; notice?: string | undefined; status?: number } = {}) {
+async function renderAccount(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  extra: { newToken?: string; issues?: Issue[]; notice?: string | undefined; status?: number } = {},
+) {
   requireSession(req);
   const db = dbOf(req);
   const grants = req.actor.kind === 'user' ? req.actor.grants : [];
   const [labels, tokens] = await Promise.all([labelGrants(req.server.modules, db, grants), listApiTokens(db, req.actor)]);
-  return sendPage(reply, <AccountPage ctx={pageContext(req)} grants={grants} labels={labels} tokens={tokens} newToken={extra.newToken} issues={extra.issues ?? []} notice={extra.notice} />, extra.status);
+  return sendPage(
+    reply,
+    <AccountPage
+      ctx={pageContext(req)}
+      grants={grants}
+      labels={labels}
+      tokens={tokens}
+      newToken={extra.newToken}
+      issues={extra.issues ?? []}
+      notice={extra.notice}
+    />,
+    extra.status,
+  );
 }
-
 
 /** The browser's known-device cookie: a year, for this site only, never readable by scripts. */
 const DEVICE_COOKIE = 'sd_device';
 
 async function logIn(req: FastifyRequest, reply: FastifyReply, identifier: string, password: string, policy: LoginPolicy) {
   const { user, device } = await authenticate(dbOf(req), identifier, password, policy, { ip: req.ip, device: req.cookies[DEVICE_COOKIE] });
-  reply.setCookie(DEVICE_COOKIE, device, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.server.deps.config.secureCookies, maxAge: 365 * 86_400 });
+  reply.setCookie(DEVICE_COOKIE, device, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.server.deps.config.secureCookies,
+    maxAge: 365 * 86_400,
+  });
   return { user, csrfToken: await startSession(req, reply, user.id) };
 }
 
@@ -189,7 +339,15 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.redirect(safeNext(form.next, '/account'), 303);
     } catch (err) {
       if (err instanceof LoginError) {
-        return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={[{ field: 'identifier', key: err.key, ...(err.params ? { params: err.params } : {}) }]} />, err.status);
+        return sendPage(
+          reply,
+          <LoginPage
+            ctx={pageContext(req)}
+            values={values}
+            issues={[{ field: 'identifier', key: err.key, ...(err.params ? { params: err.params } : {}) }]}
+          />,
+          err.status,
+        );
       }
       const issues = issuesOf(err);
       if (issues) return sendPage(reply, <LoginPage ctx={pageContext(req)} values={values} issues={issues} />, 422);
@@ -206,33 +364,88 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect('/login?notice=loggedOut', 303);
   });
 
-  const forgotField = (req: FastifyRequest) => ({ name: 'identifier', label: req.t('auth.login.identifier'), type: 'text' as const, autocomplete: 'username' });
-  app.get('/forgot-password', { schema: { hide: true } }, (req, reply) => sendPage(reply, (
-    <SimpleFormPage ctx={pageContext(req)} title={req.t('auth.forgot.title')} lead={req.t('auth.forgot.lead')} action="/forgot-password"
-      field={forgotField(req)} issues={[]} submit={req.t('auth.forgot.submit')} />
-  )));
+  const forgotField = (req: FastifyRequest) => ({
+    name: 'identifier',
+    label: req.t('auth.login.identifier'),
+    type: 'text' as const,
+    autocomplete: 'username',
+  });
+  app.get('/forgot-password', { schema: { hide: true } }, (req, reply) =>
+    sendPage(
+      reply,
+      <SimpleFormPage
+        ctx={pageContext(req)}
+        title={req.t('auth.forgot.title')}
+        lead={req.t('auth.forgot.lead')}
+        action="/forgot-password"
+        field={forgotField(req)}
+        issues={[]}
+        submit={req.t('auth.forgot.submit')}
+      />,
+    ),
+  );
 
   app.post('/forgot-password', { schema: { hide: true }, config: loginLimit }, async (req, reply) => {
     const ctx = pageContext(req);
     try {
       const form = parseForm(Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 254 }) }), req.body);
-      await inTx(req, (tx) => requestPasswordReset(tx, form.identifier, cfg.publicUrl, {
-        subject: req.t('auth.reset.mailSubject'), body: (link) => req.t('auth.reset.mailBody', { link }),
-      }));
-      return sendPage(reply, <SimpleFormPage ctx={ctx} title={req.t('auth.forgot.title')} action="/forgot-password" field={forgotField(req)} issues={[]}
-        submit={req.t('auth.forgot.submit')} notice={req.t('auth.forgot.sent')} />);
+      await inTx(req, (tx) =>
+        requestPasswordReset(tx, form.identifier, cfg.publicUrl, {
+          subject: req.t('auth.reset.mailSubject'),
+          body: (link) => req.t('auth.reset.mailBody', { link }),
+        }),
+      );
+      return sendPage(
+        reply,
+        <SimpleFormPage
+          ctx={ctx}
+          title={req.t('auth.forgot.title')}
+          action="/forgot-password"
+          field={forgotField(req)}
+          issues={[]}
+          submit={req.t('auth.forgot.submit')}
+          notice={req.t('auth.forgot.sent')}
+        />,
+      );
     } catch (err) {
       const issues = issuesOf(err);
-      if (issues) return sendPage(reply, <SimpleFormPage ctx={ctx} title={req.t('auth.forgot.title')} action="/forgot-password" field={forgotField(req)} issues={issues} submit={req.t('auth.forgot.submit')} />, 422);
+      if (issues)
+        return sendPage(
+          reply,
+          <SimpleFormPage
+            ctx={ctx}
+            title={req.t('auth.forgot.title')}
+            action="/forgot-password"
+            field={forgotField(req)}
+            issues={issues}
+            submit={req.t('auth.forgot.submit')}
+          />,
+          422,
+        );
       throw err;
     }
   });
 
-  const resetField = (req: FastifyRequest) => ({ name: 'password', label: req.t('auth.reset.password'), type: 'password' as const, autocomplete: 'new-password' });
+  const resetField = (req: FastifyRequest) => ({
+    name: 'password',
+    label: req.t('auth.reset.password'),
+    type: 'password' as const,
+    autocomplete: 'new-password',
+  });
   app.get<{ Params: { token: string } }>('/reset-password/:token', { schema: { hide: true } }, async (req, reply) => {
-    if (!(await resetTokenValid(dbOf(req), req.params.token))) return sendPage(reply, <SimpleErrorPage ctx={pageContext(req)} keyName="auth.resetExpired" />, 404);
-    return sendPage(reply, <SimpleFormPage ctx={pageContext(req)} title={req.t('auth.reset.title')} action={`/reset-password/${encodeURIComponent(req.params.token)}`}
-      field={resetField(req)} issues={[]} submit={req.t('auth.reset.submit')} />);
+    if (!(await resetTokenValid(dbOf(req), req.params.token)))
+      return sendPage(reply, <SimpleErrorPage ctx={pageContext(req)} keyName="auth.resetExpired" />, 404);
+    return sendPage(
+      reply,
+      <SimpleFormPage
+        ctx={pageContext(req)}
+        title={req.t('auth.reset.title')}
+        action={`/reset-password/${encodeURIComponent(req.params.token)}`}
+        field={resetField(req)}
+        issues={[]}
+        submit={req.t('auth.reset.submit')}
+      />,
+    );
   });
 
   app.post<{ Params: { token: string } }>('/reset-password/:token', { schema: { hide: true }, config: loginLimit }, async (req, reply) => {
@@ -243,8 +456,18 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (err) {
       const issues = issuesOf(err);
       if (issues) {
-        return sendPage(reply, <SimpleFormPage ctx={pageContext(req)} title={req.t('auth.reset.title')} action={`/reset-password/${encodeURIComponent(req.params.token)}`}
-          field={resetField(req)} issues={issues} submit={req.t('auth.reset.submit')} />, 422);
+        return sendPage(
+          reply,
+          <SimpleFormPage
+            ctx={pageContext(req)}
+            title={req.t('auth.reset.title')}
+            action={`/reset-password/${encodeURIComponent(req.params.token)}`}
+            field={resetField(req)}
+            issues={issues}
+            submit={req.t('auth.reset.submit')}
+          />,
+          422,
+        );
       }
       throw err;
     }
@@ -252,7 +475,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/account', { schema: { hide: true } }, (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
-    return renderAccount(req, reply, { notice: q.notice === 'welcome' && req.user ? req.t('auth.welcome', { name: req.user.displayName }) : undefined });
+    return renderAccount(req, reply, {
+      notice: q.notice === 'welcome' && req.user ? req.t('auth.welcome', { name: req.user.displayName }) : undefined,
+    });
   });
 
   app.post('/account/tokens', { schema: { hide: true } }, async (req, reply) => {
@@ -260,9 +485,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const body = (req.body ?? {}) as Record<string, string | undefined>;
     const scopes = Object.keys(tokenScopes).filter((s) => body[`scope_${s}`] === 'true');
     try {
-      const created = await inTx(req, (tx) => createApiToken(tx, req.actor, {
-        name: body.name?.trim() ?? '', scopes, ...(body.expiresInDays ? { expiresInDays: Number(body.expiresInDays) } : {}),
-      }));
+      const created = await inTx(req, (tx) =>
+        createApiToken(tx, req.actor, {
+          name: body.name?.trim() ?? '',
+          scopes,
+          ...(body.expiresInDays ? { expiresInDays: Number(body.expiresInDays) } : {}),
+        }),
+      );
       return renderAccount(req, reply, { newToken: created.token, status: 201 });
     } catch (err) {
       const issues = issuesOf(err);
@@ -271,27 +500,42 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', { schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async (req, reply) => {
-    requireSession(req);
-    await inTx(req, (tx) => revokeApiToken(tx, req.actor, req.params.id));
-    return reply.redirect('/account', 303);
-  });
+  app.post<{ Params: { id: string } }>(
+    '/account/tokens/:id/revoke',
+    { schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+    async (req, reply) => {
+      requireSession(req);
+      await inTx(req, (tx) => revokeApiToken(tx, req.actor, req.params.id));
+      return reply.redirect('/account', 303);
+    },
+  );
 
   // JSON API
   const tags = ['accounts'];
-  app.get('/api/v1/auth/csrf', { schema: { tags, summary: 'CSRF token for cookie-authenticated writes', response: { 200: Type.Object({ csrfToken: Type.String() }) } } },
-    (req) => ({ csrfToken: req.csrfToken }));
+  app.get(
+    '/api/v1/auth/csrf',
+    { schema: { tags, summary: 'CSRF token for cookie-authenticated writes', response: { 200: Type.Object({ csrfToken: Type.String() }) } } },
+    (req) => ({ csrfToken: req.csrfToken }),
+  );
 
-  app.post('/api/v1/auth/login', {
-    config: loginLimit,
-    schema: {
-      tags, summary: 'Log in; sets the session cookie',
-      body: Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ user: UserOut, csrfToken: Type.String() }), 401: ErrorOut, 429: ErrorOut },
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config: loginLimit,
+      schema: {
+        tags,
+        summary: 'Log in; sets the session cookie',
+        body: Type.Object(
+          { identifier: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ user: UserOut, csrfToken: Type.String() }), 401: ErrorOut, 429: ErrorOut },
+      },
     },
-  }, async (req, reply) => {
-    return logIn(req, reply, req.body.identifier, req.body.password, policy);
-  });
+    async (req, reply) => {
+      return logIn(req, reply, req.body.identifier, req.body.password, policy);
+    },
+  );
 
   app.post('/api/v1/auth/logout', { config: open, schema: { tags, summary: 'Log out', response: { 204: Type.Null() } } }, async (req, reply) => {
     if (req.sessionToken) await destroySession(dbOf(req), req.sessionToken);
@@ -299,48 +543,81 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(204).send(null);
   });
 
-  app.get('/api/v1/me', { schema: { tags, summary: 'The current user and their roles', security: [{ bearer: [] }, { session: [] }], response: { 200: Type.Object({ user: Type.Union([UserOut, Type.Null()]), grants: Type.Array(GrantOut) }) } } },
+  app.get(
+    '/api/v1/me',
+    {
+      schema: {
+        tags,
+        summary: 'The current user and their roles',
+        security: [{ bearer: [] }, { session: [] }],
+        response: { 200: Type.Object({ user: Type.Union([UserOut, Type.Null()]), grants: Type.Array(GrantOut) }) },
+      },
+    },
     async (req) => {
       if (req.actor.kind === 'token') return { user: null, grants: await grantsFor(dbOf(req), req.actor.userId) };
       if (!req.user) throw new UnauthenticatedError();
       return { user: { ...req.user, locale: req.locale }, grants: req.actor.kind === 'user' ? req.actor.grants : [] };
-    });
-
-  app.get('/api/v1/tokens', { schema: { tags, summary: 'My API tokens', response: { 200: Type.Object({ tokens: Type.Array(TokenOut) }) } } }, async (req) => {
-    requireSession(req);
-    return { tokens: (await listApiTokens(dbOf(req), req.actor)).map(presentToken) };
-  });
-
-  app.post('/api/v1/tokens', {
-    schema: {
-      tags, summary: 'Create an API token (shown once)',
-      body: Type.Object({
-        name: Type.String({ minLength: 1, maxLength: 100 }),
-        scopes: Type.Array(Type.String({ enum: Object.keys(tokenScopes) }), { minItems: 1, maxItems: 10 }),
-        expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-      }, { additionalProperties: false }),
-      response: { 201: Type.Object({ token: Type.String(), info: TokenOut }), 403: ErrorOut, 422: ErrorOut },
     },
-  }, async (req, reply) => {
-    requireSession(req);
-    const created = await inTx(req, (tx) => createApiToken(tx, req.actor, req.body));
-    return reply.code(201).send({ token: created.token, info: presentToken(created.view) });
-  });
+  );
 
-  app.delete('/api/v1/tokens/:id', {
-    schema: { tags, summary: 'Revoke an API token', params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), 404: ErrorOut } },
-  }, async (req, reply) => {
-    requireSession(req);
-    await inTx(req, (tx) => revokeApiToken(tx, req.actor, req.params.id));
-    return reply.code(204).send(null);
-  });
+  app.get(
+    '/api/v1/tokens',
+    { schema: { tags, summary: 'My API tokens', response: { 200: Type.Object({ tokens: Type.Array(TokenOut) }) } } },
+    async (req) => {
+      requireSession(req);
+      return { tokens: (await listApiTokens(dbOf(req), req.actor)).map(presentToken) };
+    },
+  );
+
+  app.post(
+    '/api/v1/tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Create an API token (shown once)',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            scopes: Type.Array(Type.String({ enum: Object.keys(tokenScopes) }), { minItems: 1, maxItems: 10 }),
+            expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ token: Type.String(), info: TokenOut }), 403: ErrorOut, 422: ErrorOut },
+      },
+    },
+    async (req, reply) => {
+      requireSession(req);
+      const created = await inTx(req, (tx) => createApiToken(tx, req.actor, req.body));
+      return reply.code(201).send({ token: created.token, info: presentToken(created.view) });
+    },
+  );
+
+  app.delete(
+    '/api/v1/tokens/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an API token',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null(), 404: ErrorOut },
+      },
+    },
+    async (req, reply) => {
+      requireSession(req);
+      await inTx(req, (tx) => revokeApiToken(tx, req.actor, req.params.id));
+      return reply.code(204).send(null);
+    },
+  );
 };
 
 function SimpleErrorPage({ ctx, keyName }: { ctx: PageContext; keyName: string }) {
   return (
     <Layout ctx={ctx} title={ctx.t(messageKey(keyName))}>
       <h1>{ctx.t(messageKey(keyName))}</h1>
-      <p><a href="/forgot-password">{ctx.t('auth.forgot.title')}</a></p>
+      <p>
+        <a href="/forgot-password">{ctx.t('auth.forgot.title')}</a>
+      </p>
     </Layout>
   );
 }

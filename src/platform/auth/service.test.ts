@@ -8,8 +8,16 @@ import { createTestDatabase } from '../testing/db.js';
 import { queuedMail, sendQueuedMail } from '../testing/mail.js';
 import { authenticate } from './login.js';
 import {
-  createApiToken, createSession, destroySession, loadSession, registerUser, requestPasswordReset,
-  resetPassword, resetTokenValid, revokeApiToken, tokenActor,
+  createApiToken,
+  createSession,
+  destroySession,
+  loadSession,
+  registerUser,
+  requestPasswordReset,
+  resetPassword,
+  resetTokenValid,
+  revokeApiToken,
+  tokenActor,
 } from './service.js';
 
 let database: Database;
@@ -21,7 +29,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = database.db;
 });
-afterAll(async () => { await database.close(); });
+afterAll(async () => {
+  await database.close();
+});
 
 async function issuesOf(p: Promise<unknown>): Promise<string[]> {
   try {
@@ -44,7 +54,9 @@ describe('registration', () => {
   it('accepts a phone number in the usual ways and stores one form', async () => {
     const u = await registerUser(db, { displayName: 'Trần Thị Bình', phone: '0912 345 678', password: 'mười hai ký tự' });
     expect(u.phone).toBe('+84912345678');
-    expect(await issuesOf(registerUser(db, { displayName: 'X', phone: '+84912345678', password: 'mười hai ký tự' }))).toEqual(['phone:auth.phoneTaken']);
+    expect(await issuesOf(registerUser(db, { displayName: 'X', phone: '+84912345678', password: 'mười hai ký tự' }))).toEqual([
+      'phone:auth.phoneTaken',
+    ]);
   });
 
   it.each([
@@ -55,7 +67,11 @@ describe('registration', () => {
     ['only spaces', { displayName: 'A', email: 'a@b.vn', password: ' '.repeat(12) }, ['password:auth.password.blank']],
     ['a common password', { displayName: 'A', email: 'a@b.vn', password: 'Password123' }, ['password:auth.password.common']],
     ['another common one', { displayName: 'A', email: 'a@b.vn', password: '1234567890' }, ['password:auth.password.common']],
-    ['a bad email and a common password at once', { displayName: 'A', email: 'x', password: 'qwertyuiop' }, ['email:errors.format.email', 'password:auth.password.common']],
+    [
+      'a bad email and a common password at once',
+      { displayName: 'A', email: 'x', password: 'qwertyuiop' },
+      ['email:errors.format.email', 'password:auth.password.common'],
+    ],
     ['bad email', { displayName: 'A', email: 'not-an-email', password: 'mười hai ký tự' }, ['email:errors.format.email']],
     ['bad phone', { displayName: 'A', phone: '12ab', password: 'mười hai ký tự' }, ['phone:errors.pattern']],
     ['too long name', { displayName: 'x'.repeat(121), email: 'long@b.vn', password: 'mười hai ký tự' }, ['displayName:errors.maxLength']],
@@ -67,7 +83,9 @@ describe('registration', () => {
 
   it('refuses a taken email whatever its case', async () => {
     await registerUser(db, { displayName: 'A', email: 'taken@example.vn', password: 'mười hai ký tự' });
-    expect(await issuesOf(registerUser(db, { displayName: 'B', email: 'TAKEN@example.vn', password: 'mười hai ký tự' }))).toEqual(['email:auth.emailTaken']);
+    expect(await issuesOf(registerUser(db, { displayName: 'B', email: 'TAKEN@example.vn', password: 'mười hai ký tự' }))).toEqual([
+      'email:auth.emailTaken',
+    ]);
   });
 });
 
@@ -107,7 +125,12 @@ describe('password reset', () => {
   it('revokes the account’s API tokens, its sessions and every other reset link it has', async () => {
     const u = await registerUser(db, { displayName: 'F2', email: 'f2@example.vn', password: 'old password' });
     await db.insert(roleGrants).values({ userId: u.id, role: 'manager', institutionId: '00000000-0000-4000-8000-000000000002' });
-    const me: Actor = { kind: 'user', userId: u.id, grants: [{ role: 'manager', institutionId: '00000000-0000-4000-8000-000000000002', unitId: null }], label: 'f2' };
+    const me: Actor = {
+      kind: 'user',
+      userId: u.id,
+      grants: [{ role: 'manager', institutionId: '00000000-0000-4000-8000-000000000002', unitId: null }],
+      label: 'f2',
+    };
     const { token: apiToken } = await createApiToken(db, me, { name: 'Máy chủ trường', scopes: ['read'] });
     const other = await registerUser(db, { displayName: 'F3', email: 'f3@example.vn', password: 'old password' });
     const { token: otherToken } = await createApiToken(db, { ...me, userId: other.id }, { name: 'Khác', scopes: ['read'] });
@@ -158,7 +181,12 @@ describe('API tokens', () => {
   it('refuses bad input and people without a staff role', async () => {
     const learner: Actor = { kind: 'user', userId: '00000000-0000-0000-0000-000000000000', grants: [], label: 'l' };
     await expect(createApiToken(db, learner, { name: 'x', scopes: ['read'] })).rejects.toMatchObject({ status: 403 });
-    const admin: Actor = { kind: 'user', userId: '00000000-0000-0000-0000-000000000000', grants: [{ role: 'sysadmin', unitId: null, institutionId: null }], label: 'a' };
+    const admin: Actor = {
+      kind: 'user',
+      userId: '00000000-0000-0000-0000-000000000000',
+      grants: [{ role: 'sysadmin', unitId: null, institutionId: null }],
+      label: 'a',
+    };
     expect(await issuesOf(createApiToken(db, admin, { name: '', scopes: [] }))).toEqual(['name:errors.required', 'scopes:errors.minItems']);
     expect(await issuesOf(createApiToken(db, admin, { name: 'x', scopes: ['root'] }))).toEqual(['scopes.0:errors.choice']);
   });

@@ -17,12 +17,15 @@ export const PhoneSchema = Type.String({ pattern: '^(\\+84|0)[0-9]{9,10}$' });
 export const PasswordSchema = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX });
 export const DisplayNameSchema = Type.String({ minLength: 1, maxLength: 120 });
 
-export const RegisterInput = Type.Object({
-  displayName: DisplayNameSchema,
-  email: Type.Optional(EmailSchema),
-  phone: Type.Optional(PhoneSchema),
-  password: Type.String(),
-}, { additionalProperties: false });
+export const RegisterInput = Type.Object(
+  {
+    displayName: DisplayNameSchema,
+    email: Type.Optional(EmailSchema),
+    phone: Type.Optional(PhoneSchema),
+    password: Type.String(),
+  },
+  { additionalProperties: false },
+);
 
 /** Checks the input against the schema and the new password against the password rule, reporting both at once. */
 function checkWithPassword<T>(check: () => T, password: unknown, field = 'password'): T {
@@ -87,14 +90,19 @@ export function checkRegistration(input: RegisterData): CleanRegistration {
     phone: text(input.phone, (s) => s.replace(/[\s.-]/g, '')),
     password: input.password,
   };
-  const data = checkWithPassword(() => checkValue(RegisterInput, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined))), clean.password);
+  const data = checkWithPassword(
+    () => checkValue(RegisterInput, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined))),
+    clean.password,
+  );
   if (!data.email && !data.phone) throw new ValidationError([{ field: 'email', key: 'auth.emailOrPhone' }]);
   return { displayName: data.displayName, email: data.email ?? null, phone: data.phone ? normalisePhone(data.phone) : null, password: data.password };
 }
 
 /** Which of the addresses already belong to an account. */
 export async function takenAddresses(db: Db, email: string | null, phone: string | null): Promise<{ email: boolean; phone: boolean }> {
-  const taken = await db.select({ email: users.email, phone: users.phone }).from(users)
+  const taken = await db
+    .select({ email: users.email, phone: users.phone })
+    .from(users)
     .where(or(email ? eq(users.email, email) : sql`false`, phone ? eq(users.phone, phone) : sql`false`));
   return { email: Boolean(email && taken.some((t) => t.email === email)), phone: Boolean(phone && taken.some((t) => t.phone === phone)) };
 }
@@ -108,9 +116,16 @@ export async function registerUser(db: Db, input: RegisterData): Promise<UserSum
   if (taken.email) issues.add('email', 'auth.emailTaken');
   if (taken.phone) issues.add('phone', 'auth.phoneTaken');
   if (!issues.empty) throw new ConflictError(issues.list);
-  const [row] = await db.insert(users).values({
-    displayName: data.displayName, email, phone, passwordHash: await hashPassword(data.password), locale: input.locale ?? 'vi',
-  }).returning({ id: users.id, displayName: users.displayName, email: users.email, phone: users.phone, locale: users.locale });
+  const [row] = await db
+    .insert(users)
+    .values({
+      displayName: data.displayName,
+      email,
+      phone,
+      passwordHash: await hashPassword(data.password),
+      locale: input.locale ?? 'vi',
+    })
+    .returning({ id: users.id, displayName: users.displayName, email: users.email, phone: users.phone, locale: users.locale });
   if (!row) throw new Error('insert returned nothing');
   return row;
 }
@@ -130,8 +145,10 @@ export async function createSession(db: Db, userId: string, days: number, userAg
 }
 
 export async function grantsFor(db: Db, userId: string): Promise<Grant[]> {
-  return db.select({ role: roleGrants.role, institutionId: roleGrants.institutionId, unitId: roleGrants.unitId })
-    .from(roleGrants).where(eq(roleGrants.userId, userId));
+  return db
+    .select({ role: roleGrants.role, institutionId: roleGrants.institutionId, unitId: roleGrants.unitId })
+    .from(roleGrants)
+    .where(eq(roleGrants.userId, userId));
 }
 
 export interface SessionUser {
@@ -143,11 +160,20 @@ export interface SessionUser {
 /** The session behind a cookie token, or null when unknown, expired, or the user is disabled. */
 export async function loadSession(db: Db, token: string): Promise<SessionUser | null> {
   const idHash = sha256(token);
-  const [row] = await db.select({
-    csrfToken: sessions.csrfToken, lastSeenAt: sessions.lastSeenAt,
-    id: users.id, displayName: users.displayName, email: users.email, phone: users.phone, locale: users.locale,
-  }).from(sessions).innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt))).limit(1);
+  const [row] = await db
+    .select({
+      csrfToken: sessions.csrfToken,
+      lastSeenAt: sessions.lastSeenAt,
+      id: users.id,
+      displayName: users.displayName,
+      email: users.email,
+      phone: users.phone,
+      locale: users.locale,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt)))
+    .limit(1);
   if (!row) return null;
   if (Date.now() - row.lastSeenAt.getTime() > 5 * 60_000) {
     await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.idHash, idHash));
@@ -176,31 +202,55 @@ export interface ResetMail {
 export async function requestPasswordReset(db: Db, identifier: string, publicUrl: string, mail: ResetMail): Promise<void> {
   const [user] = await db.select().from(users).where(identifierCondition(identifier)).limit(1);
   if (!user || user.disabledAt) return;
-  const [reset] = await db.insert(passwordResets).values({ userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) }).returning({ id: passwordResets.id });
+  const [reset] = await db
+    .insert(passwordResets)
+    .values({ userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) })
+    .returning({ id: passwordResets.id });
   if (!reset) throw new Error('insert returned nothing');
   await enqueue(db, {
-    recipient: user.email ?? user.phone ?? '', subject: mail.subject, bodyText: mail.body(LINK), account: user.id,
+    recipient: user.email ?? user.phone ?? '',
+    subject: mail.subject,
+    bodyText: mail.body(LINK),
+    account: user.id,
     link: { kind: RESET_LINK, id: reset.id, url: `${publicUrl}/reset-password/` },
   });
 }
 
 const RESET_LINK = 'password_reset';
 
-defineMailLink(RESET_LINK, async (db, id, tokenHash, now) => (await db.update(passwordResets).set({ tokenHash })
-  .where(and(eq(passwordResets.id, id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now))).returning({ id: passwordResets.id })).length > 0);
+defineMailLink(
+  RESET_LINK,
+  async (db, id, tokenHash, now) =>
+    (
+      await db
+        .update(passwordResets)
+        .set({ tokenHash })
+        .where(and(eq(passwordResets.id, id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
+        .returning({ id: passwordResets.id })
+    ).length > 0,
+);
 
 export async function resetPassword(db: Db, token: string, password: string): Promise<void> {
   const rule = passwordIssues(password);
   if (rule.length) throw new ValidationError(rule);
   const tokenHash = sha256(token);
-  const [reset] = await db.select().from(passwordResets)
-    .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date()))).limit(1);
+  const [reset] = await db
+    .select()
+    .from(passwordResets)
+    .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date())))
+    .limit(1);
   if (!reset) throw new NotFoundError('auth.resetExpired');
   // The link went to the account's email when it has one: opening it proves the address.
-  await db.update(users).set({
-    passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date(),
-    emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, case when ${users.email} is not null then now() end)`,
-  }).where(eq(users.id, reset.userId));
+  await db
+    .update(users)
+    .set({
+      passwordHash: await hashPassword(password),
+      failedLogins: 0,
+      lockedUntil: null,
+      updatedAt: new Date(),
+      emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, case when ${users.email} is not null then now() end)`,
+    })
+    .where(eq(users.id, reset.userId));
   await revokeAccess(db, reset.userId);
 }
 
@@ -211,9 +261,15 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
  */
 async function revokeAccess(db: Db, userId: string): Promise<void> {
   const now = new Date();
-  await db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+  await db
+    .update(passwordResets)
+    .set({ usedAt: now })
+    .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
   await db.delete(sessions).where(eq(sessions.userId, userId));
-  await db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+  await db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
   await db.delete(knownDevices).where(eq(knownDevices.userId, userId));
 }
 
@@ -225,26 +281,36 @@ export async function changePassword(db: Db, userId: string, current: unknown, n
   const issues: Issue[] = [...(typeof current === 'string' && current ? [] : [issue('current', 'errors.required')]), ...passwordIssues(next)];
   if (issues.length) throw new ValidationError(issues);
   const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
-  if (!user || !(await verifyPassword(user.passwordHash, String(current)))) throw new ValidationError([{ field: 'current', key: 'auth.password.wrongCurrent' }]);
-  await db.update(users).set({ passwordHash: await hashPassword(String(next)), updatedAt: new Date() }).where(eq(users.id, userId));
+  if (!user || !(await verifyPassword(user.passwordHash, String(current))))
+    throw new ValidationError([{ field: 'current', key: 'auth.password.wrongCurrent' }]);
+  await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(String(next)), updatedAt: new Date() })
+    .where(eq(users.id, userId));
   const others = keepSession ? and(eq(sessions.userId, userId), ne(sessions.idHash, sha256(keepSession))) : eq(sessions.userId, userId);
   await db.delete(sessions).where(others);
   await db.delete(knownDevices).where(eq(knownDevices.userId, userId));
 }
 
 export async function resetTokenValid(db: Db, token: string): Promise<boolean> {
-  const [row] = await db.select({ u: passwordResets.userId }).from(passwordResets)
-    .where(and(eq(passwordResets.tokenHash, sha256(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date()))).limit(1);
+  const [row] = await db
+    .select({ u: passwordResets.userId })
+    .from(passwordResets)
+    .where(and(eq(passwordResets.tokenHash, sha256(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date())))
+    .limit(1);
   return Boolean(row);
 }
 
 export const TOKEN_PREFIX = 'sd_';
 
-export const CreateTokenInput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  scopes: Type.Array(Type.Union(Object.keys(tokenScopes).map((s) => Type.Literal(s))), { minItems: 1, maxItems: 10, uniqueItems: true }),
-  expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-}, { additionalProperties: false });
+export const CreateTokenInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    scopes: Type.Array(Type.Union(Object.keys(tokenScopes).map((s) => Type.Literal(s))), { minItems: 1, maxItems: 10, uniqueItems: true }),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
+  { additionalProperties: false },
+);
 
 export interface TokenView {
   id: string;
@@ -258,8 +324,14 @@ export interface TokenView {
 }
 
 const tokenColumns = {
-  id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix, scopes: apiTokens.scopes,
-  createdAt: apiTokens.createdAt, expiresAt: apiTokens.expiresAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt,
+  id: apiTokens.id,
+  name: apiTokens.name,
+  prefix: apiTokens.prefix,
+  scopes: apiTokens.scopes,
+  createdAt: apiTokens.createdAt,
+  expiresAt: apiTokens.expiresAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+  revokedAt: apiTokens.revokedAt,
 };
 
 /** A staff member creates a token for a machine; the token never has more rights than they do. */
@@ -268,10 +340,17 @@ export async function createApiToken(db: Db, actor: Actor, input: unknown): Prom
   if (!canSomewhere(actor, 'tokens.create')) throw new DomainError(403, 'forbidden', 'errors.forbidden');
   const data = checkValue(CreateTokenInput, input);
   const secret = `${TOKEN_PREFIX}${randomToken(30)}`;
-  const [view] = await db.insert(apiTokens).values({
-    name: data.name.trim(), prefix: secret.slice(0, 10), tokenHash: sha256(secret), scopes: data.scopes as TokenScope[], userId: actor.userId,
-    expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
-  }).returning(tokenColumns);
+  const [view] = await db
+    .insert(apiTokens)
+    .values({
+      name: data.name.trim(),
+      prefix: secret.slice(0, 10),
+      tokenHash: sha256(secret),
+      scopes: data.scopes as TokenScope[],
+      userId: actor.userId,
+      expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
+    })
+    .returning(tokenColumns);
   if (!view) throw new Error('insert returned nothing');
   await recordAudit(db, actor, { action: 'create', entityType: 'api_token', entityId: view.id, after: view });
   return { token: secret, view };
@@ -284,8 +363,11 @@ export async function listApiTokens(db: Db, actor: Actor): Promise<TokenView[]> 
 
 export async function revokeApiToken(db: Db, actor: Actor, id: string): Promise<void> {
   if (actor.kind !== 'user') throw new DomainError(403, 'forbidden', 'auth.tokenNeedsUser');
-  const [row] = await db.update(apiTokens).set({ revokedAt: new Date() })
-    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, actor.userId), isNull(apiTokens.revokedAt))).returning(tokenColumns);
+  const [row] = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, actor.userId), isNull(apiTokens.revokedAt)))
+    .returning(tokenColumns);
   if (!row) throw new NotFoundError();
   await recordAudit(db, actor, { action: 'revoke', entityType: 'api_token', entityId: id, after: row });
 }
@@ -293,13 +375,30 @@ export async function revokeApiToken(db: Db, actor: Actor, id: string): Promise<
 /** The actor behind an "Authorization: Bearer sd_…" header, or null. */
 export async function tokenActor(db: Db, secret: string, ip?: string): Promise<Actor | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
-  const [row] = await db.select({ id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, userId: apiTokens.userId, lastUsedAt: apiTokens.lastUsedAt })
-    .from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, sha256(secret)), isNull(apiTokens.revokedAt), isNull(users.disabledAt),
-      or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())))).limit(1);
+  const [row] = await db
+    .select({ id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, userId: apiTokens.userId, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(
+      and(
+        eq(apiTokens.tokenHash, sha256(secret)),
+        isNull(apiTokens.revokedAt),
+        isNull(users.disabledAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())),
+      ),
+    )
+    .limit(1);
   if (!row) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
   }
-  return { kind: 'token', tokenId: row.id, userId: row.userId, scopes: row.scopes, grants: await grantsFor(db, row.userId), label: `token:${row.name}`, ...(ip ? { ip } : {}) };
+  return {
+    kind: 'token',
+    tokenId: row.id,
+    userId: row.userId,
+    scopes: row.scopes,
+    grants: await grantsFor(db, row.userId),
+    label: `token:${row.name}`,
+    ...(ip ? { ip } : {}),
+  };
 }

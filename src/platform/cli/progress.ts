@@ -7,12 +7,22 @@ export function terminalProgress(): Progress {
   let bar: cliProgress.SingleBar | null = null;
   return {
     start(total, label) {
-      bar = new cliProgress.SingleBar({
-        stream: process.stderr, format: `${label.padEnd(10)} [{bar}] {percentage}% | {value}/{total} | {eta_formatted}`, hideCursor: true,
-      }, cliProgress.Presets.shades_classic);
+      bar = new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: `${label.padEnd(10)} [{bar}] {percentage}% | {value}/{total} | {eta_formatted}`,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(total, 0);
     },
-    tick(n) { bar?.increment(n); },
-    stop() { bar?.stop(); bar = null; },
+    tick(n) {
+      bar?.increment(n);
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+    },
   };
 }

@@ -11,10 +11,13 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the embedded database’s wr
   it('runs with 256 MB of shared buffers and without full-page images, on top of PGlite’s own parameters', async () => {
     const database = await openDatabase({});
     const settings = await database.query<{ name: string; setting: string }>(
-      `select name, setting from pg_settings where name in ('shared_buffers', 'full_page_writes', 'search_path', 'max_worker_processes') order by name`);
+      `select name, setting from pg_settings where name in ('shared_buffers', 'full_page_writes', 'search_path', 'max_worker_processes') order by name`,
+    );
     expect(settings).toEqual([
-      { name: 'full_page_writes', setting: 'off' }, { name: 'max_worker_processes', setting: '0' },
-      { name: 'search_path', setting: 'public' }, { name: 'shared_buffers', setting: '32768' },
+      { name: 'full_page_writes', setting: 'off' },
+      { name: 'max_worker_processes', setting: '0' },
+      { name: 'search_path', setting: 'public' },
+      { name: 'shared_buffers', setting: '32768' },
     ]);
     await database.close();
   });
@@ -34,8 +37,13 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the embedded database’s wr
 
   it('has the tables that changed enough vacuumed and analyzed on request, which PGlite never does by itself', async () => {
     const database = await openDatabase({});
-    const stats = async (table: string) => (await database.query<{ dead: number; analyzed: boolean }>(
-      'select n_dead_tup::int as dead, last_analyze is not null as analyzed from pg_stat_user_tables where relname = $1', [table]))[0];
+    const stats = async (table: string) =>
+      (
+        await database.query<{ dead: number; analyzed: boolean }>(
+          'select n_dead_tup::int as dead, last_analyze is not null as analyzed from pg_stat_user_tables where relname = $1',
+          [table],
+        )
+      )[0];
     await database.exec('create table maintain_busy (x int); create table maintain_quiet (x int)');
     await database.exec('insert into maintain_busy select g from generate_series(1, 5000) g; delete from maintain_busy where x <= 2000');
     await database.exec('insert into maintain_quiet values (1)');

@@ -18,7 +18,9 @@ function writeThenKill(atLeast: number): Promise<number> {
     let committed = 0;
     let stderr = '';
     let buffer = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.stdout.on('data', (d: Buffer) => {
       buffer += d.toString();
       const lines = buffer.split('\n');

@@ -121,12 +121,17 @@ async function openPglite(dataDir: string | undefined, lockKind: OpenOptions['lo
     db,
     kind: 'pglite',
     dataDir,
-    exec: async (sql) => { await client.exec(sql); },
+    exec: async (sql) => {
+      await client.exec(sql);
+    },
     query: async <T>(sql: string, params: unknown[] = []) => (await client.query<T>(sql, params)).rows,
-    withClient: (fn) => fn({
-      exec: async (sql) => { await client.exec(sql); },
-      query: async <T>(sql: string, params: unknown[] = []) => (await client.query<T>(sql, params)).rows,
-    }),
+    withClient: (fn) =>
+      fn({
+        exec: async (sql) => {
+          await client.exec(sql);
+        },
+        query: async <T>(sql: string, params: unknown[] = []) => (await client.query<T>(sql, params)).rows,
+      }),
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     checkpoint: async () => {
       if (pgDir && !client.closed) await client.exec('checkpoint');
@@ -152,7 +157,9 @@ async function openPglite(dataDir: string | undefined, lockKind: OpenOptions['lo
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  pool.on('error', () => { /* idle client errors are reported on the next query */ });
+  pool.on('error', () => {
+    /* idle client errors are reported on the next query */
+  });
   const probe = await pool.connect().catch(async (err: unknown) => {
     await pool.end();
     throw new Error(`Cannot connect to PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
@@ -162,13 +169,17 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     db,
     kind: 'postgres',
-    exec: async (sql) => { await pool.query(sql); },
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
     query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
     withClient: async (fn) => {
       const conn = await pool.connect();
       try {
         return await fn({
-          exec: async (sql) => { await conn.query(sql); },
+          exec: async (sql) => {
+            await conn.query(sql);
+          },
           query: async <T>(sql: string, params: unknown[] = []) => (await conn.query(sql, params)).rows as T[],
         });
       } finally {

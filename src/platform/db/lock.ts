@@ -6,11 +6,15 @@ export interface DataLock {
 }
 
 export class DataDirLockedError extends Error {
-  constructor(readonly dataDir: string, readonly pid: number, readonly holder: string) {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+    readonly holder: string,
+  ) {
     super(
       `The data folder ${dataDir} is in use by a running ${holder} (process ${pid}). ` +
-      `The embedded database can be opened by one process at a time: stop that process first, ` +
-      `or set DATABASE_URL to use a PostgreSQL server.`,
+        `The embedded database can be opened by one process at a time: stop that process first, ` +
+        `or set DATABASE_URL to use a PostgreSQL server.`,
     );
     this.name = 'DataDirLockedError';
   }
@@ -36,13 +40,21 @@ export function acquireLock(dataDir: string, holder: 'server' | 'cli'): DataLock
         release() {
           if (released) return;
           released = true;
-          try { fs.unlinkSync(file); } catch { /* already gone */ }
+          try {
+            fs.unlinkSync(file);
+          } catch {
+            /* already gone */
+          }
         },
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       let info: { pid?: number; holder?: string } = {};
-      try { info = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof info; } catch { /* unreadable: stale */ }
+      try {
+        info = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof info;
+      } catch {
+        /* unreadable: stale */
+      }
       if (typeof info.pid === 'number' && info.pid !== process.pid && alive(info.pid)) {
         throw new DataDirLockedError(dataDir, info.pid, info.holder ?? 'process');
       }

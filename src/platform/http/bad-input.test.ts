@@ -6,7 +6,10 @@ import { createTestApp, multipartBody, signedIn, type TestApp } from '../testing
 import { safeNext } from './context.js';
 import { uniqueField } from './errors.js';
 
-interface Route { method: string; url: string }
+interface Route {
+  method: string;
+  url: string;
+}
 
 /** Every route Fastify knows, read from its route tree (`printRoutes` without a common prefix). */
 function routeList(app: FastifyInstance): Route[] {
@@ -25,8 +28,9 @@ function routeList(app: FastifyInstance): Route[] {
   return out.filter((r) => !r.url.startsWith('/assets/') && !r.url.startsWith('/api/docs') && r.url !== '/*');
 }
 
-const junkQuery = 'page=-1&limit=1.5&offset=abc&year=0000&from=0000-00-00&to=2025-02-30&date=2025-02-30&month=13&week=99'
-  + '&unit=..&institution=nope&institutionId=nope&unitId=nope&status=%F0%9F%92%A5&kind=x&next=%C3%A9%E2%80%AE&q=%E2%80%8F&sort=__proto__';
+const junkQuery =
+  'page=-1&limit=1.5&offset=abc&year=0000&from=0000-00-00&to=2025-02-30&date=2025-02-30&month=13&week=99' +
+  '&unit=..&institution=nope&institutionId=nope&unitId=nope&status=%F0%9F%92%A5&kind=x&next=%C3%A9%E2%80%AE&q=%E2%80%8F&sort=__proto__';
 const nulQuery = 'q=a%00b&name=%00&unit=%00&next=%00&page=%00';
 
 /** The route's address with every parameter replaced: ids by `value`, others by `other`. */
@@ -46,11 +50,31 @@ function requestsFor(route: Route, csrf: string): InjectOptions[] {
   if (method === 'GET') return list;
   const headers = { 'x-csrf-token': csrf };
   const nul = { name: 'a\u0000b', code: '\u0000', title: '\u0000', email: 'a\u0000@b.vn', text: '\u0000', rrule: '\u0000', next: '\u0000' };
-  const broken = { name: 'x', rrule: 'FREQ=SOMETIMES;COUNT=-1', startsOn: '0000-01-01', endsOn: '2025-02-30', capacity: '1.5', year: '0000', quarter: '9', count: '-1', next: 'é' };
+  const broken = {
+    name: 'x',
+    rrule: 'FREQ=SOMETIMES;COUNT=-1',
+    startsOn: '0000-01-01',
+    endsOn: '2025-02-30',
+    capacity: '1.5',
+    year: '0000',
+    quarter: '9',
+    count: '-1',
+    next: 'é',
+  };
   list.push(
     { method, url: bad, headers, payload: nul },
-    { method, url: bad, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, ...nul }).toString() },
-    { method, url: bad, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, ...broken }).toString() },
+    {
+      method,
+      url: bad,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, ...nul }).toString(),
+    },
+    {
+      method,
+      url: bad,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, ...broken }).toString(),
+    },
     { method, url: fill(route.url, '00000000-0000-4000-8000-000000000000', 'x'), headers, payload: broken },
     { method, url: bad, headers: { ...headers, 'content-type': 'application/json' }, payload: '{"name": "unterminated' },
     { method, url: bad, headers: { ...headers, 'content-type': 'multipart/form-data' }, payload: 'no boundary here' },
@@ -80,7 +104,9 @@ describe('bad input on every route never answers 5xx', () => {
   it('lists the OpenAPI document’s routes and the page routes', async () => {
     const doc = (await t.app.inject({ url: '/api/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
     const known = new Set(routes.map((r) => `${r.method} ${r.url}`));
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
     expect(documented.length).toBeGreaterThan(20);
     const text = JSON.stringify(doc);
     expect(Object.keys((doc as { components?: { schemas?: object } }).components?.schemas ?? {})).toContain('ErrorOut');
@@ -97,7 +123,12 @@ describe('bad input on every route never answers 5xx', () => {
     const api = await t.app.inject({ url: '/api/v1/institutions?q=a%00', headers: { cookie } });
     expect(api.statusCode).toBe(400);
     expect(api.json()).toMatchObject({ error: { code: 'validation', issues: [{ field: 'querystring.q', code: 'errors.nul' }] } });
-    const json = await t.app.inject({ method: 'POST', url: '/api/v1/units', headers: { cookie, 'x-csrf-token': b.csrf }, payload: { code: '99', name: 'a\u0000' } });
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/units',
+      headers: { cookie, 'x-csrf-token': b.csrf },
+      payload: { code: '99', name: 'a\u0000' },
+    });
     expect(json.json()).toMatchObject({ error: { issues: [{ field: 'name', code: 'errors.nul' }] } });
     const form = await b.post('/login', { identifier: 'x\u0000y', password: 'p' });
     expect(form.statusCode).toBe(400);
@@ -115,9 +146,30 @@ describe('bad input on every route never answers 5xx', () => {
     expect((await b.upload(`/units/import?_csrf=${b.csrf}`, file, {}, { csrf: false })).statusCode).toBe(403);
     const { payload, contentType } = multipartBody({}, file);
     const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    expect((await t.app.inject({ method: 'POST', url: '/units/import', payload, headers: { cookie, 'content-type': contentType, 'x-csrf-token': b.csrf } })).statusCode).toBe(422);
-    expect((await t.app.inject({ method: 'POST', url: '/units/import', payload: 'x', headers: { cookie, 'content-type': 'multipart/form-data', 'x-csrf-token': b.csrf } })).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'POST', url: '/login', payload, headers: { cookie, 'content-type': contentType, 'x-csrf-token': b.csrf } })).statusCode).toBe(415);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/units/import',
+          payload,
+          headers: { cookie, 'content-type': contentType, 'x-csrf-token': b.csrf },
+        })
+      ).statusCode,
+    ).toBe(422);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/units/import',
+          payload: 'x',
+          headers: { cookie, 'content-type': 'multipart/form-data', 'x-csrf-token': b.csrf },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/login', payload, headers: { cookie, 'content-type': contentType, 'x-csrf-token': b.csrf } }))
+        .statusCode,
+    ).toBe(415);
   });
 
   it('reads the field of a unique violation from its detail or its constraint, and keeps next to ASCII paths', () => {
@@ -139,7 +191,10 @@ describe('bad input on every route never answers 5xx', () => {
         const cookie = browser ? [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
         for (const req of requestsFor(route, browser?.csrf ?? '')) {
           const res = await t.app.inject({ ...req, headers: { ...(req.headers ?? {}), ...(cookie ? { cookie } : {}) } });
-          if (res.statusCode >= 500) failures.push(`${route.method} ${route.url} ← ${typeof req.url === 'string' ? req.url : ''} ${typeof req.payload === 'string' ? req.payload.slice(0, 60) : ''}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+          if (res.statusCode >= 500)
+            failures.push(
+              `${route.method} ${route.url} ← ${typeof req.url === 'string' ? req.url : ''} ${typeof req.payload === 'string' ? req.payload.slice(0, 60) : ''}: ${res.statusCode} ${res.body.slice(0, 200)}`,
+            );
         }
       }
       expect(failures).toEqual([]);

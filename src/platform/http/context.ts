@@ -57,7 +57,10 @@ export function pageContext(req: FastifyRequest): PageContext {
 }
 
 export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store')
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
     .send(`<!doctype html>${renderToString(page)}`);
 }
 
@@ -67,7 +70,9 @@ export function safeNext(next: unknown, fallback = '/'): string {
 }
 
 export function wantsJson(req: FastifyRequest): boolean {
-  return req.url.startsWith('/api/') || (req.headers.accept ?? '').includes('application/json') && !(req.headers.accept ?? '').includes('text/html');
+  return (
+    req.url.startsWith('/api/') || ((req.headers.accept ?? '').includes('application/json') && !(req.headers.accept ?? '').includes('text/html'))
+  );
 }
 
 /** The issues of a validation or conflict error, which a form page shows beside its fields; null otherwise. */

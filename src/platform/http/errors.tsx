@@ -13,14 +13,36 @@ function ErrorPage({ req, status, titleKey, issues }: { req: FastifyRequest; sta
     <Layout ctx={ctx} title={ctx.t(titleKey)}>
       <h1>{ctx.t(titleKey)}</h1>
       {lead ? <p class="lead">{lead}</p> : null}
-      {issues.length ? <ul>{issues.map((i) => <li key={`${i.row ?? ''}${i.field}${i.key}`}>{i.field}: {issueText(ctx, i)}</li>)}</ul> : null}
-      {status === 401 ? <p><a href={`/login?next=${encodeURIComponent(req.url)}`}>{ctx.t('nav.login')}</a></p> : null}
-      <p><a href="/">{ctx.t('errors.back')}</a></p>
+      {issues.length ? (
+        <ul>
+          {issues.map((i) => (
+            <li key={`${i.row ?? ''}${i.field}${i.key}`}>
+              {i.field}: {issueText(ctx, i)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {status === 401 ? (
+        <p>
+          <a href={`/login?next=${encodeURIComponent(req.url)}`}>{ctx.t('nav.login')}</a>
+        </p>
+      ) : null}
+      <p>
+        <a href="/">{ctx.t('errors.back')}</a>
+      </p>
     </Layout>
   );
 }
 
-export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, code: string, key: MessageKey, issues: Issue[] = [], params?: Record<string, string | number>): FastifyReply {
+export function sendError(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  key: MessageKey,
+  issues: Issue[] = [],
+  params?: Record<string, string | number>,
+): FastifyReply {
   if (wantsJson(req)) {
     return reply.code(status).send({
       error: {
@@ -49,9 +71,20 @@ const camel = (column: string) => column.replace(/_([a-z])/g, (_m, c: string) =>
  * first column that is not a reference) or else its constraint's name (`institutions_code_key`).
  */
 export function uniqueField(detail: string | undefined, constraint: string | undefined): string {
-  const columns = /^Key \(([^)]+)\)=/.exec(detail ?? '')?.[1]?.split(',').map((c) => c.trim().replace(/^"|"$/g, '').replace(/^lower\((.*)\)$/, '$1'));
+  const columns = /^Key \(([^)]+)\)=/
+    .exec(detail ?? '')?.[1]
+    ?.split(',')
+    .map((c) =>
+      c
+        .trim()
+        .replace(/^"|"$/g, '')
+        .replace(/^lower\((.*)\)$/, '$1'),
+    );
   if (columns?.length) return camel(columns.find((c) => !c.endsWith('_id')) ?? columns[0]!);
-  const name = constraint?.replace(/_(key|unique|idx)$/, '').split('_').pop();
+  const name = constraint
+    ?.replace(/_(key|unique|idx)$/, '')
+    .split('_')
+    .pop();
   return name ? camel(name) : 'body';
 }
 
@@ -59,12 +92,14 @@ export function errorHandler(error: FastifyError, req: FastifyRequest, reply: Fa
   if (error instanceof DomainError) return sendError(req, reply, error.status, error.code, error.key, error.issues, error.params);
   if (error.validation) {
     const issues = schemaIssues(error.validation as unknown as SchemaError[]).map((i) => ({
-      ...i, field: error.validationContext && error.validationContext !== 'body' ? `${error.validationContext}.${i.field}` : i.field,
+      ...i,
+      field: error.validationContext && error.validationContext !== 'body' ? `${error.validationContext}.${i.field}` : i.field,
     }));
     return sendError(req, reply, 400, 'validation', 'errors.validation', issues);
   }
   const db = databaseError(error);
-  if (db?.code === '23505') return sendError(req, reply, 409, 'conflict', 'errors.conflict', [{ field: uniqueField(db.detail, db.constraint), key: 'errors.conflict' }]);
+  if (db?.code === '23505')
+    return sendError(req, reply, 409, 'conflict', 'errors.conflict', [{ field: uniqueField(db.detail, db.constraint), key: 'errors.conflict' }]);
   if (db?.code === '22P02' || db?.code === '22007' || db?.code === '22008' || db?.code === '22003' || db?.code === '22021') {
     return sendError(req, reply, 400, 'bad_request', 'errors.badRequest');
   }

@@ -9,7 +9,9 @@ import { parseForm } from './validation.js';
 /** The fields of a posted form as typed, for showing them again beside its errors. */
 export function rawForm(body: unknown): Record<string, string> {
   if (!body || typeof body !== 'object') return {};
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf'));
+  return Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf'),
+  );
 }
 
 export interface FormSubmission<S extends TSchema, R> {

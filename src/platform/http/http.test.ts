@@ -6,8 +6,12 @@ import { eq } from 'drizzle-orm';
 
 let t: TestApp;
 
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 /** The link of the newest message to the address, once the outbox has been handed to the transport. */
 async function linkSentTo(recipient: string, path: string): Promise<string> {
@@ -177,7 +181,8 @@ describe('registration and login through the pages', () => {
 describe('JSON API', () => {
   it('is described in OpenAPI and readable at /api/docs', async () => {
     const spec = (await new Browser(t.app).get('/api/openapi.json')).json<{ paths: Record<string, unknown> }>();
-    for (const p of ['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/me', '/api/v1/tokens', '/api/v1/audit']) expect(spec.paths).toHaveProperty([p]);
+    for (const p of ['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/me', '/api/v1/tokens', '/api/v1/audit'])
+      expect(spec.paths).toHaveProperty([p]);
     expect((await new Browser(t.app).get('/api/docs/')).statusCode).toBe(200);
   });
 
@@ -189,14 +194,24 @@ describe('JSON API', () => {
     const fields = res.json<{ error: { issues: { field: string }[] } }>().error.issues.map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['displayName', 'password']));
     for (const payload of [undefined, 'null', '[]', '{"displayName":"' + 'x'.repeat(10_000) + '"}']) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload, headers: { 'content-type': 'application/json', cookie: `sd_csrf=${b.csrf}`, 'x-csrf-token': b.csrf } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload,
+        headers: { 'content-type': 'application/json', cookie: `sd_csrf=${b.csrf}`, 'x-csrf-token': b.csrf },
+      });
       expect(r.statusCode).toBeGreaterThanOrEqual(400);
       expect(r.statusCode).toBeLessThan(500);
     }
   });
 
   it('refuses a body over the limit', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: `{"displayName":"${'x'.repeat(2 * 1024 * 1024)}"}`, headers: { 'content-type': 'application/json' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: `{"displayName":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(413);
   });
 

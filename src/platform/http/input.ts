@@ -37,7 +37,11 @@ function brokenMultipart(err: unknown): unknown {
   return new DomainError(400, 'bad_request', 'errors.multipart', [issue('body', 'errors.multipart')]);
 }
 
-interface FieldPart { type: 'field'; fieldname: string; value: unknown }
+interface FieldPart {
+  type: 'field';
+  fieldname: string;
+  value: unknown;
+}
 
 /**
  * Checks each multipart field as it arrives: no NUL characters, and (when the CSRF token did not
@@ -45,14 +49,18 @@ interface FieldPart { type: 'field'; fieldname: string; value: unknown }
  */
 class PartChecker {
   private verified: boolean;
-  constructor(private readonly req: FastifyRequest, needsCsrf: boolean) {
+  constructor(
+    private readonly req: FastifyRequest,
+    needsCsrf: boolean,
+  ) {
     this.verified = !needsCsrf;
   }
 
   field(part: FieldPart): void {
     if (typeof part.value === 'string' && part.value.includes('\u0000')) refuseNul(part.fieldname);
     if (part.fieldname.includes('\u0000')) refuseNul('body');
-    if (part.fieldname === '_csrf' && typeof part.value === 'string' && this.req.csrfToken && safeEqual(part.value, this.req.csrfToken)) this.verified = true;
+    if (part.fieldname === '_csrf' && typeof part.value === 'string' && this.req.csrfToken && safeEqual(part.value, this.req.csrfToken))
+      this.verified = true;
   }
 
   file(fields: Record<string, unknown>): void {
@@ -72,7 +80,7 @@ function guardMultipart(req: FastifyRequest, needsCsrf: boolean): void {
   const checker = new PartChecker(req, needsCsrf);
   const file = req.file.bind(req);
   const parts = req.parts.bind(req);
-  req.file = (async (...args: Parameters<typeof file>) => {
+  req.file = async (...args: Parameters<typeof file>) => {
     let got: MultipartFile | undefined;
     try {
       got = await file(...args);
@@ -81,7 +89,7 @@ function guardMultipart(req: FastifyRequest, needsCsrf: boolean): void {
     }
     checker.file(got?.fields ?? {});
     return got;
-  });
+  };
   req.parts = ((...args: Parameters<typeof parts>) => {
     const source = parts(...args);
     async function* checked(): AsyncGenerator<Multipart> {
@@ -107,7 +115,8 @@ function guardMultipart(req: FastifyRequest, needsCsrf: boolean): void {
  */
 export const inputGuards = fp(async (app: FastifyInstance) => {
   app.addHook('preValidation', async (req) => {
-    if (req.isMultipart() && !req.routeOptions.config.upload) throw new DomainError(415, 'unsupported_media_type', 'errors.badRequest', [issue('body', 'errors.multipart')]);
+    if (req.isMultipart() && !req.routeOptions.config.upload)
+      throw new DomainError(415, 'unsupported_media_type', 'errors.badRequest', [issue('body', 'errors.multipart')]);
     const field = nulField(req.params, 'params') ?? nulField(req.query, 'querystring') ?? nulField(req.body);
     if (field) refuseNul(field);
   });

@@ -5,13 +5,16 @@ import { Type, type TSchema } from 'typebox';
  * The API pieces every module shares, registered once (`registerApiSchemas`) so the OpenAPI
  * document holds each under its components and the routes reference them.
  */
-export const ErrorSchema = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
-  }),
-}, { $id: 'ErrorOut', description: 'What went wrong, with one issue per field' });
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      issues: Type.Array(Type.Object({ field: Type.String(), row: Type.Optional(Type.Integer()), code: Type.String(), message: Type.String() })),
+    }),
+  },
+  { $id: 'ErrorOut', description: 'What went wrong, with one issue per field' },
+);
 
 /** The error body of every JSON answer from 400 up. */
 export const ErrorOut = Type.Ref('ErrorOut');
@@ -27,13 +30,20 @@ export const IsoDate = Type.String({ format: 'date', pattern: '^(?!0000)[0-9]{4}
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** One page of a list. */
-export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
 
 /** The query of a paged list: page from 1, at most 100 a page. */
-export const PageQuery = { page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) };
+export const PageQuery = {
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+};
 
 /** Which rows a page asks for. */
-export function pageWindow(q: { page?: number | undefined; pageSize?: number | undefined }, defaultSize = 20): { page: number; pageSize: number; offset: number } {
+export function pageWindow(
+  q: { page?: number | undefined; pageSize?: number | undefined },
+  defaultSize = 20,
+): { page: number; pageSize: number; offset: number } {
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? defaultSize;
   return { page, pageSize, offset: (page - 1) * pageSize };

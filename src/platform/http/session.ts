@@ -16,7 +16,10 @@ const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function cookieOptions(app: FastifyInstance, maxAgeSeconds?: number) {
   return {
-    path: '/', httpOnly: true, sameSite: 'lax' as const, secure: app.deps.config.secureCookies,
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: app.deps.config.secureCookies,
     ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
   };
 }
@@ -49,7 +52,8 @@ export const requestContext = fp(async (app: FastifyInstance) => {
     req.actor = { ...anonymous, ip: req.ip };
     const query = req.query as Record<string, unknown> | undefined;
     const asked = query?.lang;
-    if (isLocale(asked)) reply.setCookie(LANG_COOKIE, asked, { path: '/', sameSite: 'lax', maxAge: 365 * 86_400, secure: app.deps.config.secureCookies });
+    if (isLocale(asked))
+      reply.setCookie(LANG_COOKIE, asked, { path: '/', sameSite: 'lax', maxAge: 365 * 86_400, secure: app.deps.config.secureCookies });
     req.locale = isLocale(asked) ? asked : negotiateLocale(req.cookies[LANG_COOKIE]);
     req.t = translator(req.locale);
 
@@ -71,7 +75,13 @@ export const requestContext = fp(async (app: FastifyInstance) => {
       req.sessionToken = token;
       req.user = session.user;
       req.csrfToken = session.csrfToken;
-      req.actor = { kind: 'user', userId: session.user.id, grants: session.grants, label: session.user.email ?? session.user.phone ?? session.user.displayName, ip: req.ip };
+      req.actor = {
+        kind: 'user',
+        userId: session.user.id,
+        grants: session.grants,
+        label: session.user.email ?? session.user.phone ?? session.user.displayName,
+        ip: req.ip,
+      };
       if (!isLocale(asked) && !req.cookies[LANG_COOKIE] && isLocale(session.user.locale)) {
         req.locale = session.user.locale;
         req.t = translator(req.locale);

@@ -40,22 +40,57 @@ export function schemaIssues(errors: Iterable<SchemaError>): Issue[] {
     let key: MessageKey;
     let params: Record<string, string | number> | undefined;
     switch (e.keyword) {
-      case 'required': key = 'errors.required'; break;
+      case 'required':
+        key = 'errors.required';
+        break;
       case 'minLength':
         key = Number(e.params.limit) <= 1 ? 'errors.required' : 'errors.minLength';
         params = { limit: Number(e.params.limit) };
         break;
-      case 'maxLength': key = 'errors.maxLength'; params = { limit: Number(e.params.limit) }; break;
-      case 'minimum': case 'exclusiveMinimum': key = 'errors.minimum'; params = { limit: Number(e.params.limit) }; break;
-      case 'maximum': case 'exclusiveMaximum': key = 'errors.maximum'; params = { limit: Number(e.params.limit) }; break;
-      case 'minItems': key = 'errors.minItems'; params = { limit: Number(e.params.limit) }; break;
-      case 'maxItems': key = 'errors.maxItems'; params = { limit: Number(e.params.limit) }; break;
-      case 'format': key = messageKey(`errors.format.${String(e.params.format)}`); break;
-      case 'pattern': key = 'errors.pattern'; break;
-      case 'type': key = 'errors.type'; params = { type: String(e.params.type) }; break;
-      case 'enum': case 'const': case 'anyOf': case 'oneOf': key = 'errors.choice'; break;
-      case 'additionalProperties': case 'boolean': key = 'errors.unknownField'; break;
-      default: key = 'errors.invalid';
+      case 'maxLength':
+        key = 'errors.maxLength';
+        params = { limit: Number(e.params.limit) };
+        break;
+      case 'minimum':
+      case 'exclusiveMinimum':
+        key = 'errors.minimum';
+        params = { limit: Number(e.params.limit) };
+        break;
+      case 'maximum':
+      case 'exclusiveMaximum':
+        key = 'errors.maximum';
+        params = { limit: Number(e.params.limit) };
+        break;
+      case 'minItems':
+        key = 'errors.minItems';
+        params = { limit: Number(e.params.limit) };
+        break;
+      case 'maxItems':
+        key = 'errors.maxItems';
+        params = { limit: Number(e.params.limit) };
+        break;
+      case 'format':
+        key = messageKey(`errors.format.${String(e.params.format)}`);
+        break;
+      case 'pattern':
+        key = 'errors.pattern';
+        break;
+      case 'type':
+        key = 'errors.type';
+        params = { type: String(e.params.type) };
+        break;
+      case 'enum':
+      case 'const':
+      case 'anyOf':
+      case 'oneOf':
+        key = 'errors.choice';
+        break;
+      case 'additionalProperties':
+      case 'boolean':
+        key = 'errors.unknownField';
+        break;
+      default:
+        key = 'errors.invalid';
     }
     seen.add(field);
     out.push(params ? { field, key, params } : { field, key });

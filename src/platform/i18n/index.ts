@@ -78,7 +78,8 @@ export function translator(locale: Locale): Translate {
   return (key, params) => {
     const plural = locale === 'en' ? plurals.get(key) : undefined;
     const count = plural ? countOf(params?.n) : undefined;
-    const text = plural && count !== undefined ? plural[rules.select(count) === 'one' ? 'one' : 'other'] : table.get(key) ?? catalogues.vi.get(key) ?? key;
+    const text =
+      plural && count !== undefined ? plural[rules.select(count) === 'one' ? 'one' : 'other'] : (table.get(key) ?? catalogues.vi.get(key) ?? key);
     if (!params) return text;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
@@ -96,13 +97,23 @@ export function negotiateLocale(cookie: string | undefined): Locale {
 export function formatDate(locale: Locale, value: Date | string | null | undefined): string {
   if (!value) return '';
   const d = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : value;
-  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' }).format(d);
+  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    timeZone: 'Asia/Ho_Chi_Minh',
+  }).format(d);
 }
 
 export function formatDateTime(locale: Locale, value: Date | string | null | undefined): string {
   if (!value) return '';
   return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
-    day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Ho_Chi_Minh',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Asia/Ho_Chi_Minh',
   }).format(typeof value === 'string' ? new Date(value) : value);
 }
 

@@ -20,8 +20,13 @@ const at = (iso: string) => new Date(iso);
 const T0 = at('2026-03-01T08:00:00Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
 const claim = (now: Date, kinds = ['test'], limit = 10, leaseMs = 60_000) => claimJobs(db, { now, limit, leaseMs, kinds });
-const row = async (id: string) => (await database.query<{ status: string; attempts: number; last_error: string | null; run_at: Date }>(
-  'select status, attempts, last_error, run_at from jobs where id = $1', [id]))[0];
+const row = async (id: string) =>
+  (
+    await database.query<{ status: string; attempts: number; last_error: string | null; run_at: Date }>(
+      'select status, attempts, last_error, run_at from jobs where id = $1',
+      [id],
+    )
+  )[0];
 
 describe('one-off jobs', () => {
   it('are claimed once: a second claim at the same time gets nothing, and only kinds asked for', async () => {
@@ -40,10 +45,12 @@ describe('one-off jobs', () => {
   });
 
   it('are not enqueued when the writing transaction rolls back', async () => {
-    await expect(db.transaction(async (tx) => {
-      await enqueueJob(tx, { kind: 'test', payload: {}, runAt: T0 });
-      throw new Error('rolled back');
-    })).rejects.toThrow('rolled back');
+    await expect(
+      db.transaction(async (tx) => {
+        await enqueueJob(tx, { kind: 'test', payload: {}, runAt: T0 });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
     expect(await claim(T0)).toEqual([]);
   });
 
@@ -127,7 +134,13 @@ describe('one-off jobs', () => {
 });
 
 describe('recurring jobs', () => {
-  const counted = (name: string, everyMs: number, runs: Date[]): JobDefinition => ({ name, everyMs, run: async ({ now }) => { runs.push(now); } });
+  const counted = (name: string, everyMs: number, runs: Date[]): JobDefinition => ({
+    name,
+    everyMs,
+    run: async ({ now }) => {
+      runs.push(now);
+    },
+  });
 
   it('run each due turn once, however many runners ask at the same time', async () => {
     const runs: Date[] = [];
@@ -150,7 +163,9 @@ describe('recurring jobs', () => {
     expect(turn?.name).toBe('test.fails');
     expect(await claimTurns(db, ['test.fails'], later(5_000), 60_000)).toEqual([]);
     expect(await runDueTurns(db, defs, { now: () => later(61_000) })).toEqual(['test.fails']);
-    const [r] = await database.query<{ last_error: string; locked_until: Date | null }>(`select last_error, locked_until from job_schedules where name = 'test.fails'`);
+    const [r] = await database.query<{ last_error: string; locked_until: Date | null }>(
+      `select last_error, locked_until from job_schedules where name = 'test.fails'`,
+    );
     expect(r).toEqual({ last_error: 'no mail server', locked_until: null });
   });
 
@@ -165,9 +180,23 @@ describe('the runner', () => {
     const runs: Date[] = [];
     await enqueueJob(db, { kind: 'test', payload: { n: 1 } });
     const runner = await startJobRunner({
-      db, pollMs: 10, log: { error: () => undefined, warn: () => undefined },
-      handlers: { test: async (job) => { done.push(job.id); } },
-      recurring: [{ name: 'test.runner', everyMs: 3_600_000, run: async ({ now }) => { runs.push(now); } }],
+      db,
+      pollMs: 10,
+      log: { error: () => undefined, warn: () => undefined },
+      handlers: {
+        test: async (job) => {
+          done.push(job.id);
+        },
+      },
+      recurring: [
+        {
+          name: 'test.runner',
+          everyMs: 3_600_000,
+          run: async ({ now }) => {
+            runs.push(now);
+          },
+        },
+      ],
     });
     await enqueueJob(db, { kind: 'test', payload: { n: 2 } });
     await expect.poll(() => done.length).toBe(2);

@@ -18,11 +18,17 @@ export interface NewJob {
 
 /** Queues a one-off job in the caller's transaction: it runs only if that transaction commits. */
 export async function enqueueJob(db: Db, job: NewJob): Promise<string> {
-  const [row] = await db.insert(jobs).values({
-    kind: job.kind, payload: job.payload, fairKey: job.fairKey ?? job.kind,
-    ...(job.runAt ? { runAt: job.runAt } : {}), ...(job.maxAttempts ? { maxAttempts: job.maxAttempts } : {}),
-    ...(job.dropped ? { status: 'dropped' as const, lastError: job.dropped, finishedAt: new Date() } : {}),
-  }).returning({ id: jobs.id });
+  const [row] = await db
+    .insert(jobs)
+    .values({
+      kind: job.kind,
+      payload: job.payload,
+      fairKey: job.fairKey ?? job.kind,
+      ...(job.runAt ? { runAt: job.runAt } : {}),
+      ...(job.maxAttempts ? { maxAttempts: job.maxAttempts } : {}),
+      ...(job.dropped ? { status: 'dropped' as const, lastError: job.dropped, finishedAt: new Date() } : {}),
+    })
+    .returning({ id: jobs.id });
   if (!row) throw new Error('insert returned nothing');
   return row.id;
 }
@@ -57,10 +63,15 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<ClaimedJob[
   const claimId = randomUUID();
   const now = opts.now.toISOString();
   const until = new Date(opts.now.getTime() + opts.leaseMs).toISOString();
-  const kinds = sql.join(opts.kinds.map((k) => sql`${k}`), sql`, `);
+  const kinds = sql.join(
+    opts.kinds.map((k) => sql`${k}`),
+    sql`, `,
+  );
   const due = (t: string) => sql`${sql.raw(t)}kind in (${kinds}) and ((${sql.raw(t)}status = 'pending' and ${sql.raw(t)}run_at <= ${now}::timestamptz)
     or (${sql.raw(t)}status = 'running' and ${sql.raw(t)}locked_until < ${now}::timestamptz))`;
-  const rows = await rowsOf<{ id: string; kind: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>(db, sql`
+  const rows = await rowsOf<{ id: string; kind: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>(
+    db,
+    sql`
     update jobs set status = 'running', attempts = attempts + 1, claim_id = ${claimId}, locked_until = ${until}::timestamptz
     where id in (
       select j.id from jobs j
@@ -70,16 +81,20 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<ClaimedJob[
       limit ${opts.limit}
       for update of j skip locked
     )
-    returning id, kind, payload, attempts, max_attempts`);
+    returning id, kind, payload, attempts, max_attempts`,
+  );
   return rows.map((r) => ({ id: r.id, kind: r.kind, payload: r.payload, attempt: r.attempts, maxAttempts: r.max_attempts, claimId }));
 }
 
 /** Marks a claimed job done (or dropped, with the reason). False when the claim had run out and another took the job. */
 export async function finishJob(db: Db, job: ClaimedJob, now: Date, dropped?: string): Promise<boolean> {
-  const rows = await rowsOf<{ id: string }>(db, sql`
+  const rows = await rowsOf<{ id: string }>(
+    db,
+    sql`
     update jobs set status = ${dropped ? 'dropped' : 'done'}, last_error = ${dropped ?? null}, finished_at = ${now.toISOString()}::timestamptz,
       claim_id = null, locked_until = null
-    where id = ${job.id} and claim_id = ${job.claimId} and status = 'running' returning id`);
+    where id = ${job.id} and claim_id = ${job.claimId} and status = 'running' returning id`,
+  );
   return rows.length === 1;
 }
 
@@ -95,18 +110,24 @@ export function backoffMs(failedAttempts: number): number {
 export async function failJob(db: Db, job: ClaimedJob, now: Date, err: unknown): Promise<{ recorded: boolean; final: boolean }> {
   const final = job.attempt >= job.maxAttempts;
   const message = (err instanceof Error ? err.message : JSON.stringify(err)).slice(0, 1000);
-  const rows = await rowsOf<{ id: string }>(db, sql`
+  const rows = await rowsOf<{ id: string }>(
+    db,
+    sql`
     update jobs set status = ${final ? 'failed' : 'pending'}, last_error = ${message},
       run_at = ${new Date(now.getTime() + backoffMs(job.attempt)).toISOString()}::timestamptz,
       finished_at = ${final ? now.toISOString() : null}::timestamptz, claim_id = null, locked_until = null
-    where id = ${job.id} and claim_id = ${job.claimId} and status = 'running' returning id`);
+    where id = ${job.id} and claim_id = ${job.claimId} and status = 'running' returning id`,
+  );
   return { recorded: rows.length === 1, final };
 }
 
 /** Forgets finished jobs older than `days` (failed ones are kept as long, for whoever looks into them). */
 export async function purgeFinishedJobs(db: Db, now: Date, days = 30): Promise<number> {
-  const rows = await rowsOf<{ id: string }>(db, sql`
+  const rows = await rowsOf<{ id: string }>(
+    db,
+    sql`
     delete from jobs where status in ('done', 'failed', 'dropped') and finished_at < ${new Date(now.getTime() - days * 86_400_000).toISOString()}::timestamptz
-    returning id`);
+    returning id`,
+  );
   return rows.length;
 }

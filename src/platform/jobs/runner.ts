@@ -35,7 +35,12 @@ const DEFAULT_LEASE_MS = 10 * 60_000;
 export async function runQueuedJobs(db: Db, handlers: Readonly<Record<string, JobHandler>>, opts: QueueOptions = {}): Promise<QueueResult> {
   const now = opts.now ?? (() => new Date());
   const log = opts.log ?? silent;
-  const claimed = await claimJobs(db, { now: now(), limit: opts.batch ?? 20, leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS, kinds: Object.keys(handlers) });
+  const claimed = await claimJobs(db, {
+    now: now(),
+    limit: opts.batch ?? 20,
+    leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
+    kinds: Object.keys(handlers),
+  });
   const result: QueueResult = { claimed: claimed.length, done: 0, dropped: 0, retried: 0, failed: 0 };
   for (const job of claimed) {
     const handler = handlers[job.kind];
@@ -63,7 +68,12 @@ export async function runQueuedJobs(db: Db, handlers: Readonly<Record<string, Jo
 /** Claims the due turns of the recurring jobs and runs them; resolves when they have all ended. */
 export async function runDueTurns(db: Db, definitions: readonly JobDefinition[], opts: QueueOptions = {}): Promise<string[]> {
   const now = opts.now ?? (() => new Date());
-  const turns = await claimTurns(db, definitions.map((d) => d.name), now(), opts.leaseMs ?? DEFAULT_LEASE_MS);
+  const turns = await claimTurns(
+    db,
+    definitions.map((d) => d.name),
+    now(),
+    opts.leaseMs ?? DEFAULT_LEASE_MS,
+  );
   await Promise.all(turns.map((turn) => runTurn(db, definitions, turn, now, opts.log ?? silent)));
   return turns.map((t) => t.name);
 }
@@ -105,11 +115,16 @@ export async function startJobRunner(opts: RunnerOptions): Promise<JobRunner> {
   const now = opts.now ?? (() => new Date());
   let stopped = false;
   const sleepers = new Set<() => void>();
-  const pause = () => new Promise<void>((resolve) => {
-    const wake = () => { clearTimeout(timer); sleepers.delete(wake); resolve(); };
-    const timer = setTimeout(wake, pollMs);
-    sleepers.add(wake);
-  });
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, pollMs);
+      sleepers.add(wake);
+    });
   const running = new Map<string, Promise<void>>();
 
   const queue = (async () => {
@@ -129,9 +144,17 @@ export async function startJobRunner(opts: RunnerOptions): Promise<JobRunner> {
     while (!stopped) {
       const idle = opts.recurring.filter((d) => !running.has(d.name));
       try {
-        const turns = await claimTurns(opts.db, idle.map((d) => d.name), now(), opts.leaseMs ?? DEFAULT_LEASE_MS);
+        const turns = await claimTurns(
+          opts.db,
+          idle.map((d) => d.name),
+          now(),
+          opts.leaseMs ?? DEFAULT_LEASE_MS,
+        );
         for (const turn of turns) {
-          running.set(turn.name, runTurn(opts.db, idle, turn, now, opts.log).finally(() => running.delete(turn.name)));
+          running.set(
+            turn.name,
+            runTurn(opts.db, idle, turn, now, opts.log).finally(() => running.delete(turn.name)),
+          );
         }
       } catch (err) {
         opts.log.error({ err }, 'claiming recurring jobs');

@@ -29,16 +29,22 @@ export async function claimTurns(db: Db, names: readonly string[], now: Date, le
   if (names.length === 0) return [];
   const claimId = randomUUID();
   const at = now.toISOString();
-  const rows = await rowsOf<{ name: string }>(db, sql`
+  const rows = await rowsOf<{ name: string }>(
+    db,
+    sql`
     update job_schedules set next_run_at = ${at}::timestamptz + every_ms * interval '1 millisecond', claim_id = ${claimId},
       locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz, last_started_at = ${at}::timestamptz
     where name in (
       select name from job_schedules
-      where name in (${sql.join(names.map((n) => sql`${n}`), sql`, `)}) and next_run_at <= ${at}::timestamptz
+      where name in (${sql.join(
+        names.map((n) => sql`${n}`),
+        sql`, `,
+      )}) and next_run_at <= ${at}::timestamptz
         and (locked_until is null or locked_until < ${at}::timestamptz)
       for update skip locked
     )
-    returning name`);
+    returning name`,
+  );
   return rows.map((r) => ({ name: r.name, claimId }));
 }
 

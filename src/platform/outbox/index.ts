@@ -34,13 +34,18 @@ const HOUR = 3_600_000;
 
 async function overLimit(db: Db, msg: Message, fairKey: string): Promise<string | null> {
   const since = new Date(Date.now() - HOUR).toISOString();
-  const [row] = await rowsOf<{ recipient_n: number; account_n: number }>(db, sql`select
+  const [row] = await rowsOf<{ recipient_n: number; account_n: number }>(
+    db,
+    sql`select
       (select count(*)::int from jobs where kind = ${MAIL} and (payload ->> 'recipient') = ${msg.recipient}
         and created_at > ${since}::timestamptz and status <> 'dropped') as recipient_n,
       (select count(*)::int from jobs where kind = ${MAIL} and fair_key = ${fairKey} and created_at > ${since}::timestamptz
-        and status <> 'dropped') as account_n`);
-  if ((row?.recipient_n ?? 0) >= MAIL_LIMITS.perRecipientHour) return `rate limit: ${MAIL_LIMITS.perRecipientHour} mails to this recipient in the last hour`;
-  if (msg.account && (row?.account_n ?? 0) >= MAIL_LIMITS.perAccountHour) return `rate limit: ${MAIL_LIMITS.perAccountHour} mails caused by this account in the last hour`;
+        and status <> 'dropped') as account_n`,
+  );
+  if ((row?.recipient_n ?? 0) >= MAIL_LIMITS.perRecipientHour)
+    return `rate limit: ${MAIL_LIMITS.perRecipientHour} mails to this recipient in the last hour`;
+  if (msg.account && (row?.account_n ?? 0) >= MAIL_LIMITS.perAccountHour)
+    return `rate limit: ${MAIL_LIMITS.perAccountHour} mails caused by this account in the last hour`;
   return null;
 }
 

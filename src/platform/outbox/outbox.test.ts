@@ -20,10 +20,12 @@ const mail = (recipient: string, n = 0, account?: string) => ({ recipient, subje
 describe('mail', () => {
   it('is sent only if the writing transaction commits, once', async () => {
     await enqueue(db, mail('a@example.vn'));
-    await expect(db.transaction(async (tx) => {
-      await enqueue(tx, mail('b@example.vn'));
-      throw new Error('rolled back');
-    })).rejects.toThrow();
+    await expect(
+      db.transaction(async (tx) => {
+        await enqueue(tx, mail('b@example.vn'));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow();
     expect((await sendQueuedMail(db)).map((m) => m.recipient)).toEqual(['a@example.vn']);
     expect(await sendQueuedMail(db)).toEqual([]);
   });
@@ -45,7 +47,8 @@ describe('mail', () => {
     const account = '6f1c3a52-1111-4a8e-9d7e-2a1b3c4d5e6f';
     for (let i = 0; i < MAIL_LIMITS.perAccountHour + 5; i++) await enqueue(db, mail(`nguoi${i}@example.vn`, i, account));
     const [row] = await database.query<{ pending: number; dropped: number }>(
-      `select count(*) filter (where status = 'pending')::int as pending, count(*) filter (where status = 'dropped')::int as dropped from jobs`);
+      `select count(*) filter (where status = 'pending')::int as pending, count(*) filter (where status = 'dropped')::int as dropped from jobs`,
+    );
     expect(row).toEqual({ pending: MAIL_LIMITS.perAccountHour, dropped: 5 });
   });
 

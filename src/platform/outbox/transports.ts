@@ -22,8 +22,16 @@ export function fileTransport(dir: string, from: string): Transport {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const encoded = `=?UTF-8?B?${Buffer.from(msg.subject).toString('base64')}?=`;
       const eml = [
-        `From: ${from}`, `To: ${msg.recipient}`, `Subject: ${encoded}`, `X-Subject-Text: ${msg.subject}`,
-        'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', msg.bodyText, '',
+        `From: ${from}`,
+        `To: ${msg.recipient}`,
+        `Subject: ${encoded}`,
+        `X-Subject-Text: ${msg.subject}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        msg.bodyText,
+        '',
       ].join('\r\n');
       await fs.writeFile(path.join(dir, `${stamp}-${msg.id}.eml`), eml);
     },

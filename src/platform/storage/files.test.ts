@@ -49,10 +49,12 @@ describe('counted references to stored files', () => {
   it('counts nothing when the transaction that stored the file rolls back', async () => {
     const db = database.db;
     const bytes = Buffer.from('tệp của một giao dịch bị huỷ');
-    await expect(db.transaction(async (tx) => {
-      await storeFile(tx, store, bytes);
-      throw new Error('the row could not be written');
-    })).rejects.toThrow('the row could not be written');
+    await expect(
+      db.transaction(async (tx) => {
+        await storeFile(tx, store, bytes);
+        throw new Error('the row could not be written');
+      }),
+    ).rejects.toThrow('the row could not be written');
     expect((await referencedFiles(db)).map((f) => f.size)).not.toContain(bytes.length);
   });
 

@@ -21,13 +21,18 @@ export async function storeFile(db: Db, store: FileStore, data: FileSource): Pro
 }
 
 async function countReference(db: Db, hash: string, size: number): Promise<void> {
-  await db.insert(storedFiles).values({ hash, size, refs: 1 })
+  await db
+    .insert(storedFiles)
+    .values({ hash, size, refs: 1 })
     .onConflictDoUpdate({ target: storedFiles.hash, set: { refs: sql`${storedFiles.refs} + 1` } });
 }
 
 /** Counts one reference to a stored file less, in the caller's transaction; the bytes go at the next sweep. */
 export async function releaseFile(db: Db, hash: string): Promise<void> {
-  await db.update(storedFiles).set({ refs: sql`greatest(${storedFiles.refs} - 1, 0)` }).where(eq(storedFiles.hash, hash));
+  await db
+    .update(storedFiles)
+    .set({ refs: sql`greatest(${storedFiles.refs} - 1, 0)` })
+    .where(eq(storedFiles.hash, hash));
 }
 
 /**
@@ -38,10 +43,23 @@ export async function sweepFiles(db: Db, store: FileStore, batch = 100): Promise
   let removed = 0;
   for (;;) {
     const n = await db.transaction(async (tx) => {
-      const rows = await tx.select({ hash: storedFiles.hash }).from(storedFiles).where(lte(storedFiles.refs, 0))
-        .limit(batch).for('update', { skipLocked: true });
+      const rows = await tx
+        .select({ hash: storedFiles.hash })
+        .from(storedFiles)
+        .where(lte(storedFiles.refs, 0))
+        .limit(batch)
+        .for('update', { skipLocked: true });
       for (const r of rows) await store.delete(r.hash);
-      if (rows.length) await tx.delete(storedFiles).where(and(inArray(storedFiles.hash, rows.map((r) => r.hash)), lte(storedFiles.refs, 0)));
+      if (rows.length)
+        await tx.delete(storedFiles).where(
+          and(
+            inArray(
+              storedFiles.hash,
+              rows.map((r) => r.hash),
+            ),
+            lte(storedFiles.refs, 0),
+          ),
+        );
       return rows.length;
     });
     removed += n;
@@ -51,6 +69,10 @@ export async function sweepFiles(db: Db, store: FileStore, batch = 100): Promise
 
 /** The files some row refers to, in hash order, a page at a time (for backups). */
 export async function referencedFiles(db: Db, after = '', limit = 500): Promise<FileStat[]> {
-  return db.select({ hash: storedFiles.hash, size: storedFiles.size }).from(storedFiles)
-    .where(and(gt(storedFiles.refs, 0), gt(storedFiles.hash, after))).orderBy(storedFiles.hash).limit(limit);
+  return db
+    .select({ hash: storedFiles.hash, size: storedFiles.size })
+    .from(storedFiles)
+    .where(and(gt(storedFiles.refs, 0), gt(storedFiles.hash, after)))
+    .orderBy(storedFiles.hash)
+    .limit(limit);
 }

@@ -16,7 +16,9 @@ const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).u
 const hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 function verify(req: http.IncomingMessage, body: Buffer): string | null {
-  const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(req.headers.authorization ?? '');
+  const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+    req.headers.authorization ?? '',
+  );
   if (!auth) return 'no Signature V4';
   const [, keyId, day, region, signed, signature] = auth as unknown as [string, string, string, string, string, string];
   if (keyId !== 'AKID' || region !== 'ap-southeast-1') return 'wrong credential scope';
@@ -26,7 +28,15 @@ function verify(req: http.IncomingMessage, body: Buffer): string | null {
   const names = signed.split(';');
   if (!names.includes('host') || !names.includes('x-amz-content-sha256')) return 'host or payload hash not signed';
   const url = new URL(req.url ?? '/', 'http://stub');
-  const canonical = [req.method, url.pathname, url.search.slice(1), ...names.map((n) => `${n}:${String(req.headers[n]).trim()}`), '', signed, payload].join('\n');
+  const canonical = [
+    req.method,
+    url.pathname,
+    url.search.slice(1),
+    ...names.map((n) => `${n}:${String(req.headers[n]).trim()}`),
+    '',
+    signed,
+    payload,
+  ].join('\n');
   const date = String(req.headers['x-amz-date']);
   const toSign = ['AWS4-HMAC-SHA256', date, `${day}/${region}/s3/aws4_request`, hex(canonical)].join('\n');
   const key = ['ap-southeast-1', 's3', 'aws4_request'].reduce((k, part) => hmac(k, part), hmac(`AWS4${secret}`, day));
@@ -61,8 +71,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   settings = {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bucket: 'kho-so', region: 'ap-southeast-1',
-    accessKeyId: 'AKID', secretAccessKey: secret, prefix: 'tinh/', pathStyle: true,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bucket: 'kho-so',
+    region: 'ap-southeast-1',
+    accessKeyId: 'AKID',
+    secretAccessKey: secret,
+    prefix: 'tinh/',
+    pathStyle: true,
   };
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -33,7 +33,11 @@ export class S3Store implements FileStore {
 
   constructor(readonly settings: S3Settings) {
     this.client = new AwsClient({
-      accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, region: settings.region, service: 's3', retries: 3,
+      accessKeyId: settings.accessKeyId,
+      secretAccessKey: settings.secretAccessKey,
+      region: settings.region,
+      service: 's3',
+      retries: 3,
     });
   }
 

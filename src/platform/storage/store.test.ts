@@ -16,8 +16,13 @@ beforeAll(async () => {
   server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(dir, 's3'), configureBuckets: [{ name: 'suotdoi-test' }] });
   const { port } = await server.run();
   s3 = {
-    endpoint: `http://127.0.0.1:${port}`, bucket: 'suotdoi-test', region: 'us-east-1',
-    accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', prefix: 'files/', pathStyle: true,
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket: 'suotdoi-test',
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    prefix: 'files/',
+    pathStyle: true,
   };
 });
 afterAll(async () => {

@@ -22,17 +22,36 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = await buildApp({
     config: loadConfig({ NODE_ENV: 'test', DEMO_DATA: 'false', ...env }),
     database,
-    transport: { send: async (m) => { sent.push(m); } },
+    transport: {
+      send: async (m) => {
+        sent.push(m);
+      },
+    },
   });
-  return { app, database, sent, close: async () => { await app.close(); await database.close(); } };
+  return {
+    app,
+    database,
+    sent,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
 }
 
 /** A multipart/form-data body: the fields in order, then one file. */
-export function multipartBody(fields: Record<string, string>, file?: { field: string; name: string; bytes: Uint8Array | string; type?: string }): { payload: Buffer; contentType: string } {
+export function multipartBody(
+  fields: Record<string, string>,
+  file?: { field: string; name: string; bytes: Uint8Array | string; type?: string },
+): { payload: Buffer; contentType: string } {
   const boundary = '----suotdoi-test-boundary';
   const parts = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`,
+      ),
+    );
     parts.push(Buffer.from(file.bytes), Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
@@ -69,14 +88,22 @@ export class Browser {
   async post(url: string, form: Record<string, string>, opts: { csrf?: boolean } = {}): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams({ ...(opts.csrf === false ? {} : { _csrf: this.csrf }), ...form }).toString();
     const res = await this.app.inject({
-      method: 'POST', url, payload: body, headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      url,
+      payload: body,
+      headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
     });
     this.remember(res);
     return res;
   }
 
   /** Posts a multipart form as a browser does: its `_csrf` field first (unless told otherwise or given another), then the fields, then the file. */
-  async upload(url: string, file: { field: string; name: string; bytes: Uint8Array | string; type?: string }, fields: Record<string, string> = {}, opts: { csrf?: string | false } = {}): Promise<LightMyRequestResponse> {
+  async upload(
+    url: string,
+    file: { field: string; name: string; bytes: Uint8Array | string; type?: string },
+    fields: Record<string, string> = {},
+    opts: { csrf?: string | false } = {},
+  ): Promise<LightMyRequestResponse> {
     const { payload, contentType } = multipartBody({ ...(opts.csrf === false ? {} : { _csrf: opts.csrf ?? this.csrf }), ...fields }, file);
     const res = await this.app.inject({ method: 'POST', url, payload, headers: { cookie: this.cookieHeader, 'content-type': contentType } });
     this.remember(res);
@@ -85,7 +112,9 @@ export class Browser {
 
   async json(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
-      method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      method,
+      url,
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
       headers: { cookie: this.cookieHeader, 'x-csrf-token': this.csrf, accept: 'application/json' },
     });
     this.remember(res);

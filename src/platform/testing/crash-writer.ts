@@ -10,8 +10,10 @@ for (;;) {
   await database.withClient(async (c) => {
     await c.exec('BEGIN');
     for (let i = 0; i < 20; i++) {
-      await c.query(`insert into audit_log (actor_label, action, entity_type, entity_id, after) values ('crash', 'write', 'row', $1, $2)`,
-        [String(total + i), JSON.stringify({ payload: 'x'.repeat(500), i })]);
+      await c.query(`insert into audit_log (actor_label, action, entity_type, entity_id, after) values ('crash', 'write', 'row', $1, $2)`, [
+        String(total + i),
+        JSON.stringify({ payload: 'x'.repeat(500), i }),
+      ]);
     }
     await c.exec('COMMIT');
   });

@@ -12,9 +12,12 @@ export interface QueuedMail {
 
 /** The mail queued for a recipient, oldest first, as the jobs table holds it (one-time links not written in). */
 export async function queuedMail(db: Db, recipient: string): Promise<QueuedMail[]> {
-  return rowsOf<QueuedMail>(db, sql`select payload ->> 'recipient' as recipient, payload ->> 'subject' as subject,
+  return rowsOf<QueuedMail>(
+    db,
+    sql`select payload ->> 'recipient' as recipient, payload ->> 'subject' as subject,
       coalesce(payload ->> 'bodyText', '') as "bodyText", status
-    from jobs where kind = ${MAIL} and (payload ->> 'recipient') = ${recipient} order by created_at, id`);
+    from jobs where kind = ${MAIL} and (payload ->> 'recipient') = ${recipient} order by created_at, id`,
+  );
 }
 
 /** Sends every mail that is due through the transport (by default one that collects them) and returns what was sent. */

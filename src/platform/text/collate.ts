@@ -89,11 +89,7 @@ function compareWeights(a: readonly number[], b: readonly number[]): number {
 export function compareVi(a: string, b: string): number {
   const x = weigh(a);
   const y = weigh(b);
-  return (
-    compareWeights(x.primary, y.primary) ||
-    compareWeights(x.secondary, y.secondary) ||
-    compareWeights(x.tertiary, y.tertiary)
-  );
+  return compareWeights(x.primary, y.primary) || compareWeights(x.secondary, y.secondary) || compareWeights(x.tertiary, y.tertiary);
 }
 
 // The sort key is printable ASCII (no quotes or backslash). Each level is a sequence of
@@ -150,11 +146,7 @@ function withoutTrailingZeros(weights: readonly number[]): readonly number[] {
  */
 export function sortKeyVi(s: string): string {
   const { primary, secondary, tertiary } = weigh(s);
-  return [
-    primary.map(primaryCode).join(''),
-    withoutTrailingZeros(secondary).map(secondaryCode).join(''),
-    withoutTrailingZeros(tertiary).join(''),
-  ]
+  return [primary.map(primaryCode).join(''), withoutTrailingZeros(secondary).map(secondaryCode).join(''), withoutTrailingZeros(tertiary).join('')]
     .join(LEVEL_SEPARATOR)
     .replace(/!+$/, '');
 }

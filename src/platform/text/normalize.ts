@@ -12,13 +12,18 @@ const DIACRITICS = /[\u0300-\u036f]/gu;
 const ASCII = /^[\0-\x7f]*$/;
 
 /** The Vietnamese letters that exist precomposed (NFC), in both cases, each with its folded form. */
-const FOLDED_LETTERS: ReadonlyMap<string, string> = new Map([
-  ...[...VOWELS].flatMap((vowel) => ['', '\u0300', '\u0309', '\u0303', '\u0301', '\u0323'].map((tone) => (vowel + tone).normalize('NFC'))),
-  'đ',
-].flatMap((letter) => {
-  const folded = letter === 'đ' ? 'd' : letter.normalize('NFD').charAt(0);
-  return [[letter, folded], [letter.toUpperCase(), folded]] as const;
-}));
+const FOLDED_LETTERS: ReadonlyMap<string, string> = new Map(
+  [
+    ...[...VOWELS].flatMap((vowel) => ['', '\u0300', '\u0309', '\u0303', '\u0301', '\u0323'].map((tone) => (vowel + tone).normalize('NFC'))),
+    'đ',
+  ].flatMap((letter) => {
+    const folded = letter === 'đ' ? 'd' : letter.normalize('NFD').charAt(0);
+    return [
+      [letter, folded],
+      [letter.toUpperCase(), folded],
+    ] as const;
+  }),
+);
 /**
  * ASCII and precomposed Vietnamese letters only: the text of nearly every record. Such text
  * is normalised word by word (NFD and NFC change nothing across ASCII) and folded letter by
@@ -80,7 +85,9 @@ export function tokensVi(s: string): string[] {
 
 /** ASCII slug for URLs and codes: "Thư viện Tỉnh" → "thu-vien-tinh"; other scripts drop out. */
 export function slugVi(s: string): string {
-  return foldVi(s).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return foldVi(s)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function collapseSpace(s: string): string {
@@ -113,7 +120,7 @@ function foldPlain(lower: string): string {
   let out = '';
   for (let i = 0; i < lower.length; i++) {
     const char = lower.charAt(i);
-    out += char < '\x80' ? char : FOLDED_LETTERS.get(char) ?? char;
+    out += char < '\x80' ? char : (FOLDED_LETTERS.get(char) ?? char);
   }
   return out;
 }

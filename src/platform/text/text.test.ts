@@ -7,46 +7,117 @@ const NFD = (s: string): string => s.normalize('NFD');
 describe('normalizeVi', () => {
   it.each([
     // oa, oe, uy without a final consonant: the mark goes on the first vowel, for every tone
-    ['hoà', 'hòa'], ['hoả', 'hỏa'], ['hoã', 'hõa'], ['hoá', 'hóa'], ['hoạ', 'họa'],
-    ['toà', 'tòa'], ['thoả', 'thỏa'],
-    ['loè', 'lòe'], ['khoẻ', 'khỏe'], ['khoẽ', 'khõe'], ['khoé', 'khóe'], ['khoẹ', 'khọe'],
-    ['tuỳ', 'tùy'], ['thuỷ', 'thủy'], ['luỹ', 'lũy'], ['thuý', 'thúy'], ['truỵ', 'trụy'],
-    ['uỷ', 'ủy'], ['oà', 'òa'],
+    ['hoà', 'hòa'],
+    ['hoả', 'hỏa'],
+    ['hoã', 'hõa'],
+    ['hoá', 'hóa'],
+    ['hoạ', 'họa'],
+    ['toà', 'tòa'],
+    ['thoả', 'thỏa'],
+    ['loè', 'lòe'],
+    ['khoẻ', 'khỏe'],
+    ['khoẽ', 'khõe'],
+    ['khoé', 'khóe'],
+    ['khoẹ', 'khọe'],
+    ['tuỳ', 'tùy'],
+    ['thuỷ', 'thủy'],
+    ['luỹ', 'lũy'],
+    ['thuý', 'thúy'],
+    ['truỵ', 'trụy'],
+    ['uỷ', 'ủy'],
+    ['oà', 'òa'],
     // already canonical
-    ['hòa', 'hòa'], ['khỏe', 'khỏe'], ['thúy', 'thúy'], ['ủy', 'ủy'],
+    ['hòa', 'hòa'],
+    ['khỏe', 'khỏe'],
+    ['thúy', 'thúy'],
+    ['ủy', 'ủy'],
     // a final consonant keeps the mark on the last vowel
-    ['hoàng', 'hoàng'], ['toán', 'toán'], ['hoạch', 'hoạch'], ['khoẻn', 'khoẻn'], ['tuýt', 'tuýt'],
-    ['hòang', 'hoàng'], ['túyt', 'tuýt'],
+    ['hoàng', 'hoàng'],
+    ['toán', 'toán'],
+    ['hoạch', 'hoạch'],
+    ['khoẻn', 'khoẻn'],
+    ['tuýt', 'tuýt'],
+    ['hòang', 'hoàng'],
+    ['túyt', 'tuýt'],
     // vowel modifiers (ă â ê ô ơ ư) take the mark, the last of two
-    ['quyết', 'quyết'], ['tuyển', 'tuyển'], ['thuyền', 'thuyền'], ['Nguyễn', 'Nguyễn'],
-    ['người', 'người'], ['rượu', 'rượu'], ['thuở', 'thuở'], ['chuối', 'chuối'], ['Huế', 'Huế'],
-    ['cửa', 'cửa'], ['ngừơi', 'người'],
+    ['quyết', 'quyết'],
+    ['tuyển', 'tuyển'],
+    ['thuyền', 'thuyền'],
+    ['Nguyễn', 'Nguyễn'],
+    ['người', 'người'],
+    ['rượu', 'rượu'],
+    ['thuở', 'thuở'],
+    ['chuối', 'chuối'],
+    ['Huế', 'Huế'],
+    ['cửa', 'cửa'],
+    ['ngừơi', 'người'],
     // three vowels, open syllable: the middle one
-    ['ngoại', 'ngoại'], ['xoáy', 'xoáy'], ['khuỷu', 'khuỷu'], ['ngoẹo', 'ngoẹo'], ['ngoaị', 'ngoại'],
+    ['ngoại', 'ngoại'],
+    ['xoáy', 'xoáy'],
+    ['khuỷu', 'khuỷu'],
+    ['ngoẹo', 'ngoẹo'],
+    ['ngoaị', 'ngoại'],
     // other open syllables: the first vowel
-    ['mùa', 'mùa'], ['muà', 'mùa'], ['mía', 'mía'], ['tuổi', 'tuổi'],
+    ['mùa', 'mùa'],
+    ['muà', 'mùa'],
+    ['mía', 'mía'],
+    ['tuổi', 'tuổi'],
     // "qu" and "gi" onsets
-    ['quý', 'quý'], ['quà', 'quà'], ['quả', 'quả'], ['quốc', 'quốc'], ['Quỳnh', 'Quỳnh'],
-    ['qúy', 'quý'], ['qùa', 'quà'], ['QÚY', 'QUÝ'],
-    ['già', 'già'], ['giữ', 'giữ'], ['giếng', 'giếng'], ['giặt', 'giặt'], ['gìa', 'già'],
-    ['gì', 'gì'], ['gìn', 'gìn'],
+    ['quý', 'quý'],
+    ['quà', 'quà'],
+    ['quả', 'quả'],
+    ['quốc', 'quốc'],
+    ['Quỳnh', 'Quỳnh'],
+    ['qúy', 'quý'],
+    ['qùa', 'quà'],
+    ['QÚY', 'QUÝ'],
+    ['già', 'già'],
+    ['giữ', 'giữ'],
+    ['giếng', 'giếng'],
+    ['giặt', 'giặt'],
+    ['gìa', 'già'],
+    ['gì', 'gì'],
+    ['gìn', 'gìn'],
     // capitals
-    ['HOÀ', 'HÒA'], ['Hoà', 'Hòa'], ['KHOẺ', 'KHỎE'], ['Thuỷ', 'Thủy'], ['UỶ BAN', 'ỦY BAN'], ['hOÀ', 'hÒA'],
+    ['HOÀ', 'HÒA'],
+    ['Hoà', 'Hòa'],
+    ['KHOẺ', 'KHỎE'],
+    ['Thuỷ', 'Thủy'],
+    ['UỶ BAN', 'ỦY BAN'],
+    ['hOÀ', 'hÒA'],
     // decomposed input, marks in odd order, legacy combining grave and acute
-    [NFD('hoà'), 'hòa'], ['ho\u0300a', 'hòa'], [NFD('Việt Nam'), 'Việt Nam'], ['Vie\u0301\u0302t', 'Viết'],
-    ['a\u0301\u0302', 'ấ'], ['hoa\u0340', 'hòa'], ['thu\u0341y', 'thúy'], ['Vie\u0302\u0341t', 'Viết'],
+    [NFD('hoà'), 'hòa'],
+    ['ho\u0300a', 'hòa'],
+    [NFD('Việt Nam'), 'Việt Nam'],
+    ['Vie\u0301\u0302t', 'Viết'],
+    ['a\u0301\u0302', 'ấ'],
+    ['hoa\u0340', 'hòa'],
+    ['thu\u0341y', 'thúy'],
+    ['Vie\u0302\u0341t', 'Viết'],
     ['o\u0323\u031b', 'ợ'],
     // sentences
     ['Thư viện  tỉnh\tVĩnh Long,  hoà nhạc tối nay!', 'Thư viện tỉnh Vĩnh Long, hòa nhạc tối nay!'],
     ['Uỷ ban nhân dân (UBND) tỉnh', 'Ủy ban nhân dân (UBND) tỉnh'],
     ['Sức khoẻ là vàng.', 'Sức khỏe là vàng.'],
-    ['"Hoà-bình", 2024', '"Hòa-bình", 2024'], ['Hoà123', 'Hòa123'],
+    ['"Hoà-bình", 2024', '"Hòa-bình", 2024'],
+    ['Hoà123', 'Hòa123'],
     // empty and whitespace
-    ['', ''], ['   ', ''], ['\n a \u00a0 b\t', 'a b'], ['a\r\n\r\nb', 'a b'],
+    ['', ''],
+    ['   ', ''],
+    ['\n a \u00a0 b\t', 'a b'],
+    ['a\r\n\r\nb', 'a b'],
     // not Vietnamese: left alone
-    ['Café', 'Café'], ['Cafe\u0301', 'Café'], ['naïve', 'naïve'], ['Noël', 'Noël'], ['où', 'où'],
-    ['ña', 'ña'], ['Mozart', 'Mozart'], ['東京大學 圖書館', '東京大學 圖書館'], ['Москва', 'Москва'],
-    ['Paris hoà', 'Paris hòa'], ['Hoàbình', 'Hoàbình'],
+    ['Café', 'Café'],
+    ['Cafe\u0301', 'Café'],
+    ['naïve', 'naïve'],
+    ['Noël', 'Noël'],
+    ['où', 'où'],
+    ['ña', 'ña'],
+    ['Mozart', 'Mozart'],
+    ['東京大學 圖書館', '東京大學 圖書館'],
+    ['Москва', 'Москва'],
+    ['Paris hoà', 'Paris hòa'],
+    ['Hoàbình', 'Hoàbình'],
   ])('%j → %j', (input, expected) => {
     expect(normalizeVi(input)).toBe(expected);
   });
@@ -76,7 +147,9 @@ describe('foldVi', () => {
 
 describe('toneKeyVi, tokensVi, slugVi', () => {
   it.each([
-    ['Bà', 'bà'], ['HOÀ', 'hòa'], ['Thuỷ  Tiên', 'thủy tiên'],
+    ['Bà', 'bà'],
+    ['HOÀ', 'hòa'],
+    ['Thuỷ  Tiên', 'thủy tiên'],
   ])('toneKeyVi(%j) = %j', (input, expected) => {
     expect(toneKeyVi(input)).toBe(expected);
   });
@@ -111,15 +184,78 @@ const byKey = (a: string, b: string): number => {
 };
 
 const SORTED_WORDS = [
-  '', '1', '2', '9a', 'a', 'A', 'à', 'À', 'ả', 'ã', 'á', 'ạ', 'a b', 'a-b', 'ab', 'az', 'ăn', 'Ăn', 'ằn',
-  'ân', 'ấn', 'b', 'Ba', 'bà', 'bả', 'bã', 'bá', 'bạ', 'bác', 'bắc', 'bấc', 'c', 'ch', 'da', 'dz', 'đa',
-  'Đa', 'e', 'ê', 'f', 'g', 'gi', 'h', 'i', 'y', 'z',
+  '',
+  '1',
+  '2',
+  '9a',
+  'a',
+  'A',
+  'à',
+  'À',
+  'ả',
+  'ã',
+  'á',
+  'ạ',
+  'a b',
+  'a-b',
+  'ab',
+  'az',
+  'ăn',
+  'Ăn',
+  'ằn',
+  'ân',
+  'ấn',
+  'b',
+  'Ba',
+  'bà',
+  'bả',
+  'bã',
+  'bá',
+  'bạ',
+  'bác',
+  'bắc',
+  'bấc',
+  'c',
+  'ch',
+  'da',
+  'dz',
+  'đa',
+  'Đa',
+  'e',
+  'ê',
+  'f',
+  'g',
+  'gi',
+  'h',
+  'i',
+  'y',
+  'z',
 ];
 
 const VINH_LONG = [
-  'Ba Tri', 'Bến Tre', 'Bình Đại', 'Bình Minh', 'Bình Tân', 'Càng Long', 'Cầu Kè', 'Cầu Ngang',
-  'Châu Thành', 'Chợ Lách', 'Duyên Hải', 'Giồng Trôm', 'Long Hồ', 'Mang Thít', 'Mỏ Cày Bắc',
-  'Mỏ Cày Nam', 'Tam Bình', 'Thạnh Phú', 'Tiểu Cần', 'Trà Cú', 'Trà Ôn', 'Trà Vinh', 'Vĩnh Long',
+  'Ba Tri',
+  'Bến Tre',
+  'Bình Đại',
+  'Bình Minh',
+  'Bình Tân',
+  'Càng Long',
+  'Cầu Kè',
+  'Cầu Ngang',
+  'Châu Thành',
+  'Chợ Lách',
+  'Duyên Hải',
+  'Giồng Trôm',
+  'Long Hồ',
+  'Mang Thít',
+  'Mỏ Cày Bắc',
+  'Mỏ Cày Nam',
+  'Tam Bình',
+  'Thạnh Phú',
+  'Tiểu Cần',
+  'Trà Cú',
+  'Trà Ôn',
+  'Trà Vinh',
+  'Vĩnh Long',
   'Vũng Liêm',
 ];
 
@@ -138,19 +274,28 @@ describe('compareVi and sortKeyVi', () => {
   });
 
   it.each([
-    ['hoà', 'hòa', 0], ['Hoà', 'hòa', 1], ['ba', 'bà', -1], ['da', 'đa', -1], ['Ba', 'bà', -1],
-    ['a', 'A', -1], ['a  b', 'a b', 0], ['ca', 'ça', -1], ['ça', 'cb', -1], ['Zürich', 'Zurich', 1],
+    ['hoà', 'hòa', 0],
+    ['Hoà', 'hòa', 1],
+    ['ba', 'bà', -1],
+    ['da', 'đa', -1],
+    ['Ba', 'bà', -1],
+    ['a', 'A', -1],
+    ['a  b', 'a b', 0],
+    ['ca', 'ça', -1],
+    ['ça', 'cb', -1],
+    ['Zürich', 'Zurich', 1],
   ])('compareVi(%j, %j) = %d', (a, b, expected) => {
     expect(compareVi(a, b)).toBe(expected);
     expect(byKey(a, b)).toBe(expected);
   });
 
-  it.each([['Bình Minh', 'DMRL#QMRL!01!100001'], ['', ''], ['a', 'A']])(
-    'sortKeyVi(%j) = %j',
-    (input, key) => {
-      expect(sortKeyVi(input)).toBe(key);
-    },
-  );
+  it.each([
+    ['Bình Minh', 'DMRL#QMRL!01!100001'],
+    ['', ''],
+    ['a', 'A'],
+  ])('sortKeyVi(%j) = %j', (input, key) => {
+    expect(sortKeyVi(input)).toBe(key);
+  });
 
   it('sorts random permutations of the place names the same by key and by compareVi', () => {
     fc.assert(
@@ -168,9 +313,7 @@ const LETTERS = [...'aăâbcdđeêfghijklmnoôơpqrstuưvwxyz'];
 const viLetter = fc
   .tuple(fc.constantFrom(...LETTERS), fc.constantFrom(...TONES), fc.boolean())
   .map(([letter, tone, upper]) => (upper ? letter.toUpperCase() : letter) + tone);
-const viText = fc
-  .array(fc.oneof(viLetter, fc.constantFrom(' ', '0', '7')), { maxLength: 8 })
-  .map((parts) => parts.join(''));
+const viText = fc.array(fc.oneof(viLetter, fc.constantFrom(' ', '0', '7')), { maxLength: 8 }).map((parts) => parts.join(''));
 
 /** Text built to hit the hard cases: syllables, stray and odd-order marks, mixed scripts. */
 const MARKS = [...TONES, '\u0340', '\u0341', '\u0302', '\u0306', '\u031b', '\u0308', '\u0327'];
@@ -189,16 +332,28 @@ const anyText = fc.oneof(tangled, viText, fc.string({ unit: 'binary' }), fc.stri
 
 describe('properties', () => {
   it('normalizeVi is idempotent', () => {
-    fc.assert(fc.property(anyText, (s) => normalizeVi(normalizeVi(s)) === normalizeVi(s)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(anyText, (s) => normalizeVi(normalizeVi(s)) === normalizeVi(s)),
+      { numRuns: 2000 },
+    );
   });
 
   it('normalizeVi does not depend on composition: normalizeVi(NFD(x)) = normalizeVi(x)', () => {
-    fc.assert(fc.property(anyText, (s) => normalizeVi(NFD(s)) === normalizeVi(s)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(anyText, (s) => normalizeVi(NFD(s)) === normalizeVi(s)),
+      { numRuns: 2000 },
+    );
   });
 
   it('precomposed Vietnamese text (the fast path) gives what its decomposed form gives', () => {
     const precomposed = fc
-      .array(fc.oneof(viLetter.map((letter) => letter.normalize('NFC')), fc.constantFrom(' ', '  ', '\t', '\n', '0', '-', ',', '.', 'gi', 'qu', 'Q')), { maxLength: 12 })
+      .array(
+        fc.oneof(
+          viLetter.map((letter) => letter.normalize('NFC')),
+          fc.constantFrom(' ', '  ', '\t', '\n', '0', '-', ',', '.', 'gi', 'qu', 'Q'),
+        ),
+        { maxLength: 12 },
+      )
       .map((parts) => parts.join(''));
     fc.assert(
       fc.property(precomposed, (s) => normalizeVi(s) === normalizeVi(NFD(s)) && toneKeyVi(s) === toneKeyVi(NFD(s)) && foldVi(s) === foldVi(NFD(s))),
@@ -218,7 +373,10 @@ describe('properties', () => {
       fc.property(anyText, anyText, (a, b) => byKey(a, b) === compareVi(a, b)),
       { numRuns: 3000 },
     );
-    fc.assert(fc.property(viText, viText, (a, b) => byKey(a, b) === compareVi(a, b)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(viText, viText, (a, b) => byKey(a, b) === compareVi(a, b)),
+      { numRuns: 3000 },
+    );
   });
 
   it('sorting by sortKeyVi and by compareVi gives the same order', () => {
@@ -253,6 +411,9 @@ describe('properties', () => {
   });
 
   it('sortKeyVi is printable ASCII without quotes or backslash', () => {
-    fc.assert(fc.property(anyText, (s) => /^[!#-&(-[\]-_a-~]*$/.test(sortKeyVi(s))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(anyText, (s) => /^[!#-&(-[\]-_a-~]*$/.test(sortKeyVi(s))),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -15,9 +15,7 @@ export function ErrorSummary({ ctx, issues, title }: { ctx: PageContext; issues:
       <h2 id="error-summary-title">{title ?? ctx.t('errors.summary')}</h2>
       <ul>
         {issues.map((i) => (
-          <li key={`${i.row ?? ''}-${i.field}-${i.key}`}>
-            {i.row ? issueText(ctx, i) : <a href={`#f-${i.field}`}>{issueText(ctx, i)}</a>}
-          </li>
+          <li key={`${i.row ?? ''}-${i.field}-${i.key}`}>{i.row ? issueText(ctx, i) : <a href={`#f-${i.field}`}>{issueText(ctx, i)}</a>}</li>
         ))}
       </ul>
     </div>
@@ -49,15 +47,27 @@ function describedBy(name: string, hint?: string, error?: string): string | unde
 }
 
 function Label({ ctx, name, label, required }: { ctx: PageContext; name: string; label: string; required?: boolean | undefined }) {
-  return <label for={`f-${name}`}>{label}{required ? null : <span class="optional"> {ctx.t('common.optional')}</span>}</label>;
+  return (
+    <label for={`f-${name}`}>
+      {label}
+      {required ? null : <span class="optional"> {ctx.t('common.optional')}</span>}
+    </label>
+  );
 }
 
 /** Plain attributes: preact types each input type apart, which a field of any type cannot satisfy. */
 function inputAttrs(p: FieldProps, error: string | undefined): Record<string, unknown> {
   return {
-    id: `f-${p.name}`, name: p.name, type: p.type ?? 'text', value: p.value ?? '', class: `input input--${p.width ?? 'full'}`,
-    autocomplete: p.autocomplete, required: p.required, inputMode: p.inputmode,
-    'aria-describedby': describedBy(p.name, p.hint, error), 'aria-invalid': error ? 'true' : undefined,
+    id: `f-${p.name}`,
+    name: p.name,
+    type: p.type ?? 'text',
+    value: p.value ?? '',
+    class: `input input--${p.width ?? 'full'}`,
+    autocomplete: p.autocomplete,
+    required: p.required,
+    inputMode: p.inputmode,
+    'aria-describedby': describedBy(p.name, p.hint, error),
+    'aria-invalid': error ? 'true' : undefined,
   };
 }
 
@@ -66,8 +76,17 @@ export function TextField(p: FieldProps) {
   return (
     <div class={`field${error ? ' field--error' : ''}`}>
       <Label ctx={p.ctx} name={p.name} label={p.label} required={p.required} />
-      {p.hint ? <p class="hint" id={`f-${p.name}-hint`}>{p.hint}</p> : null}
-      {error ? <p class="field-error" id={`f-${p.name}-error`}><span class="visually-hidden">{p.ctx.t('errors.title')}: </span>{error}</p> : null}
+      {p.hint ? (
+        <p class="hint" id={`f-${p.name}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`f-${p.name}-error`}>
+          <span class="visually-hidden">{p.ctx.t('errors.title')}: </span>
+          {error}
+        </p>
+      ) : null}
       {h('input', inputAttrs(p, error))}
     </div>
   );
@@ -78,10 +97,26 @@ export function TextArea(p: FieldProps & { rows?: number }) {
   return (
     <div class={`field${error ? ' field--error' : ''}`}>
       <Label ctx={p.ctx} name={p.name} label={p.label} required={p.required} />
-      {p.hint ? <p class="hint" id={`f-${p.name}-hint`}>{p.hint}</p> : null}
-      {error ? <p class="field-error" id={`f-${p.name}-error`}>{error}</p> : null}
-      <textarea id={`f-${p.name}`} name={p.name} rows={p.rows ?? 4} class="input" aria-describedby={describedBy(p.name, p.hint, error)}
-        aria-invalid={error ? 'true' : undefined}>{p.value ?? ''}</textarea>
+      {p.hint ? (
+        <p class="hint" id={`f-${p.name}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`f-${p.name}-error`}>
+          {error}
+        </p>
+      ) : null}
+      <textarea
+        id={`f-${p.name}`}
+        name={p.name}
+        rows={p.rows ?? 4}
+        class="input"
+        aria-describedby={describedBy(p.name, p.hint, error)}
+        aria-invalid={error ? 'true' : undefined}
+      >
+        {p.value ?? ''}
+      </textarea>
     </div>
   );
 }
@@ -110,33 +145,85 @@ export function SelectField(p: Omit<FieldProps, 'type' | 'autocomplete' | 'input
   return (
     <div class={`field${error ? ' field--error' : ''}`}>
       <Label ctx={p.ctx} name={p.name} label={p.label} required={p.required} />
-      {p.hint ? <p class="hint" id={`f-${p.name}-hint`}>{p.hint}</p> : null}
-      {error ? <p class="field-error" id={`f-${p.name}-error`}>{error}</p> : null}
-      <select id={`f-${p.name}`} name={p.name} class="input" required={p.required}
-        aria-describedby={describedBy(p.name, p.hint, error)} aria-invalid={error ? 'true' : undefined}>
+      {p.hint ? (
+        <p class="hint" id={`f-${p.name}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`f-${p.name}-error`}>
+          {error}
+        </p>
+      ) : null}
+      <select
+        id={`f-${p.name}`}
+        name={p.name}
+        class="input"
+        required={p.required}
+        aria-describedby={describedBy(p.name, p.hint, error)}
+        aria-invalid={error ? 'true' : undefined}
+      >
         {p.blank !== undefined ? <option value="">{p.blank}</option> : null}
         {runs(p.options).map((run) => {
-          const items = run.options.map((o) => <option key={o.value} value={o.value} selected={o.value === current}>{o.label}</option>);
-          return run.group === undefined ? items : <optgroup key={run.group} label={run.group}>{items}</optgroup>;
+          const items = run.options.map((o) => (
+            <option key={o.value} value={o.value} selected={o.value === current}>
+              {o.label}
+            </option>
+          ));
+          return run.group === undefined ? (
+            items
+          ) : (
+            <optgroup key={run.group} label={run.group}>
+              {items}
+            </optgroup>
+          );
         })}
       </select>
     </div>
   );
 }
 
-export function CheckboxField({ ctx: _ctx, name, label, checked, hint }: { ctx: PageContext; name: string; label: string; checked: boolean; hint?: string }) {
+export function CheckboxField({
+  ctx: _ctx,
+  name,
+  label,
+  checked,
+  hint,
+}: {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  checked: boolean;
+  hint?: string;
+}) {
   return (
     <div class="field field--checkbox">
       <input type="checkbox" id={`f-${name}`} name={name} value="true" checked={checked} aria-describedby={hint ? `f-${name}-hint` : undefined} />
       <label for={`f-${name}`}>{label}</label>
-      {hint ? <p class="hint" id={`f-${name}-hint`}>{hint}</p> : null}
+      {hint ? (
+        <p class="hint" id={`f-${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
     </div>
   );
 }
 
 /** A form with the CSRF token; POST unless told otherwise. */
-export function Form({ ctx, action, children, multipart, method, class: cls }: {
-  ctx: PageContext; action: string; children: ComponentChildren; multipart?: boolean; method?: 'get' | 'post'; class?: string;
+export function Form({
+  ctx,
+  action,
+  children,
+  multipart,
+  method,
+  class: cls,
+}: {
+  ctx: PageContext;
+  action: string;
+  children: ComponentChildren;
+  multipart?: boolean;
+  method?: 'get' | 'post';
+  class?: string;
 }) {
   const m = method ?? 'post';
   return (
@@ -147,22 +234,64 @@ export function Form({ ctx, action, children, multipart, method, class: cls }: {
   );
 }
 
-export function Button({ children, variant, name, value }: { children: ComponentChildren; variant?: 'secondary' | 'warning'; name?: string; value?: string }) {
-  return <button type="submit" class={`button${variant ? ` button--${variant}` : ''}`} name={name} value={value}>{children}</button>;
+export function Button({
+  children,
+  variant,
+  name,
+  value,
+}: {
+  children: ComponentChildren;
+  variant?: 'secondary' | 'warning';
+  name?: string;
+  value?: string;
+}) {
+  return (
+    <button type="submit" class={`button${variant ? ` button--${variant}` : ''}`} name={name} value={value}>
+      {children}
+    </button>
+  );
 }
 
 export function Notice({ children, kind }: { children: ComponentChildren; kind?: 'success' | 'info' }) {
-  return <div class={`notice notice--${kind ?? 'info'}`} role="status">{children}</div>;
+  return (
+    <div class={`notice notice--${kind ?? 'info'}`} role="status">
+      {children}
+    </div>
+  );
 }
 
-export function Pagination({ ctx, page, pageSize, total, href }: { ctx: PageContext; page: number; pageSize: number; total: number; href: (page: number) => string }) {
+export function Pagination({
+  ctx,
+  page,
+  pageSize,
+  total,
+  href,
+}: {
+  ctx: PageContext;
+  page: number;
+  pageSize: number;
+  total: number;
+  href: (page: number) => string;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return null;
   return (
     <nav class="pagination" aria-label={ctx.t('common.page', { page, pages })}>
-      {page > 1 ? <a href={href(page - 1)} rel="prev">← {ctx.t('common.previous')}</a> : <span />}
+      {page > 1 ? (
+        <a href={href(page - 1)} rel="prev">
+          ← {ctx.t('common.previous')}
+        </a>
+      ) : (
+        <span />
+      )}
       <span>{ctx.t('common.page', { page, pages })}</span>
-      {page < pages ? <a href={href(page + 1)} rel="next">{ctx.t('common.next')} →</a> : <span />}
+      {page < pages ? (
+        <a href={href(page + 1)} rel="next">
+          {ctx.t('common.next')} →
+        </a>
+      ) : (
+        <span />
+      )}
     </nav>
   );
 }

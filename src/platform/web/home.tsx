@@ -12,20 +12,32 @@ export async function homeRoutes(app: FastifyInstance): Promise<void> {
     const db = dbOf(req);
     const render = (area: HomePart['area']) => Promise.all(parts.filter((p) => p.area === area).map(async (p) => p.render(ctx, db)));
     const [lead, main] = await Promise.all([render('lead'), render('main')]);
-    return sendPage(reply, (
+    return sendPage(
+      reply,
       <Layout ctx={ctx} title={t('home.title')}>
         <h1>{t('home.title')}</h1>
         <p class="lead">{t('home.lead')}</p>
         {lead}
-        {ctx.user ? null : <p><a class="button" href="/register">{t('home.start')}</a> <a class="button button--secondary" href="/institutions">{t('home.browse')}</a></p>}
+        {ctx.user ? null : (
+          <p>
+            <a class="button" href="/register">
+              {t('home.start')}
+            </a>{' '}
+            <a class="button button--secondary" href="/institutions">
+              {t('home.browse')}
+            </a>
+          </p>
+        )}
         <h2>{t('home.offer.title')}</h2>
         <ul class="cards">
           {(['libraries', 'museums', 'centres', 'record', 'monitoring'] as const).map((k) => (
-            <li class="card" key={k}><p>{t(`home.offer.${k}`)}</p></li>
+            <li class="card" key={k}>
+              <p>{t(`home.offer.${k}`)}</p>
+            </li>
           ))}
         </ul>
         {main}
-      </Layout>
-    ));
+      </Layout>,
+    );
   });
 }

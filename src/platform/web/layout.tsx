@@ -35,11 +35,15 @@ export function Layout({ ctx, title, children, crumbs, scripts = [] }: LayoutPro
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} — ${ctx.t('site.name')}`}</title>
         <link rel="stylesheet" href={assetUrl('site.css')} />
-        {scripts.map((s) => <script key={s} src={assetUrl(s)} defer></script>)}
+        {scripts.map((s) => (
+          <script key={s} src={assetUrl(s)} defer></script>
+        ))}
         <script src={assetUrl('site.js')} defer></script>
       </head>
       <body hx-headers={htmx ? JSON.stringify({ 'x-csrf-token': ctx.csrfToken }) : undefined}>
-        <a class="skip-link" href="#main">{ctx.t('site.skip')}</a>
+        <a class="skip-link" href="#main">
+          {ctx.t('site.skip')}
+        </a>
         <header class="site-header">
           <div class="container site-header__inner">
             <a class="site-header__brand" href="/">
@@ -49,24 +53,44 @@ export function Layout({ ctx, title, children, crumbs, scripts = [] }: LayoutPro
             <div class="site-header__tools">
               {ctx.user ? (
                 <>
-                  <a href="/account" aria-current={path.startsWith('/account') ? 'page' : undefined}>{ctx.user.displayName}</a>
-                  <Form ctx={ctx} action="/logout" class="inline-form"><Button variant="secondary">{ctx.t('nav.logout')}</Button></Form>
+                  <a href="/account" aria-current={path.startsWith('/account') ? 'page' : undefined}>
+                    {ctx.user.displayName}
+                  </a>
+                  <Form ctx={ctx} action="/logout" class="inline-form">
+                    <Button variant="secondary">{ctx.t('nav.logout')}</Button>
+                  </Form>
                 </>
               ) : (
                 <>
-                  <a href="/login" aria-current={path === '/login' ? 'page' : undefined}>{ctx.t('nav.login')}</a>
-                  <a href="/register" aria-current={path === '/register' ? 'page' : undefined}>{ctx.t('nav.register')}</a>
+                  <a href="/login" aria-current={path === '/login' ? 'page' : undefined}>
+                    {ctx.t('nav.login')}
+                  </a>
+                  <a href="/register" aria-current={path === '/register' ? 'page' : undefined}>
+                    {ctx.t('nav.register')}
+                  </a>
                 </>
               )}
-              <a href={langHref(ctx.url, other)} hreflang={other} lang={other}>{ctx.t('nav.switchTo')}</a>
+              <a href={langHref(ctx.url, other)} hreflang={other} lang={other}>
+                {ctx.t('nav.switchTo')}
+              </a>
             </div>
           </div>
           <nav class="site-nav" aria-label={ctx.t('site.menu')}>
             <ul class="container site-nav__list">
-              <li><a href="/" aria-current={path === '/' ? 'page' : undefined}>{ctx.t('nav.home')}</a></li>
-              {ctx.nav.filter((n) => !n.visible || n.visible(ctx)).map((n) => (
-                <li key={n.href}><a href={n.href} aria-current={path.startsWith(n.href) ? 'page' : undefined}>{ctx.t(messageKey(n.key))}</a></li>
-              ))}
+              <li>
+                <a href="/" aria-current={path === '/' ? 'page' : undefined}>
+                  {ctx.t('nav.home')}
+                </a>
+              </li>
+              {ctx.nav
+                .filter((n) => !n.visible || n.visible(ctx))
+                .map((n) => (
+                  <li key={n.href}>
+                    <a href={n.href} aria-current={path.startsWith(n.href) ? 'page' : undefined}>
+                      {ctx.t(messageKey(n.key))}
+                    </a>
+                  </li>
+                ))}
             </ul>
           </nav>
         </header>
@@ -75,7 +99,11 @@ export function Layout({ ctx, title, children, crumbs, scripts = [] }: LayoutPro
           {crumbs && crumbs.length ? (
             <nav class="breadcrumbs" aria-label={ctx.t('nav.breadcrumb')}>
               <ol>
-                {crumbs.map((c) => <li key={c.href}><a href={c.href}>{c.label}</a></li>)}
+                {crumbs.map((c) => (
+                  <li key={c.href}>
+                    <a href={c.href}>{c.label}</a>
+                  </li>
+                ))}
               </ol>
             </nav>
           ) : null}
@@ -86,7 +114,9 @@ export function Layout({ ctx, title, children, crumbs, scripts = [] }: LayoutPro
         <footer class="site-footer">
           <div class="container">
             <p>{ctx.t('site.footer')}</p>
-            <p><a href="/api/docs">{ctx.t('site.apiDocs')}</a> · <a href="/api/openapi.json">OpenAPI</a></p>
+            <p>
+              <a href="/api/docs">{ctx.t('site.apiDocs')}</a> · <a href="/api/openapi.json">OpenAPI</a>
+            </p>
           </div>
         </footer>
       </body>

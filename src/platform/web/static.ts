@@ -47,7 +47,9 @@ export const staticAssets: FastifyPluginAsync = async (app) => {
   for (const [name, a] of assets) {
     app.get(a.url, { schema: { hide: true } }, (_req, reply) => reply.type(a.type).header('cache-control', IMMUTABLE).send(a.body));
     if (name === 'htmx.min.js') {
-      app.get(`/assets/${name}`, { schema: { hide: true } }, (_req, reply) => reply.type(a.type).header('cache-control', 'public, max-age=3600').send(a.body));
+      app.get(`/assets/${name}`, { schema: { hide: true } }, (_req, reply) =>
+        reply.type(a.type).header('cache-control', 'public, max-age=3600').send(a.body),
+      );
     }
   }
   await app.register(fastifyStatic, { root: path.join(here, 'assets'), prefix: '/assets/', maxAge: '1h' });

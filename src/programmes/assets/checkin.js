@@ -32,7 +32,9 @@
       try {
         const codes = await detector.detect(video);
         if (codes.length > 0 && codes[0].rawValue) {
-          stream.getTracks().forEach(function (t) { t.stop(); });
+          stream.getTracks().forEach(function (t) {
+            t.stop();
+          });
           input.value = codes[0].rawValue;
           form.submit();
           return;

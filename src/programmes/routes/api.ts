@@ -9,15 +9,52 @@ import { answerBooking, bookingsOf, createBooking, myBookings } from '../booking
 import { calendarEntries, createMarker, listMarkers, markersBetween, updateMarker, type CalendarScope } from '../calendar.js';
 import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../campaigns.js';
 import {
-  BookingInput, CampaignEditInput, CampaignInput, CancelSessionInput, DeclineInput, CheckInInput, MarkerInput, PeriodQuery, ProgrammeInput, ProposeInput, RegistrationInput, WalkInInput,
+  BookingInput,
+  CampaignEditInput,
+  CampaignInput,
+  CancelSessionInput,
+  DeclineInput,
+  CheckInInput,
+  MarkerInput,
+  PeriodQuery,
+  ProgrammeInput,
+  ProposeInput,
+  RegistrationInput,
+  WalkInInput,
 } from '../model.js';
 import {
-  ActivityOut, BookingOut, CalendarEntryOut, CampaignOut, ErrorOut, MarkerDayOut, MarkerOut, page, presentActivity, presentBooking, presentCampaign,
-  presentEntry, presentMarker, presentMarkerDay, presentProgramme, presentRegistration, presentSession, ProgrammeOut, RegistrationOut, SessionOut,
+  ActivityOut,
+  BookingOut,
+  CalendarEntryOut,
+  CampaignOut,
+  ErrorOut,
+  MarkerDayOut,
+  MarkerOut,
+  page,
+  presentActivity,
+  presentBooking,
+  presentCampaign,
+  presentEntry,
+  presentMarker,
+  presentMarkerDay,
+  presentProgramme,
+  presentRegistration,
+  presentSession,
+  ProgrammeOut,
+  RegistrationOut,
+  SessionOut,
 } from '../presenters.js';
 import { cancelRegistration, myRegistrations, register, roster } from '../registrations.js';
 import {
-  cancelProgramme, cancelSession, createProgramme, listSessions, setProgrammeStatus, searchProgrammes, updateProgramme, visibleProgramme, type ProgrammeRow,
+  cancelProgramme,
+  cancelSession,
+  createProgramme,
+  listSessions,
+  setProgrammeStatus,
+  searchProgrammes,
+  updateProgramme,
+  visibleProgramme,
+  type ProgrammeRow,
 } from '../service.js';
 import { programmeActivity, requireStaffAnywhere } from '../stats.js';
 import type { Db } from '../../platform/db/index.js';
@@ -30,7 +67,10 @@ const SessionParams = Type.Object({ id: Type.String(), sid: Type.String() });
 const writeSecurity: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
 async function nameOf(db: Db, rows: ProgrammeRow[]): Promise<Map<string, string>> {
-  const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
+  const refs = await institutionRefs(
+    db,
+    rows.map((r) => r.institutionId),
+  );
   return new Map([...refs].map(([id, r]) => [id, r.name]));
 }
 
@@ -40,223 +80,523 @@ function created(reply: FastifyReply) {
 
 const SearchQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
-  kind: Type.Optional(Type.String()), topic: Type.Optional(Type.String()), audience: Type.Optional(Type.String()),
-  unitId: Type.Optional(Type.String()), institutionId: Type.Optional(Type.String()), campaignId: Type.Optional(Type.String()),
-  from: Type.Optional(IsoDate), to: Type.Optional(IsoDate),
-  page: Type.Optional(Type.Integer({ minimum: 1 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  kind: Type.Optional(Type.String()),
+  topic: Type.Optional(Type.String()),
+  audience: Type.Optional(Type.String()),
+  unitId: Type.Optional(Type.String()),
+  institutionId: Type.Optional(Type.String()),
+  campaignId: Type.Optional(Type.String()),
+  from: Type.Optional(IsoDate),
+  to: Type.Optional(IsoDate),
+  page: Type.Optional(Type.Integer({ minimum: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 
 const CalendarQuery = Type.Object({
-  from: IsoDate, to: IsoDate,
-  unitId: Type.Optional(Type.String({ format: 'uuid' })), institutionId: Type.Optional(Type.String({ format: 'uuid' })),
+  from: IsoDate,
+  to: IsoDate,
+  unitId: Type.Optional(Type.String({ format: 'uuid' })),
+  institutionId: Type.Optional(Type.String({ format: 'uuid' })),
 });
 
 export const programmeApi: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/v1/programmes', {
-    schema: { tags, summary: 'Search published programmes', querystring: SearchQuery, response: { 200: page(ProgrammeOut), ...errors } },
-  }, async (req) => {
-    const db = dbOf(req);
-    const found = await searchProgrammes(db, req.query);
-    const names = await nameOf(db, found.items.map((i) => i.programme));
-    return { ...found, items: found.items.map((i) => presentProgramme(i.programme, names.get(i.programme.institutionId) ?? '', i.nextSession)) };
-  });
+  app.get(
+    '/api/v1/programmes',
+    {
+      schema: { tags, summary: 'Search published programmes', querystring: SearchQuery, response: { 200: page(ProgrammeOut), ...errors } },
+    },
+    async (req) => {
+      const db = dbOf(req);
+      const found = await searchProgrammes(db, req.query);
+      const names = await nameOf(
+        db,
+        found.items.map((i) => i.programme),
+      );
+      return { ...found, items: found.items.map((i) => presentProgramme(i.programme, names.get(i.programme.institutionId) ?? '', i.nextSession)) };
+    },
+  );
 
-  app.post('/api/v1/programmes', {
-    schema: { tags, summary: 'Create a programme (as a draft)', security: writeSecurity, body: ProgrammeInput, response: { 201: ProgrammeOut, ...errors } },
-  }, async (req, reply) => {
-    const row = await inTx(req, (tx) => createProgramme(tx, req.actor, req.body));
-    created(reply);
-    return presentProgramme(row, (await nameOf(dbOf(req), [row])).get(row.institutionId) ?? '');
-  });
-
-  app.get('/api/v1/programmes/:id', {
-    schema: { tags, summary: 'A programme', params: IdParams, response: { 200: ProgrammeOut, ...errors } },
-  }, async (req) => {
-    const db = dbOf(req);
-    const { programme } = await visibleProgramme(db, req.actor, req.params.id);
-    return presentProgramme(programme, (await nameOf(db, [programme])).get(programme.institutionId) ?? '');
-  });
-
-  app.put('/api/v1/programmes/:id', {
-    schema: { tags, summary: 'Replace a programme', security: writeSecurity, params: IdParams, body: ProgrammeInput, response: { 200: ProgrammeOut, ...errors } },
-  }, async (req) => {
-    const row = await inTx(req, (tx) => updateProgramme(tx, req.actor, req.params.id, req.body));
-    return presentProgramme(row, (await nameOf(dbOf(req), [row])).get(row.institutionId) ?? '');
-  });
-
-  for (const [path, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
-    app.post(`/api/v1/programmes/:id/${path}`, {
-      schema: { tags, summary: path === 'publish' ? 'Publish a programme' : 'Take a programme back to draft', security: writeSecurity, params: IdParams, response: { 200: ProgrammeOut, ...errors } },
-    }, async (req) => {
-      const row = await inTx(req, (tx) => setProgrammeStatus(tx, req.actor, req.params.id, status));
+  app.post(
+    '/api/v1/programmes',
+    {
+      schema: {
+        tags,
+        summary: 'Create a programme (as a draft)',
+        security: writeSecurity,
+        body: ProgrammeInput,
+        response: { 201: ProgrammeOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const row = await inTx(req, (tx) => createProgramme(tx, req.actor, req.body));
+      created(reply);
       return presentProgramme(row, (await nameOf(dbOf(req), [row])).get(row.institutionId) ?? '');
-    });
+    },
+  );
+
+  app.get(
+    '/api/v1/programmes/:id',
+    {
+      schema: { tags, summary: 'A programme', params: IdParams, response: { 200: ProgrammeOut, ...errors } },
+    },
+    async (req) => {
+      const db = dbOf(req);
+      const { programme } = await visibleProgramme(db, req.actor, req.params.id);
+      return presentProgramme(programme, (await nameOf(db, [programme])).get(programme.institutionId) ?? '');
+    },
+  );
+
+  app.put(
+    '/api/v1/programmes/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Replace a programme',
+        security: writeSecurity,
+        params: IdParams,
+        body: ProgrammeInput,
+        response: { 200: ProgrammeOut, ...errors },
+      },
+    },
+    async (req) => {
+      const row = await inTx(req, (tx) => updateProgramme(tx, req.actor, req.params.id, req.body));
+      return presentProgramme(row, (await nameOf(dbOf(req), [row])).get(row.institutionId) ?? '');
+    },
+  );
+
+  for (const [path, status] of [
+    ['publish', 'published'],
+    ['unpublish', 'draft'],
+  ] as const) {
+    app.post(
+      `/api/v1/programmes/:id/${path}`,
+      {
+        schema: {
+          tags,
+          summary: path === 'publish' ? 'Publish a programme' : 'Take a programme back to draft',
+          security: writeSecurity,
+          params: IdParams,
+          response: { 200: ProgrammeOut, ...errors },
+        },
+      },
+      async (req) => {
+        const row = await inTx(req, (tx) => setProgrammeStatus(tx, req.actor, req.params.id, status));
+        return presentProgramme(row, (await nameOf(dbOf(req), [row])).get(row.institutionId) ?? '');
+      },
+    );
   }
 
-  app.post('/api/v1/programmes/:id/cancel', {
-    schema: { tags, summary: 'Cancel a whole programme: its sessions ahead are cancelled and registrants and booked schools are told', security: writeSecurity, params: IdParams, body: CancelSessionInput, response: { 200: ProgrammeOut, ...errors } },
-  }, async (req) => {
-    const row = await inTx(req, (tx) => cancelProgramme(tx, req.actor, req.params.id, req.body.reason));
-    return presentProgramme(row, (await nameOf(dbOf(req), [row])).get(row.institutionId) ?? '');
-  });
-
-  app.get('/api/v1/programmes/:id/sessions', {
-    schema: { tags, summary: 'Sessions of a programme', params: IdParams, response: { 200: Type.Array(SessionOut), ...errors } },
-  }, async (req) => {
-    const db = dbOf(req);
-    await visibleProgramme(db, req.actor, req.params.id);
-    return (await listSessions(db, req.params.id)).map(presentSession);
-  });
-
-  app.post('/api/v1/programmes/:id/sessions/:sid/cancel', {
-    schema: { tags, summary: 'Cancel one session (registrants are told)', security: writeSecurity, params: SessionParams, body: CancelSessionInput, response: { 200: SessionOut, ...errors } },
-  }, async (req) => presentSession(await inTx(req, (tx) => cancelSession(tx, req.actor, req.params.id, req.params.sid, req.body.reason))));
-
-  app.post('/api/v1/programmes/:id/registrations', {
-    schema: { tags, summary: 'Register the signed-in person (a seat, or the waitlist when full)', security: writeSecurity, params: IdParams, body: RegistrationInput, response: { 201: RegistrationOut, ...errors } },
-  }, async (req, reply) => {
-    const row = await inTx(req, (tx) => register(tx, req.actor, req.params.id, req.body));
-    created(reply);
-    return presentRegistration(row);
-  });
-
-  app.get('/api/v1/programmes/:id/registrations', {
-    schema: { tags, summary: 'Registrants and waitlist (staff)', security: writeSecurity, params: IdParams, response: { 200: Type.Object({ confirmed: Type.Array(RegistrationOut), waitlisted: Type.Array(RegistrationOut) }), ...errors } },
-  }, async (req) => {
-    const list = await roster(dbOf(req), req.actor, req.params.id);
-    return {
-      confirmed: list.confirmed.map((e) => presentRegistration(e.registration, e.name)),
-      waitlisted: list.waitlisted.map((e) => presentRegistration(e.registration, e.name)),
-    };
-  });
-
-  app.delete('/api/v1/registrations/:id', {
-    schema: { tags, summary: 'Cancel a registration (its holder or the programme staff); the first person waiting is promoted', security: writeSecurity, params: IdParams, response: { 200: RegistrationOut, ...errors } },
-  }, async (req) => presentRegistration((await inTx(req, (tx) => cancelRegistration(tx, req.actor, req.params.id))).registration));
-
-  app.get('/api/v1/me/registrations', {
-    schema: { tags, summary: 'The signed-in person\'s own registrations', security: writeSecurity, response: { 200: Type.Array(Type.Object({ registration: RegistrationOut, programme: ProgrammeOut })), ...errors } },
-  }, async (req) => {
-    const db = dbOf(req);
-    const rows = await myRegistrations(db, req.actor);
-    const names = await nameOf(db, rows.map((r) => r.programme));
-    return rows.map((r) => ({ registration: presentRegistration(r.registration), programme: presentProgramme(r.programme, names.get(r.programme.institutionId) ?? '', r.nextSession) }));
-  });
-
-  app.get('/api/v1/programmes/:id/sessions/:sid/attendance', {
-    schema: {
-      tags, summary: 'Attendance sheet of a session (staff)', security: writeSecurity, params: SessionParams,
-      response: { 200: Type.Object({ present: Type.Integer(), entries: Type.Array(Type.Object({ registrationId: Type.String(), name: Type.String(), code: Type.String(), present: Type.Boolean() })) }), ...errors },
+  app.post(
+    '/api/v1/programmes/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a whole programme: its sessions ahead are cancelled and registrants and booked schools are told',
+        security: writeSecurity,
+        params: IdParams,
+        body: CancelSessionInput,
+        response: { 200: ProgrammeOut, ...errors },
+      },
     },
-  }, async (req) => {
-    const sheet = await sessionSheet(dbOf(req), req.actor, req.params.id, req.params.sid);
-    return { present: sheet.present, entries: sheet.entries };
-  });
-
-  app.post('/api/v1/programmes/:id/sessions/:sid/checkins', {
-    schema: { tags, summary: 'Check in a registrant by the code of their QR label', security: writeSecurity, params: SessionParams, body: CheckInInput, response: { 200: Type.Object({ name: Type.String(), already: Type.Boolean() }), ...errors } },
-  }, async (req) => inTx(req, (tx) => checkIn(tx, req.actor, req.params.id, req.params.sid, req.body.code)));
-
-  app.post('/api/v1/programmes/:id/sessions/:sid/walk-ins', {
-    schema: { tags, summary: 'Add a walk-in to a session', security: writeSecurity, params: SessionParams, body: WalkInInput, response: { 201: Type.Object({ ok: Type.Boolean() }), ...errors } },
-  }, async (req, reply) => {
-    await inTx(req, (tx) => addWalkIn(tx, req.actor, req.params.id, req.params.sid, req.body));
-    created(reply);
-    return { ok: true };
-  });
-
-  app.post('/api/v1/programmes/:id/bookings', {
-    schema: { tags, summary: 'Book a museum education programme for a school group', security: writeSecurity, params: IdParams, body: BookingInput, response: { 201: BookingOut, ...errors } },
-  }, async (req, reply) => {
-    const row = await inTx(req, (tx) => createBooking(tx, req.actor, req.params.id, req.body));
-    created(reply);
-    return presentBooking(row);
-  });
-
-  app.get('/api/v1/programmes/:id/bookings', {
-    schema: { tags, summary: 'School-group bookings of a programme (staff)', security: writeSecurity, params: IdParams, response: { 200: Type.Array(BookingOut), ...errors } },
-  }, async (req) => (await bookingsOf(dbOf(req), req.actor, req.params.id)).map(presentBooking));
-
-  app.get('/api/v1/me/bookings', {
-    schema: { tags, summary: 'The signed-in teacher\'s bookings', security: writeSecurity, response: { 200: Type.Array(BookingOut), ...errors } },
-  }, async (req) => (await myBookings(dbOf(req), req.actor)).map((b) => presentBooking(b.booking)));
-
-  app.post('/api/v1/bookings/:id/confirm', {
-    schema: { tags, summary: 'Confirm a booking (museum staff)', security: writeSecurity, params: IdParams, response: { 200: BookingOut, ...errors } },
-  }, async (req) => presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { confirm: true }))));
-
-  app.post('/api/v1/bookings/:id/propose', {
-    schema: { tags, summary: 'Propose another offered date (museum staff)', security: writeSecurity, params: IdParams, body: ProposeInput, response: { 200: BookingOut, ...errors } },
-  }, async (req) => presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { proposeDate: req.body.date, note: req.body.note }))));
-
-  app.post('/api/v1/bookings/:id/decline', {
-    schema: { tags, summary: 'Decline a booking with a reason the teacher is told (museum staff)', security: writeSecurity, params: IdParams, body: DeclineInput, response: { 200: BookingOut, ...errors } },
-  }, async (req) => presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { declineReason: req.body.reason }))));
-
-  app.get('/api/v1/calendar', {
-    schema: {
-      tags, summary: 'Sessions and marked days between two dates, for the province, a unit or an institution', querystring: CalendarQuery,
-      response: { 200: Type.Object({ sessions: Type.Array(CalendarEntryOut), markers: Type.Array(MarkerDayOut) }), ...errors },
+    async (req) => {
+      const row = await inTx(req, (tx) => cancelProgramme(tx, req.actor, req.params.id, req.body.reason));
+      return presentProgramme(row, (await nameOf(dbOf(req), [row])).get(row.institutionId) ?? '');
     },
-  }, async (req) => {
-    const q = req.query;
-    if (q.to <= q.from) throw new ValidationError([{ field: 'to', key: 'programmes.errors.endBeforeStart' }]);
-    const scope: CalendarScope = q.institutionId ? { kind: 'institution', institutionId: q.institutionId } : q.unitId ? { kind: 'unit', unitId: q.unitId } : { kind: 'all' };
-    const db = dbOf(req);
-    const [sessions, markers] = await Promise.all([calendarEntries(db, scope, q.from, q.to, 5000), markersBetween(db, scope, q.from, q.to)]);
-    return { sessions: sessions.map(presentEntry), markers: markers.map(presentMarkerDay) };
-  });
+  );
 
-  app.get('/api/v1/calendar/markers', {
-    schema: { tags, summary: 'Calendar markers (national days, local anniversaries)', response: { 200: Type.Array(MarkerOut), ...errors } },
-  }, async (req) => (await listMarkers(dbOf(req))).map(presentMarker));
+  app.get(
+    '/api/v1/programmes/:id/sessions',
+    {
+      schema: { tags, summary: 'Sessions of a programme', params: IdParams, response: { 200: Type.Array(SessionOut), ...errors } },
+    },
+    async (req) => {
+      const db = dbOf(req);
+      await visibleProgramme(db, req.actor, req.params.id);
+      return (await listSessions(db, req.params.id)).map(presentSession);
+    },
+  );
 
-  app.post('/api/v1/calendar/markers', {
-    schema: { tags, summary: 'Add a local anniversary or a day to mark', security: writeSecurity, body: MarkerInput, response: { 201: MarkerOut, ...errors } },
-  }, async (req, reply) => {
-    const row = await inTx(req, (tx) => createMarker(tx, req.actor, req.body));
-    created(reply);
-    return presentMarker(row);
-  });
+  app.post(
+    '/api/v1/programmes/:id/sessions/:sid/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel one session (registrants are told)',
+        security: writeSecurity,
+        params: SessionParams,
+        body: CancelSessionInput,
+        response: { 200: SessionOut, ...errors },
+      },
+    },
+    async (req) => presentSession(await inTx(req, (tx) => cancelSession(tx, req.actor, req.params.id, req.params.sid, req.body.reason))),
+  );
 
-  app.put('/api/v1/calendar/markers/:id', {
-    schema: { tags, summary: 'Edit a calendar marker', security: writeSecurity, params: IdParams, body: MarkerInput, response: { 200: MarkerOut, ...errors } },
-  }, async (req) => presentMarker(await inTx(req, (tx) => updateMarker(tx, req.actor, req.params.id, req.body))));
+  app.post(
+    '/api/v1/programmes/:id/registrations',
+    {
+      schema: {
+        tags,
+        summary: 'Register the signed-in person (a seat, or the waitlist when full)',
+        security: writeSecurity,
+        params: IdParams,
+        body: RegistrationInput,
+        response: { 201: RegistrationOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const row = await inTx(req, (tx) => register(tx, req.actor, req.params.id, req.body));
+      created(reply);
+      return presentRegistration(row);
+    },
+  );
 
-  app.get('/api/v1/campaigns', {
-    schema: { tags, summary: 'Campaigns', response: { 200: Type.Array(CampaignOut), ...errors } },
-  }, async (req) => (await listCampaigns(dbOf(req))).map((c) => presentCampaign(c)));
+  app.get(
+    '/api/v1/programmes/:id/registrations',
+    {
+      schema: {
+        tags,
+        summary: 'Registrants and waitlist (staff)',
+        security: writeSecurity,
+        params: IdParams,
+        response: { 200: Type.Object({ confirmed: Type.Array(RegistrationOut), waitlisted: Type.Array(RegistrationOut) }), ...errors },
+      },
+    },
+    async (req) => {
+      const list = await roster(dbOf(req), req.actor, req.params.id);
+      return {
+        confirmed: list.confirmed.map((e) => presentRegistration(e.registration, e.name)),
+        waitlisted: list.waitlisted.map((e) => presentRegistration(e.registration, e.name)),
+      };
+    },
+  );
 
-  app.post('/api/v1/campaigns', {
-    schema: { tags, summary: 'Create a campaign (unit officers)', security: writeSecurity, body: CampaignInput, response: { 201: CampaignOut, ...errors } },
-  }, async (req, reply) => {
-    const row = await inTx(req, (tx) => createCampaign(tx, req.actor, req.body));
-    created(reply);
-    return presentCampaign(row);
-  });
+  app.delete(
+    '/api/v1/registrations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a registration (its holder or the programme staff); the first person waiting is promoted',
+        security: writeSecurity,
+        params: IdParams,
+        response: { 200: RegistrationOut, ...errors },
+      },
+    },
+    async (req) => presentRegistration((await inTx(req, (tx) => cancelRegistration(tx, req.actor, req.params.id))).registration),
+  );
 
-  app.put('/api/v1/campaigns/:id', {
-    schema: { tags, summary: 'Edit a campaign and set which programmes belong to it (unit officers)', security: writeSecurity, params: IdParams, body: CampaignEditInput, response: { 200: CampaignOut, ...errors } },
-  }, async (req) => presentCampaign(await inTx(req, (tx) => updateCampaign(tx, req.actor, req.params.id, req.body))));
+  app.get(
+    '/api/v1/me/registrations',
+    {
+      schema: {
+        tags,
+        summary: "The signed-in person's own registrations",
+        security: writeSecurity,
+        response: { 200: Type.Array(Type.Object({ registration: RegistrationOut, programme: ProgrammeOut })), ...errors },
+      },
+    },
+    async (req) => {
+      const db = dbOf(req);
+      const rows = await myRegistrations(db, req.actor);
+      const names = await nameOf(
+        db,
+        rows.map((r) => r.programme),
+      );
+      return rows.map((r) => ({
+        registration: presentRegistration(r.registration),
+        programme: presentProgramme(r.programme, names.get(r.programme.institutionId) ?? '', r.nextSession),
+      }));
+    },
+  );
 
-  app.get('/api/v1/campaigns/:id', {
-    schema: { tags, summary: 'A campaign with its totals', params: IdParams, response: { 200: CampaignOut, ...errors } },
-  }, async (req) => {
-    const { campaign, totals } = await getCampaign(dbOf(req), req.params.id);
-    return presentCampaign(campaign, totals);
-  });
+  app.get(
+    '/api/v1/programmes/:id/sessions/:sid/attendance',
+    {
+      schema: {
+        tags,
+        summary: 'Attendance sheet of a session (staff)',
+        security: writeSecurity,
+        params: SessionParams,
+        response: {
+          200: Type.Object({
+            present: Type.Integer(),
+            entries: Type.Array(Type.Object({ registrationId: Type.String(), name: Type.String(), code: Type.String(), present: Type.Boolean() })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const sheet = await sessionSheet(dbOf(req), req.actor, req.params.id, req.params.sid);
+      return { present: sheet.present, entries: sheet.entries };
+    },
+  );
 
-  app.get('/api/v1/programmes/statistics', {
-    schema: { tags, summary: 'Activity per institution in a period (staff)', security: writeSecurity, querystring: PeriodQuery, response: { 200: Type.Array(ActivityOut), ...errors } },
-  }, async (req) => {
-    requireStaffAnywhere(req.actor);
-    const db = dbOf(req);
-    const q = req.query;
-    if (q.to < q.from) throw new ValidationError([{ field: 'to', key: 'programmes.errors.endBeforeStart' }]);
-    const unitIds = q.unitId ? await unitSubtree(db, q.unitId) : undefined;
-    const rows = await programmeActivity(db, { from: q.from, to: q.to, ...(q.institutionId ? { institutionIds: [q.institutionId] } : {}), ...(unitIds ? { unitIds } : {}) });
-    const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
-    const names = new Map([...refs].map(([id, r]) => [id, r.name]));
-    return rows.map((r) => presentActivity(r, names));
-  });
+  app.post(
+    '/api/v1/programmes/:id/sessions/:sid/checkins',
+    {
+      schema: {
+        tags,
+        summary: 'Check in a registrant by the code of their QR label',
+        security: writeSecurity,
+        params: SessionParams,
+        body: CheckInInput,
+        response: { 200: Type.Object({ name: Type.String(), already: Type.Boolean() }), ...errors },
+      },
+    },
+    async (req) => inTx(req, (tx) => checkIn(tx, req.actor, req.params.id, req.params.sid, req.body.code)),
+  );
+
+  app.post(
+    '/api/v1/programmes/:id/sessions/:sid/walk-ins',
+    {
+      schema: {
+        tags,
+        summary: 'Add a walk-in to a session',
+        security: writeSecurity,
+        params: SessionParams,
+        body: WalkInInput,
+        response: { 201: Type.Object({ ok: Type.Boolean() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await inTx(req, (tx) => addWalkIn(tx, req.actor, req.params.id, req.params.sid, req.body));
+      created(reply);
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    '/api/v1/programmes/:id/bookings',
+    {
+      schema: {
+        tags,
+        summary: 'Book a museum education programme for a school group',
+        security: writeSecurity,
+        params: IdParams,
+        body: BookingInput,
+        response: { 201: BookingOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const row = await inTx(req, (tx) => createBooking(tx, req.actor, req.params.id, req.body));
+      created(reply);
+      return presentBooking(row);
+    },
+  );
+
+  app.get(
+    '/api/v1/programmes/:id/bookings',
+    {
+      schema: {
+        tags,
+        summary: 'School-group bookings of a programme (staff)',
+        security: writeSecurity,
+        params: IdParams,
+        response: { 200: Type.Array(BookingOut), ...errors },
+      },
+    },
+    async (req) => (await bookingsOf(dbOf(req), req.actor, req.params.id)).map(presentBooking),
+  );
+
+  app.get(
+    '/api/v1/me/bookings',
+    {
+      schema: { tags, summary: "The signed-in teacher's bookings", security: writeSecurity, response: { 200: Type.Array(BookingOut), ...errors } },
+    },
+    async (req) => (await myBookings(dbOf(req), req.actor)).map((b) => presentBooking(b.booking)),
+  );
+
+  app.post(
+    '/api/v1/bookings/:id/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm a booking (museum staff)',
+        security: writeSecurity,
+        params: IdParams,
+        response: { 200: BookingOut, ...errors },
+      },
+    },
+    async (req) => presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { confirm: true }))),
+  );
+
+  app.post(
+    '/api/v1/bookings/:id/propose',
+    {
+      schema: {
+        tags,
+        summary: 'Propose another offered date (museum staff)',
+        security: writeSecurity,
+        params: IdParams,
+        body: ProposeInput,
+        response: { 200: BookingOut, ...errors },
+      },
+    },
+    async (req) =>
+      presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { proposeDate: req.body.date, note: req.body.note }))),
+  );
+
+  app.post(
+    '/api/v1/bookings/:id/decline',
+    {
+      schema: {
+        tags,
+        summary: 'Decline a booking with a reason the teacher is told (museum staff)',
+        security: writeSecurity,
+        params: IdParams,
+        body: DeclineInput,
+        response: { 200: BookingOut, ...errors },
+      },
+    },
+    async (req) => presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { declineReason: req.body.reason }))),
+  );
+
+  app.get(
+    '/api/v1/calendar',
+    {
+      schema: {
+        tags,
+        summary: 'Sessions and marked days between two dates, for the province, a unit or an institution',
+        querystring: CalendarQuery,
+        response: { 200: Type.Object({ sessions: Type.Array(CalendarEntryOut), markers: Type.Array(MarkerDayOut) }), ...errors },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      if (q.to <= q.from) throw new ValidationError([{ field: 'to', key: 'programmes.errors.endBeforeStart' }]);
+      const scope: CalendarScope = q.institutionId
+        ? { kind: 'institution', institutionId: q.institutionId }
+        : q.unitId
+          ? { kind: 'unit', unitId: q.unitId }
+          : { kind: 'all' };
+      const db = dbOf(req);
+      const [sessions, markers] = await Promise.all([calendarEntries(db, scope, q.from, q.to, 5000), markersBetween(db, scope, q.from, q.to)]);
+      return { sessions: sessions.map(presentEntry), markers: markers.map(presentMarkerDay) };
+    },
+  );
+
+  app.get(
+    '/api/v1/calendar/markers',
+    {
+      schema: { tags, summary: 'Calendar markers (national days, local anniversaries)', response: { 200: Type.Array(MarkerOut), ...errors } },
+    },
+    async (req) => (await listMarkers(dbOf(req))).map(presentMarker),
+  );
+
+  app.post(
+    '/api/v1/calendar/markers',
+    {
+      schema: {
+        tags,
+        summary: 'Add a local anniversary or a day to mark',
+        security: writeSecurity,
+        body: MarkerInput,
+        response: { 201: MarkerOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const row = await inTx(req, (tx) => createMarker(tx, req.actor, req.body));
+      created(reply);
+      return presentMarker(row);
+    },
+  );
+
+  app.put(
+    '/api/v1/calendar/markers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a calendar marker',
+        security: writeSecurity,
+        params: IdParams,
+        body: MarkerInput,
+        response: { 200: MarkerOut, ...errors },
+      },
+    },
+    async (req) => presentMarker(await inTx(req, (tx) => updateMarker(tx, req.actor, req.params.id, req.body))),
+  );
+
+  app.get(
+    '/api/v1/campaigns',
+    {
+      schema: { tags, summary: 'Campaigns', response: { 200: Type.Array(CampaignOut), ...errors } },
+    },
+    async (req) => (await listCampaigns(dbOf(req))).map((c) => presentCampaign(c)),
+  );
+
+  app.post(
+    '/api/v1/campaigns',
+    {
+      schema: {
+        tags,
+        summary: 'Create a campaign (unit officers)',
+        security: writeSecurity,
+        body: CampaignInput,
+        response: { 201: CampaignOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const row = await inTx(req, (tx) => createCampaign(tx, req.actor, req.body));
+      created(reply);
+      return presentCampaign(row);
+    },
+  );
+
+  app.put(
+    '/api/v1/campaigns/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a campaign and set which programmes belong to it (unit officers)',
+        security: writeSecurity,
+        params: IdParams,
+        body: CampaignEditInput,
+        response: { 200: CampaignOut, ...errors },
+      },
+    },
+    async (req) => presentCampaign(await inTx(req, (tx) => updateCampaign(tx, req.actor, req.params.id, req.body))),
+  );
+
+  app.get(
+    '/api/v1/campaigns/:id',
+    {
+      schema: { tags, summary: 'A campaign with its totals', params: IdParams, response: { 200: CampaignOut, ...errors } },
+    },
+    async (req) => {
+      const { campaign, totals } = await getCampaign(dbOf(req), req.params.id);
+      return presentCampaign(campaign, totals);
+    },
+  );
+
+  app.get(
+    '/api/v1/programmes/statistics',
+    {
+      schema: {
+        tags,
+        summary: 'Activity per institution in a period (staff)',
+        security: writeSecurity,
+        querystring: PeriodQuery,
+        response: { 200: Type.Array(ActivityOut), ...errors },
+      },
+    },
+    async (req) => {
+      requireStaffAnywhere(req.actor);
+      const db = dbOf(req);
+      const q = req.query;
+      if (q.to < q.from) throw new ValidationError([{ field: 'to', key: 'programmes.errors.endBeforeStart' }]);
+      const unitIds = q.unitId ? await unitSubtree(db, q.unitId) : undefined;
+      const rows = await programmeActivity(db, {
+        from: q.from,
+        to: q.to,
+        ...(q.institutionId ? { institutionIds: [q.institutionId] } : {}),
+        ...(unitIds ? { unitIds } : {}),
+      });
+      const refs = await institutionRefs(
+        db,
+        rows.map((r) => r.institutionId),
+      );
+      const names = new Map([...refs].map(([id, r]) => [id, r.name]));
+      return rows.map((r) => presentActivity(r, names));
+    },
+  );
 };

@@ -24,24 +24,35 @@ export const bookingPages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(`/programmes/${req.params.id}/registrations?notice=answered`, 303);
   });
 
-  app.post('/programmes/:id/bookings/:bid/decline', { schema: { hide: true, params: BookingParams } }, async (req, reply) => submitForm(req, reply, {
-    schema: DeclineInput,
-    run: (tx, input) => answerBooking(tx, req.actor, req.params.bid, { declineReason: input.reason }),
-    redirect: () => `/programmes/${req.params.id}/registrations?notice=answered`,
-    redisplay: (issues) => registrationsPage(req, reply, req.params.id, issues, 422),
-  }));
+  app.post('/programmes/:id/bookings/:bid/decline', { schema: { hide: true, params: BookingParams } }, async (req, reply) =>
+    submitForm(req, reply, {
+      schema: DeclineInput,
+      run: (tx, input) => answerBooking(tx, req.actor, req.params.bid, { declineReason: input.reason }),
+      redirect: () => `/programmes/${req.params.id}/registrations?notice=answered`,
+      redisplay: (issues) => registrationsPage(req, reply, req.params.id, issues, 422),
+    }),
+  );
 
-  app.post('/programmes/:id/bookings/:bid/propose', { schema: { hide: true, params: BookingParams } }, async (req, reply) => submitForm(req, reply, {
-    schema: ProposeInput,
-    run: (tx, input) => answerBooking(tx, req.actor, req.params.bid, { proposeDate: input.date, note: input.note }),
-    redirect: () => `/programmes/${req.params.id}/registrations?notice=answered`,
-    redisplay: (issues) => registrationsPage(req, reply, req.params.id, issues, 422),
-  }));
+  app.post('/programmes/:id/bookings/:bid/propose', { schema: { hide: true, params: BookingParams } }, async (req, reply) =>
+    submitForm(req, reply, {
+      schema: ProposeInput,
+      run: (tx, input) => answerBooking(tx, req.actor, req.params.bid, { proposeDate: input.date, note: input.note }),
+      redirect: () => `/programmes/${req.params.id}/registrations?notice=answered`,
+      redisplay: (issues) => registrationsPage(req, reply, req.params.id, issues, 422),
+    }),
+  );
 
-  for (const [path, accept] of [['accept', true], ['cancel', false]] as const) {
-    app.post(`/my/bookings/:bid/${path}`, { schema: { hide: true, params: Type.Object({ bid: Type.String({ maxLength: 100 }) }) } }, async (req, reply) => {
-      await inTx(req, (tx) => teacherAnswer(tx, req.actor, req.params.bid, accept));
-      return reply.redirect('/my/programmes?notice=answered', 303);
-    });
+  for (const [path, accept] of [
+    ['accept', true],
+    ['cancel', false],
+  ] as const) {
+    app.post(
+      `/my/bookings/:bid/${path}`,
+      { schema: { hide: true, params: Type.Object({ bid: Type.String({ maxLength: 100 }) }) } },
+      async (req, reply) => {
+        await inTx(req, (tx) => teacherAnswer(tx, req.actor, req.params.bid, accept));
+        return reply.redirect('/my/programmes?notice=answered', 303);
+      },
+    );
   }
 };

@@ -7,7 +7,16 @@ import type { Db } from '../../platform/db/index.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
 import { submitForm } from '../../platform/http/forms.js';
 import { parseForm } from '../../platform/http/validation.js';
-import { calendarDays, calendarEntries, createMarker, listMarkers, markersBetween, ownEntries, updateMarker, type CalendarScope } from '../calendar.js';
+import {
+  calendarDays,
+  calendarEntries,
+  createMarker,
+  listMarkers,
+  markersBetween,
+  ownEntries,
+  updateMarker,
+  type CalendarScope,
+} from '../calendar.js';
 import { icalendar } from '../ics.js';
 import { addDays, isDate, MarkerInput, vnDate, weekStart } from '../model.js';
 import { presentMarker } from '../presenters.js';
@@ -39,9 +48,23 @@ async function calendarPage(req: FastifyRequest, reply: FastifyReply, scope: Cal
     markersBetween(db, scope, range.from, range.to, unitIdsAbove),
     unitChoices(db),
   ]);
-  return sendPage(reply, <CalendarPage ctx={pageContext(req)} title={title} base={base} view={view} date={view === 'month' ? range.from : date}
-    prev={range.prev} next={range.next} days={days} entries={entries} markers={markers} units={units}
-    unitId={scope.kind === 'unit' ? scope.unitId : undefined} />);
+  return sendPage(
+    reply,
+    <CalendarPage
+      ctx={pageContext(req)}
+      title={title}
+      base={base}
+      view={view}
+      date={view === 'month' ? range.from : date}
+      prev={range.prev}
+      next={range.next}
+      days={days}
+      entries={entries}
+      markers={markers}
+      units={units}
+      unitId={scope.kind === 'unit' ? scope.unitId : undefined}
+    />,
+  );
 }
 
 /** Feeds reach back a month and forward a year: what a calendar app needs, no more. */
@@ -52,7 +75,9 @@ async function sendFeed(req: FastifyRequest, reply: FastifyReply, scope: Calenda
   const to = addDays(today, 366);
   const [entries, markers] = await Promise.all([calendarEntries(db, scope, from, to, 5000), markersBetween(db, scope, from, to, unitIdsAbove)]);
   const base = req.server.deps.config.publicUrl;
-  return reply.type('text/calendar; charset=utf-8').header('cache-control', 'public, max-age=300')
+  return reply
+    .type('text/calendar; charset=utf-8')
+    .header('cache-control', 'public, max-age=300')
     .send(icalendar({ name, host: new URL(base).host, baseUrl: base, entries, markers }));
 }
 
@@ -74,65 +99,130 @@ export const calendarPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/calendar/units/:unitId', { schema: { ...page.schema, params: UnitParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const unit = (await unitRefs(db, [req.params.unitId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.unitId);
+    const unit = (
+      await unitRefs(
+        db,
+        [req.params.unitId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)),
+      )
+    ).get(req.params.unitId);
     if (!unit) return reply.callNotFound();
-    return calendarPage(req, reply, { kind: 'unit', unitId: unit.id, subtree: await unitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), `/calendar/units/${unit.id}`, await unitPath(db, unit.id));
+    return calendarPage(
+      req,
+      reply,
+      { kind: 'unit', unitId: unit.id, subtree: await unitSubtree(db, unit.id) },
+      req.t('programmes.calendar.ofPlace', { name: unit.name }),
+      `/calendar/units/${unit.id}`,
+      await unitPath(db, unit.id),
+    );
   });
 
   app.get('/calendar/institutions/:institutionId', { schema: { ...page.schema, params: InstitutionParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const inst = (await institutionRefs(db, [req.params.institutionId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)))).get(req.params.institutionId);
+    const inst = (
+      await institutionRefs(
+        db,
+        [req.params.institutionId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)),
+      )
+    ).get(req.params.institutionId);
     if (!inst) return reply.callNotFound();
-    return calendarPage(req, reply, { kind: 'institution', institutionId: inst.id }, req.t('programmes.calendar.ofInstitution', { name: inst.name }),
-      `/calendar/institutions/${inst.id}`, await unitPath(db, inst.unitId));
+    return calendarPage(
+      req,
+      reply,
+      { kind: 'institution', institutionId: inst.id },
+      req.t('programmes.calendar.ofInstitution', { name: inst.name }),
+      `/calendar/institutions/${inst.id}`,
+      await unitPath(db, inst.unitId),
+    );
   });
 
-  app.get('/calendar/feed.ics', { schema: { hide: true } }, async (req, reply) => sendFeed(req, reply, { kind: 'all' }, req.t('programmes.calendar.title'), []));
+  app.get('/calendar/feed.ics', { schema: { hide: true } }, async (req, reply) =>
+    sendFeed(req, reply, { kind: 'all' }, req.t('programmes.calendar.title'), []),
+  );
 
   app.get('/calendar/units/:unitId/feed.ics', { schema: { hide: true, params: UnitParams } }, async (req, reply) => {
     const db = dbOf(req);
     const unit = isUuid(req.params.unitId) ? (await unitRefs(db, [req.params.unitId])).get(req.params.unitId) : undefined;
     if (!unit) return reply.callNotFound();
-    return sendFeed(req, reply, { kind: 'unit', unitId: unit.id, subtree: await unitSubtree(db, unit.id) }, req.t('programmes.calendar.ofPlace', { name: unit.name }), await unitPath(db, unit.id));
+    return sendFeed(
+      req,
+      reply,
+      { kind: 'unit', unitId: unit.id, subtree: await unitSubtree(db, unit.id) },
+      req.t('programmes.calendar.ofPlace', { name: unit.name }),
+      await unitPath(db, unit.id),
+    );
   });
 
   app.get('/calendar/institutions/:institutionId/feed.ics', { schema: { hide: true, params: InstitutionParams } }, async (req, reply) => {
     const db = dbOf(req);
     const inst = isUuid(req.params.institutionId) ? (await institutionRefs(db, [req.params.institutionId])).get(req.params.institutionId) : undefined;
     if (!inst) return reply.callNotFound();
-    return sendFeed(req, reply, { kind: 'institution', institutionId: inst.id }, req.t('programmes.calendar.ofInstitution', { name: inst.name }), await unitPath(db, inst.unitId));
+    return sendFeed(
+      req,
+      reply,
+      { kind: 'institution', institutionId: inst.id },
+      req.t('programmes.calendar.ofInstitution', { name: inst.name }),
+      await unitPath(db, inst.unitId),
+    );
   });
 
   app.get('/my/calendar/:token/feed.ics', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
     const entries = await ownEntries(dbOf(req), req.params.token);
     const base = req.server.deps.config.publicUrl;
-    return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300')
+    return reply
+      .type('text/calendar; charset=utf-8')
+      .header('cache-control', 'private, max-age=300')
       .send(icalendar({ name: req.t('programmes.my.title'), host: new URL(base).host, baseUrl: base, entries }));
   });
 
   app.get('/calendar/markers', { schema: { hide: true, querystring: NoticeQuery } }, async (req, reply) => {
     const db = dbOf(req);
-    return sendPage(reply, <MarkersPage ctx={pageContext(req)} markers={(await listMarkers(db)).map(presentMarker)} units={await markerUnits(db)} issues={[]} values={{}}
-      notice={noticeOf(req)} canEdit={canEditMarkers(req.actor)} />);
+    return sendPage(
+      reply,
+      <MarkersPage
+        ctx={pageContext(req)}
+        markers={(await listMarkers(db)).map(presentMarker)}
+        units={await markerUnits(db)}
+        issues={[]}
+        values={{}}
+        notice={noticeOf(req)}
+        canEdit={canEditMarkers(req.actor)}
+      />,
+    );
   });
 
-  app.post('/calendar/markers', { schema: { hide: true } }, async (req, reply) => submitForm(req, reply, {
-    schema: MarkerInput,
-    run: (tx, input) => createMarker(tx, req.actor, input),
-    redirect: () => '/calendar/markers?notice=marker',
-    redisplay: async (issues, values) => {
-      const db = dbOf(req);
-      return <MarkersPage ctx={pageContext(req)} markers={(await listMarkers(db)).map(presentMarker)} units={await markerUnits(db)} issues={issues} values={values} canEdit={canEditMarkers(req.actor)} />;
-    },
-  }));
+  app.post('/calendar/markers', { schema: { hide: true } }, async (req, reply) =>
+    submitForm(req, reply, {
+      schema: MarkerInput,
+      run: (tx, input) => createMarker(tx, req.actor, input),
+      redirect: () => '/calendar/markers?notice=marker',
+      redisplay: async (issues, values) => {
+        const db = dbOf(req);
+        return (
+          <MarkersPage
+            ctx={pageContext(req)}
+            markers={(await listMarkers(db)).map(presentMarker)}
+            units={await markerUnits(db)}
+            issues={issues}
+            values={values}
+            canEdit={canEditMarkers(req.actor)}
+          />
+        );
+      },
+    }),
+  );
 
   app.get('/calendar/markers/:id', { schema: { hide: true, params: IdParams } }, async (req, reply) => {
     const db = dbOf(req);
     const m = (await listMarkers(db)).find((x) => x.id === req.params.id);
     if (!m) return reply.callNotFound();
     const values = {
-      title: m.title, day: String(m.day), month: String(m.month), year: m.year ? String(m.year) : undefined, days: String(m.days),
-      unitId: m.unitId ?? undefined, hidden: m.hidden ? 'true' : undefined,
+      title: m.title,
+      day: String(m.day),
+      month: String(m.month),
+      year: m.year ? String(m.year) : undefined,
+      days: String(m.days),
+      unitId: m.unitId ?? undefined,
+      hidden: m.hidden ? 'true' : undefined,
     };
     return sendPage(reply, <MarkerEditPage ctx={pageContext(req)} id={m.id} values={values} issues={[]} units={await markerUnits(db)} />);
   });
@@ -146,7 +236,18 @@ export const calendarPages: FastifyPluginAsyncTypebox = async (app) => {
       return reply.redirect('/calendar/markers?notice=marker', 303);
     } catch (err) {
       const issues = issuesOf(err);
-      if (issues) return sendPage(reply, <MarkerEditPage ctx={pageContext(req)} id={req.params.id} values={markerValues(body)} issues={issues} units={await markerUnits(dbOf(req))} />, 422);
+      if (issues)
+        return sendPage(
+          reply,
+          <MarkerEditPage
+            ctx={pageContext(req)}
+            id={req.params.id}
+            values={markerValues(body)}
+            issues={issues}
+            units={await markerUnits(dbOf(req))}
+          />,
+          422,
+        );
       throw err;
     }
   });

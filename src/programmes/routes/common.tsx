@@ -19,17 +19,32 @@ export const SessionParams = Type.Object({ id, sid: id });
 export const RegistrationParams = Type.Object({ id, rid: id });
 export const BookingParams = Type.Object({ id, bid: id });
 /** What a page after a redirect says happened (`?notice=saved&name=…`). */
-export const NoticeQuery = Type.Object({ notice: Type.Optional(Type.String({ maxLength: 40 })), name: Type.Optional(Type.String({ maxLength: 500 })) });
+export const NoticeQuery = Type.Object({
+  notice: Type.Optional(Type.String({ maxLength: 40 })),
+  name: Type.Optional(Type.String({ maxLength: 500 })),
+});
 
 export type Q = Record<string, string | undefined>;
 export type Body = Record<string, unknown>;
 
 const notices: Record<string, string> = {
-  created: 'programmes.notice.created', saved: 'programmes.notice.saved', published: 'programmes.notice.published',
-  unpublished: 'programmes.notice.unpublished', registered: 'programmes.notice.registered', waitlisted: 'programmes.notice.waitlisted',
-  cancelled: 'programmes.notice.cancelled', sessionCancelled: 'programmes.notice.sessionCancelled', programmeCancelled: 'programmes.notice.programmeCancelled', campaignSaved: 'programmes.notice.campaignSaved', booked: 'programmes.notice.booked',
-  answered: 'programmes.notice.answered', checkedIn: 'programmes.notice.checkedIn', already: 'programmes.notice.already',
-  saved_list: 'programmes.notice.listSaved', walkIn: 'programmes.notice.walkIn', marker: 'programmes.notice.marker',
+  created: 'programmes.notice.created',
+  saved: 'programmes.notice.saved',
+  published: 'programmes.notice.published',
+  unpublished: 'programmes.notice.unpublished',
+  registered: 'programmes.notice.registered',
+  waitlisted: 'programmes.notice.waitlisted',
+  cancelled: 'programmes.notice.cancelled',
+  sessionCancelled: 'programmes.notice.sessionCancelled',
+  programmeCancelled: 'programmes.notice.programmeCancelled',
+  campaignSaved: 'programmes.notice.campaignSaved',
+  booked: 'programmes.notice.booked',
+  answered: 'programmes.notice.answered',
+  checkedIn: 'programmes.notice.checkedIn',
+  already: 'programmes.notice.already',
+  saved_list: 'programmes.notice.listSaved',
+  walkIn: 'programmes.notice.walkIn',
+  marker: 'programmes.notice.marker',
 };
 
 export function noticeOf(req: FastifyRequest): string | undefined {
@@ -39,7 +54,10 @@ export function noticeOf(req: FastifyRequest): string | undefined {
 }
 
 export async function names(db: Db, rows: ProgrammeRow[]): Promise<Map<string, string>> {
-  const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
+  const refs = await institutionRefs(
+    db,
+    rows.map((r) => r.institutionId),
+  );
   return new Map([...refs].map(([id, r]) => [id, r.name]));
 }
 
@@ -62,7 +80,12 @@ export function addDaysNow(now: Date): Date {
 }
 
 /** A programme's public page; with a refused registration or booking, shown again with its issues. */
-export async function detailPage(req: FastifyRequest, reply: FastifyReply, id: string, extra: { issues?: Issue[]; values?: Q; status?: number } = {}) {
+export async function detailPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  extra: { issues?: Issue[]; values?: Q; status?: number } = {},
+) {
   const db = dbOf(req);
   const { programme, manager } = await visibleProgramme(db, req.actor, id);
   const [sessions, inst] = await Promise.all([listSessions(db, id), names(db, [programme])]);
@@ -77,9 +100,21 @@ export async function detailPage(req: FastifyRequest, reply: FastifyReply, id: s
   }
   const now = new Date();
   const next = sessions.find((s) => !s.cancelledAt && s.endsAt >= now)?.startsAt ?? null;
-  return sendPage(reply, <ProgrammeDetailPage ctx={pageContext(req)} p={presentProgramme(programme, inst.get(programme.institutionId) ?? '', next)}
-    sessions={sessions.map(presentSession)} manager={manager} own={own} offered={offeredDates(sessions, addDaysNow(now))}
-    issues={extra.issues ?? []} notice={noticeOf(req)} values={extra.values ?? {}} />, extra.status);
+  return sendPage(
+    reply,
+    <ProgrammeDetailPage
+      ctx={pageContext(req)}
+      p={presentProgramme(programme, inst.get(programme.institutionId) ?? '', next)}
+      sessions={sessions.map(presentSession)}
+      manager={manager}
+      own={own}
+      offered={offeredDates(sessions, addDaysNow(now))}
+      issues={extra.issues ?? []}
+      notice={noticeOf(req)}
+      values={extra.values ?? {}}
+    />,
+    extra.status,
+  );
 }
 
 /** A posted form's fields as typed, one value each, for showing them again. */

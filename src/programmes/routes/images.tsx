@@ -37,11 +37,20 @@ export async function saveProgrammeImage(db: Db, actor: Actor, id: string, bytes
   const { hash } = await storeFile(db, store, bytes);
   const previous = IMAGE_URL.exec(before.imageUrl ?? '')?.[1];
   if (previous) await releaseFile(db, previous);
-  const [row] = await db.update(programmes).set({ imageUrl: `/programmes/images/${hash}.${ext}`, updatedAt: new Date() }).where(eq(programmes.id, id)).returning();
+  const [row] = await db
+    .update(programmes)
+    .set({ imageUrl: `/programmes/images/${hash}.${ext}`, updatedAt: new Date() })
+    .where(eq(programmes.id, id))
+    .returning();
   if (!row) throw new NotFoundError();
   await recordAudit(db, actor, {
-    action: 'programme.image', entityType: 'programme', entityId: id, before: { imageUrl: before.imageUrl }, after: { imageUrl: row.imageUrl, bytes: bytes.length },
-    unitIds: scope.unitPath, institutionId: row.institutionId,
+    action: 'programme.image',
+    entityType: 'programme',
+    entityId: id,
+    before: { imageUrl: before.imageUrl },
+    after: { imageUrl: row.imageUrl, bytes: bytes.length },
+    unitIds: scope.unitPath,
+    institutionId: row.institutionId,
   });
   return row;
 }
@@ -51,7 +60,10 @@ export async function saveProgrammeImage(db: Db, actor: Actor, id: string, bytes
  * points the programmes at their new addresses. Programmes whose file is gone keep their address.
  */
 export async function adoptLegacyImages(db: Db, store: FileStore, dataDir: string): Promise<number> {
-  const rows = await db.select({ id: programmes.id, imageUrl: programmes.imageUrl }).from(programmes).where(like(programmes.imageUrl, '/programmes/images/%'));
+  const rows = await db
+    .select({ id: programmes.id, imageUrl: programmes.imageUrl })
+    .from(programmes)
+    .where(like(programmes.imageUrl, '/programmes/images/%'));
   let moved = 0;
   for (const row of rows) {
     const legacy = /^\/programmes\/images\/([0-9a-f]{32}\.(jpg|png|webp))$/.exec(row.imageUrl ?? '');
@@ -61,7 +73,9 @@ export async function adoptLegacyImages(db: Db, store: FileStore, dataDir: strin
     if (!bytes) continue;
     await db.transaction(async (tx) => {
       const { hash } = await storeFile(tx, store, bytes);
-      await tx.update(programmes).set({ imageUrl: `/programmes/images/${hash}.${legacy[2]}` })
+      await tx
+        .update(programmes)
+        .set({ imageUrl: `/programmes/images/${hash}.${legacy[2]}` })
         .where(and(eq(programmes.id, row.id), eq(programmes.imageUrl, row.imageUrl ?? '')));
     });
     await fs.rm(file, { force: true });
@@ -117,7 +131,11 @@ export const programmeImages: FastifyPluginAsyncTypebox = async (app) => {
     const stat = shown ? await store.stat(match[1]) : null;
     const stream = stat ? await store.stream(match[1]) : null;
     if (!stat || !stream) return reply.callNotFound();
-    return reply.type(types[match[2] as ImageExt]).header('cache-control', 'public, max-age=31536000, immutable')
-      .header('content-length', stat.size).header('x-content-type-options', 'nosniff').send(stream);
+    return reply
+      .type(types[match[2] as ImageExt])
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('content-length', stat.size)
+      .header('x-content-type-options', 'nosniff')
+      .send(stream);
   });
 };

@@ -28,5 +28,6 @@ export const programmesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(programmeImages);
 
   app.get('/programmes/assets/checkin.js', { schema: { hide: true } }, (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(checkinJs));
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(checkinJs),
+  );
 };

@@ -22,31 +22,68 @@ export async function registrationsPage(req: FastifyRequest, reply: FastifyReply
   const db = dbOf(req);
   const { programme } = await manageable(db, req.actor, id);
   const [list, sessions, inst, bookings] = await Promise.all([
-    roster(db, req.actor, id), listSessions(db, id), names(db, [programme]),
+    roster(db, req.actor, id),
+    listSessions(db, id),
+    names(db, [programme]),
     programme.kind === 'museum_education' ? bookingsOf(db, req.actor, id) : Promise.resolve([]),
   ]);
-  const present = await presentCounts(db, sessions.map((s) => s.id));
-  return sendPage(reply, <RegistrationsPage ctx={pageContext(req)} p={presentProgramme(programme, inst.get(programme.institutionId) ?? '')}
-    confirmed={list.confirmed.map((e) => presentRegistration(e.registration, e.name))}
-    waitlisted={list.waitlisted.map((e) => presentRegistration(e.registration, e.name))}
-    bookings={bookings.map(presentBooking)} sessions={sessions.map(presentSession)} present={present} offered={offeredDates(sessions, addDaysNow(new Date()))}
-    notice={noticeOf(req)} issues={issues} />, status);
+  const present = await presentCounts(
+    db,
+    sessions.map((s) => s.id),
+  );
+  return sendPage(
+    reply,
+    <RegistrationsPage
+      ctx={pageContext(req)}
+      p={presentProgramme(programme, inst.get(programme.institutionId) ?? '')}
+      confirmed={list.confirmed.map((e) => presentRegistration(e.registration, e.name))}
+      waitlisted={list.waitlisted.map((e) => presentRegistration(e.registration, e.name))}
+      bookings={bookings.map(presentBooking)}
+      sessions={sessions.map(presentSession)}
+      present={present}
+      offered={offeredDates(sessions, addDaysNow(new Date()))}
+      notice={noticeOf(req)}
+      issues={issues}
+    />,
+    status,
+  );
 }
 
 async function myPage(req: FastifyRequest, reply: FastifyReply) {
   requireUser(req.actor);
   const db = dbOf(req);
-  const [regs, bookings, token] = await Promise.all([myRegistrations(db, req.actor), myBookings(db, req.actor), inTx(req, (tx) => feedToken(tx, req.actor))]);
-  const inst = await names(db, regs.map((r) => r.programme));
+  const [regs, bookings, token] = await Promise.all([
+    myRegistrations(db, req.actor),
+    myBookings(db, req.actor),
+    inTx(req, (tx) => feedToken(tx, req.actor)),
+  ]);
+  const inst = await names(
+    db,
+    regs.map((r) => r.programme),
+  );
   const base = req.server.deps.config.publicUrl;
-  const entries = await Promise.all(regs.map(async (r) => ({
-    id: r.registration.id, status: r.registration.status, code: r.registration.code,
-    qrSvg: r.registration.status === 'confirmed' ? await QRCode.toString(r.registration.code, { type: 'svg', margin: 2, width: 200, errorCorrectionLevel: 'M' }) : '',
-    programme: presentProgramme(r.programme, inst.get(r.programme.institutionId) ?? '', r.nextSession),
-  })));
-  return sendPage(reply, <MyProgrammesPage ctx={pageContext(req)} entries={entries}
-    bookings={bookings.map((b) => ({ booking: presentBooking(b.booking), title: b.programme.title, programmeId: b.programme.id }))}
-    feedUrl={`${base}/my/calendar/${token}/feed.ics`} notice={noticeOf(req)} />);
+  const entries = await Promise.all(
+    regs.map(async (r) => ({
+      id: r.registration.id,
+      status: r.registration.status,
+      code: r.registration.code,
+      qrSvg:
+        r.registration.status === 'confirmed'
+          ? await QRCode.toString(r.registration.code, { type: 'svg', margin: 2, width: 200, errorCorrectionLevel: 'M' })
+          : '',
+      programme: presentProgramme(r.programme, inst.get(r.programme.institutionId) ?? '', r.nextSession),
+    })),
+  );
+  return sendPage(
+    reply,
+    <MyProgrammesPage
+      ctx={pageContext(req)}
+      entries={entries}
+      bookings={bookings.map((b) => ({ booking: presentBooking(b.booking), title: b.programme.title, programmeId: b.programme.id }))}
+      feedUrl={`${base}/my/calendar/${token}/feed.ics`}
+      notice={noticeOf(req)}
+    />,
+  );
 }
 
 /** Registering for a programme, the staff's list of registrations, and a person's own programmes. */
@@ -61,8 +98,9 @@ export const registrationPages: FastifyPluginAsyncTypebox = async (app) => {
     });
   });
 
-  app.get('/programmes/:id/registrations', { schema: { hide: true, params: IdParams, querystring: NoticeQuery } },
-    async (req, reply) => registrationsPage(req, reply, req.params.id, []));
+  app.get('/programmes/:id/registrations', { schema: { hide: true, params: IdParams, querystring: NoticeQuery } }, async (req, reply) =>
+    registrationsPage(req, reply, req.params.id, []),
+  );
 
   app.post('/programmes/:id/registrations/:rid/cancel', { schema: { hide: true, params: RegistrationParams } }, async (req, reply) => {
     await inTx(req, (tx) => cancelRegistration(tx, req.actor, req.params.rid));
@@ -71,8 +109,12 @@ export const registrationPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/my/programmes', { schema: { hide: true, querystring: NoticeQuery } }, async (req, reply) => myPage(req, reply));
 
-  app.post('/my/registrations/:rid/cancel', { schema: { hide: true, params: Type.Object({ rid: Type.String({ maxLength: 100 }) }) } }, async (req, reply) => {
-    await inTx(req, (tx) => cancelRegistration(tx, req.actor, req.params.rid));
-    return reply.redirect('/my/programmes?notice=cancelled', 303);
-  });
+  app.post(
+    '/my/registrations/:rid/cancel',
+    { schema: { hide: true, params: Type.Object({ rid: Type.String({ maxLength: 100 }) }) } },
+    async (req, reply) => {
+      await inTx(req, (tx) => cancelRegistration(tx, req.actor, req.params.rid));
+      return reply.redirect('/my/programmes?notice=cancelled', 303);
+    },
+  );
 };

@@ -22,8 +22,11 @@ export const sessionPages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(`/programmes/${req.params.id}?notice=sessionCancelled`, 303);
   });
 
-  app.get('/programmes/:id/sessions/:sid/attendance', { schema: { hide: true, params: SessionParams, querystring: NoticeQuery } },
-    async (req, reply) => attendancePage(req, reply, req.params.id, req.params.sid, []));
+  app.get(
+    '/programmes/:id/sessions/:sid/attendance',
+    { schema: { hide: true, params: SessionParams, querystring: NoticeQuery } },
+    async (req, reply) => attendancePage(req, reply, req.params.id, req.params.sid, []),
+  );
 
   app.post('/programmes/:id/sessions/:sid/checkin', { schema: { hide: true, params: SessionParams } }, async (req, reply) => {
     const body = (req.body ?? {}) as Q;
@@ -44,14 +47,18 @@ export const sessionPages: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/programmes/:id/sessions/:sid/attendance', { schema: { hide: true, params: SessionParams } }, async (req, reply) => {
     const body = (req.body ?? {}) as Body;
     const list = (v: unknown) => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-    await inTx(req, (tx) => saveTickList(tx, req.actor, req.params.id, req.params.sid, { registrationIds: list(body.present), bookingIds: list(body.groups) }));
+    await inTx(req, (tx) =>
+      saveTickList(tx, req.actor, req.params.id, req.params.sid, { registrationIds: list(body.present), bookingIds: list(body.groups) }),
+    );
     return reply.redirect(`/programmes/${req.params.id}/sessions/${req.params.sid}/attendance?notice=saved_list`, 303);
   });
 
-  app.post('/programmes/:id/sessions/:sid/walk-ins', { schema: { hide: true, params: SessionParams } }, async (req, reply) => submitForm(req, reply, {
-    schema: WalkInInput,
-    run: (tx, input) => addWalkIn(tx, req.actor, req.params.id, req.params.sid, input),
-    redirect: () => `/programmes/${req.params.id}/sessions/${req.params.sid}/attendance?notice=walkIn`,
-    redisplay: (issues) => attendancePage(req, reply, req.params.id, req.params.sid, issues, 422),
-  }));
+  app.post('/programmes/:id/sessions/:sid/walk-ins', { schema: { hide: true, params: SessionParams } }, async (req, reply) =>
+    submitForm(req, reply, {
+      schema: WalkInInput,
+      run: (tx, input) => addWalkIn(tx, req.actor, req.params.id, req.params.sid, input),
+      redirect: () => `/programmes/${req.params.id}/sessions/${req.params.sid}/attendance?notice=walkIn`,
+      redisplay: (issues) => attendancePage(req, reply, req.params.id, req.params.sid, issues, 422),
+    }),
+  );
 };

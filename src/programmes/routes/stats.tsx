@@ -20,9 +20,24 @@ export const statsPages: FastifyPluginAsyncTypebox = async (app) => {
     const unitIds = f.unitId ? await unitSubtree(db, f.unitId) : undefined;
     const issues: Issue[] = f.to < f.from ? [{ field: 'to', key: 'programmes.errors.endBeforeStart' }] : [];
     const rows = issues.length ? [] : await programmeActivity(db, { from: f.from, to: f.to, ...(unitIds ? { unitIds } : {}) });
-    const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
+    const refs = await institutionRefs(
+      db,
+      rows.map((r) => r.institutionId),
+    );
     const nameMap = new Map([...refs].map(([id, r]) => [id, r.name]));
-    return sendPage(reply, <StatsPage ctx={pageContext(req)} rows={rows} names={nameMap} totals={totalsOf(rows)} values={f} units={await unitChoices(db)} issues={issues} />, issues.length ? 422 : 200);
+    return sendPage(
+      reply,
+      <StatsPage
+        ctx={pageContext(req)}
+        rows={rows}
+        names={nameMap}
+        totals={totalsOf(rows)}
+        values={f}
+        units={await unitChoices(db)}
+        issues={issues}
+      />,
+      issues.length ? 422 : 200,
+    );
   });
 
   for (const format of ['csv', 'xlsx'] as const) {
@@ -32,7 +47,10 @@ export const statsPages: FastifyPluginAsyncTypebox = async (app) => {
       const f = statsFilter(req.query);
       const unitIds = f.unitId && isUuid(f.unitId) ? await unitSubtree(db, f.unitId) : undefined;
       const rows = await programmeActivity(db, { from: f.from, to: f.to, ...(unitIds ? { unitIds } : {}) });
-      const refs = await institutionRefs(db, rows.map((r) => r.institutionId));
+      const refs = await institutionRefs(
+        db,
+        rows.map((r) => r.institutionId),
+      );
       const names = new Map([...refs].map(([id, r]) => [id, r.name]));
       const file = `hoat-dong-${f.from}-${f.to}.${format}`;
       reply.header('content-disposition', `attachment; filename="${file}"`).header('cache-control', 'no-store');

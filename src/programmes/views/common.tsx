@@ -19,12 +19,26 @@ export function dateText(ctx: PageContext, date: string): string {
   return formatDate(ctx.locale, date);
 }
 
-export function Checkboxes({ ctx, name, legend, options, checked, hint }: {
-  ctx: PageContext; name: string; legend: string; options: Array<{ value: string; label: string }>; checked: string[]; hint?: string;
+export function Checkboxes({
+  ctx,
+  name,
+  legend,
+  options,
+  checked,
+  hint,
+}: {
+  ctx: PageContext;
+  name: string;
+  legend: string;
+  options: Array<{ value: string; label: string }>;
+  checked: string[];
+  hint?: string;
 }) {
   return (
     <fieldset class="field" id={`f-${name}`}>
-      <legend>{legend}{' '}<span class="optional">{ctx.t('common.optional')}</span></legend>
+      <legend>
+        {legend} <span class="optional">{ctx.t('common.optional')}</span>
+      </legend>
       {hint ? <p class="hint">{hint}</p> : null}
       {options.map((o) => (
         <div class="field--checkbox" key={o.value}>
