@@ -275,16 +275,17 @@ describe.skipIf(!chromiumAvailable)('foundation journey in Chromium', () => {
       await page.getByRole('button', { name: 'Lọc' }).click();
       await page.waitForURL(/entityType=institution/);
 
-      const rows = page.getByRole('table').locator('tbody tr');
-      await expect.poll(() => rows.count()).toBe(1);
-      const cells = rows.first().locator('td');
-      expect(await cells.nth(1).textContent()).toBe(demo.sysadmin);
-      expect(await cells.nth(2).textContent()).toBe('Sửa');
-      expect(await cells.nth(3).textContent()).toContain('Thiết chế');
-      expect(await cells.nth(3).textContent()).toContain('Thư viện tỉnh Vĩnh Long');
-      const diff = (await cells.nth(4).textContent()) ?? '';
-      expect(diff).toMatch(new RegExp(`^phone: .* → ${newPhone}$`, 'm'));
-      expect(diff).toMatch(new RegExp(`^address: .* → ${newAddress.replace(/[()]/g, '\\$&')}$`, 'm'));
+      const entries = page.locator('ol.audit-list > li');
+      await expect.poll(() => entries.count()).toBe(1);
+      const entry = entries.first();
+      const head = (await entry.locator('.audit-entry__head').textContent()) ?? '';
+      expect(head).toContain('Sửa');
+      expect(head).toContain('Thiết chế');
+      expect(head).toContain('Thư viện tỉnh Vĩnh Long');
+      expect(await entry.locator('.audit-entry__meta').textContent()).toContain(demo.sysadmin);
+      const changes = await entry.locator('ul.changes > li').allTextContents();
+      expect(changes.some((c) => c.includes(newPhone))).toBe(true);
+      expect(changes.some((c) => c.includes(newAddress))).toBe(true);
       await expectAccessible(page, 'audit log');
       await screenshot(page, 'audit-desktop');
     });
