@@ -6,6 +6,7 @@ import { h } from 'preact';
 import { canSomewhere } from '../platform/access.js';
 import type { ModuleManifest } from '../platform/module.js';
 import { seedDemoCatalogue } from './demo.js';
+import { catalogueEntityNames } from './names.js';
 import { catalogueRoutes } from './routes/index.js';
 import { CatalogueSearchBox } from './views/opac.js';
 import './messages.js';
@@ -18,6 +19,7 @@ export const catalogueModule: ModuleManifest = {
     { href: '/catalogue/import', key: 'catalogue.nav.import', order: 21, visible: (ctx) => canSomewhere(ctx.actor, 'catalogue.write') },
   ],
   home: [{ area: 'lead', order: 10, render: (ctx) => h(CatalogueSearchBox, { ctx }) }],
+  entityNames: catalogueEntityNames,
   seed: [{ name: 'demo catalogue', kind: 'demo', order: 20, run: seedDemoCatalogue }],
 };
 

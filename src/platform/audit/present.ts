@@ -75,10 +75,17 @@ export function fieldLabel(t: Translate, entityType: string, field: string): str
 }
 
 /** The item's own name as the change recorded it, when it has one. */
+/** A stored value with a label of its own ("on_loan" → "Đang cho mượn"): `audit.value.<entityType>.<field>.<value>`. */
+function valueLabel(t: Translate, entityType: string, field: string, v: unknown): string | null {
+  if (typeof v !== 'string' || !/^[a-z][a-z0-9_]*$/.test(v)) return null;
+  const key = `audit.value.${entityType}.${field}.${v}`;
+  return hasMessage(key) ? t(key) : null;
+}
+
 function recordedName(r: AuditRow): string | null {
   for (const v of [r.after, r.before]) {
     const o = fieldsOf(v);
-    const name = o.name ?? o.title ?? o.displayName ?? o.code;
+    const name = o.name ?? o.title ?? o.displayName ?? o.code ?? o.barcode;
     if (typeof name === 'string' && name) return name;
   }
   return null;
@@ -151,8 +158,8 @@ export async function presentAuditRows(db: Db, t: Translate, locale: Locale, row
       return {
         field: k,
         label: fieldLabel(t, r.entityType, k),
-        before: shown(s, kind, fieldsOf(r.before)[k]),
-        after: shown(s, kind, fieldsOf(r.after)[k]),
+        before: valueLabel(t, r.entityType, k, fieldsOf(r.before)[k]) ?? shown(s, kind, fieldsOf(r.before)[k]),
+        after: valueLabel(t, r.entityType, k, fieldsOf(r.after)[k]) ?? shown(s, kind, fieldsOf(r.after)[k]),
       };
     }),
     before: r.before,
