@@ -71,8 +71,16 @@ function inputAttrs(p: FieldProps, error: string | undefined): Record<string, un
   };
 }
 
-export function TextField(p: FieldProps) {
-  const error = fieldError(p.ctx, p.issues, p.name);
+/** What every field shows around its control: the label, the hint and the error, tied to the control by id. */
+function FieldFrame({
+  p,
+  error,
+  children,
+}: {
+  p: Pick<FieldProps, 'ctx' | 'name' | 'label' | 'hint' | 'required'>;
+  error: string | undefined;
+  children: ComponentChildren;
+}) {
   return (
     <div class={`field${error ? ' field--error' : ''}`}>
       <Label ctx={p.ctx} name={p.name} label={p.label} required={p.required} />
@@ -87,26 +95,24 @@ export function TextField(p: FieldProps) {
           {error}
         </p>
       ) : null}
-      {h('input', inputAttrs(p, error))}
+      {children}
     </div>
+  );
+}
+
+export function TextField(p: FieldProps) {
+  const error = fieldError(p.ctx, p.issues, p.name);
+  return (
+    <FieldFrame p={p} error={error}>
+      {h('input', inputAttrs(p, error))}
+    </FieldFrame>
   );
 }
 
 export function TextArea(p: FieldProps & { rows?: number }) {
   const error = fieldError(p.ctx, p.issues, p.name);
   return (
-    <div class={`field${error ? ' field--error' : ''}`}>
-      <Label ctx={p.ctx} name={p.name} label={p.label} required={p.required} />
-      {p.hint ? (
-        <p class="hint" id={`f-${p.name}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="field-error" id={`f-${p.name}-error`}>
-          {error}
-        </p>
-      ) : null}
+    <FieldFrame p={p} error={error}>
       <textarea
         id={`f-${p.name}`}
         name={p.name}
@@ -117,7 +123,7 @@ export function TextArea(p: FieldProps & { rows?: number }) {
       >
         {p.value ?? ''}
       </textarea>
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -143,18 +149,7 @@ export function SelectField(p: Omit<FieldProps, 'type' | 'autocomplete' | 'input
   const error = fieldError(p.ctx, p.issues, p.name);
   const current = p.value === null || p.value === undefined ? '' : String(p.value);
   return (
-    <div class={`field${error ? ' field--error' : ''}`}>
-      <Label ctx={p.ctx} name={p.name} label={p.label} required={p.required} />
-      {p.hint ? (
-        <p class="hint" id={`f-${p.name}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="field-error" id={`f-${p.name}-error`}>
-          {error}
-        </p>
-      ) : null}
+    <FieldFrame p={p} error={error}>
       <select
         id={`f-${p.name}`}
         name={p.name}
@@ -179,7 +174,7 @@ export function SelectField(p: Omit<FieldProps, 'type' | 'autocomplete' | 'input
           );
         })}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 
