@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { foldVi } from '../platform/text/index.js';
 import { institutionTypeEnum, unitLevelEnum, type adminUnits, type institutions } from './schema.js';
-import { IsoDate } from '../platform/http/schemas.js';
+import { IsoDate, Uuid } from '../platform/http/schemas.js';
 
 export type UnitRow = typeof adminUnits.$inferSelect;
 export type InstitutionRow = typeof institutions.$inferSelect;
@@ -100,8 +100,8 @@ export type UnitPatch = Static<typeof UnitPatch>;
 
 export const SuccessionInput = Type.Object(
   {
-    predecessorId: Type.String({ format: 'uuid' }),
-    successorId: Type.String({ format: 'uuid' }),
+    predecessorId: Uuid,
+    successorId: Uuid,
     effectiveOn: DateString,
     share: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('partial')])),
     note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
@@ -139,8 +139,8 @@ export const InviteInput = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 254 }),
     role: Type.Enum(staffRoles),
-    institutionId: Type.Optional(Type.String({ format: 'uuid' })),
-    unitId: Type.Optional(Type.String({ format: 'uuid' })),
+    institutionId: Type.Optional(Uuid),
+    unitId: Type.Optional(Uuid),
   },
   { additionalProperties: false },
 );

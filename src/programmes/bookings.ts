@@ -11,10 +11,6 @@ import { listSessions, manageable, offeredDates, type ProgrammeRow } from './ser
 
 export type BookingRow = typeof groupBookings.$inferSelect;
 
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
-
 async function checkDate(db: Db, p: ProgrammeRow, date: string, field: string, now: Date): Promise<void> {
   if (date < vnDate(now)) throw new ValidationError([{ field, key: 'programmes.errors.dateInPast' }]);
   const offered = offeredDates(await listSessions(db, p.id), now);
@@ -24,7 +20,6 @@ async function checkDate(db: Db, p: ProgrammeRow, date: string, field: string, n
 /** A teacher books a museum education programme for a class on one of its offered dates. */
 export async function createBooking(db: Db, actor: Actor, programmeId: string, input: BookingInput, now: Date = new Date()): Promise<BookingRow> {
   requireWriteScope(actor, 'self:write');
-  if (!isUuid(programmeId)) throw new NotFoundError();
   const [p] = await db.select().from(programmes).where(eq(programmes.id, programmeId)).limit(1);
   if (!p || p.status !== 'published') throw new NotFoundError();
   if (p.kind !== 'museum_education') throw new ConflictError([{ field: 'programme', key: 'programmes.errors.notBookable' }]);
@@ -51,7 +46,6 @@ export async function createBooking(db: Db, actor: Actor, programmeId: string, i
 }
 
 async function loadBooking(db: Db, id: string): Promise<BookingRow> {
-  if (!isUuid(id)) throw new NotFoundError();
   const [row] = await db.select().from(groupBookings).where(eq(groupBookings.id, id)).limit(1);
   if (!row) throw new NotFoundError();
   return row;

@@ -27,10 +27,6 @@ async function lockProgramme(db: Db, id: string): Promise<ProgrammeRow> {
   return row;
 }
 
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
-
 async function nextSessionOf(db: Db, programmeId: string, now: Date): Promise<SessionRow | undefined> {
   const [s] = await db
     .select()
@@ -62,7 +58,6 @@ export async function register(
   now: Date = new Date(),
 ): Promise<RegistrationRow> {
   requireWriteScope(actor, 'self:write');
-  if (!isUuid(programmeId)) throw new NotFoundError();
   const [p] = await db.select().from(programmes).where(eq(programmes.id, programmeId)).limit(1);
   if (!p || p.status !== 'published') throw new NotFoundError();
   if (p.kind === 'museum_education') throw new ConflictError([{ field: 'programme', key: 'programmes.errors.bookInstead' }]);
@@ -142,7 +137,6 @@ export async function promoteWaitlist(db: Db, programmeId: string, now: Date = n
 }
 
 export async function loadRegistration(db: Db, id: string): Promise<RegistrationRow> {
-  if (!isUuid(id)) throw new NotFoundError();
   const [row] = await db.select().from(registrations).where(eq(registrations.id, id)).limit(1);
   if (!row) throw new NotFoundError();
   return row;

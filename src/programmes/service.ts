@@ -9,6 +9,7 @@ import { isDate, vnDate, vnInstant, type ProgrammeInput } from './model.js';
 import { expand, scheduleIssues, type Schedule } from './recurrence.js';
 import { campaigns, groupBookings, programmes, programmeSessions } from './schema.js';
 import { notifyCancelled, notifySessionCancelled, promoteWaitlist } from './registrations.js';
+import { pageWindow } from '../platform/http/schemas.js';
 
 export type ProgrammeRow = typeof programmes.$inferSelect;
 export type SessionRow = typeof programmeSessions.$inferSelect;
@@ -32,7 +33,6 @@ export async function programmeScope(db: Db, institutionId: string, field = 'ins
 }
 
 export async function loadProgramme(db: Db, id: string): Promise<ProgrammeRow> {
-  if (!isUuid(id)) throw new NotFoundError();
   const [row] = await db.select().from(programmes).where(eq(programmes.id, id)).limit(1);
   if (!row) throw new NotFoundError();
   return row;
@@ -256,7 +256,6 @@ export async function listSessions(db: Db, programmeId: string): Promise<Session
 }
 
 export async function loadSession(db: Db, programmeId: string, sessionId: string): Promise<SessionRow> {
-  if (!isUuid(sessionId)) throw new NotFoundError();
   const [row] = await db
     .select()
     .from(programmeSessions)
@@ -356,8 +355,7 @@ export interface ProgrammeItem {
 
 /** The public search: published programmes with a session ahead (or in the chosen days), and cancelled ones that had one. */
 export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = new Date()): Promise<Page<ProgrammeItem>> {
-  const pageSize = Math.min(Math.max(f.pageSize ?? 20, 1), 100);
-  const page = Math.max(f.page ?? 1, 1);
+  const { page, pageSize, offset } = pageWindow(f);
   const from = f.from && isDate(f.from) ? vnInstant(f.from) : now;
   const to = f.to && isDate(f.to) ? vnInstant(f.to) : null;
   const sessionWindow = and(
@@ -412,7 +410,7 @@ export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = n
       .where(where)
       .orderBy(...rank, sql`${next} asc nulls last`, asc(programmes.sortKey))
       .limit(pageSize)
-      .offset((page - 1) * pageSize),
+      .offset(offset),
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(programmes)

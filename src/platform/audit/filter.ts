@@ -1,10 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { Issues } from '../errors.js';
+import { Uuid } from '../http/schemas.js';
 
 export const AuditQuery = Type.Object({
   actor: Type.Optional(Type.String({ maxLength: 100, description: 'Part of the person’s name as recorded' })),
-  actorId: Type.Optional(Type.String({ format: 'uuid', description: 'The person’s account' })),
-  institutionId: Type.Optional(Type.String({ format: 'uuid' })),
+  actorId: Type.Optional(Type.String({ ...Uuid, description: 'The person’s account' })),
+  institutionId: Type.Optional(Uuid),
   entityType: Type.Optional(Type.String({ maxLength: 50, description: 'Kind of item, such as institution or catalogue_record' })),
   entityId: Type.Optional(Type.String({ maxLength: 100 })),
   action: Type.Optional(Type.String({ maxLength: 50 })),

@@ -38,6 +38,16 @@ function fill(url: string, value: string, other = value): string {
   return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (/id$/i.test(name) ? value : other)).replace(/\*$/, 'x');
 }
 
+const unknownId = '00000000-0000-4000-8000-000000000000';
+
+/** The route's UUID parameters: names ending in `id`, except a unit page's (it takes unit codes) and a visit's (a number). */
+function uuidParams(url: string): string[] {
+  return [...url.matchAll(/:([A-Za-z]+)/g)]
+    .map((m) => m[1]!)
+    .filter((name) => /id$/i.test(name))
+    .filter((name) => !(name === 'id' && (url.startsWith('/units/:id') || url === '/api/v1/monitoring/visits/:id')));
+}
+
 function requestsFor(route: Route, csrf: string): InjectOptions[] {
   const method = route.method as InjectOptions['method'];
   const bad = fill(route.url, 'not-an-id', 'x');
@@ -181,6 +191,57 @@ describe('bad input on every route never answers 5xx', () => {
     expect(safeNext('/tài-khoản')).toBe('/');
     expect(safeNext('/\\evil.example')).toBe('/');
     expect(safeNext('//evil.example')).toBe('/');
+  });
+
+  it('answers 400 naming the parameter for a malformed id on every route, and 404 for a well-formed unknown one', async () => {
+    const b = await signedIn(t.app, t.database.db, adminId);
+    const headers = { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': b.csrf };
+    const failures: string[] = [];
+    const withIds = routes.filter((r) => uuidParams(r.url).length > 0);
+    expect(withIds.length).toBeGreaterThan(60);
+    for (const route of withIds) {
+      const method = route.method as InjectOptions['method'];
+      for (const name of uuidParams(route.url)) {
+        const url = route.url.replace(/:([A-Za-z]+)/g, (_m, p: string) => (p === name ? 'abc' : p === 'criterion' ? 'lll_services' : unknownId));
+        const res = await t.app.inject({ method, url, headers });
+        const named = route.url.startsWith('/api/')
+          ? res.json<{ error?: { issues?: Array<{ field: string }> } }>().error?.issues?.[0]?.field
+          : `params.${name}`;
+        if (res.statusCode !== 400 || named !== `params.${name}`)
+          failures.push(`${route.method} ${url}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+      }
+      if (method !== 'GET') continue;
+      const url = route.url.replace(/:([A-Za-z]+)/g, (_m, p: string) => (p === 'criterion' ? 'lll_services' : unknownId));
+      const res = await t.app.inject({ method, url, headers });
+      if (res.statusCode !== 404) failures.push(`${route.method} ${url}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  it('refuses decimals where the API wants whole numbers', async () => {
+    const b = await signedIn(t.app, t.database.db, adminId);
+    const headers = { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': b.csrf };
+    const cases: Array<[InjectOptions['method'], string, Record<string, unknown>?]> = [
+      ['GET', '/api/v1/programmes?pageSize=2.5'],
+      ['GET', '/api/v1/institutions?page=1.5'],
+      ['GET', '/api/v1/audit?pageSize=10.5'],
+      ['GET', '/api/v1/catalogue/search?q=a&page=1.5'],
+      ['GET', '/api/v1/monitoring/dashboard?year=2025.5'],
+      ['GET', '/api/v1/monitoring/reports/annual?year=2025.5'],
+      ['POST', '/api/v1/monitoring/periods', { year: 2025.5, quarter: 1 }],
+      ['POST', '/api/v1/monitoring/periods', { year: 2025, quarter: 1.5 }],
+      ['POST', '/api/v1/monitoring/visits', { institutionId: unknownId, date: '2025-03-01', visitors: 1.5 }],
+      ['POST', '/api/v1/programmes', { title: 'x', capacity: 2.5 }],
+      ['POST', '/api/v1/calendar/markers', { name: 'x', month: 1.5, day: 1 }],
+      ['POST', `/api/v1/programmes/${unknownId}/bookings`, { school: 'x', pupils: 10.5, date: '2025-03-01' }],
+    ];
+    const failures: string[] = [];
+    for (const [method, url, payload] of cases) {
+      const res = await t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+      const fields = res.json<{ error?: { issues?: Array<{ field: string }> } }>().error?.issues?.map((i) => i.field) ?? [];
+      if (![400, 422].includes(res.statusCode) || fields.length === 0) failures.push(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 160)}`);
+    }
+    expect(failures).toEqual([]);
   });
 
   for (const who of ['anonymous', 'sysadmin'] as const) {

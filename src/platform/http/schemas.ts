@@ -39,13 +39,14 @@ export const PageQuery = {
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 };
 
-/** Which rows a page asks for. */
+/** Which rows a page asks for: page from 1, `defaultSize` rows unless asked, never more than `maxSize`. */
 export function pageWindow(
   q: { page?: number | undefined; pageSize?: number | undefined },
   defaultSize = 20,
+  maxSize = 100,
 ): { page: number; pageSize: number; offset: number } {
-  const page = q.page ?? 1;
-  const pageSize = q.pageSize ?? defaultSize;
+  const page = Math.max(Math.trunc(q.page ?? 1), 1);
+  const pageSize = Math.min(Math.max(Math.trunc(q.pageSize ?? defaultSize), 1), maxSize);
   return { page, pageSize, offset: (page - 1) * pageSize };
 }
 
