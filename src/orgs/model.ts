@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { foldVi } from '../platform/text/index.js';
 import { institutionTypeEnum, unitLevelEnum, type adminUnits, type institutions } from './schema.js';
-import { IsoDate, Uuid } from '../platform/http/schemas.js';
+import { IsoDate, isUuid, Uuid } from '../platform/http/schemas.js';
 
 export type UnitRow = typeof adminUnits.$inferSelect;
 export type InstitutionRow = typeof institutions.$inferSelect;
@@ -146,8 +146,4 @@ export const InviteInput = Type.Object(
 );
 export type InviteInput = Static<typeof InviteInput>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid };

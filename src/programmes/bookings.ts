@@ -8,6 +8,7 @@ import { vnDate, type BookingInput } from './model.js';
 import { contactsOf, tell } from './notify.js';
 import { groupBookings, programmes } from './schema.js';
 import { listSessions, manageable, offeredDates, type ProgrammeRow } from './service.js';
+import { isUuid } from '../platform/http/schemas.js';
 
 export type BookingRow = typeof groupBookings.$inferSelect;
 
@@ -20,6 +21,7 @@ async function checkDate(db: Db, p: ProgrammeRow, date: string, field: string, n
 /** A teacher books a museum education programme for a class on one of its offered dates. */
 export async function createBooking(db: Db, actor: Actor, programmeId: string, input: BookingInput, now: Date = new Date()): Promise<BookingRow> {
   requireWriteScope(actor, 'self:write');
+  if (!isUuid(programmeId)) throw new NotFoundError();
   const [p] = await db.select().from(programmes).where(eq(programmes.id, programmeId)).limit(1);
   if (!p || p.status !== 'published') throw new NotFoundError();
   if (p.kind !== 'museum_education') throw new ConflictError([{ field: 'programme', key: 'programmes.errors.notBookable' }]);
@@ -46,6 +48,7 @@ export async function createBooking(db: Db, actor: Actor, programmeId: string, i
 }
 
 async function loadBooking(db: Db, id: string): Promise<BookingRow> {
+  if (!isUuid(id)) throw new NotFoundError();
   const [row] = await db.select().from(groupBookings).where(eq(groupBookings.id, id)).limit(1);
   if (!row) throw new NotFoundError();
   return row;

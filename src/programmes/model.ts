@@ -144,7 +144,7 @@ export const MarkerInput = Type.Object(
     month: Type.Integer({ minimum: 1, maximum: 12 }),
     day: Type.Integer({ minimum: 1, maximum: 31 }),
     days: Type.Optional(Type.Integer({ minimum: 1, maximum: 31 })),
-    year: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2200 }), Type.Null()])),
+    year: Type.Optional(Nullable(Type.Integer({ minimum: 1900, maximum: 2200 }))),
     unitId: Type.Optional(Nullable(Uuid)),
     hidden: Type.Optional(Type.Boolean()),
   },

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, UnauthenticatedError } from '../platform/
 import { addDays, vnDate, vnInstant, type RegistrationInput } from './model.js';
 import { contactsOf, tell, when } from './notify.js';
 import { groupBookings, programmes, programmeSessions, registrations, reminders } from './schema.js';
+import { isUuid } from '../platform/http/schemas.js';
 
 export type RegistrationRow = typeof registrations.$inferSelect;
 type ProgrammeRow = typeof programmes.$inferSelect;
@@ -58,6 +59,7 @@ export async function register(
   now: Date = new Date(),
 ): Promise<RegistrationRow> {
   requireWriteScope(actor, 'self:write');
+  if (!isUuid(programmeId)) throw new NotFoundError();
   const [p] = await db.select().from(programmes).where(eq(programmes.id, programmeId)).limit(1);
   if (!p || p.status !== 'published') throw new NotFoundError();
   if (p.kind === 'museum_education') throw new ConflictError([{ field: 'programme', key: 'programmes.errors.bookInstead' }]);
@@ -137,6 +139,7 @@ export async function promoteWaitlist(db: Db, programmeId: string, now: Date = n
 }
 
 export async function loadRegistration(db: Db, id: string): Promise<RegistrationRow> {
+  if (!isUuid(id)) throw new NotFoundError();
   const [row] = await db.select().from(registrations).where(eq(registrations.id, id)).limit(1);
   if (!row) throw new NotFoundError();
   return row;

@@ -9,7 +9,7 @@ import { isDate, vnDate, vnInstant, type ProgrammeInput } from './model.js';
 import { expand, scheduleIssues, type Schedule } from './recurrence.js';
 import { campaigns, groupBookings, programmes, programmeSessions } from './schema.js';
 import { notifyCancelled, notifySessionCancelled, promoteWaitlist } from './registrations.js';
-import { pageWindow } from '../platform/http/schemas.js';
+import { isUuid, pageWindow } from '../platform/http/schemas.js';
 
 export type ProgrammeRow = typeof programmes.$inferSelect;
 export type SessionRow = typeof programmeSessions.$inferSelect;
@@ -21,10 +21,6 @@ export interface Page<T> {
   pageSize: number;
 }
 
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
-
 /** The scope of an institution's programmes; an unknown institution is an input error on the field. */
 export async function programmeScope(db: Db, institutionId: string, field = 'institutionId'): Promise<Scope> {
   const scope = await institutionScope(db, institutionId);
@@ -33,6 +29,7 @@ export async function programmeScope(db: Db, institutionId: string, field = 'ins
 }
 
 export async function loadProgramme(db: Db, id: string): Promise<ProgrammeRow> {
+  if (!isUuid(id)) throw new NotFoundError();
   const [row] = await db.select().from(programmes).where(eq(programmes.id, id)).limit(1);
   if (!row) throw new NotFoundError();
   return row;
@@ -256,6 +253,7 @@ export async function listSessions(db: Db, programmeId: string): Promise<Session
 }
 
 export async function loadSession(db: Db, programmeId: string, sessionId: string): Promise<SessionRow> {
+  if (!isUuid(sessionId)) throw new NotFoundError();
   const [row] = await db
     .select()
     .from(programmeSessions)

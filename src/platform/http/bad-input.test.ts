@@ -5,6 +5,7 @@ import { makeUser } from '../../orgs/testing.js';
 import { createTestApp, multipartBody, signedIn, type TestApp } from '../testing/app.js';
 import { safeNext } from './context.js';
 import { uniqueField } from './errors.js';
+import { pageWindow } from './schemas.js';
 
 interface Route {
   method: string;
@@ -122,6 +123,10 @@ describe('bad input on every route never answers 5xx', () => {
     expect(Object.keys((doc as { components?: { schemas?: object } }).components?.schemas ?? {})).toContain('ErrorOut');
     expect(text.match(/"error":\{"type":"object"/g)).toHaveLength(1);
     expect(text.match(/"#\/components\/schemas\/ErrorOut"/g)?.length).toBeGreaterThan(20);
+    const components = Object.keys((doc as { components?: { schemas?: object } }).components?.schemas ?? {});
+    const refs = new Set([...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]));
+    expect([...refs].filter((r) => !components.includes(r!))).toEqual([]);
+    expect(text).not.toMatch(/"\$ref":"(?!#\/components\/schemas\/)/);
     expect(documented.filter((r) => !known.has(r))).toEqual([]);
     expect(routes.some((r) => r.method === 'GET' && r.url === '/login')).toBe(true);
     expect(routes.some((r) => r.method === 'POST' && r.url === '/catalogue/import')).toBe(true);
@@ -182,11 +187,14 @@ describe('bad input on every route never answers 5xx', () => {
     ).toBe(415);
   });
 
-  it('reads the field of a unique violation from its detail or its constraint, and keeps next to ASCII paths', () => {
+  it('reads the field of a unique violation from its detail or its constraint, keeps next to ASCII paths and pages from 1', () => {
     expect(uniqueField('Key (code)=(X01) already exists.', 'institutions_code_key')).toBe('code');
     expect(uniqueField('Key (period_id, institution_id)=(a, b) already exists.', undefined)).toBe('periodId');
     expect(uniqueField('Key (code, valid_from)=(89, 2025-07-01) already exists.', undefined)).toBe('code');
     expect(uniqueField(undefined, 'users_email_key')).toBe('email');
+    expect(pageWindow({})).toEqual({ page: 1, pageSize: 20, offset: 0 });
+    expect(pageWindow({ page: 3, pageSize: 500 }, 50, 200)).toEqual({ page: 3, pageSize: 200, offset: 400 });
+    expect(pageWindow({ page: 0, pageSize: 0 })).toEqual({ page: 1, pageSize: 1, offset: 0 });
     expect(safeNext('/account?tab=1')).toBe('/account?tab=1');
     expect(safeNext('/tài-khoản')).toBe('/');
     expect(safeNext('/\\evil.example')).toBe('/');
@@ -233,6 +241,7 @@ describe('bad input on every route never answers 5xx', () => {
       ['POST', '/api/v1/monitoring/visits', { institutionId: unknownId, date: '2025-03-01', visitors: 1.5 }],
       ['POST', '/api/v1/programmes', { title: 'x', capacity: 2.5 }],
       ['POST', '/api/v1/calendar/markers', { name: 'x', month: 1.5, day: 1 }],
+      ['PUT', `/api/v1/monitoring/periods/${unknownId}/institutions/${unknownId}`, { values: { visitsInPerson: 10.5 } }],
       ['POST', `/api/v1/programmes/${unknownId}/bookings`, { school: 'x', pupils: 10.5, date: '2025-03-01' }],
     ];
     const failures: string[] = [];

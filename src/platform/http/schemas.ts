@@ -24,6 +24,11 @@ export const errorResponses = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404
 
 export const Uuid = Type.String({ format: 'uuid' });
 
+/** Whether a value is an id in the form `Uuid` accepts; for services called with ids no route checked. */
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
 /** A calendar day: a real one (no 2025-02-30) from year 0001 on. */
 export const IsoDate = Type.String({ format: 'date', pattern: '^(?!0000)[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' });
 

@@ -22,9 +22,8 @@ import { addDays, isDate, MarkerInput, vnDate, weekStart } from '../model.js';
 import { presentMarker } from '../presenters.js';
 import { CalendarPage, MarkerEditPage, MarkersPage, monthBounds, weekBounds, type CalendarView } from '../views/calendar.js';
 import { IdParams, markerValues, NoticeQuery, noticeOf, unitChoices, type Body } from './common.js';
-import { Uuid } from '../../platform/http/schemas.js';
+import { isUuid, Uuid } from '../../platform/http/schemas.js';
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 const CalendarQuery = Type.Object({ view: Type.Optional(Type.String({ maxLength: 20 })), date: Type.Optional(Type.String({ maxLength: 40 })) });
 const PlaceQuery = Type.Object({ unitId: Type.Optional(Type.String({ maxLength: 100 })) });
 const UnitParams = Type.Object({ unitId: Uuid });
