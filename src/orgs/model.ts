@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { foldVi } from '../platform/text/index.js';
 import { institutionTypeEnum, unitLevelEnum, type adminUnits, type institutions } from './schema.js';
-import { IsoDate, isUuid, Uuid } from '../platform/http/schemas.js';
+import { IsoDate, isUuid, Nullable, Uuid } from '../platform/http/schemas.js';
 
 export type UnitRow = typeof adminUnits.$inferSelect;
 export type InstitutionRow = typeof institutions.$inferSelect;
@@ -88,9 +88,9 @@ const unitFields = {
   name: Name,
   kind: Type.String({ minLength: 1, maxLength: 40 }),
   level: Type.Enum(unitLevels),
-  parentCode: Type.Optional(Type.Union([Code, Type.Null()])),
+  parentCode: Type.Optional(Nullable(Code)),
   validFrom: DateString,
-  validTo: Type.Optional(Type.Union([DateString, Type.Null()])),
+  validTo: Type.Optional(Nullable(DateString)),
 };
 
 export const UnitInput = Type.Object(unitFields, { additionalProperties: false });
@@ -104,13 +104,13 @@ export const SuccessionInput = Type.Object(
     successorId: Uuid,
     effectiveOn: DateString,
     share: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('partial')])),
-    note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+    note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   },
   { additionalProperties: false },
 );
 export type SuccessionInput = Static<typeof SuccessionInput>;
 
-const Optional = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+const Optional = <T extends TSchema>(t: T) => Type.Optional(Nullable(t));
 
 const institutionFields = {
   code: InstitutionCode,

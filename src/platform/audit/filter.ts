@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Issues } from '../errors.js';
-import { Uuid } from '../http/schemas.js';
+import { PageQuery, Uuid } from '../http/schemas.js';
 
 export const AuditQuery = Type.Object({
   actor: Type.Optional(Type.String({ maxLength: 100, description: 'Part of the person’s name as recorded' })),
@@ -11,8 +11,7 @@ export const AuditQuery = Type.Object({
   action: Type.Optional(Type.String({ maxLength: 50 })),
   from: Type.Optional(Type.String({ format: 'date', description: 'First day, Vietnam time' })),
   to: Type.Optional(Type.String({ format: 'date', description: 'Last day, Vietnam time' })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  ...PageQuery,
 });
 export type AuditQuery = Static<typeof AuditQuery>;
 

@@ -86,7 +86,7 @@ export function assertAuditReader(actor: Actor): void {
 }
 
 export async function listAudit(db: Db, actor: Actor, f: AuditFilter): Promise<{ rows: AuditRow[]; total: number; page: number; pageSize: number }> {
-  const { page, pageSize, offset } = pageWindow(f, 50, 200);
+  const { page, pageSize, offset } = pageWindow(f, 50);
   const where = and(
     visibility(actor),
     f.entityType ? eq(auditLog.entityType, f.entityType) : undefined,

@@ -223,6 +223,14 @@ describe('bad input on every route never answers 5xx', () => {
       const res = await t.app.inject({ method, url, headers });
       if (res.statusCode !== 404) failures.push(`${route.method} ${url}: ${res.statusCode} ${res.body.slice(0, 120)}`);
     }
+    for (const [url, status] of [
+      ['/api/v1/monitoring/visits/abc', 400],
+      ['/api/v1/monitoring/visits/1.5', 400],
+      ['/api/v1/monitoring/visits/999999', 404],
+    ] as const) {
+      const res = await t.app.inject({ method: 'DELETE', url, headers });
+      if (res.statusCode !== status) failures.push(`DELETE ${url}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+    }
     expect(failures).toEqual([]);
   }, 120_000);
 
