@@ -107,6 +107,6 @@ describe('deleting a record from the pages', () => {
     const staff = (await setting('Không liên quan')).staff;
     expect((await staff.get(`/catalogue/records/${randomUUID()}/delete`)).statusCode).toBe(404);
     expect((await staff.post(`/catalogue/records/${randomUUID()}/delete`, { institutionId: lib.id })).statusCode).toBe(404);
-    expect((await staff.get('/catalogue/records/not-a-record/delete')).statusCode).toBe(404);
+    expect((await staff.get('/catalogue/records/not-a-record/delete')).statusCode).toBe(400);
   });
 });

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { itemStatuses } from './service.js';
-import { IsoDate } from '../platform/http/schemas.js';
+import { IsoDate, Uuid } from '../platform/http/schemas.js';
 
 /** The quick cataloguing form's fields (the web form and the JSON API share them). */
 export const SimpleFields = {
@@ -16,7 +16,7 @@ export const SimpleFields = {
   language: Type.Optional(Type.String({ pattern: '^[a-z]{3}$' })),
 };
 
-export const SimpleForm = Type.Object({ institutionId: Type.String({ format: 'uuid' }), ...SimpleFields });
+export const SimpleForm = Type.Object({ institutionId: Uuid, ...SimpleFields });
 
 /** A copy's fields; the library is chosen only when the copy is added. */
 export const ItemFields = {
@@ -29,7 +29,7 @@ export const ItemFields = {
   note: Type.Optional(Type.String({ maxLength: 500 })),
 };
 
-export const ItemForm = Type.Object({ institutionId: Type.Optional(Type.String({ format: 'uuid' })), ...ItemFields });
+export const ItemForm = Type.Object({ institutionId: Type.Optional(Uuid), ...ItemFields });
 
 /** A record in MARC-in-JSON (code4lib): `{ "leader": "…", "fields": [{ "001": "…" }, { "245": { "ind1": "1", "ind2": "0", "subfields": [{ "a": "…" }] } }] }`. */
 export const MarcJsonIn = Type.Object(

@@ -1,11 +1,10 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { dcElements, toDublinCore } from './dublin-core.js';
 import { isbn13to10 } from './isbn.js';
 import type { SearchResult } from './search.js';
 import type { ItemRow, RecordRow } from './service.js';
 export { ErrorOut } from '../platform/http/schemas.js';
-
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable } from '../platform/http/schemas.js';
 
 export const ItemOut = Type.Object({
   id: Type.String(),

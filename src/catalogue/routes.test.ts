@@ -72,7 +72,7 @@ describe('catalogue pages and API', () => {
     const citizen = new Browser(t.app);
     await citizen.get('/catalogue');
     expect((await citizen.get('/catalogue/import')).statusCode).toBe(401);
-    expect((await citizen.get('/catalogue/records/not-an-id')).statusCode).toBe(404);
+    expect((await citizen.get('/catalogue/records/not-an-id')).statusCode).toBe(400);
     expect((await t.app.inject({ url: '/api/v1/catalogue/search?page=0' })).statusCode).toBe(400);
     expect((await t.app.inject({ url: '/api/v1/catalogue/search?q=%22%27%5C%3A%26%7C!' })).statusCode).toBe(200);
     const outsider = await signedIn(t.app, db, (await makeActor(db, [{ role: 'staff', institution: await makeInstitution(db) }])).userId);

@@ -5,6 +5,7 @@ import { materialTypes, type MaterialType } from './extract.js';
 import { likePatterns, parseQuery, toneWordsOf, type ParsedQuery, type QueryField } from './query.js';
 import { currentIndex } from './search-engine.js';
 import type { CatalogueSearchIndex, IndexHit, SearchFilters } from './search-index.js';
+import { isUuid, pageWindow } from '../platform/http/schemas.js';
 
 export const sorts = ['relevance', 'title', 'year'] as const;
 export type SearchSort = (typeof sorts)[number];
@@ -43,8 +44,6 @@ export interface SearchResult {
   /** A corrected query when some words are unknown and look like typos of known ones. */
   suggestion: string | null;
 }
-
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /** A folded part padded with spaces, so that a pattern's words match whole words. */
 const padded = (column: SQL) => sql`(' ' || ${column} || ' ')`;
@@ -157,12 +156,11 @@ export async function searchCatalogue(db: Db, f: SearchInput): Promise<SearchRes
 }
 
 async function searchIndex(db: Db, index: CatalogueSearchIndex, f: SearchInput): Promise<SearchResult> {
-  const page = Math.max(1, f.page ?? 1);
-  const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
+  const { page, pageSize, offset } = pageWindow(f);
   const parsed = parseQuery(f.q ?? '');
   const result = index.search({ ...f, terms: parsed.terms, isbns: parsed.isbns, sort: f.sort ?? 'relevance', limit: page * pageSize });
   const ordered = await settleTies(db, result.hits, result.boundaryTies, page * pageSize, f.sort ?? 'relevance');
-  const ids = ordered.slice((page - 1) * pageSize).map((h) => h.id);
+  const ids = ordered.slice(offset).map((h) => h.id);
   const rows = ids.length ? await rowsOf<HitRow>(db, sql`select ${hitColumns} from catalogue_records r where r.id = any(${uuidArray(ids)})`) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const { facets } = result;
@@ -223,8 +221,7 @@ async function settleTies(db: Db, hits: IndexHit[], boundaryTies: string[] | nul
  * index is being built or catching up.
  */
 export async function searchCatalogueSql(db: Db, f: SearchInput): Promise<SearchResult> {
-  const page = Math.max(1, f.page ?? 1);
-  const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
+  const { page, pageSize, offset } = pageWindow(f);
   const parsed = parseQuery(f.q ?? '');
   const tones = toneWordsOf(parsed.terms);
   const where = conditions(parsed, f);
@@ -238,7 +235,7 @@ export async function searchCatalogueSql(db: Db, f: SearchInput): Promise<Search
       db,
       sql`
       select ${hitColumns}
-      from (select r.*, ${rank} as rank from catalogue_records r ${whereSql} order by ${order} limit ${pageSize} offset ${(page - 1) * pageSize}) r
+      from (select r.*, ${rank} as rank from catalogue_records r ${whereSql} order by ${order} limit ${pageSize} offset ${offset}) r
       order by ${order}`,
     ),
     rowsOf<{ facet: string; value: string | null; n: number }>(

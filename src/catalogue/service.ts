@@ -15,10 +15,8 @@ export type ItemRow = typeof items.$inferSelect;
 export const itemStatuses = items.status.enumValues;
 export type ItemStatus = (typeof itemStatuses)[number];
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-
 export async function getRecord(db: Db, id: string): Promise<RecordRow> {
-  const [row] = isUuid(id) ? await db.select().from(records).where(eq(records.id, id)) : [];
+  const [row] = await db.select().from(records).where(eq(records.id, id));
   if (!row) throw new NotFoundError('catalogue.record.notFound');
   return row;
 }
@@ -33,7 +31,7 @@ export async function itemsOf(db: Db, recordId: string, opts: { withdrawn?: bool
 }
 
 export async function getItem(db: Db, id: string): Promise<ItemRow> {
-  const [row] = isUuid(id) ? await db.select().from(items).where(eq(items.id, id)) : [];
+  const [row] = await db.select().from(items).where(eq(items.id, id));
   if (!row) throw new NotFoundError('catalogue.item.notFound');
   return row;
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoDate } from '../platform/http/schemas.js';
+import { IsoDate, Uuid } from '../platform/http/schemas.js';
 
 /** What an institution meets or not in a year, decided from activity, a declaration or an officer. */
 export const criteria = ['lll_services', 'it_applied', 'classes_clubs', 'creative_activities', 'e_library', 'museum_grade_ii'] as const;
@@ -75,7 +75,7 @@ export type VisitMethod = (typeof visitMethods)[number];
 
 export const VisitInput = Type.Object(
   {
-    institutionId: Type.String({ format: 'uuid' }),
+    institutionId: Uuid,
     date: IsoDate,
     granularity: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('month')])),
     channel: Type.Optional(Type.Enum(visitChannels)),

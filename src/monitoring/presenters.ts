@@ -8,6 +8,7 @@ import type { IndicatorRow, IndicatorVersionRow } from './indicators/indicators.
 import type { EvidenceRow } from './cycle/evidence.js';
 import { IndicatorDefinition } from './model.js';
 import type { VisitRow, YearVisits } from './visits/visits.js';
+import { Nullable } from '../platform/http/schemas.js';
 
 export function typeLabel(t: Translate, type: string): string {
   const key = `orgs.type.${type}`;
@@ -33,8 +34,6 @@ export function formatValue(kind: string, value: number | null, t: Translate, lo
   if (kind === 'growth') return `${value > 0 ? '+' : ''}${n}${t('monitoring.unit.perYear')}`;
   return formatNumber(locale, value);
 }
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const TargetOut = Nullable(Type.Object({ value: Type.Number(), upper: Type.Optional(Type.Number()) }));
 const UnitRefOut = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), level: Type.String() });

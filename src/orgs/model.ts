@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { foldVi } from '../platform/text/index.js';
 import { institutionTypeEnum, unitLevelEnum, type adminUnits, type institutions } from './schema.js';
-import { IsoDate } from '../platform/http/schemas.js';
+import { IsoDate, isUuid, Nullable, Uuid } from '../platform/http/schemas.js';
 
 export type UnitRow = typeof adminUnits.$inferSelect;
 export type InstitutionRow = typeof institutions.$inferSelect;
@@ -88,9 +88,9 @@ const unitFields = {
   name: Name,
   kind: Type.String({ minLength: 1, maxLength: 40 }),
   level: Type.Enum(unitLevels),
-  parentCode: Type.Optional(Type.Union([Code, Type.Null()])),
+  parentCode: Type.Optional(Nullable(Code)),
   validFrom: DateString,
-  validTo: Type.Optional(Type.Union([DateString, Type.Null()])),
+  validTo: Type.Optional(Nullable(DateString)),
 };
 
 export const UnitInput = Type.Object(unitFields, { additionalProperties: false });
@@ -100,17 +100,17 @@ export type UnitPatch = Static<typeof UnitPatch>;
 
 export const SuccessionInput = Type.Object(
   {
-    predecessorId: Type.String({ format: 'uuid' }),
-    successorId: Type.String({ format: 'uuid' }),
+    predecessorId: Uuid,
+    successorId: Uuid,
     effectiveOn: DateString,
     share: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('partial')])),
-    note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+    note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   },
   { additionalProperties: false },
 );
 export type SuccessionInput = Static<typeof SuccessionInput>;
 
-const Optional = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+const Optional = <T extends TSchema>(t: T) => Type.Optional(Nullable(t));
 
 const institutionFields = {
   code: InstitutionCode,
@@ -139,15 +139,11 @@ export const InviteInput = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 254 }),
     role: Type.Enum(staffRoles),
-    institutionId: Type.Optional(Type.String({ format: 'uuid' })),
-    unitId: Type.Optional(Type.String({ format: 'uuid' })),
+    institutionId: Type.Optional(Uuid),
+    unitId: Type.Optional(Uuid),
   },
   { additionalProperties: false },
 );
 export type InviteInput = Static<typeof InviteInput>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid };

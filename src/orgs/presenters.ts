@@ -1,13 +1,13 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { InstitutionRow, UnitRow } from './model.js';
 import { institutionTypes, unitLevels } from './model.js';
 import type { unitSuccessions } from './schema.js';
 import type { GrantRow, InvitationRow, StaffList, StaffMember } from './staff.js';
+import { Nullable, Uuid } from '../platform/http/schemas.js';
 
 export type SuccessionRow = typeof unitSuccessions.$inferSelect;
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Id = Type.String({ format: 'uuid' });
+const Id = Uuid;
 const DateOut = Type.String({ format: 'date' });
 
 export const UnitRefOut = Type.Object({
@@ -108,14 +108,6 @@ export const InstitutionImportReportOut = Type.Object({
   created: Type.Integer(),
   updated: Type.Integer(),
 });
-
-export const page = <T extends TSchema>(item: T) =>
-  Type.Object({
-    items: Type.Array(item),
-    total: Type.Integer(),
-    page: Type.Integer(),
-    pageSize: Type.Integer(),
-  });
 
 export function presentUnitRef(u: UnitRow): UnitRefView {
   return { id: u.id, code: u.code, name: u.name, kind: u.kind, level: u.level, validFrom: u.validFrom, validTo: u.validTo };

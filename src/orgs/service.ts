@@ -4,6 +4,7 @@ import { authorize, everywhere, type Actor, type Grant, type Scope } from '../pl
 import { recordAudit } from '../platform/audit/index.js';
 import type { Db } from '../platform/db/index.js';
 import { ConflictError, issue, NotFoundError, ValidationError, type Issue } from '../platform/errors.js';
+import { pageWindow } from '../platform/http/schemas.js';
 import { checkValue } from '../platform/http/validation.js';
 import { foldVi, normalizeVi, sortKeyVi, tokensVi } from '../platform/text/index.js';
 import { vnToday } from '../platform/time.js';
@@ -44,12 +45,6 @@ export interface Page<T> {
   total: number;
   page: number;
   pageSize: number;
-}
-
-function paging(page?: number, pageSize?: number): { page: number; pageSize: number; offset: number } {
-  const size = Math.min(Math.max(pageSize ?? 50, 1), 500);
-  const p = Math.max(page ?? 1, 1);
-  return { page: p, pageSize: size, offset: (p - 1) * size };
 }
 
 /**
@@ -200,7 +195,7 @@ function inForceSql(on: string): SQL | undefined {
 }
 
 export async function listUnits(db: Db, f: UnitFilter): Promise<Page<UnitItem>> {
-  const { page, pageSize, offset } = paging(f.page, f.pageSize);
+  const { page, pageSize, offset } = pageWindow(f, 50, 500);
   const parent = alias(adminUnits, 'parent');
   const search = textSearch({ folded: adminUnits.nameFolded, raw: adminUnits.name, code: adminUnits.code }, f.q);
   const where = and(
@@ -428,7 +423,7 @@ async function unitIdOf(db: Db, unit: string): Promise<string | undefined> {
 }
 
 export async function listInstitutions(db: Db, f: InstitutionFilter): Promise<Page<InstitutionItem>> {
-  const { page, pageSize, offset } = paging(f.page, f.pageSize);
+  const { page, pageSize, offset } = pageWindow(f, 50, 500);
   const parent = alias(institutions, 'parent_institution');
   const search = textSearch({ folded: institutions.nameFolded, raw: institutions.name, code: institutions.code }, f.q);
   const unitId = f.unit ? await unitIdOf(db, f.unit) : undefined;

@@ -8,12 +8,9 @@ import { vnDate, type BookingInput } from './model.js';
 import { contactsOf, tell } from './notify.js';
 import { groupBookings, programmes } from './schema.js';
 import { listSessions, manageable, offeredDates, type ProgrammeRow } from './service.js';
+import { isUuid } from '../platform/http/schemas.js';
 
 export type BookingRow = typeof groupBookings.$inferSelect;
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
 
 async function checkDate(db: Db, p: ProgrammeRow, date: string, field: string, now: Date): Promise<void> {
   if (date < vnDate(now)) throw new ValidationError([{ field, key: 'programmes.errors.dateInPast' }]);

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoDate } from '../platform/http/schemas.js';
+import { IsoDate, Nullable, Uuid } from '../platform/http/schemas.js';
 
 export const programmeKinds = ['event', 'class', 'club', 'museum_education'] as const;
 export type ProgrammeKind = (typeof programmeKinds)[number];
@@ -53,7 +53,6 @@ export function isDate(value: string): boolean {
 
 const DateString = IsoDate;
 const TimeString = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
-const Uuid = Type.String({ format: 'uuid' });
 
 const programmeFields = {
   kind: Type.Enum(programmeKinds),
@@ -73,7 +72,7 @@ const programmeFields = {
   fee: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
   accessibility: Type.Optional(Type.String({ maxLength: 2000 })),
   imageUrl: Type.Optional(Type.String({ format: 'uri-reference', pattern: '^(https?://|/[^/])', maxLength: 1000 })),
-  campaignId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  campaignId: Type.Optional(Nullable(Uuid)),
 };
 
 export const ProgrammeInput = Type.Object(programmeFields, { additionalProperties: false });
@@ -145,8 +144,8 @@ export const MarkerInput = Type.Object(
     month: Type.Integer({ minimum: 1, maximum: 12 }),
     day: Type.Integer({ minimum: 1, maximum: 31 }),
     days: Type.Optional(Type.Integer({ minimum: 1, maximum: 31 })),
-    year: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2200 }), Type.Null()])),
-    unitId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    year: Type.Optional(Nullable(Type.Integer({ minimum: 1900, maximum: 2200 }))),
+    unitId: Type.Optional(Nullable(Uuid)),
     hidden: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

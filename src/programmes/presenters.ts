@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { BookingRow } from './bookings.js';
 import type { CalendarEntry, MarkerDay, MarkerRow } from './calendar.js';
 import type { CampaignRow } from './campaigns.js';
@@ -7,8 +7,7 @@ import type { RegistrationRow } from './registrations.js';
 import type { ProgrammeRow, SessionRow } from './service.js';
 import type { ActivityTotals, ProgrammeActivity } from './stats.js';
 export { ErrorOut } from '../platform/http/schemas.js';
-
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable } from '../platform/http/schemas.js';
 
 export const ProgrammeOut = Type.Object({
   id: Type.String(),
@@ -252,8 +251,4 @@ export const ActivityOut = Type.Object({
 
 export function presentActivity(a: ProgrammeActivity, names: Map<string, string>): Static<typeof ActivityOut> {
   return { ...a, institutionName: names.get(a.institutionId) ?? '' };
-}
-
-export function page<T extends TSchema>(item: T) {
-  return Type.Object({ items: Type.Array(item), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
 }

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, UnauthenticatedError } from '../platform/
 import { addDays, vnDate, vnInstant, type RegistrationInput } from './model.js';
 import { contactsOf, tell, when } from './notify.js';
 import { groupBookings, programmes, programmeSessions, registrations, reminders } from './schema.js';
+import { isUuid } from '../platform/http/schemas.js';
 
 export type RegistrationRow = typeof registrations.$inferSelect;
 type ProgrammeRow = typeof programmes.$inferSelect;
@@ -25,10 +26,6 @@ async function lockProgramme(db: Db, id: string): Promise<ProgrammeRow> {
   const [row] = await db.select().from(programmes).where(eq(programmes.id, id)).for('update');
   if (!row) throw new NotFoundError();
   return row;
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 async function nextSessionOf(db: Db, programmeId: string, now: Date): Promise<SessionRow | undefined> {

@@ -9,6 +9,7 @@ import { isDate, vnDate, vnInstant, type ProgrammeInput } from './model.js';
 import { expand, scheduleIssues, type Schedule } from './recurrence.js';
 import { campaigns, groupBookings, programmes, programmeSessions } from './schema.js';
 import { notifyCancelled, notifySessionCancelled, promoteWaitlist } from './registrations.js';
+import { isUuid, pageWindow } from '../platform/http/schemas.js';
 
 export type ProgrammeRow = typeof programmes.$inferSelect;
 export type SessionRow = typeof programmeSessions.$inferSelect;
@@ -18,10 +19,6 @@ export interface Page<T> {
   total: number;
   page: number;
   pageSize: number;
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 /** The scope of an institution's programmes; an unknown institution is an input error on the field. */
@@ -356,8 +353,7 @@ export interface ProgrammeItem {
 
 /** The public search: published programmes with a session ahead (or in the chosen days), and cancelled ones that had one. */
 export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = new Date()): Promise<Page<ProgrammeItem>> {
-  const pageSize = Math.min(Math.max(f.pageSize ?? 20, 1), 100);
-  const page = Math.max(f.page ?? 1, 1);
+  const { page, pageSize, offset } = pageWindow(f);
   const from = f.from && isDate(f.from) ? vnInstant(f.from) : now;
   const to = f.to && isDate(f.to) ? vnInstant(f.to) : null;
   const sessionWindow = and(
@@ -412,7 +408,7 @@ export async function searchProgrammes(db: Db, f: ProgrammeFilter, now: Date = n
       .where(where)
       .orderBy(...rank, sql`${next} asc nulls last`, asc(programmes.sortKey))
       .limit(pageSize)
-      .offset((page - 1) * pageSize),
+      .offset(offset),
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(programmes)

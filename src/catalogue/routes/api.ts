@@ -8,14 +8,15 @@ import { marcJsonOf, recordFromMarcJson, recordFromSimple } from '../editor.js';
 import { libraryNames } from '../libraries.js';
 import type { MarcRecord } from '../marc/index.js';
 import { ItemFields, MarcJsonIn, SimpleFields } from '../model.js';
-import { ErrorOut, ItemOut, presentItem, presentRecord, RecordOut } from '../presenters.js';
+import { ItemOut, presentItem, presentRecord, RecordOut } from '../presenters.js';
 import { addItem, createRecord, deleteRecord, getItem, getRecord, updateItem, updateRecord, withdrawItem, type ItemRow } from '../service.js';
+import { errorResponses, Uuid } from '../../platform/http/schemas.js';
 
 const tags = ['catalogue'];
-const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
+const errors = errorResponses;
 const writeSecurity: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
-const IdParams = Type.Object({ id: Type.String() });
-const Institution = Type.String({ format: 'uuid', description: 'The library the librarian acts for; their role must cover it.' });
+const IdParams = Type.Object({ id: Uuid });
+const Institution = Type.String({ ...Uuid, description: 'The library the librarian acts for; their role must cover it.' });
 
 const RecordIn = Type.Object(
   {

@@ -1,12 +1,13 @@
 import type { Db } from '../../platform/db/index.js';
 import { Type } from 'typebox';
 import { libraryNames } from '../libraries.js';
-import { ErrorOut, presentItem } from '../presenters.js';
+import { presentItem } from '../presenters.js';
 import type { ItemRow } from '../service.js';
+import { errorResponses, Uuid } from '../../platform/http/schemas.js';
 
 export const tags = ['catalogue'];
-export const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
-export const IdParams = Type.Object({ id: Type.String() });
+export const errors = errorResponses;
+export const IdParams = Type.Object({ id: Uuid });
 /** What a page after a redirect says happened (`?notice=saved`). */
 export const NoticeQuery = Type.Object({ notice: Type.Optional(Type.String({ maxLength: 40 })) });
 

@@ -13,6 +13,7 @@ import { createRecord, deleteRecord, getRecord, itemsOf, updateRecord, type Reco
 import { DeleteRecordPage } from '../views/delete.js';
 import { MarcEditorPage, SimpleFormPage } from '../views/editor.js';
 import { IdParams } from './common.js';
+import { Uuid } from '../../platform/http/schemas.js';
 
 const TEMPLATE: GridRow[] = [
   { tag: '008', ind1: '', ind2: '', data: '      s        vm            000 0 vie d' },
@@ -25,7 +26,7 @@ const TEMPLATE: GridRow[] = [
   { tag: '650', ind1: '_', ind2: '7', data: '$a$2Bộ TĐCĐ' },
 ];
 
-const DeleteForm = Type.Object({ institutionId: Type.String({ format: 'uuid' }) });
+const DeleteForm = Type.Object({ institutionId: Uuid });
 
 function gridFromBody(body: unknown): { leader: string; institutionId: string; rows: GridRow[] } {
   const b = (body ?? {}) as Record<string, unknown>;

@@ -223,7 +223,7 @@ export interface FormInput {
 
 function toNumber(raw: unknown): number | null | 'bad' {
   if (raw === null || raw === undefined || raw === '') return null;
-  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : 'bad';
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : 'bad';
   if (typeof raw === 'string') {
     const t = raw.trim().replace(/[.\s](?=\d{3}(\D|$))/g, '');
     return /^-?\d+$/.test(t) ? Number(t) : 'bad';

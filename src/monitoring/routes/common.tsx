@@ -8,15 +8,15 @@ import { institutionTypes } from '../../orgs/index.js';
 import { placementOf } from '../indicators/compute.js';
 import { provinceScope } from '../network.js';
 import { allowedTo } from '../permissions.js';
-import { ErrorOut } from '../../platform/http/schemas.js';
+import { errorResponses, Uuid } from '../../platform/http/schemas.js';
 
 export const tags = ['monitoring'];
 export const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
 export const UnitCode = Type.String({ pattern: '^[0-9]{2,10}$', maxLength: 10 });
 export const TypeName = Type.String({ enum: [...institutionTypes] });
 export const DashQuery = Type.Object({ year: Type.Optional(Year), unit: Type.Optional(UnitCode), type: Type.Optional(TypeName) });
-export const Uuid = Type.String({ format: 'uuid' });
-export const errors = { 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
+export { Uuid };
+export const errors = errorResponses;
 
 export function currentYear(): number {
   return Number(vnToday().slice(0, 4));

@@ -13,6 +13,7 @@ import { allowedSomewhere, allowedTo, requireTo } from '../permissions.js';
 import { CompletenessOut, PeriodOut, presentCompleteness, presentForm, presentPeriod, presentSubmission, SubmissionOut } from '../presenters.js';
 import { CompletenessPage, FormPage, PeriodsPage } from '../views/cycle.js';
 import { currentYear, defaultUnit, errors, failed, filters, FormParams, PageQuery, query, tags, UnitCode, Uuid, Year } from './common.js';
+import { Nullable } from '../../platform/http/schemas.js';
 import { messageKey } from '../../platform/i18n/index.js';
 
 function declarationsFrom(body: Record<string, string | undefined>, list: readonly Criterion[]): FormInput['declarations'] {
@@ -237,14 +238,14 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: FormParams,
         body: Type.Object(
           {
-            values: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])),
+            values: Type.Record(Type.String(), Nullable(Type.Integer({ minimum: 0, maximum: 100_000_000 }))),
             declarations: Type.Optional(
               Type.Record(
                 Type.String(),
                 Type.Object({
                   declared: Type.Boolean(),
-                  evidenceText: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-                  evidenceUrl: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+                  evidenceText: Type.Optional(Nullable(Type.String())),
+                  evidenceUrl: Type.Optional(Nullable(Type.String())),
                 }),
               ),
             ),
@@ -285,7 +286,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ id: Type.String(), status: Type.String(), submittedAt: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({ id: Type.String(), status: Type.String(), submittedAt: Nullable(Type.String()) }),
           ...errors,
         },
       },

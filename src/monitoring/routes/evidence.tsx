@@ -10,8 +10,8 @@ import { criteria } from '../model.js';
 import { presentEvidence } from '../presenters.js';
 import { CriterionPage } from '../views/evidence.js';
 import { messageKey } from '../../platform/i18n/index.js';
+import { Uuid } from '../../platform/http/schemas.js';
 
-const Uuid = Type.String({ format: 'uuid' });
 const CriterionParams = Type.Object({ id: Uuid, institutionId: Uuid, criterion: Type.Union(criteria.map((c) => Type.Literal(c))) });
 
 const notices: Record<string, string> = { uploaded: 'monitoring.evidence.uploadedNotice', deleted: 'monitoring.evidence.deletedNotice' };

@@ -19,6 +19,7 @@ import { DetailOut, IndicatorOut, IndicatorVersionOut, presentDetail, presentEvi
 import { IndicatorPage } from '../views/dashboard.js';
 import { IndicatorEditPage, IndicatorHistoryPage } from '../views/indicators.js';
 import { CodeParams, currentYear, DashQuery, defaultUnit, errors, failed, filters, PageQuery, tags, Uuid, Year } from './common.js';
+import { Nullable } from '../../platform/http/schemas.js';
 
 /** Indicators: one drilled down, an officer's override, the Department's edits and their history. */
 export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -217,7 +218,7 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
             institutionId: Uuid,
             year: Year,
             criterion: Type.String({ enum: [...criteria] }),
-            met: Type.Union([Type.Boolean(), Type.Null()]),
+            met: Nullable(Type.Boolean()),
             reason: Type.String({ minLength: 1, maxLength: 2000 }),
           },
           { additionalProperties: false },
@@ -227,8 +228,8 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
             institutionId: Type.String(),
             year: Type.Integer(),
             criterion: Type.String(),
-            override: Type.Union([Type.Boolean(), Type.Null()]),
-            reason: Type.Union([Type.String(), Type.Null()]),
+            override: Nullable(Type.Boolean()),
+            reason: Nullable(Type.String()),
           }),
           ...errors,
         },

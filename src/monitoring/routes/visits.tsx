@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Issue } from '../../platform/errors.js';
+import { NotFoundError, type Issue } from '../../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
 import { parseForm } from '../../platform/http/validation.js';
 import { placementOf } from '../indicators/compute.js';
@@ -155,6 +155,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const placement = await placementOf(dbOf(req));
       const scope = placement.institutionScope(req.params.id);
       if (!allowedTo(req.actor, 'oversee', scope)) requireTo(req.actor, 'report', scope);
+      if (!placement.institutions.has(req.params.id)) throw new NotFoundError();
       const [recent, totals] = await Promise.all([listVisits(dbOf(req), req.params.id), visitTotals(dbOf(req), req.params.id)]);
       return { recent: recent.map(presentVisit), totals: totals.map(presentYearVisits) };
     },

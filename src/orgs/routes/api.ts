@@ -13,7 +13,6 @@ import {
   InstitutionOut,
   InvitationOut,
   LinkOut,
-  page,
   presentGrantRef,
   presentInstitution,
   presentInstitutionDetail,
@@ -40,24 +39,23 @@ import {
 import { createSession, DisplayNameSchema, PasswordSchema } from '../../platform/auth/service.js';
 import { setSessionCookie } from '../../platform/http/session.js';
 import { acceptInvitation, acceptWithNewAccount, inviteStaff, listStaff, revokeGrant } from '../staff.js';
-import { ErrorOut, IsoDate } from '../../platform/http/schemas.js';
+import { errorResponses, IsoDate, Page, PageQuery, Uuid } from '../../platform/http/schemas.js';
 export { ErrorOut } from '../../platform/http/schemas.js';
 
 const tags = ['orgs'];
-const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const Id = Type.Object({ id: Uuid });
 const Text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 
-const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
-const readErrors = { 400: ErrorOut, 404: ErrorOut };
+const errors = errorResponses;
+const readErrors = { 400: errorResponses[400], 404: errorResponses[404] };
 
 const UnitQuery = Type.Object(
   {
     q: Text(200),
     level: Type.Optional(Type.Enum(unitLevels)),
     at: Type.Optional(Type.Union([IsoDate, Type.Literal('all')], { description: 'In force on this date (default today), or "all".' })),
-    parentId: Type.Optional(Type.String({ format: 'uuid' })),
-    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    parentId: Type.Optional(Uuid),
+    ...PageQuery,
   },
   { additionalProperties: false },
 );
@@ -68,8 +66,7 @@ const InstitutionQuery = Type.Object(
     type: Type.Optional(Type.Enum(institutionTypes)),
     unit: Type.Optional(Type.String({ maxLength: 40, description: 'A unit id or code: institutions in it or below it.' })),
     status: Type.Optional(Type.Enum(['open', 'all'])),
-    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    ...PageQuery,
   },
   { additionalProperties: false },
 );
@@ -87,8 +84,8 @@ const InstitutionImportBody = Type.Object({ csv: Type.String({ minLength: 1, max
 
 const StaffQuery = Type.Object(
   {
-    institutionId: Type.Optional(Type.String({ format: 'uuid' })),
-    unitId: Type.Optional(Type.String({ format: 'uuid' })),
+    institutionId: Type.Optional(Uuid),
+    unitId: Type.Optional(Uuid),
   },
   { additionalProperties: false },
 );
@@ -102,7 +99,7 @@ export const orgsApi: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Administrative units, filtered; units in force today unless `at` says otherwise',
         querystring: UnitQuery,
-        response: { 200: page(UnitOut), ...readErrors },
+        response: { 200: Page(UnitOut), ...readErrors },
       },
     },
     async (req) => {
@@ -189,7 +186,7 @@ export const orgsApi: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Institutions, filtered, in Vietnamese alphabetical order',
         querystring: InstitutionQuery,
-        response: { 200: page(InstitutionOut), ...readErrors },
+        response: { 200: Page(InstitutionOut), ...readErrors },
       },
     },
     async (req) => {

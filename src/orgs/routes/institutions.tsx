@@ -16,6 +16,7 @@ import { ImportPage } from '../views/import.js';
 import { InstitutionDetailPage, InstitutionFormPage, InstitutionListPage, type InstitutionFormValues } from '../views/institutions.js';
 import { formatOf, readUpload } from './forms.js';
 import { staffSection, type StaffFormState } from './staff.js';
+import { Uuid } from '../../platform/http/schemas.js';
 
 const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -41,7 +42,7 @@ const InstitutionForm = Type.Object({
   closedOn: text,
   note: text,
 });
-const Params = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const Params = Type.Object({ id: Uuid });
 
 /** A form's fields; a blank optional one clears the value, an unticked box says no. */
 function institutionInput(form: InstitutionFormValues) {

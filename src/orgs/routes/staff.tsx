@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { Type } from 'typebox';
+import { Uuid } from '../../platform/http/schemas.js';
 import { can, canGrant, type Role, type Scope } from '../../platform/access.js';
 import { NotFoundError, type Issue } from '../../platform/errors.js';
 import { dbOf, inTx, issuesOf, pageContext, sendPage } from '../../platform/http/context.js';
@@ -51,8 +52,8 @@ export async function staffSection(req: FastifyRequest, place: StaffPlace, state
 }
 
 const InviteForm = Type.Object({ email: Type.Optional(Type.String({ maxLength: 500 })), role: Type.Optional(Type.String({ maxLength: 50 })) });
-const PlaceParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
-const GrantParams = Type.Object({ id: Type.String({ maxLength: 100 }), grantId: Type.String({ maxLength: 100 }) });
+/** An institution by its id; a unit by its id or its code, like the unit's page. */
+const placeId = { institution: Uuid, unit: Type.String({ maxLength: 100 }) };
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
 
 /**
@@ -65,6 +66,8 @@ export function staffPages(
   return async (app) => {
     for (const kind of ['institution', 'unit'] as const) {
       const base = kind === 'institution' ? '/institutions' : '/units';
+      const PlaceParams = Type.Object({ id: placeId[kind] });
+      const GrantParams = Type.Object({ id: placeId[kind], grantId: Uuid });
       app.post(`${base}/:id/staff/invite`, { schema: { hide: true, params: PlaceParams } }, async (req, reply) => {
         const form = parseForm(InviteForm, req.body);
         try {

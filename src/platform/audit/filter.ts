@@ -1,17 +1,17 @@
 import { Type, type Static } from 'typebox';
 import { Issues } from '../errors.js';
+import { PageQuery, Uuid } from '../http/schemas.js';
 
 export const AuditQuery = Type.Object({
   actor: Type.Optional(Type.String({ maxLength: 100, description: 'Part of the person’s name as recorded' })),
-  actorId: Type.Optional(Type.String({ format: 'uuid', description: 'The person’s account' })),
-  institutionId: Type.Optional(Type.String({ format: 'uuid' })),
+  actorId: Type.Optional(Type.String({ ...Uuid, description: 'The person’s account' })),
+  institutionId: Type.Optional(Uuid),
   entityType: Type.Optional(Type.String({ maxLength: 50, description: 'Kind of item, such as institution or catalogue_record' })),
   entityId: Type.Optional(Type.String({ maxLength: 100 })),
   action: Type.Optional(Type.String({ maxLength: 50 })),
   from: Type.Optional(Type.String({ format: 'date', description: 'First day, Vietnam time' })),
   to: Type.Optional(Type.String({ format: 'date', description: 'Last day, Vietnam time' })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  ...PageQuery,
 });
 export type AuditQuery = Static<typeof AuditQuery>;
 

@@ -3,6 +3,7 @@ import { grantsOf, isSysadmin, type Actor } from '../access.js';
 import type { Db } from '../db/index.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { auditLog } from '../schema.js';
+import { pageWindow } from '../http/schemas.js';
 
 export interface AuditEntry {
   action: string;
@@ -85,8 +86,7 @@ export function assertAuditReader(actor: Actor): void {
 }
 
 export async function listAudit(db: Db, actor: Actor, f: AuditFilter): Promise<{ rows: AuditRow[]; total: number; page: number; pageSize: number }> {
-  const pageSize = Math.min(Math.max(f.pageSize ?? 50, 1), 200);
-  const page = Math.max(f.page ?? 1, 1);
+  const { page, pageSize, offset } = pageWindow(f, 50);
   const where = and(
     visibility(actor),
     f.entityType ? eq(auditLog.entityType, f.entityType) : undefined,
@@ -117,7 +117,7 @@ export async function listAudit(db: Db, actor: Actor, f: AuditFilter): Promise<{
       .where(where)
       .orderBy(desc(auditLog.id))
       .limit(pageSize)
-      .offset((page - 1) * pageSize),
+      .offset(offset),
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(auditLog)

@@ -3,8 +3,7 @@ import type { Db } from '../db/index.js';
 import { formatDate, formatDateTime, hasMessage, type Locale, type Translate } from '../i18n/index.js';
 import type { AuditRow } from './index.js';
 import { fieldKind, isNamedKind, nameOf, resolveNames, type Names } from './names.js';
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable, Uuid } from '../http/schemas.js';
 
 export const AuditChange = Type.Object({
   field: Type.String({ description: 'The stored field name' }),
@@ -17,14 +16,14 @@ export const AuditEntryOut = Type.Object({
   id: Type.Integer(),
   at: Type.String({ format: 'date-time' }),
   actor: Type.String({ description: 'The person or key that made the change, as recorded then' }),
-  actorId: Nullable(Type.String({ format: 'uuid' })),
+  actorId: Nullable(Uuid),
   action: Type.String(),
   actionLabel: Type.String(),
   entityType: Type.String(),
   entityLabel: Type.String(),
   entityId: Nullable(Type.String()),
   entityName: Nullable(Type.String()),
-  institutionId: Nullable(Type.String({ format: 'uuid' })),
+  institutionId: Nullable(Uuid),
   institutionName: Nullable(Type.String()),
   changes: Type.Array(AuditChange, { description: 'Fields that differ between before and after, ids shown as names' }),
   before: Type.Unknown(),

@@ -27,7 +27,7 @@ import './messages.js';
 import { passwordRoutes } from './password-routes.js';
 import { registrationRoutes } from './registration-routes.js';
 import { loginLimit, startSession, UserOut } from './shared.js';
-import { ErrorOut } from '../http/schemas.js';
+import { ErrorOut, Nullable, Uuid } from '../http/schemas.js';
 
 const LoginForm = Type.Object({
   identifier: Type.String({ minLength: 1, maxLength: 254 }),
@@ -37,8 +37,8 @@ const LoginForm = Type.Object({
 
 const GrantOut = Type.Object({
   role: Type.String(),
-  institutionId: Type.Union([Type.String(), Type.Null()]),
-  unitId: Type.Union([Type.String(), Type.Null()]),
+  institutionId: Nullable(Type.String()),
+  unitId: Nullable(Type.String()),
 });
 const TokenOut = Type.Object({
   id: Type.String(),
@@ -46,9 +46,9 @@ const TokenOut = Type.Object({
   prefix: Type.String(),
   scopes: Type.Array(Type.String()),
   createdAt: Type.String(),
-  expiresAt: Type.Union([Type.String(), Type.Null()]),
-  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-  revokedAt: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Nullable(Type.String()),
+  lastUsedAt: Nullable(Type.String()),
+  revokedAt: Nullable(Type.String()),
 });
 
 export function presentToken(t: TokenView) {
@@ -502,7 +502,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post<{ Params: { id: string } }>(
     '/account/tokens/:id/revoke',
-    { schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+    { schema: { hide: true, params: Type.Object({ id: Uuid }) } },
     async (req, reply) => {
       requireSession(req);
       await inTx(req, (tx) => revokeApiToken(tx, req.actor, req.params.id));
@@ -550,7 +550,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'The current user and their roles',
         security: [{ bearer: [] }, { session: [] }],
-        response: { 200: Type.Object({ user: Type.Union([UserOut, Type.Null()]), grants: Type.Array(GrantOut) }) },
+        response: { 200: Type.Object({ user: Nullable(UserOut), grants: Type.Array(GrantOut) }) },
       },
     },
     async (req) => {
@@ -599,7 +599,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Revoke an API token',
-        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ id: Uuid }),
         response: { 204: Type.Null(), 404: ErrorOut },
       },
     },

@@ -2,16 +2,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { dbOf } from '../http/context.js';
 import { setSessionCookie } from '../http/session.js';
+import { Nullable, Uuid } from '../http/schemas.js';
 import { createSession, destroySession } from './service.js';
 
 /** Log-in, registration and reset forms: few tries a minute from one client, and open to people not logged in. */
 export const loginLimit = { rateLimit: { max: 10, timeWindow: '1 minute' }, anonymousWrite: true };
 
 export const UserOut = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Uuid,
   displayName: Type.String(),
-  email: Type.Union([Type.String(), Type.Null()]),
-  phone: Type.Union([Type.String(), Type.Null()]),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
   locale: Type.String(),
 });
 export { ErrorOut } from '../http/schemas.js';

@@ -5,6 +5,7 @@ import { makeUser } from '../../orgs/testing.js';
 import { createTestApp, multipartBody, signedIn, type TestApp } from '../testing/app.js';
 import { safeNext } from './context.js';
 import { uniqueField } from './errors.js';
+import { pageWindow } from './schemas.js';
 
 interface Route {
   method: string;
@@ -36,6 +37,16 @@ const nulQuery = 'q=a%00b&name=%00&unit=%00&next=%00&page=%00';
 /** The route's address with every parameter replaced: ids by `value`, others by `other`. */
 function fill(url: string, value: string, other = value): string {
   return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (/id$/i.test(name) ? value : other)).replace(/\*$/, 'x');
+}
+
+const unknownId = '00000000-0000-4000-8000-000000000000';
+
+/** The route's UUID parameters: names ending in `id`, except a unit page's (it takes unit codes) and a visit's (a number). */
+function uuidParams(url: string): string[] {
+  return [...url.matchAll(/:([A-Za-z]+)/g)]
+    .map((m) => m[1]!)
+    .filter((name) => /id$/i.test(name))
+    .filter((name) => !(name === 'id' && (url.startsWith('/units/:id') || url === '/api/v1/monitoring/visits/:id')));
 }
 
 function requestsFor(route: Route, csrf: string): InjectOptions[] {
@@ -112,6 +123,10 @@ describe('bad input on every route never answers 5xx', () => {
     expect(Object.keys((doc as { components?: { schemas?: object } }).components?.schemas ?? {})).toContain('ErrorOut');
     expect(text.match(/"error":\{"type":"object"/g)).toHaveLength(1);
     expect(text.match(/"#\/components\/schemas\/ErrorOut"/g)?.length).toBeGreaterThan(20);
+    const components = Object.keys((doc as { components?: { schemas?: object } }).components?.schemas ?? {});
+    const refs = new Set([...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]));
+    expect([...refs].filter((r) => !components.includes(r!))).toEqual([]);
+    expect(text).not.toMatch(/"\$ref":"(?!#\/components\/schemas\/)/);
     expect(documented.filter((r) => !known.has(r))).toEqual([]);
     expect(routes.some((r) => r.method === 'GET' && r.url === '/login')).toBe(true);
     expect(routes.some((r) => r.method === 'POST' && r.url === '/catalogue/import')).toBe(true);
@@ -172,15 +187,78 @@ describe('bad input on every route never answers 5xx', () => {
     ).toBe(415);
   });
 
-  it('reads the field of a unique violation from its detail or its constraint, and keeps next to ASCII paths', () => {
+  it('reads the field of a unique violation from its detail or its constraint, keeps next to ASCII paths and pages from 1', () => {
     expect(uniqueField('Key (code)=(X01) already exists.', 'institutions_code_key')).toBe('code');
     expect(uniqueField('Key (period_id, institution_id)=(a, b) already exists.', undefined)).toBe('periodId');
     expect(uniqueField('Key (code, valid_from)=(89, 2025-07-01) already exists.', undefined)).toBe('code');
     expect(uniqueField(undefined, 'users_email_key')).toBe('email');
+    expect(pageWindow({})).toEqual({ page: 1, pageSize: 20, offset: 0 });
+    expect(pageWindow({ page: 3, pageSize: 500 }, 50, 200)).toEqual({ page: 3, pageSize: 200, offset: 400 });
+    expect(pageWindow({ page: 0, pageSize: 0 })).toEqual({ page: 1, pageSize: 1, offset: 0 });
     expect(safeNext('/account?tab=1')).toBe('/account?tab=1');
     expect(safeNext('/tài-khoản')).toBe('/');
     expect(safeNext('/\\evil.example')).toBe('/');
     expect(safeNext('//evil.example')).toBe('/');
+  });
+
+  it('answers 400 naming the parameter for a malformed id on every route, and 404 for a well-formed unknown one', async () => {
+    const b = await signedIn(t.app, t.database.db, adminId);
+    const headers = { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': b.csrf };
+    const failures: string[] = [];
+    const withIds = routes.filter((r) => uuidParams(r.url).length > 0);
+    expect(withIds.length).toBeGreaterThan(60);
+    for (const route of withIds) {
+      const method = route.method as InjectOptions['method'];
+      for (const name of uuidParams(route.url)) {
+        const url = route.url.replace(/:([A-Za-z]+)/g, (_m, p: string) => (p === name ? 'abc' : p === 'criterion' ? 'lll_services' : unknownId));
+        const res = await t.app.inject({ method, url, headers });
+        const named = route.url.startsWith('/api/')
+          ? res.json<{ error?: { issues?: Array<{ field: string }> } }>().error?.issues?.[0]?.field
+          : `params.${name}`;
+        if (res.statusCode !== 400 || named !== `params.${name}`)
+          failures.push(`${route.method} ${url}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+      }
+      if (method !== 'GET') continue;
+      const url = route.url.replace(/:([A-Za-z]+)/g, (_m, p: string) => (p === 'criterion' ? 'lll_services' : unknownId));
+      const res = await t.app.inject({ method, url, headers });
+      if (res.statusCode !== 404) failures.push(`${route.method} ${url}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+    }
+    for (const [url, status] of [
+      ['/api/v1/monitoring/visits/abc', 400],
+      ['/api/v1/monitoring/visits/1.5', 400],
+      ['/api/v1/monitoring/visits/999999', 404],
+    ] as const) {
+      const res = await t.app.inject({ method: 'DELETE', url, headers });
+      if (res.statusCode !== status) failures.push(`DELETE ${url}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  it('refuses decimals where the API wants whole numbers', async () => {
+    const b = await signedIn(t.app, t.database.db, adminId);
+    const headers = { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': b.csrf };
+    const cases: Array<[InjectOptions['method'], string, Record<string, unknown>?]> = [
+      ['GET', '/api/v1/programmes?pageSize=2.5'],
+      ['GET', '/api/v1/institutions?page=1.5'],
+      ['GET', '/api/v1/audit?pageSize=10.5'],
+      ['GET', '/api/v1/catalogue/search?q=a&page=1.5'],
+      ['GET', '/api/v1/monitoring/dashboard?year=2025.5'],
+      ['GET', '/api/v1/monitoring/reports/annual?year=2025.5'],
+      ['POST', '/api/v1/monitoring/periods', { year: 2025.5, quarter: 1 }],
+      ['POST', '/api/v1/monitoring/periods', { year: 2025, quarter: 1.5 }],
+      ['POST', '/api/v1/monitoring/visits', { institutionId: unknownId, date: '2025-03-01', visitors: 1.5 }],
+      ['POST', '/api/v1/programmes', { title: 'x', capacity: 2.5 }],
+      ['POST', '/api/v1/calendar/markers', { name: 'x', month: 1.5, day: 1 }],
+      ['PUT', `/api/v1/monitoring/periods/${unknownId}/institutions/${unknownId}`, { values: { visitsInPerson: 10.5 } }],
+      ['POST', `/api/v1/programmes/${unknownId}/bookings`, { school: 'x', pupils: 10.5, date: '2025-03-01' }],
+    ];
+    const failures: string[] = [];
+    for (const [method, url, payload] of cases) {
+      const res = await t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+      const fields = res.json<{ error?: { issues?: Array<{ field: string }> } }>().error?.issues?.map((i) => i.field) ?? [];
+      if (![400, 422].includes(res.statusCode) || fields.length === 0) failures.push(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 160)}`);
+    }
+    expect(failures).toEqual([]);
   });
 
   for (const who of ['anonymous', 'sysadmin'] as const) {

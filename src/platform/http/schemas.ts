@@ -24,6 +24,11 @@ export const errorResponses = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404
 
 export const Uuid = Type.String({ format: 'uuid' });
 
+/** Whether a value is an id in the form `Uuid` accepts; for services called with ids no route checked. */
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
 /** A calendar day: a real one (no 2025-02-30) from year 0001 on. */
 export const IsoDate = Type.String({ format: 'date', pattern: '^(?!0000)[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' });
 
@@ -39,13 +44,14 @@ export const PageQuery = {
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 };
 
-/** Which rows a page asks for. */
+/** Which rows a page asks for: page from 1, `defaultSize` rows unless asked, never more than `maxSize`. */
 export function pageWindow(
   q: { page?: number | undefined; pageSize?: number | undefined },
   defaultSize = 20,
+  maxSize = 100,
 ): { page: number; pageSize: number; offset: number } {
-  const page = q.page ?? 1;
-  const pageSize = q.pageSize ?? defaultSize;
+  const page = Math.max(Math.trunc(q.page ?? 1), 1);
+  const pageSize = Math.min(Math.max(Math.trunc(q.pageSize ?? defaultSize), 1), maxSize);
   return { page, pageSize, offset: (page - 1) * pageSize };
 }
 

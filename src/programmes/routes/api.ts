@@ -27,10 +27,8 @@ import {
   BookingOut,
   CalendarEntryOut,
   CampaignOut,
-  ErrorOut,
   MarkerDayOut,
   MarkerOut,
-  page,
   presentActivity,
   presentBooking,
   presentCampaign,
@@ -58,12 +56,12 @@ import {
 } from '../service.js';
 import { programmeActivity, requireStaffAnywhere } from '../stats.js';
 import type { Db } from '../../platform/db/index.js';
-import { IsoDate } from '../../platform/http/schemas.js';
+import { errorResponses, IsoDate, Page, PageQuery, Uuid } from '../../platform/http/schemas.js';
 
 const tags = ['programmes'];
-const errors = { 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut };
-const IdParams = Type.Object({ id: Type.String() });
-const SessionParams = Type.Object({ id: Type.String(), sid: Type.String() });
+const errors = errorResponses;
+const IdParams = Type.Object({ id: Uuid });
+const SessionParams = Type.Object({ id: Uuid, sid: Uuid });
 const writeSecurity: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
 async function nameOf(db: Db, rows: ProgrammeRow[]): Promise<Map<string, string>> {
@@ -83,27 +81,26 @@ const SearchQuery = Type.Object({
   kind: Type.Optional(Type.String()),
   topic: Type.Optional(Type.String()),
   audience: Type.Optional(Type.String()),
-  unitId: Type.Optional(Type.String()),
-  institutionId: Type.Optional(Type.String()),
-  campaignId: Type.Optional(Type.String()),
+  unitId: Type.Optional(Uuid),
+  institutionId: Type.Optional(Uuid),
+  campaignId: Type.Optional(Uuid),
   from: Type.Optional(IsoDate),
   to: Type.Optional(IsoDate),
-  page: Type.Optional(Type.Integer({ minimum: 1 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  ...PageQuery,
 });
 
 const CalendarQuery = Type.Object({
   from: IsoDate,
   to: IsoDate,
-  unitId: Type.Optional(Type.String({ format: 'uuid' })),
-  institutionId: Type.Optional(Type.String({ format: 'uuid' })),
+  unitId: Type.Optional(Uuid),
+  institutionId: Type.Optional(Uuid),
 });
 
 export const programmeApi: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/programmes',
     {
-      schema: { tags, summary: 'Search published programmes', querystring: SearchQuery, response: { 200: page(ProgrammeOut), ...errors } },
+      schema: { tags, summary: 'Search published programmes', querystring: SearchQuery, response: { 200: Page(ProgrammeOut), ...errors } },
     },
     async (req) => {
       const db = dbOf(req);

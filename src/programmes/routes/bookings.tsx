@@ -6,6 +6,7 @@ import { answerBooking, createBooking, teacherAnswer } from '../bookings.js';
 import { BookingInput, DeclineInput, ProposeInput } from '../model.js';
 import { BookingParams, detailPage, IdParams, requireSignedIn } from './common.js';
 import { registrationsPage } from './registrations.js';
+import { Uuid } from '../../platform/http/schemas.js';
 
 /** Group bookings of museum education programmes: a teacher books, the museum answers, the teacher accepts or cancels. */
 export const bookingPages: FastifyPluginAsyncTypebox = async (app) => {
@@ -46,13 +47,9 @@ export const bookingPages: FastifyPluginAsyncTypebox = async (app) => {
     ['accept', true],
     ['cancel', false],
   ] as const) {
-    app.post(
-      `/my/bookings/:bid/${path}`,
-      { schema: { hide: true, params: Type.Object({ bid: Type.String({ maxLength: 100 }) }) } },
-      async (req, reply) => {
-        await inTx(req, (tx) => teacherAnswer(tx, req.actor, req.params.bid, accept));
-        return reply.redirect('/my/programmes?notice=answered', 303);
-      },
-    );
+    app.post(`/my/bookings/:bid/${path}`, { schema: { hide: true, params: Type.Object({ bid: Uuid }) } }, async (req, reply) => {
+      await inTx(req, (tx) => teacherAnswer(tx, req.actor, req.params.bid, accept));
+      return reply.redirect('/my/programmes?notice=answered', 303);
+    });
   }
 };

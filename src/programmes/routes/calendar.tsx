@@ -22,12 +22,12 @@ import { addDays, isDate, MarkerInput, vnDate, weekStart } from '../model.js';
 import { presentMarker } from '../presenters.js';
 import { CalendarPage, MarkerEditPage, MarkersPage, monthBounds, weekBounds, type CalendarView } from '../views/calendar.js';
 import { IdParams, markerValues, NoticeQuery, noticeOf, unitChoices, type Body } from './common.js';
+import { isUuid, Uuid } from '../../platform/http/schemas.js';
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 const CalendarQuery = Type.Object({ view: Type.Optional(Type.String({ maxLength: 20 })), date: Type.Optional(Type.String({ maxLength: 40 })) });
 const PlaceQuery = Type.Object({ unitId: Type.Optional(Type.String({ maxLength: 100 })) });
-const UnitParams = Type.Object({ unitId: Type.String({ maxLength: 100 }) });
-const InstitutionParams = Type.Object({ institutionId: Type.String({ maxLength: 100 }) });
+const UnitParams = Type.Object({ unitId: Uuid });
+const InstitutionParams = Type.Object({ institutionId: Uuid });
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
 
 function calendarRange(view: CalendarView, date: string) {
@@ -94,17 +94,12 @@ export const calendarPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/calendar/place', { schema: { hide: true, querystring: PlaceQuery } }, async (req, reply) => {
     const { unitId } = req.query;
-    return reply.redirect(unitId && /^[0-9a-f-]{36}$/i.test(unitId) ? `/calendar/units/${unitId}` : '/calendar', 303);
+    return reply.redirect(unitId && isUuid(unitId) ? `/calendar/units/${unitId}` : '/calendar', 303);
   });
 
   app.get('/calendar/units/:unitId', { schema: { ...page.schema, params: UnitParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const unit = (
-      await unitRefs(
-        db,
-        [req.params.unitId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)),
-      )
-    ).get(req.params.unitId);
+    const unit = (await unitRefs(db, [req.params.unitId])).get(req.params.unitId);
     if (!unit) return reply.callNotFound();
     return calendarPage(
       req,
@@ -118,12 +113,7 @@ export const calendarPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/calendar/institutions/:institutionId', { schema: { ...page.schema, params: InstitutionParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const inst = (
-      await institutionRefs(
-        db,
-        [req.params.institutionId].filter((x) => /^[0-9a-f-]{36}$/i.test(x)),
-      )
-    ).get(req.params.institutionId);
+    const inst = (await institutionRefs(db, [req.params.institutionId])).get(req.params.institutionId);
     if (!inst) return reply.callNotFound();
     return calendarPage(
       req,
@@ -141,7 +131,7 @@ export const calendarPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/calendar/units/:unitId/feed.ics', { schema: { hide: true, params: UnitParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const unit = isUuid(req.params.unitId) ? (await unitRefs(db, [req.params.unitId])).get(req.params.unitId) : undefined;
+    const unit = (await unitRefs(db, [req.params.unitId])).get(req.params.unitId);
     if (!unit) return reply.callNotFound();
     return sendFeed(
       req,
@@ -154,7 +144,7 @@ export const calendarPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/calendar/institutions/:institutionId/feed.ics', { schema: { hide: true, params: InstitutionParams } }, async (req, reply) => {
     const db = dbOf(req);
-    const inst = isUuid(req.params.institutionId) ? (await institutionRefs(db, [req.params.institutionId])).get(req.params.institutionId) : undefined;
+    const inst = (await institutionRefs(db, [req.params.institutionId])).get(req.params.institutionId);
     if (!inst) return reply.callNotFound();
     return sendFeed(
       req,

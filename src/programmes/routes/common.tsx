@@ -12,8 +12,9 @@ import { presentProgramme, presentSession } from '../presenters.js';
 import { vnDate } from '../model.js';
 import { ProgrammeDetailPage, type Choice } from '../views/programmes.js';
 import { messageKey } from '../../platform/i18n/index.js';
+import { Uuid } from '../../platform/http/schemas.js';
 
-const id = Type.String({ maxLength: 100 });
+const id = Uuid;
 export const IdParams = Type.Object({ id });
 export const SessionParams = Type.Object({ id, sid: id });
 export const RegistrationParams = Type.Object({ id, rid: id });

@@ -13,6 +13,7 @@ import { presentProgramme } from '../presenters.js';
 import { programmes } from '../schema.js';
 import { manageable, type ProgrammeRow } from '../service.js';
 import { ImageUploadPage } from '../views/staff.js';
+import { IdParams } from './common.js';
 
 export const maxImageBytes = 2 * 1024 * 1024;
 
@@ -107,9 +108,9 @@ export const programmeImages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, <ImageUploadPage ctx={pageContext(req)} p={presentProgramme(programme, '')} issues={issues} />, status);
   }
 
-  app.get<{ Params: { id: string } }>('/programmes/:id/image', hide, async (req, reply) => page(req, reply, req.params.id, []));
+  app.get('/programmes/:id/image', { schema: { hide: true, params: IdParams } }, async (req, reply) => page(req, reply, req.params.id, []));
 
-  app.post<{ Params: { id: string } }>('/programmes/:id/image', { ...hide, config: { upload: true } }, async (req, reply) => {
+  app.post('/programmes/:id/image', { schema: { hide: true, params: IdParams }, config: { upload: true } }, async (req, reply) => {
     try {
       const bytes = await readImage(req);
       await inTx(req, (tx) => saveProgrammeImage(tx, req.actor, req.params.id, bytes, store));

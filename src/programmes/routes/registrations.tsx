@@ -16,6 +16,7 @@ import { listSessions, manageable, offeredDates } from '../service.js';
 import { MyProgrammesPage } from '../views/other.js';
 import { RegistrationsPage } from '../views/staff.js';
 import { addDaysNow, detailPage, IdParams, names, NoticeQuery, noticeOf, RegistrationParams, requireSignedIn } from './common.js';
+import { Uuid } from '../../platform/http/schemas.js';
 
 /** A programme's registrations and bookings as its staff see them; with a refused answer, shown again with its issues. */
 export async function registrationsPage(req: FastifyRequest, reply: FastifyReply, id: string, issues: Issue[], status = 200) {
@@ -109,12 +110,8 @@ export const registrationPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/my/programmes', { schema: { hide: true, querystring: NoticeQuery } }, async (req, reply) => myPage(req, reply));
 
-  app.post(
-    '/my/registrations/:rid/cancel',
-    { schema: { hide: true, params: Type.Object({ rid: Type.String({ maxLength: 100 }) }) } },
-    async (req, reply) => {
-      await inTx(req, (tx) => cancelRegistration(tx, req.actor, req.params.rid));
-      return reply.redirect('/my/programmes?notice=cancelled', 303);
-    },
-  );
+  app.post('/my/registrations/:rid/cancel', { schema: { hide: true, params: Type.Object({ rid: Uuid }) } }, async (req, reply) => {
+    await inTx(req, (tx) => cancelRegistration(tx, req.actor, req.params.rid));
+    return reply.redirect('/my/programmes?notice=cancelled', 303);
+  });
 };

@@ -6,8 +6,8 @@ import { dbOf, pageContext, sendPage } from '../../platform/http/context.js';
 import { activityCsv, activityXlsx, programmeActivity, requireStaffAnywhere, statsFilter, totalsOf } from '../stats.js';
 import { StatsPage } from '../views/other.js';
 import { unitChoices } from './common.js';
+import { isUuid } from '../../platform/http/schemas.js';
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 const text = Type.Optional(Type.String({ maxLength: 100 }));
 const StatsQuery = Type.Object({ from: text, to: text, unitId: text });
 
