@@ -24,7 +24,9 @@ export async function enqueueJob(db: Db, job: NewJob): Promise<string> {
       kind: job.kind,
       payload: job.payload,
       fairKey: job.fairKey ?? job.kind,
-      ...(job.runAt ? { runAt: job.runAt } : {}),
+      // The application's clock, as the runners' `now` is: the database's now() carries microseconds
+      // and may stand a fraction of a millisecond after the moment a runner asks for due jobs.
+      runAt: job.runAt ?? new Date(),
       ...(job.maxAttempts ? { maxAttempts: job.maxAttempts } : {}),
       ...(job.dropped ? { status: 'dropped' as const, lastError: job.dropped, finishedAt: new Date() } : {}),
     })
