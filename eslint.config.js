@@ -56,11 +56,10 @@ export default tseslint.config(
       ];
     }),
   // The platform is the base: it imports no module. What a module adds to shared pages it
-  // declares in its manifest (src/platform/module.ts), which app.ts assembles. Only the test
-  // harness (platform/testing, tests) builds the whole application.
+  // declares in its manifest (src/platform/module.ts), which app.ts assembles. Tests of the whole
+  // application live in src/app-tests, with their harness in src/testing.
   {
     files: ['src/platform/**/*.{ts,tsx}'],
-    ignores: ['src/platform/testing/**', 'src/platform/**/*.test.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeActor, makeInstitution } from '../orgs/testing.js';
 import { createApiToken } from '../platform/auth/service.js';
 import type { Db } from '../platform/db/index.js';
-import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js';
+import { Browser, createTestApp, type TestApp } from '../testing/app.js';
 import { marcJsonOf } from './editor.js';
 import { signedIn, testRecord } from './testing.js';
 

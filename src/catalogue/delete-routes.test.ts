@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeActor, makeInstitution } from '../orgs/testing.js';
 import type { Db } from '../platform/db/index.js';
-import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js';
+import { Browser, createTestApp, type TestApp } from '../testing/app.js';
 import { addItem, createRecord, withdrawItem } from './service.js';
 import { signedIn, testRecord } from './testing.js';
 

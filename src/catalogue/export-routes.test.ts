@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeActor, makeInstitution, makeUnit } from '../orgs/testing.js';
 import type { Db } from '../platform/db/index.js';
-import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js';
+import { Browser, createTestApp, type TestApp } from '../testing/app.js';
 import { exportMarc } from './export.js';
 import { writeIso2709 } from './marc/index.js';
 import { signedIn, testRecord, upload } from './testing.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeActor, makeInstitution } from '../orgs/testing.js';
 import type { Db } from '../platform/db/index.js';
-import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js';
+import { Browser, createTestApp, type TestApp } from '../testing/app.js';
 import { writeIso2709 } from './marc/index.js';
 import { signedIn, testRecord, upload } from './testing.js';
 

@@ -1,6 +1,6 @@
 import type { Actor } from '../platform/access.js';
 import type { Db } from '../platform/db/index.js';
-import type { Browser } from '../platform/testing/app.js';
+import type { Browser } from '../testing/app.js';
 import type { DataField, MarcField, MarcRecord } from './marc/index.js';
 import { createRecord } from './service.js';
 
@@ -64,4 +64,4 @@ export function writeCatalogue(db: Db, actor: Actor, institutionId: string): Pro
   return createRecord(db, actor, institutionId, testRecord({ title: 'Thử quyền biên mục' }));
 }
 
-export { signedIn } from '../platform/testing/app.js';
+export { signedIn } from '../testing/app.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js';
+import { Browser, createTestApp, type TestApp } from '../testing/app.js';
 import { makeInstitution, makeStaff, makeUnit } from './testing.js';
 
 let t: TestApp;

@@ -8,7 +8,7 @@ import type { Database, Db } from '../platform/db/index.js';
 import { DomainError } from '../platform/errors.js';
 import { translator } from '../platform/i18n/index.js';
 import { roleGrants } from '../platform/schema.js';
-import { createTestApp, signedIn, type TestApp } from '../platform/testing/app.js';
+import { createTestApp, signedIn, type TestApp } from '../testing/app.js';
 import { createTestDatabase } from '../platform/testing/db.js';
 import { vnToday } from '../platform/time.js';
 import { importInstitutions } from './import-institutions.js';

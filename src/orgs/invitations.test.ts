@@ -7,7 +7,7 @@ import { translator } from '../platform/i18n/index.js';
 import { roleGrants, users } from '../platform/schema.js';
 import { sendQueuedMail } from '../platform/testing/mail.js';
 import type { OutgoingMessage } from '../platform/outbox/index.js';
-import { Browser, createTestApp, signedIn, type TestApp } from '../platform/testing/app.js';
+import { Browser, createTestApp, signedIn, type TestApp } from '../testing/app.js';
 import { acceptInvitation, acceptWithNewAccount, getInvitation, inviteStaff, revokeGrant } from './staff.js';
 import { makeActor, makeInstitution } from './testing.js';
 

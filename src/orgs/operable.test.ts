@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../platform/db/index.js';
-import { createTestApp, signedIn, type TestApp } from '../platform/testing/app.js';
+import { createTestApp, signedIn, type TestApp } from '../testing/app.js';
 import { foldVi, sortKeyVi } from '../platform/text/index.js';
 import type { InstitutionRow, UnitRow } from './model.js';
 import { operableInstitutions } from './operable.js';

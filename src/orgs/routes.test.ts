@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../platform/auth/service.js';
 import { roleGrants } from '../platform/schema.js';
 import { sendQueuedMail } from '../platform/testing/mail.js';
-import { Browser, createTestApp, type TestApp } from '../platform/testing/app.js';
+import { Browser, createTestApp, type TestApp } from '../testing/app.js';
 import type { InstitutionRow, UnitRow } from './model.js';
 import { makeActor, makeInstitution, makeUnit, type GrantSpec } from './testing.js';
 

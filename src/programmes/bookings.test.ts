@@ -4,7 +4,7 @@ import type { Db } from '../platform/db/index.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { auditLog } from '../platform/schema.js';
 import { queuedMail } from '../platform/testing/mail.js';
-import { createTestApp, type TestApp } from '../platform/testing/app.js';
+import { createTestApp, type TestApp } from '../testing/app.js';
 import { answerBooking, createBooking } from './bookings.js';
 import { addDays, vnDate } from './model.js';
 import { groupBookings } from './schema.js';

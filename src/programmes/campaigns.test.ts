@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../platform/db/index.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { auditLog } from '../platform/schema.js';
-import { createTestApp, type Browser, type TestApp } from '../platform/testing/app.js';
+import { createTestApp, type Browser, type TestApp } from '../testing/app.js';
 import { createCampaign, updateCampaign } from './campaigns.js';
 import { addDays, vnDate, type CampaignEditInput } from './model.js';
 import { programmes } from './schema.js';

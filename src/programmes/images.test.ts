@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../platform/db/index.js';
 import { ForbiddenError, ValidationError } from '../platform/errors.js';
 import { auditLog } from '../platform/schema.js';
-import { createTestApp, type Browser, type TestApp } from '../platform/testing/app.js';
+import { createTestApp, type Browser, type TestApp } from '../testing/app.js';
 import { storageFor, sweepFiles, type FileStore } from '../platform/storage/index.js';
 import { adoptLegacyImages, imageKind, maxImageBytes, saveProgrammeImage } from './routes/images.js';
 import { programmes } from './schema.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../platform/db/index.js';
 import { ForbiddenError } from '../platform/errors.js';
-import { createTestApp, type TestApp } from '../platform/testing/app.js';
+import { createTestApp, type TestApp } from '../testing/app.js';
 import { addDays, vnDate, type ProgrammeInput } from './model.js';
 import { createProgramme, operableInstitutions } from './service.js';
 import { makeActor, makeInstitution, makeStaff, makeUnit, signedIn } from './testing.js';

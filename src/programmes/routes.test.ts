@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../platform/db/index.js';
-import { createTestApp, type Browser, type TestApp } from '../platform/testing/app.js';
+import { createTestApp, type Browser, type TestApp } from '../testing/app.js';
 import { addDays, vnDate } from './model.js';
 import { listSessions } from './service.js';
 import { makeActor, makeCitizen, makeInstitution, makeProgramme, makeStaff, makeUnit, signedIn } from './testing.js';

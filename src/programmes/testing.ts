@@ -55,4 +55,4 @@ export function writeProgramme(db: Db, actor: Actor, institutionId: string): Pro
   });
 }
 
-export { signedIn } from '../platform/testing/app.js';
+export { signedIn } from '../testing/app.js';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../platform/auth/service.js';
 import type { Db } from '../platform/db/index.js';
-import { createTestApp, type TestApp } from '../platform/testing/app.js';
+import { createTestApp, type TestApp } from '../testing/app.js';
 import { addDays, vnDate } from './model.js';
 import { register } from './registrations.js';
 import { groupBookings, registrations } from './schema.js';

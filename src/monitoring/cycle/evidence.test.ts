@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../platform/access.js';
 import { storageFor } from '../../platform/storage/index.js';
-import { Browser, createTestApp, type TestApp } from '../../platform/testing/app.js';
+import { Browser, createTestApp, type TestApp } from '../../testing/app.js';
 import { openPeriod } from './cycle.js';
 import { adoptLegacyEvidence, evidenceKind, maxEvidenceBytes } from './evidence.js';
 import { monitoringEvidenceFiles } from '../schema.js';

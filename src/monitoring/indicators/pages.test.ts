@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../platform/errors.js';
-import { Browser, createTestApp, signedIn, type TestApp } from '../../platform/testing/app.js';
+import { Browser, createTestApp, signedIn, type TestApp } from '../../testing/app.js';
 import { changedParts, definitionFromForm, formValues, readIndicatorForm, type IndicatorFormValues } from './form.js';
 import { getIndicator, indicatorHistory } from './indicators.js';
 import type { IndicatorDefinition } from '../model.js';

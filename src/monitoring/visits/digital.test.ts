@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../platform/testing/app.js';
+import { createTestApp, type TestApp } from '../../testing/app.js';
 import { vnToday } from '../../platform/time.js';
 import { DigitalVisitCounter, PROVINCIAL } from './digital.js';
 import { makeInstitution, makeStaff, makeUnit } from '../testing.js';

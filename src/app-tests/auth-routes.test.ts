@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../access.js';
-import type { Db } from '../db/index.js';
-import { roleGrants, users } from '../schema.js';
+import type { Actor } from '../platform/access.js';
+import type { Db } from '../platform/db/index.js';
+import { roleGrants, users } from '../platform/schema.js';
 import { createTestApp, signedIn, type TestApp } from '../testing/app.js';
-import { hashPassword, verifyPassword } from './passwords.js';
-import { createApiToken } from './service.js';
+import { hashPassword, verifyPassword } from '../platform/auth/passwords.js';
+import { createApiToken } from '../platform/auth/service.js';
 
 let t: TestApp;
 let db: Db;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import '../../app.js';
-import { allKeys, messageKey, negotiateLocale, translator } from './index.js';
+import '../app.js';
+import { allKeys, messageKey, negotiateLocale, translator } from '../platform/i18n/index.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

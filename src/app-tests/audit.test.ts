@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, roleGrants, users } from '../schema.js';
+import { auditLog, roleGrants, users } from '../platform/schema.js';
 import { createTestApp, signedIn, type Browser, type TestApp } from '../testing/app.js';
-import { registerEntityNamer } from './names.js';
+import { registerEntityNamer } from '../platform/audit/names.js';
 
 let t: TestApp;
 let admin: Browser;

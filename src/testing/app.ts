@@ -1,11 +1,11 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp, prepareDatabase } from '../../app.js';
-import { createSession } from '../auth/service.js';
-import { loadConfig } from '../config.js';
-import type { Database, Db } from '../db/index.js';
-import { SESSION_COOKIE } from '../http/session.js';
-import type { OutgoingMessage } from '../outbox/index.js';
-import { createTestDatabase } from './db.js';
+import { buildApp, prepareDatabase } from '../app.js';
+import { createSession } from '../platform/auth/service.js';
+import { loadConfig } from '../platform/config.js';
+import type { Database, Db } from '../platform/db/index.js';
+import { SESSION_COOKIE } from '../platform/http/session.js';
+import type { OutgoingMessage } from '../platform/outbox/index.js';
+import { createTestDatabase } from '../platform/testing/db.js';
 
 export interface TestApp {
   app: FastifyInstance;

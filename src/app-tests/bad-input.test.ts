@@ -1,11 +1,11 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roleGrants } from '../schema.js';
-import { makeUser } from '../../orgs/testing.js';
+import { roleGrants } from '../platform/schema.js';
+import { makeUser } from '../orgs/testing.js';
 import { createTestApp, multipartBody, signedIn, type TestApp } from '../testing/app.js';
-import { safeNext } from './context.js';
-import { uniqueField } from './errors.js';
-import { pageWindow } from './schemas.js';
+import { safeNext } from '../platform/http/context.js';
+import { uniqueField } from '../platform/http/errors.js';
+import { pageWindow } from '../platform/http/schemas.js';
 
 interface Route {
   method: string;

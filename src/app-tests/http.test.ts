@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roleGrants, users } from '../schema.js';
+import { roleGrants, users } from '../platform/schema.js';
 import { Browser, createTestApp, type TestApp } from '../testing/app.js';
-import { sendQueuedMail } from '../testing/mail.js';
+import { sendQueuedMail } from '../platform/testing/mail.js';
 import { eq } from 'drizzle-orm';
 
 let t: TestApp;
