@@ -1,40 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { institutionRefs, unitSubtree } from '../../orgs/index.js';
 import { ValidationError } from '../../platform/errors.js';
 import { dbOf, inTx } from '../../platform/http/context.js';
 import { checkIn, addWalkIn, sessionSheet } from '../attendance.js';
-import { answerBooking, bookingsOf, createBooking, myBookings } from '../bookings.js';
-import { calendarEntries, createMarker, listMarkers, markersBetween, updateMarker, type CalendarScope } from '../calendar.js';
-import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../campaigns.js';
-import {
-  BookingInput,
-  CampaignEditInput,
-  CampaignInput,
-  CancelSessionInput,
-  DeclineInput,
-  CheckInInput,
-  MarkerInput,
-  PeriodQuery,
-  ProgrammeInput,
-  ProposeInput,
-  RegistrationInput,
-  WalkInInput,
-} from '../model.js';
+import { CancelSessionInput, CheckInInput, PeriodQuery, ProgrammeInput, RegistrationInput, WalkInInput } from '../model.js';
 import {
   ActivityOut,
-  BookingOut,
-  CalendarEntryOut,
-  CampaignOut,
-  MarkerDayOut,
-  MarkerOut,
   presentActivity,
-  presentBooking,
-  presentCampaign,
-  presentEntry,
-  presentMarker,
-  presentMarkerDay,
   presentProgramme,
   presentRegistration,
   presentSession,
@@ -55,14 +28,11 @@ import {
   type ProgrammeRow,
 } from '../service.js';
 import { programmeActivity, requireStaffAnywhere } from '../stats.js';
+import { created, errors, IdParams, SessionParams, tags, writeSecurity } from './api-common.js';
+import { bookingApi } from './api-bookings.js';
+import { calendarApi } from './api-calendar.js';
 import type { Db } from '../../platform/db/index.js';
-import { errorResponses, IsoDate, Page, PageQuery, Uuid } from '../../platform/http/schemas.js';
-
-const tags = ['programmes'];
-const errors = errorResponses;
-const IdParams = Type.Object({ id: Uuid });
-const SessionParams = Type.Object({ id: Uuid, sid: Uuid });
-const writeSecurity: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
+import { IsoDate, Page, PageQuery, Uuid } from '../../platform/http/schemas.js';
 
 async function nameOf(db: Db, rows: ProgrammeRow[]): Promise<Map<string, string>> {
   const refs = await institutionRefs(
@@ -70,10 +40,6 @@ async function nameOf(db: Db, rows: ProgrammeRow[]): Promise<Map<string, string>
     rows.map((r) => r.institutionId),
   );
   return new Map([...refs].map(([id, r]) => [id, r.name]));
-}
-
-function created(reply: FastifyReply) {
-  return reply.code(201);
 }
 
 const SearchQuery = Type.Object({
@@ -89,14 +55,9 @@ const SearchQuery = Type.Object({
   ...PageQuery,
 });
 
-const CalendarQuery = Type.Object({
-  from: IsoDate,
-  to: IsoDate,
-  unitId: Type.Optional(Uuid),
-  institutionId: Type.Optional(Uuid),
-});
-
 export const programmeApi: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(bookingApi);
+  await app.register(calendarApi);
   app.get(
     '/api/v1/programmes',
     {
@@ -359,209 +320,6 @@ export const programmeApi: FastifyPluginAsyncTypebox = async (app) => {
       await inTx(req, (tx) => addWalkIn(tx, req.actor, req.params.id, req.params.sid, req.body));
       created(reply);
       return { ok: true };
-    },
-  );
-
-  app.post(
-    '/api/v1/programmes/:id/bookings',
-    {
-      schema: {
-        tags,
-        summary: 'Book a museum education programme for a school group',
-        security: writeSecurity,
-        params: IdParams,
-        body: BookingInput,
-        response: { 201: BookingOut, ...errors },
-      },
-    },
-    async (req, reply) => {
-      const row = await inTx(req, (tx) => createBooking(tx, req.actor, req.params.id, req.body));
-      created(reply);
-      return presentBooking(row);
-    },
-  );
-
-  app.get(
-    '/api/v1/programmes/:id/bookings',
-    {
-      schema: {
-        tags,
-        summary: 'School-group bookings of a programme (staff)',
-        security: writeSecurity,
-        params: IdParams,
-        response: { 200: Type.Array(BookingOut), ...errors },
-      },
-    },
-    async (req) => (await bookingsOf(dbOf(req), req.actor, req.params.id)).map(presentBooking),
-  );
-
-  app.get(
-    '/api/v1/me/bookings',
-    {
-      schema: { tags, summary: "The signed-in teacher's bookings", security: writeSecurity, response: { 200: Type.Array(BookingOut), ...errors } },
-    },
-    async (req) => (await myBookings(dbOf(req), req.actor)).map((b) => presentBooking(b.booking)),
-  );
-
-  app.post(
-    '/api/v1/bookings/:id/confirm',
-    {
-      schema: {
-        tags,
-        summary: 'Confirm a booking (museum staff)',
-        security: writeSecurity,
-        params: IdParams,
-        response: { 200: BookingOut, ...errors },
-      },
-    },
-    async (req) => presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { confirm: true }))),
-  );
-
-  app.post(
-    '/api/v1/bookings/:id/propose',
-    {
-      schema: {
-        tags,
-        summary: 'Propose another offered date (museum staff)',
-        security: writeSecurity,
-        params: IdParams,
-        body: ProposeInput,
-        response: { 200: BookingOut, ...errors },
-      },
-    },
-    async (req) =>
-      presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { proposeDate: req.body.date, note: req.body.note }))),
-  );
-
-  app.post(
-    '/api/v1/bookings/:id/decline',
-    {
-      schema: {
-        tags,
-        summary: 'Decline a booking with a reason the teacher is told (museum staff)',
-        security: writeSecurity,
-        params: IdParams,
-        body: DeclineInput,
-        response: { 200: BookingOut, ...errors },
-      },
-    },
-    async (req) => presentBooking(await inTx(req, (tx) => answerBooking(tx, req.actor, req.params.id, { declineReason: req.body.reason }))),
-  );
-
-  app.get(
-    '/api/v1/calendar',
-    {
-      schema: {
-        tags,
-        summary: 'Sessions and marked days between two dates, for the province, a unit or an institution',
-        querystring: CalendarQuery,
-        response: { 200: Type.Object({ sessions: Type.Array(CalendarEntryOut), markers: Type.Array(MarkerDayOut) }), ...errors },
-      },
-    },
-    async (req) => {
-      const q = req.query;
-      if (q.to <= q.from) throw new ValidationError([{ field: 'to', key: 'programmes.errors.endBeforeStart' }]);
-      const scope: CalendarScope = q.institutionId
-        ? { kind: 'institution', institutionId: q.institutionId }
-        : q.unitId
-          ? { kind: 'unit', unitId: q.unitId }
-          : { kind: 'all' };
-      const db = dbOf(req);
-      const [sessions, markers] = await Promise.all([calendarEntries(db, scope, q.from, q.to, 5000), markersBetween(db, scope, q.from, q.to)]);
-      return { sessions: sessions.map(presentEntry), markers: markers.map(presentMarkerDay) };
-    },
-  );
-
-  app.get(
-    '/api/v1/calendar/markers',
-    {
-      schema: { tags, summary: 'Calendar markers (national days, local anniversaries)', response: { 200: Type.Array(MarkerOut), ...errors } },
-    },
-    async (req) => (await listMarkers(dbOf(req))).map(presentMarker),
-  );
-
-  app.post(
-    '/api/v1/calendar/markers',
-    {
-      schema: {
-        tags,
-        summary: 'Add a local anniversary or a day to mark',
-        security: writeSecurity,
-        body: MarkerInput,
-        response: { 201: MarkerOut, ...errors },
-      },
-    },
-    async (req, reply) => {
-      const row = await inTx(req, (tx) => createMarker(tx, req.actor, req.body));
-      created(reply);
-      return presentMarker(row);
-    },
-  );
-
-  app.put(
-    '/api/v1/calendar/markers/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Edit a calendar marker',
-        security: writeSecurity,
-        params: IdParams,
-        body: MarkerInput,
-        response: { 200: MarkerOut, ...errors },
-      },
-    },
-    async (req) => presentMarker(await inTx(req, (tx) => updateMarker(tx, req.actor, req.params.id, req.body))),
-  );
-
-  app.get(
-    '/api/v1/campaigns',
-    {
-      schema: { tags, summary: 'Campaigns', response: { 200: Type.Array(CampaignOut), ...errors } },
-    },
-    async (req) => (await listCampaigns(dbOf(req))).map((c) => presentCampaign(c)),
-  );
-
-  app.post(
-    '/api/v1/campaigns',
-    {
-      schema: {
-        tags,
-        summary: 'Create a campaign (unit officers)',
-        security: writeSecurity,
-        body: CampaignInput,
-        response: { 201: CampaignOut, ...errors },
-      },
-    },
-    async (req, reply) => {
-      const row = await inTx(req, (tx) => createCampaign(tx, req.actor, req.body));
-      created(reply);
-      return presentCampaign(row);
-    },
-  );
-
-  app.put(
-    '/api/v1/campaigns/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Edit a campaign and set which programmes belong to it (unit officers)',
-        security: writeSecurity,
-        params: IdParams,
-        body: CampaignEditInput,
-        response: { 200: CampaignOut, ...errors },
-      },
-    },
-    async (req) => presentCampaign(await inTx(req, (tx) => updateCampaign(tx, req.actor, req.params.id, req.body))),
-  );
-
-  app.get(
-    '/api/v1/campaigns/:id',
-    {
-      schema: { tags, summary: 'A campaign with its totals', params: IdParams, response: { 200: CampaignOut, ...errors } },
-    },
-    async (req) => {
-      const { campaign, totals } = await getCampaign(dbOf(req), req.params.id);
-      return presentCampaign(campaign, totals);
     },
   );
 
